@@ -1,0 +1,42 @@
+import { buildHelpCard } from '../cards/help-card.js';
+import { buildRequestFormCard } from '../cards/request-form-card.js';
+import { escapeMd } from '../cards/elements.js';
+import { createRouter, type Command, type Router } from './router.js';
+
+const commands: Command[] = [
+  {
+    name: '帮助',
+    aliases: ['help', '菜单', '?', '？'],
+    public: true,
+    handler: async (_event, ctx) => {
+      await ctx.say({ kind: 'card', card: buildHelpCard({ unit: ctx.org.unit }) });
+    },
+  },
+  {
+    name: '新建接待',
+    freeText: true,
+    handler: async (_event, ctx, args) => {
+      const notice = args ? `已收到描述：${escapeMd(args)}\n请核对并补全以下各项。` : '请填写以下各项，带 * 的为必填。';
+      await ctx.say({
+        kind: 'card',
+        card: buildRequestFormCard({ values: args ? { purpose_detail: args.slice(0, 500) } : {}, notice }),
+      });
+    },
+  },
+];
+
+/** The bot's commands and card actions. Commands not built yet fall through to the help text. */
+export function createBotRouter(): Router {
+  return createRouter({
+    commands,
+    actions: {},
+    fallback: async (event, ctx) => {
+      const intro = event.text ? `未能识别“${escapeMd(event.text.slice(0, 50))}”。可用指令如下：` : '您好，我是接待助手。可用指令如下：';
+      await ctx.say({ kind: 'card', card: buildHelpCard({ unit: ctx.org.unit, intro }) });
+    },
+    unknownPerson: async (_event, ctx) => {
+      await ctx.say({ kind: 'text', text: '未在本单位人员名单中找到您的信息，暂不能办理。请联系接待办维护人员名单。' });
+    },
+    staleAction: async () => ({ toast: { type: 'warning', content: '该操作暂不可用或卡片已过期，请重新发送指令。' } }),
+  });
+}

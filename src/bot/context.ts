@@ -1,0 +1,66 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import type { Tx } from '../db/client.js';
+import { auditLog } from '../db/schema.js';
+import { enqueue, type OutboxAction } from '../jobs/outbox.js';
+import type { Org } from '../reception/org.js';
+import type { Policy } from '../rules/policy-schema.js';
+import type { BotEvent } from './event.js';
+import type { OutgoingMessage, Recipient } from './messenger.js';
+
+/** Long-lived parts a handler may use; built once in main.ts. */
+export interface Services {
+  config: Config;
+  org: Org;
+  policy: Policy;
+  log: Logger;
+}
+
+/**
+ * What a handler gets: the open transaction, the time, and ways to answer that write
+ * outbox rows in that transaction (so a reply exists only if the state change commits).
+ */
+export interface HandlerContext extends Services {
+  tx: Tx;
+  now: Date;
+  /** Answer in the conversation the event came from. */
+  say(message: OutgoingMessage): Promise<string>;
+  send(to: Recipient, message: OutgoingMessage): Promise<string>;
+  enqueue(action: OutboxAction): Promise<string>;
+  audit(entry: { actor: string; entity: string; entityId: string; action: string; from?: string; to?: string; reason?: string; detail?: unknown }): Promise<void>;
+}
+
+export function createHandlerContext(services: Services, tx: Tx, event: BotEvent, now: Date, log: Logger): HandlerContext {
+  const conversation = (message: OutgoingMessage): OutboxAction => {
+    if (event.type === 'message') {
+      return event.chatType === 'p2p'
+        ? { op: 'send', to: { type: 'chat', id: event.chatId }, message }
+        : { op: 'reply', messageId: event.messageId, message };
+    }
+    return event.chatId
+      ? { op: 'send', to: { type: 'chat', id: event.chatId }, message }
+      : { op: 'send', to: { type: 'user', id: event.operatorId }, message };
+  };
+  return {
+    ...services,
+    log,
+    tx,
+    now,
+    say: (message) => enqueue(tx, conversation(message)),
+    send: (to, message) => enqueue(tx, { op: 'send', to, message }),
+    enqueue: (action) => enqueue(tx, action),
+    audit: async (e) => {
+      await tx.insert(auditLog).values({
+        actor: e.actor,
+        entity: e.entity,
+        entityId: e.entityId,
+        action: e.action,
+        fromState: e.from,
+        toState: e.to,
+        reason: e.reason,
+        detail: e.detail ?? null,
+        at: now,
+      });
+    },
+  };
+}

@@ -1,0 +1,49 @@
+import type { Card } from '../cards/card.js';
+
+/** The one small event type every transport (Feishu, simulator, DingTalk) turns its payloads into. */
+export type BotEvent = MessageEvent | CardActionEvent;
+
+export type EventSource = 'feishu' | 'simulator' | 'dingtalk';
+
+export interface MessageEvent {
+  type: 'message';
+  source: EventSource;
+  eventId: string;
+  messageId: string;
+  chatId: string;
+  chatType: 'p2p' | 'group';
+  senderId: string;
+  /** text, post, image, file, … as the messenger names it */
+  msgType: string;
+  /** Plain text with mention placeholders removed and whitespace trimmed. */
+  text: string;
+  /** Whether the bot was @mentioned (always true in one-to-one chats). */
+  mentionsBot: boolean;
+  /** For image and file messages: the resource to download. */
+  resource?: { key: string; kind: 'image' | 'file'; name?: string };
+}
+
+export interface CardActionEvent {
+  type: 'card_action';
+  source: EventSource;
+  eventId: string;
+  operatorId: string;
+  /** The message that holds the card. */
+  messageId: string;
+  chatId?: string;
+  value: Record<string, unknown>;
+  formValue?: Record<string, unknown>;
+  /** The name of the component that was used. */
+  name?: string;
+}
+
+export interface Toast {
+  type: 'info' | 'success' | 'error' | 'warning';
+  content: string;
+}
+
+/** What a card action answers within Feishu's 3 s: a toast, and/or the card that replaces the tapped one. */
+export interface CardActionResult {
+  toast?: Toast;
+  card?: Card;
+}

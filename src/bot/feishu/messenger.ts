@@ -1,0 +1,127 @@
+import * as lark from '@larksuiteoapi/node-sdk';
+import type { Logger } from 'pino';
+import type { Card } from '../../cards/card.js';
+import { MessengerError, type Messenger, type OutgoingMessage, type Recipient } from '../messenger.js';
+import { createSdkLogger } from './sdk-logger.js';
+
+/** Feishu codes worth another try: rate limits, busy, expired token. Everything else with a code is final. */
+const RETRYABLE_CODES = new Set([1, 99991400, 230020, 99991663, 99991661, 99991671, 1000040343]);
+
+export interface FeishuMessengerOptions {
+  appId: string;
+  appSecret: string;
+  baseUrl: string;
+  log: Logger;
+  timeoutMs?: number;
+}
+
+/** The messenger port on the official SDK's Client, pointed at FEISHU_BASE_URL. */
+export function createFeishuMessenger(opts: FeishuMessengerOptions): Messenger & { client: lark.Client } {
+  // A hanging Feishu call must not hold a message forever: the outbox retries after the timeout.
+  lark.defaultHttpInstance.defaults.timeout = opts.timeoutMs ?? 10_000;
+  const client = new lark.Client({
+    appId: opts.appId,
+    appSecret: opts.appSecret,
+    domain: opts.baseUrl,
+    logger: createSdkLogger(opts.log),
+    loggerLevel: lark.LoggerLevel.warn,
+  });
+
+  const content = (m: OutgoingMessage) => {
+    switch (m.kind) {
+      case 'text':
+        return { msg_type: 'text', content: JSON.stringify({ text: m.text }) };
+      case 'card':
+        return { msg_type: 'interactive', content: JSON.stringify(m.card) };
+      case 'image':
+        return { msg_type: 'image', content: JSON.stringify({ image_key: m.imageKey }) };
+    }
+  };
+
+  async function call<T extends { code?: number; msg?: string } | null>(what: string, fn: () => Promise<T>): Promise<T> {
+    let res: T;
+    try {
+      res = await fn();
+    } catch (err) {
+      throw classify(what, err);
+    }
+    if (res && typeof res.code === 'number' && res.code !== 0) {
+      throw new MessengerError(`${what}: Feishu code ${res.code} ${res.msg ?? ''}`.trim(), RETRYABLE_CODES.has(res.code), { platformCode: res.code });
+    }
+    return res;
+  }
+
+  return {
+    name: 'feishu',
+    client,
+    async send(to: Recipient, message, { uuid }) {
+      const res = await call('send', () =>
+        client.im.message.create({
+          params: { receive_id_type: to.type === 'chat' ? 'chat_id' : 'open_id' },
+          data: { receive_id: to.id, ...content(message), uuid },
+        }),
+      );
+      return { messageId: requireField(res?.data?.message_id, 'send: no message_id') };
+    },
+    async reply(messageId, message, { uuid }) {
+      const res = await call('reply', () => client.im.message.reply({ path: { message_id: messageId }, data: { ...content(message), uuid } }));
+      return { messageId: requireField(res?.data?.message_id, 'reply: no message_id') };
+    },
+    async updateCard(messageId, card: Card) {
+      await call('update card', () => client.im.message.patch({ path: { message_id: messageId }, data: { content: JSON.stringify(card) } }));
+    },
+    async createChat({ name, description, userIds, uuid }) {
+      const res = await call('create chat', () =>
+        client.im.chat.create({
+          params: { user_id_type: 'open_id', set_bot_manager: false, uuid },
+          data: { name, description, user_id_list: userIds, chat_mode: 'group', chat_type: 'private' },
+        }),
+      );
+      return { chatId: requireField(res?.data?.chat_id, 'create chat: no chat_id') };
+    },
+    async addMembers(chatId, userIds) {
+      await call('add members', () =>
+        client.im.chatMembers.create({ path: { chat_id: chatId }, params: { member_id_type: 'open_id', succeed_type: 1 }, data: { id_list: userIds } }),
+      );
+    },
+    async uploadImage(data) {
+      // The SDK returns the `data` object of the response here, so there is no code to check.
+      const res = (await call('upload image', async () => ({ code: 0, ...(await client.im.image.create({ data: { image_type: 'message', image: data } })) }))) as {
+        image_key?: string;
+      };
+      return { imageKey: requireField(res.image_key, 'upload: no image_key') };
+    },
+    async downloadResource(messageId, key, kind) {
+      const res = await call('download', async () => {
+        const r = await client.im.messageResource.get({ path: { message_id: messageId, file_key: key }, params: { type: kind } });
+        return { code: 0, stream: r.getReadableStream() };
+      });
+      const chunks: Buffer[] = [];
+      for await (const chunk of res.stream) chunks.push(Buffer.from(chunk as Buffer));
+      return Buffer.concat(chunks);
+    },
+  };
+}
+
+function requireField(v: string | undefined, message: string): string {
+  if (!v) throw new MessengerError(message, true);
+  return v;
+}
+
+/** Turns an axios error from the SDK into a MessengerError that tells the outbox what to do. */
+function classify(what: string, err: unknown): MessengerError {
+  const e = err as { response?: { status?: number; headers?: Record<string, string>; data?: { code?: number; msg?: string } }; code?: string; message?: string };
+  const status = e.response?.status;
+  const platformCode = e.response?.data?.code;
+  if (status === undefined) {
+    return new MessengerError(`${what}: ${e.code ?? ''} ${e.message ?? 'network error'}`.trim(), true);
+  }
+  const reset = Number(e.response?.headers?.['x-ogw-ratelimit-reset']);
+  const retryAfterMs = status === 429 ? (Number.isFinite(reset) && reset > 0 ? reset * 1000 : 1000) : undefined;
+  const retryable = status === 429 || status >= 500 || (platformCode !== undefined && RETRYABLE_CODES.has(platformCode));
+  return new MessengerError(`${what}: HTTP ${status}${platformCode ? ` code ${platformCode}` : ''} ${e.response?.data?.msg ?? ''}`.trim(), retryable, {
+    status,
+    platformCode,
+    retryAfterMs,
+  });
+}

@@ -1,0 +1,33 @@
+import type { Card } from '../cards/card.js';
+
+/**
+ * The narrow port the domain talks through. Implementations: Feishu (the official SDK),
+ * the local simulator (rows in the database), DingTalk later. The domain never calls it
+ * directly: it writes outbox rows, and the outbox sender calls the messenger.
+ */
+export type Recipient = { type: 'user'; id: string } | { type: 'chat'; id: string };
+
+export type OutgoingMessage = { kind: 'text'; text: string } | { kind: 'card'; card: Card } | { kind: 'image'; imageKey: string };
+
+export interface Messenger {
+  readonly name: 'feishu' | 'simulator' | 'dingtalk';
+  send(to: Recipient, message: OutgoingMessage, opts: { uuid: string }): Promise<{ messageId: string }>;
+  reply(messageId: string, message: OutgoingMessage, opts: { uuid: string }): Promise<{ messageId: string }>;
+  updateCard(messageId: string, card: Card): Promise<void>;
+  createChat(input: { name: string; description?: string; userIds: string[]; uuid: string }): Promise<{ chatId: string }>;
+  addMembers(chatId: string, userIds: string[]): Promise<void>;
+  uploadImage(data: Buffer): Promise<{ imageKey: string }>;
+  downloadResource(messageId: string, key: string, kind: 'image' | 'file'): Promise<Buffer>;
+}
+
+/** A failed call to the messenger, classified once so the outbox knows whether to retry. */
+export class MessengerError extends Error {
+  readonly code = 'MESSENGER_FAILED' as const;
+  constructor(
+    message: string,
+    readonly retryable: boolean,
+    readonly detail: { status?: number; platformCode?: number; retryAfterMs?: number } = {},
+  ) {
+    super(message);
+  }
+}

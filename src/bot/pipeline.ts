@@ -1,0 +1,157 @@
+import { and, asc, eq, lte, sql } from 'drizzle-orm';
+import type { Logger } from 'pino';
+import type { Db } from '../db/client.js';
+import { inboundEvents } from '../db/schema.js';
+import { enqueue } from '../jobs/outbox.js';
+import { createHandlerContext, type Services } from './context.js';
+import type { BotEvent, CardActionEvent, CardActionResult } from './event.js';
+import type { Router } from './router.js';
+
+export interface Pipeline {
+  /**
+   * Records a message event under its unique keys and returns at once; processing happens after.
+   * 'duplicate' means the event id or message id was seen before: nothing more happens.
+   */
+  accept(event: BotEvent): Promise<'accepted' | 'duplicate'>;
+  /** Card actions are answered synchronously (Feishu waits up to 3 s for the toast and card). */
+  act(event: CardActionEvent): Promise<CardActionResult>;
+  /** Picks up events recorded but not processed (the process died between ack and work). */
+  recover(now: Date, olderThanMs?: number): Promise<number>;
+  /** Resolves when every event accepted so far has been processed (shutdown, tests). */
+  idle(): Promise<void>;
+}
+
+export interface PipelineOptions extends Services {
+  db: Db;
+  router: Router;
+  /** Called after a transaction that may have written outbox rows commits. */
+  afterCommit: () => void;
+  clock?: () => Date;
+  maxAttempts?: number;
+}
+
+const FAILED_REPLY = '系统处理您的消息时出现异常，已记录。请稍后重试，或联系接待办。';
+
+export function createPipeline(opts: PipelineOptions): Pipeline {
+  const { db, router, log } = opts;
+  const clock = opts.clock ?? (() => new Date());
+  const maxAttempts = opts.maxAttempts ?? 3;
+  const inFlight = new Set<Promise<void>>();
+
+  async function record(event: BotEvent): Promise<number | undefined> {
+    const rows = await db
+      .insert(inboundEvents)
+      .values({
+        source: event.source,
+        eventId: event.eventId,
+        messageId: event.type === 'message' ? event.messageId : null,
+        kind: event.type,
+        payload: event,
+        receivedAt: clock(),
+      })
+      .onConflictDoNothing()
+      .returning({ id: inboundEvents.id });
+    return rows[0]?.id;
+  }
+
+  /** Runs the handler for one recorded event in one transaction that also marks it done. */
+  async function processRow(id: number): Promise<CardActionResult | undefined> {
+    const now = clock();
+    let event: BotEvent | undefined;
+    try {
+      return await db.transaction(async (tx) => {
+        const [row] = await tx
+          .select()
+          .from(inboundEvents)
+          .where(and(eq(inboundEvents.id, id), eq(inboundEvents.status, 'received')))
+          .for('update', { skipLocked: true });
+        if (!row) return undefined; // done already, or another instance holds it
+        event = row.payload as BotEvent;
+        const elog = log.child({ eventId: event.eventId, kind: event.type });
+        const ctx = createHandlerContext(opts, tx, event, now, elog);
+        const result = event.type === 'message' ? (await router.onMessage(event, ctx), undefined) : await router.onAction(event, ctx);
+        await tx
+          .update(inboundEvents)
+          .set({ status: 'done', processedAt: now, attempts: sql`${inboundEvents.attempts} + 1` })
+          .where(eq(inboundEvents.id, id));
+        return result;
+      });
+    } catch (err) {
+      await noteFailure(id, event, err);
+      throw err;
+    } finally {
+      opts.afterCommit();
+    }
+  }
+
+  async function noteFailure(id: number, event: BotEvent | undefined, err: unknown) {
+    log.error({ err, eventId: event?.eventId, inboundId: id }, 'event handler failed');
+    try {
+      await db.transaction(async (tx) => {
+        const [row] = await tx
+          .update(inboundEvents)
+          .set({ attempts: sql`${inboundEvents.attempts} + 1`, lastError: String((err as Error)?.message ?? err).slice(0, 500) })
+          .where(eq(inboundEvents.id, id))
+          .returning();
+        if (row && row.attempts >= maxAttempts && row.status === 'received') {
+          await tx.update(inboundEvents).set({ status: 'failed' }).where(eq(inboundEvents.id, id));
+          const e = row.payload as BotEvent;
+          if (e.type === 'message') {
+            await enqueue(tx, { op: 'send', to: { type: 'chat', id: e.chatId }, message: { kind: 'text', text: FAILED_REPLY } });
+          }
+        }
+      });
+    } catch (e2) {
+      log.error({ err: e2, inboundId: id }, 'could not record handler failure');
+    }
+  }
+
+  function track(p: Promise<unknown>) {
+    const done = p.then(
+      () => undefined,
+      () => undefined,
+    );
+    inFlight.add(done);
+    void done.finally(() => inFlight.delete(done));
+  }
+
+  return {
+    async accept(event) {
+      const id = await record(event);
+      if (id === undefined) {
+        log.info({ eventId: event.eventId, messageId: event.type === 'message' ? event.messageId : undefined }, 'duplicate event ignored');
+        return 'duplicate';
+      }
+      track(new Promise((r) => setImmediate(r)).then(() => processRow(id)));
+      return 'accepted';
+    },
+
+    async act(event) {
+      const id = await record(event);
+      if (id === undefined) {
+        log.info({ eventId: event.eventId }, 'duplicate card action ignored');
+        return {};
+      }
+      try {
+        return (await processRow(id)) ?? {};
+      } catch {
+        return { toast: { type: 'error', content: '操作未能完成，请稍后重试。' } };
+      }
+    },
+
+    async recover(now, olderThanMs = 15_000) {
+      const stale = await db
+        .select({ id: inboundEvents.id })
+        .from(inboundEvents)
+        .where(and(eq(inboundEvents.status, 'received'), eq(inboundEvents.kind, 'message'), lte(inboundEvents.receivedAt, new Date(now.getTime() - olderThanMs))))
+        .orderBy(asc(inboundEvents.id))
+        .limit(50);
+      for (const { id } of stale) await processRow(id).catch(() => undefined);
+      return stale.length;
+    },
+
+    async idle() {
+      while (inFlight.size) await Promise.all([...inFlight]);
+    },
+  };
+}

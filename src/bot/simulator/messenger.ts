@@ -1,0 +1,119 @@
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import { eq, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.js';
+import { simChats, simImages, simMessages } from '../../db/schema.js';
+import type { Org } from '../../reception/org.js';
+import { MessengerError, type Messenger, type OutgoingMessage } from '../messenger.js';
+
+export const BOT_NAME = '接待助手';
+export const p2pChatId = (userId: string) => `p2p:${userId}`;
+
+/**
+ * The local simulator's "Feishu": the outbox delivers into these tables, and the chat page
+ * reads them. It keeps Feishu's promises that matter: a `uuid` is delivered once, an updated
+ * card keeps its message id.
+ */
+export interface SimulatorMessenger extends Messenger {
+  readonly changes: EventEmitter;
+  ensureP2p(userId: string): Promise<string>;
+  /** Stores a message a person typed (the page shows it), returning its id. */
+  storeIncoming(input: { chatId: string; sender: string; text: string }): Promise<string>;
+  /** Creates the office chat named in the org file so broadcasts have somewhere to go. */
+  ensureOfficeChat(org: Org): Promise<void>;
+}
+
+export function createSimulatorMessenger(db: Db): SimulatorMessenger {
+  const changes = new EventEmitter();
+  changes.setMaxListeners(1000);
+  const changed = () => changes.emit('change');
+
+  const toContent = (m: OutgoingMessage) =>
+    m.kind === 'text'
+      ? { msgType: 'text', content: { text: m.text } }
+      : m.kind === 'card'
+        ? { msgType: 'interactive', content: m.card }
+        : { msgType: 'image', content: { url: `/sim/api/images/${encodeURIComponent(m.imageKey)}` } };
+
+  async function ensureP2p(userId: string): Promise<string> {
+    const chatId = p2pChatId(userId);
+    await db.insert(simChats).values({ chatId, name: BOT_NAME, chatType: 'p2p', members: [userId] }).onConflictDoNothing();
+    return chatId;
+  }
+
+  async function insert(chatId: string, message: OutgoingMessage, uuid: string, replyTo?: string) {
+    const [chat] = await db.select().from(simChats).where(eq(simChats.chatId, chatId));
+    if (!chat) throw new MessengerError(`simulator: no chat ${chatId}`, false, { platformCode: 230002 });
+    const { msgType, content } = toContent(message);
+    const messageId = `sim_m_${randomUUID().slice(0, 12)}`;
+    const rows = await db
+      .insert(simMessages)
+      .values({ messageId, chatId, sender: 'bot', msgType, content, uuid, replyTo })
+      .onConflictDoNothing()
+      .returning({ messageId: simMessages.messageId });
+    if (rows.length) {
+      changed();
+      return { messageId };
+    }
+    const [existing] = await db.select({ messageId: simMessages.messageId }).from(simMessages).where(eq(simMessages.uuid, uuid));
+    return { messageId: existing.messageId };
+  }
+
+  return {
+    name: 'simulator',
+    changes,
+    ensureP2p,
+    async ensureOfficeChat(org) {
+      const members = [org.reception_office.director, ...org.reception_office.staff];
+      await db.insert(simChats).values({ chatId: org.reception_office.chat_id, name: '接待办工作群', chatType: 'group', members }).onConflictDoNothing();
+    },
+    async storeIncoming({ chatId, sender, text }) {
+      const messageId = `sim_m_${randomUUID().slice(0, 12)}`;
+      await db.insert(simMessages).values({ messageId, chatId, sender, msgType: 'text', content: { text } });
+      changed();
+      return messageId;
+    },
+    async send(to, message, { uuid }) {
+      const chatId = to.type === 'user' ? await ensureP2p(to.id) : to.id;
+      return insert(chatId, message, uuid);
+    },
+    async reply(messageId, message, { uuid }) {
+      const [orig] = await db.select().from(simMessages).where(eq(simMessages.messageId, messageId));
+      if (!orig) throw new MessengerError(`simulator: no message ${messageId}`, false, { platformCode: 230011 });
+      return insert(orig.chatId, message, uuid, messageId);
+    },
+    async updateCard(messageId, card) {
+      const rows = await db
+        .update(simMessages)
+        .set({ content: card, seq: sql`nextval('sim_seq')`, updatedAt: new Date() })
+        .where(eq(simMessages.messageId, messageId))
+        .returning({ messageId: simMessages.messageId });
+      if (!rows.length) throw new MessengerError(`simulator: no message ${messageId}`, false, { platformCode: 230011 });
+      changed();
+    },
+    async createChat({ name, userIds, uuid }) {
+      const chatId = `oc_sim_${randomUUID().slice(0, 12)}`;
+      await db.insert(simChats).values({ chatId, name, chatType: 'group', members: userIds, uuid }).onConflictDoNothing();
+      const [chat] = await db.select().from(simChats).where(eq(simChats.uuid, uuid));
+      changed();
+      return { chatId: chat.chatId };
+    },
+    async addMembers(chatId, userIds) {
+      const [chat] = await db.select().from(simChats).where(eq(simChats.chatId, chatId));
+      if (!chat) throw new MessengerError(`simulator: no chat ${chatId}`, false, { platformCode: 232010 });
+      const members = [...new Set([...chat.members, ...userIds])];
+      await db.update(simChats).set({ members }).where(eq(simChats.chatId, chatId));
+      changed();
+    },
+    async uploadImage(data) {
+      const key = `img_sim_${randomUUID().slice(0, 12)}`;
+      await db.insert(simImages).values({ key, contentType: 'image/png', data });
+      return { imageKey: key };
+    },
+    async downloadResource(_messageId, key) {
+      const [img] = await db.select().from(simImages).where(eq(simImages.key, key));
+      if (!img) throw new MessengerError(`simulator: no resource ${key}`, false, { platformCode: 234003 });
+      return img.data;
+    },
+  };
+}

@@ -1,0 +1,144 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { and, asc, eq, gt, sql } from 'drizzle-orm';
+import express, { type Request, type Response } from 'express';
+import { z } from 'zod';
+import type { Db } from '../../db/client.js';
+import { simChats, simImages, simMessages } from '../../db/schema.js';
+import type { Org } from '../../reception/org.js';
+import { toCallbackResponse } from '../feishu/callback-response.js';
+import type { Pipeline } from '../pipeline.js';
+import { BOT_NAME, p2pChatId, type SimulatorMessenger } from './messenger.js';
+
+const publicDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'public');
+
+const sendBody = z.object({ user: z.string().min(1), text: z.string().trim().min(1, '消息不能为空').max(2000, '消息过长'), chat_id: z.string().optional() });
+const actionBody = z.object({
+  user: z.string().min(1),
+  message_id: z.string().min(1),
+  value: z.record(z.string(), z.unknown()).default({}),
+  form_value: z.record(z.string(), z.unknown()).optional(),
+  name: z.string().optional(),
+});
+
+/**
+ * The local simulator: a chat page and the small JSON API behind it. Messages typed here become
+ * the same BotEvent a Feishu message becomes and go through the same pipeline and handlers.
+ */
+export function createSimulatorRoutes(opts: { db: Db; org: Org; messenger: SimulatorMessenger; pipeline: Pipeline }): express.Router {
+  const { db, org, messenger, pipeline } = opts;
+  const router = express.Router();
+  const json = express.json({ limit: '64kb' });
+  const bad = (res: Response, status: number, error: string) => res.status(status).json({ error });
+
+  router.get('/', (_req, res) => res.sendFile(path.join(publicDir, 'index.html')));
+  router.use('/sim', express.static(publicDir, { index: false }));
+
+  router.get('/sim/api/people', (_req, res) => {
+    res.json({ unit: org.unit, bot: BOT_NAME, people: org.people.map(({ id, name, department }) => ({ id, name, department })) });
+  });
+
+  router.get('/sim/api/messages', async (req: Request, res: Response) => {
+    const user = String(req.query.user ?? '');
+    if (!org.person(user)) return bad(res, 400, '未知人员');
+    const after = Number(req.query.after ?? 0) || 0;
+    await messenger.ensureP2p(user);
+    const load = () =>
+      db
+        .select({
+          seq: simMessages.seq,
+          message_id: simMessages.messageId,
+          chat_id: simMessages.chatId,
+          chat_name: simChats.name,
+          chat_type: simChats.chatType,
+          sender: simMessages.sender,
+          msg_type: simMessages.msgType,
+          content: simMessages.content,
+          created_at: simMessages.createdAt,
+        })
+        .from(simMessages)
+        .innerJoin(simChats, eq(simChats.chatId, simMessages.chatId))
+        .where(and(gt(simMessages.seq, after), sql`${simChats.members} @> ${JSON.stringify([user])}::jsonb`))
+        .orderBy(asc(simMessages.seq))
+        .limit(200);
+    let rows = await load();
+    if (!rows.length && req.query.wait) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          messenger.changes.off('change', done);
+          resolve();
+        };
+        const timer = setTimeout(done, 20_000);
+        messenger.changes.on('change', done);
+        req.on('close', done);
+      });
+      rows = await load();
+    }
+    const names = new Map(org.people.map((p) => [p.id, p.name]));
+    res.json({ messages: rows.map((r) => ({ ...r, sender_name: r.sender === 'bot' ? BOT_NAME : (names.get(r.sender) ?? r.sender) })) });
+  });
+
+  router.post('/sim/api/messages', json, async (req: Request, res: Response) => {
+    const parsed = sendBody.safeParse(req.body);
+    if (!parsed.success) return bad(res, 400, parsed.error.issues[0]?.message ?? '请求格式错误');
+    const { user, text } = parsed.data;
+    if (!org.person(user)) return bad(res, 400, '未知人员');
+    const chatId = parsed.data.chat_id ?? p2pChatId(user);
+    const [chat] = await db.select().from(simChats).where(eq(simChats.chatId, chatId));
+    if (chat && !chat.members.includes(user)) return bad(res, 403, '您不在该群聊中');
+    if (!chat) await messenger.ensureP2p(user);
+    const chatType = chat?.chatType === 'group' ? 'group' : 'p2p';
+    const messageId = await messenger.storeIncoming({ chatId, sender: user, text });
+    const mention = `@${BOT_NAME}`;
+    await pipeline.accept({
+      type: 'message',
+      source: 'simulator',
+      eventId: randomUUID(),
+      messageId,
+      chatId,
+      chatType,
+      senderId: user,
+      msgType: 'text',
+      text: text.replaceAll(mention, ' ').trim(),
+      mentionsBot: chatType === 'p2p' || text.includes(mention),
+    });
+    res.json({ message_id: messageId });
+  });
+
+  router.post('/sim/api/card-action', json, async (req: Request, res: Response) => {
+    const parsed = actionBody.safeParse(req.body);
+    if (!parsed.success) return bad(res, 400, '请求格式错误');
+    const { user, message_id, value, form_value, name } = parsed.data;
+    if (!org.person(user)) return bad(res, 400, '未知人员');
+    const [msg] = await db
+      .select({ chatId: simMessages.chatId, members: simChats.members, msgType: simMessages.msgType })
+      .from(simMessages)
+      .innerJoin(simChats, eq(simChats.chatId, simMessages.chatId))
+      .where(eq(simMessages.messageId, message_id));
+    if (!msg || msg.msgType !== 'interactive' || !msg.members.includes(user)) return bad(res, 404, '卡片不存在或您无权操作');
+    const result = await pipeline.act({
+      type: 'card_action',
+      source: 'simulator',
+      eventId: randomUUID(),
+      operatorId: user,
+      messageId: message_id,
+      chatId: msg.chatId,
+      value,
+      formValue: form_value,
+      name,
+    });
+    // Feishu replaces the tapped card with the card in the callback's answer; so does the simulator.
+    if (result.card) await messenger.updateCard(message_id, result.card);
+    res.json(toCallbackResponse(result));
+  });
+
+  router.get('/sim/api/images/:key', async (req: Request, res: Response) => {
+    const [img] = await db.select().from(simImages).where(eq(simImages.key, String(req.params.key)));
+    if (!img) return bad(res, 404, '图片不存在');
+    res.type(img.contentType).send(img.data);
+  });
+
+  return router;
+}

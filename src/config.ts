@@ -1,0 +1,143 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Bundled files used when ORG_FILE / POLICY_FILE are unset, so `npm start` works out of the box. */
+export const bundled = {
+  org: path.join(root, 'config', 'org.example.yaml'),
+  policy: path.join(root, 'config', 'policy.national.yaml'),
+};
+
+const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
+
+const schema = z
+  .object({
+    PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(65535).default(3000)),
+    DATABASE_URL: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+        .optional(),
+    ),
+    DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('./data')),
+    ORG_FILE: z.preprocess(emptyToUndefined, z.string().default(bundled.org)),
+    POLICY_FILE: z.preprocess(emptyToUndefined, z.string().default(bundled.policy)),
+    FEISHU_APP_ID: z.preprocess(
+      emptyToUndefined,
+      z.string().regex(/^cli_[0-9a-zA-Z]+$/, 'must look like cli_xxxxxxxxxxxxxxxx').optional(),
+    ),
+    FEISHU_APP_SECRET: optionalString,
+    FEISHU_ENCRYPT_KEY: optionalString,
+    FEISHU_VERIFICATION_TOKEN: optionalString,
+    FEISHU_BASE_URL: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .url('must be a URL such as https://open.feishu.cn')
+        .transform((u) => u.replace(/\/+$/, ''))
+        .default('https://open.feishu.cn'),
+    ),
+    FEISHU_MODE: z.preprocess(emptyToUndefined, z.enum(['ws', 'webhook']).default('ws')),
+    TZ_NAME: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .refine(isTimeZone, 'must be an IANA time zone such as Asia/Shanghai')
+        .default('Asia/Shanghai'),
+    ),
+    LOG_LEVEL: z.preprocess(
+      emptyToUndefined,
+      z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    ),
+  })
+  .superRefine((env, ctx) => {
+    if (env.FEISHU_APP_ID && !env.FEISHU_APP_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['FEISHU_APP_SECRET'], message: 'is required when FEISHU_APP_ID is set' });
+    }
+    if (env.FEISHU_APP_SECRET && !env.FEISHU_APP_ID) {
+      ctx.addIssue({ code: 'custom', path: ['FEISHU_APP_ID'], message: 'is required when FEISHU_APP_SECRET is set' });
+    }
+    if (env.FEISHU_APP_ID && env.FEISHU_MODE === 'webhook' && !env.FEISHU_ENCRYPT_KEY) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['FEISHU_ENCRYPT_KEY'],
+        message: 'is required in webhook mode: without it events cannot be verified',
+      });
+    }
+  });
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export type Env = z.infer<typeof schema>;
+
+export interface Config {
+  port: number;
+  databaseUrl?: string;
+  dataDir: string;
+  orgFile: string;
+  policyFile: string;
+  timeZone: string;
+  logLevel: Env['LOG_LEVEL'];
+  /** Present when a Feishu app is configured; absent means the local simulator runs instead. */
+  feishu?: {
+    appId: string;
+    appSecret: string;
+    encryptKey?: string;
+    verificationToken?: string;
+    baseUrl: string;
+    mode: 'ws' | 'webhook';
+  };
+}
+
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID' as const;
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** Pure: reads only the object it is given. Reports every bad variable at once. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`);
+    throw new ConfigError(problems);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL,
+    dataDir: e.DATA_DIR,
+    orgFile: e.ORG_FILE,
+    policyFile: e.POLICY_FILE,
+    timeZone: e.TZ_NAME,
+    logLevel: e.LOG_LEVEL,
+    feishu:
+      e.FEISHU_APP_ID && e.FEISHU_APP_SECRET
+        ? {
+            appId: e.FEISHU_APP_ID,
+            appSecret: e.FEISHU_APP_SECRET,
+            encryptKey: e.FEISHU_ENCRYPT_KEY,
+            verificationToken: e.FEISHU_VERIFICATION_TOKEN,
+            baseUrl: e.FEISHU_BASE_URL,
+            mode: e.FEISHU_MODE,
+          }
+        : undefined,
+  };
+}
+
+/** The one place that touches process.env. */
+export function loadConfigFromProcess(): Config {
+  return loadConfig(process.env);
+}

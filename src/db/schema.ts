@@ -1,0 +1,147 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  bigserial,
+  customType,
+  index,
+  integer,
+  jsonb,
+  pgSequence,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+
+const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
+  dataType: () => 'bytea',
+  fromDriver: (v) => Buffer.from(v),
+});
+
+const ts = (name?: string) => (name ? timestamp(name, { withTimezone: true }) : timestamp({ withTimezone: true }));
+
+/**
+ * Every inbound event, recorded under unique keys before it is acknowledged.
+ * event_id catches re-deliveries; message_id catches the same message re-sent under a new event id.
+ * status 'received' rows older than a few seconds are picked up again after a crash.
+ */
+export const inboundEvents = pgTable(
+  'inbound_events',
+  {
+    id: bigserial({ mode: 'number' }).primaryKey(),
+    source: text().notNull(), // feishu | simulator | dingtalk
+    eventId: text().notNull(),
+    messageId: text(),
+    kind: text().notNull(), // message | card_action
+    payload: jsonb().notNull(),
+    status: text().notNull().default('received'), // received | done | failed
+    attempts: integer().notNull().default(0),
+    lastError: text(),
+    receivedAt: ts().notNull().defaultNow(),
+    processedAt: ts(),
+  },
+  (t) => [
+    uniqueIndex('inbound_events_event_id_uq').on(t.source, t.eventId),
+    uniqueIndex('inbound_events_message_id_uq').on(t.source, t.messageId),
+    index('inbound_events_pending_idx').on(t.status, t.receivedAt),
+  ],
+);
+
+/** Transactional outbox: every outgoing message is a row written with the state change that causes it. */
+export const outbox = pgTable(
+  'outbox',
+  {
+    id: text().primaryKey(), // uuid; also Feishu's idempotency `uuid`
+    seq: bigserial({ mode: 'number' }).notNull(),
+    op: text().notNull(), // send | reply | update_card | create_chat | add_members
+    target: text().notNull(), // rate-limit key: user:<id> | chat:<id> | message:<id>
+    payload: jsonb().notNull(),
+    status: text().notNull().default('pending'), // pending | sent | failed
+    attempts: integer().notNull().default(0),
+    nextAttemptAt: ts().notNull().defaultNow(),
+    lockedUntil: ts(),
+    lastError: text(),
+    result: jsonb(),
+    createdAt: ts().notNull().defaultNow(),
+    sentAt: ts(),
+  },
+  (t) => [index('outbox_due_idx').on(t.status, t.nextAttemptAt, t.seq)],
+);
+
+/** Durable jobs: reminders, escalations, digests. Claimed with FOR UPDATE SKIP LOCKED. */
+export const jobs = pgTable(
+  'jobs',
+  {
+    id: bigserial({ mode: 'number' }).primaryKey(),
+    kind: text().notNull(),
+    uniqueKey: text(), // e.g. digest:2026-11-23 — one job per key, ever
+    runAt: ts().notNull(),
+    payload: jsonb().notNull().default({}),
+    status: text().notNull().default('pending'), // pending | done | failed
+    attempts: integer().notNull().default(0),
+    lastError: text(),
+    createdAt: ts().notNull().defaultNow(),
+    doneAt: ts(),
+  },
+  (t) => [uniqueIndex('jobs_unique_key_uq').on(t.uniqueKey), index('jobs_due_idx').on(t.status, t.runAt)],
+);
+
+/** Append-only record of every state change. */
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigserial({ mode: 'number' }).primaryKey(),
+    at: ts().notNull().defaultNow(),
+    actor: text().notNull(),
+    entity: text().notNull(),
+    entityId: text().notNull(),
+    action: text().notNull(),
+    fromState: text(),
+    toState: text(),
+    reason: text(),
+    detail: jsonb(),
+  },
+  (t) => [index('audit_log_entity_idx').on(t.entity, t.entityId)],
+);
+
+/** The local simulator's "Feishu": its chats, messages and images live here. */
+export const simSeq = pgSequence('sim_seq');
+
+export const simChats = pgTable(
+  'sim_chats',
+  {
+    chatId: text().primaryKey(),
+    name: text().notNull(),
+    chatType: text().notNull(), // p2p | group
+    members: jsonb().$type<string[]>().notNull().default([]),
+    uuid: text(),
+    createdAt: ts().notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('sim_chats_uuid_uq').on(t.uuid)],
+);
+
+export const simMessages = pgTable(
+  'sim_messages',
+  {
+    messageId: text().primaryKey(),
+    seq: bigint({ mode: 'number' })
+      .notNull()
+      .default(sql`nextval('sim_seq')`),
+    chatId: text().notNull(),
+    sender: text().notNull(), // 'bot' or a person id
+    msgType: text().notNull(),
+    content: jsonb().notNull(),
+    replyTo: text(),
+    uuid: text(),
+    createdAt: ts().notNull().defaultNow(),
+    updatedAt: ts().notNull().defaultNow(),
+  },
+  (t) => [index('sim_messages_seq_idx').on(t.seq), uniqueIndex('sim_messages_uuid_uq').on(t.uuid)],
+);
+
+export const simImages = pgTable('sim_images', {
+  key: text().primaryKey(),
+  contentType: text().notNull(),
+  data: bytea().notNull(),
+  createdAt: ts().notNull().defaultNow(),
+});

@@ -1,0 +1,258 @@
+import { randomUUID } from 'node:crypto';
+import { and, asc, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
+import type { Logger } from 'pino';
+import type { Card } from '../cards/card.js';
+import type { Executor, Db } from '../db/client.js';
+import { outbox } from '../db/schema.js';
+import { MessengerError, type Messenger, type OutgoingMessage, type Recipient } from '../bot/messenger.js';
+import { RateLimiter } from './rate-limiter.js';
+
+/** What an outbox row asks the messenger to do. Serialised as the row's payload. */
+export type OutboxAction =
+  | { op: 'send'; to: Recipient; message: OutgoingMessage }
+  | { op: 'reply'; messageId: string; message: OutgoingMessage }
+  /** Update a card by its message id, or by the outbox row that sent it (resolved at delivery). */
+  | { op: 'update_card'; messageId?: string; sentBy?: string; card: Card }
+  | { op: 'create_chat'; name: string; description?: string; userIds: string[] }
+  | { op: 'add_members'; chatId: string; userIds: string[] };
+
+function targetOf(a: OutboxAction): string {
+  switch (a.op) {
+    case 'send':
+      return `${a.to.type}:${a.to.id}`;
+    case 'reply':
+      return `message:${a.messageId}`;
+    case 'update_card':
+      return `message:${a.messageId ?? a.sentBy}`;
+    case 'create_chat':
+      return 'chats';
+    case 'add_members':
+      return `chat:${a.chatId}`;
+  }
+}
+
+/** Writes the message in the caller's transaction; nothing is sent until that transaction commits. */
+export async function enqueue(tx: Executor, action: OutboxAction): Promise<string> {
+  const id = randomUUID();
+  await tx.insert(outbox).values({ id, op: action.op, target: targetOf(action), payload: action });
+  return id;
+}
+
+export interface OutboxSenderOptions {
+  db: Db;
+  messenger: Messenger;
+  log: Logger;
+  limits?: { perApp: number; perTarget: number };
+  batchSize?: number;
+  /** How long a claimed row stays ours before another sender may take it. */
+  leaseMs?: number;
+  maxAttempts?: number;
+  pollMs?: number;
+  clock?: () => Date;
+}
+
+export interface OutboxSender {
+  start(): void;
+  stop(): Promise<void>;
+  /** Deliver now (called after a transaction that enqueued something commits). */
+  kick(): void;
+  /** One pass: claim due rows and deliver them. Returns how many rows were attempted. */
+  runOnce(): Promise<number>;
+  /** Run passes until nothing is due (for shutdown and tests). */
+  drain(timeoutMs?: number): Promise<void>;
+}
+
+type Row = typeof outbox.$inferSelect;
+
+export function createOutboxSender(opts: OutboxSenderOptions): OutboxSender {
+  const { db, messenger, log } = opts;
+  const batchSize = opts.batchSize ?? 50;
+  const leaseMs = opts.leaseMs ?? 60_000;
+  const maxAttempts = opts.maxAttempts ?? 12;
+  const clock = opts.clock ?? (() => new Date());
+  const limiter = new RateLimiter(opts.limits ?? { perApp: 50, perTarget: 5 });
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<number> | undefined;
+  let again = false;
+  let stopped = true;
+
+  async function claim(): Promise<Row[]> {
+    const now = clock();
+    return db.transaction(async (tx) => {
+      const due = await tx
+        .select({ id: outbox.id })
+        .from(outbox)
+        .where(
+          and(
+            eq(outbox.status, 'pending'),
+            lte(outbox.nextAttemptAt, now),
+            or(isNull(outbox.lockedUntil), lte(outbox.lockedUntil, now)),
+          ),
+        )
+        .orderBy(asc(outbox.seq))
+        .limit(batchSize)
+        .for('update', { skipLocked: true });
+      if (!due.length) return [];
+      const rows = await tx
+        .update(outbox)
+        .set({ lockedUntil: new Date(now.getTime() + leaseMs), attempts: sql`${outbox.attempts} + 1` })
+        .where(inArray(outbox.id, due.map((d) => d.id)))
+        .returning();
+      return rows.sort((a, b) => a.seq - b.seq);
+    });
+  }
+
+  async function deliver(row: Row): Promise<unknown> {
+    const a = row.payload as OutboxAction;
+    switch (a.op) {
+      case 'send':
+        return messenger.send(a.to, a.message, { uuid: row.id });
+      case 'reply':
+        return messenger.reply(a.messageId, a.message, { uuid: row.id });
+      case 'update_card': {
+        const messageId = a.messageId ?? (await sentMessageId(a.sentBy!));
+        await messenger.updateCard(messageId, a.card);
+        return { messageId };
+      }
+      case 'create_chat':
+        return messenger.createChat({ name: a.name, description: a.description, userIds: a.userIds, uuid: row.id });
+      case 'add_members':
+        await messenger.addMembers(a.chatId, a.userIds);
+        return {};
+    }
+  }
+
+  async function sentMessageId(outboxId: string): Promise<string> {
+    const [ref] = await db.select().from(outbox).where(eq(outbox.id, outboxId));
+    const id = (ref?.result as { messageId?: string } | null)?.messageId;
+    if (ref?.status === 'failed') throw new MessengerError(`card to update was never sent (${outboxId})`, false);
+    if (!id) throw new MessengerError(`card to update not sent yet (${outboxId})`, true, { retryAfterMs: 1000 });
+    return id;
+  }
+
+  async function markSent(row: Row, result: unknown) {
+    await db
+      .update(outbox)
+      .set({ status: 'sent', result: result ?? {}, sentAt: clock(), lockedUntil: null, lastError: null })
+      .where(eq(outbox.id, row.id));
+  }
+
+  async function markFailed(row: Row, err: unknown) {
+    const me = err instanceof MessengerError ? err : new MessengerError(String((err as Error)?.message ?? err), true);
+    const give = !me.retryable || row.attempts >= maxAttempts;
+    const backoff = me.detail.retryAfterMs ?? Math.min(60_000, 500 * 2 ** Math.min(row.attempts - 1, 7));
+    if (me.detail.status === 429 || me.detail.retryAfterMs) limiter.pause('app', backoff);
+    log[give ? 'error' : 'warn'](
+      { outboxId: row.id, op: row.op, target: row.target, attempts: row.attempts, err: me.message, ...me.detail },
+      give ? 'outbox: giving up on message' : 'outbox: delivery failed, will retry',
+    );
+    await db
+      .update(outbox)
+      .set({
+        status: give ? 'failed' : 'pending',
+        lastError: me.message.slice(0, 500),
+        lockedUntil: null,
+        nextAttemptAt: new Date(clock().getTime() + (give ? 0 : backoff)),
+      })
+      .where(eq(outbox.id, row.id));
+    return give ? 0 : backoff;
+  }
+
+  /** Rows to one target go in order; a failure holds back that target's later rows in this batch. */
+  async function deliverTarget(rows: Row[]) {
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i];
+      await limiter.take(row.target);
+      try {
+        await markSent(row, await deliver(row));
+      } catch (err) {
+        const backoff = await markFailed(row, err);
+        const rest = rows.slice(i + 1).map((r) => r.id);
+        if (rest.length) {
+          await db
+            .update(outbox)
+            .set({ lockedUntil: null, nextAttemptAt: new Date(clock().getTime() + backoff), attempts: sql`${outbox.attempts} - 1` })
+            .where(inArray(outbox.id, rest));
+        }
+        return;
+      }
+    }
+  }
+
+  async function pass(): Promise<number> {
+    const rows = await claim();
+    if (!rows.length) return 0;
+    const byTarget = new Map<string, Row[]>();
+    for (const r of rows) byTarget.set(r.target, [...(byTarget.get(r.target) ?? []), r]);
+    await Promise.all([...byTarget.values()].map(deliverTarget));
+    return rows.length;
+  }
+
+  async function loop(): Promise<number> {
+    let total = 0;
+    do {
+      again = false;
+      let n: number;
+      do {
+        n = await pass();
+        total += n;
+      } while (n >= batchSize);
+    } while (again);
+    return total;
+  }
+
+  function runOnce(): Promise<number> {
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = loop()
+      .catch((err) => {
+        log.error({ err }, 'outbox: pass failed');
+        return 0;
+      })
+      .finally(() => {
+        running = undefined;
+      });
+    return running;
+  }
+
+  function schedule() {
+    if (stopped) return;
+    timer = setTimeout(async () => {
+      await runOnce();
+      schedule();
+    }, opts.pollMs ?? 1000);
+    timer.unref?.();
+  }
+
+  return {
+    start() {
+      if (!stopped) return;
+      stopped = false;
+      schedule();
+      void runOnce();
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await running;
+    },
+    kick() {
+      void runOnce();
+    },
+    runOnce,
+    async drain(timeoutMs = 10_000) {
+      const end = Date.now() + timeoutMs;
+      while (Date.now() < end) {
+        await runOnce();
+        const [pending] = await db
+          .select({ n: sql<number>`count(*)::int` })
+          .from(outbox)
+          .where(and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, new Date(Date.now() + 200))));
+        if (!pending || pending.n === 0) return;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+  };
+}
