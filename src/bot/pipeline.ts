@@ -93,7 +93,8 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
           .set({ attempts: sql`${inboundEvents.attempts} + 1`, lastError: String((err as Error)?.message ?? err).slice(0, 500) })
           .where(eq(inboundEvents.id, id))
           .returning();
-        if (row && row.attempts >= maxAttempts && row.status === 'received') {
+        // A card action is not re-delivered (the person taps again), so it is failed at once.
+        if (row && row.status === 'received' && (row.attempts >= maxAttempts || row.kind === 'card_action')) {
           await tx.update(inboundEvents).set({ status: 'failed' }).where(eq(inboundEvents.id, id));
           const e = row.payload as BotEvent;
           if (e.type === 'message') {

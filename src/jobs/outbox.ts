@@ -34,7 +34,13 @@ function targetOf(a: OutboxAction): string {
 /** Writes the message in the caller's transaction; nothing is sent until that transaction commits. */
 export async function enqueue(tx: Executor, action: OutboxAction): Promise<string> {
   const id = randomUUID();
-  await tx.insert(outbox).values({ id, op: action.op, target: targetOf(action), payload: action });
+  let target = targetOf(action);
+  if (action.op === 'update_card' && action.sentBy) {
+    // Same target as the send it updates, so the sender keeps them in order.
+    const [ref] = await tx.select({ target: outbox.target }).from(outbox).where(eq(outbox.id, action.sentBy));
+    if (ref) target = ref.target;
+  }
+  await tx.insert(outbox).values({ id, op: action.op, target, payload: action });
   return id;
 }
 
@@ -58,7 +64,7 @@ export interface OutboxSender {
   kick(): void;
   /** One pass: claim due rows and deliver them. Returns how many rows were attempted. */
   runOnce(): Promise<number>;
-  /** Run passes until nothing is due (for shutdown and tests). */
+  /** Run passes until nothing is pending, or the time is up (for shutdown and tests). */
   drain(timeoutMs?: number): Promise<void>;
 }
 
@@ -249,7 +255,7 @@ export function createOutboxSender(opts: OutboxSenderOptions): OutboxSender {
         const [pending] = await db
           .select({ n: sql<number>`count(*)::int` })
           .from(outbox)
-          .where(and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, new Date(Date.now() + 200))));
+          .where(eq(outbox.status, 'pending'));
         if (!pending || pending.n === 0) return;
         await new Promise((r) => setTimeout(r, 50));
       }

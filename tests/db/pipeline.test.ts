@@ -1,0 +1,127 @@
+import pino from 'pino';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createBotRouter } from '../../src/bot/commands.js';
+import type { MessageEvent } from '../../src/bot/event.js';
+import { createPipeline } from '../../src/bot/pipeline.js';
+import type { Router } from '../../src/bot/router.js';
+import { bundled, loadConfig } from '../../src/config.js';
+import { inboundEvents, outbox } from '../../src/db/schema.js';
+import { loadOrg } from '../../src/reception/org.js';
+import { loadPolicy } from '../../src/rules/load-policy.js';
+import { createTestDatabase, type TestDatabase } from './test-database.js';
+
+const log = pino({ level: 'silent' });
+const services = { config: loadConfig({}), org: loadOrg(bundled.org), policy: loadPolicy(bundled.policy), log };
+let tdb: TestDatabase;
+
+beforeAll(async () => {
+  tdb = await createTestDatabase();
+});
+afterAll(async () => {
+  await tdb?.drop();
+});
+beforeEach(async () => {
+  await tdb.main.db.delete(inboundEvents);
+  await tdb.main.db.delete(outbox);
+});
+
+const message = (over: Partial<MessageEvent> = {}): MessageEvent => ({
+  type: 'message',
+  source: 'feishu',
+  eventId: 'ev_1',
+  messageId: 'om_1',
+  chatId: 'oc_p2p_1',
+  chatType: 'p2p',
+  senderId: 'ou_staff1',
+  msgType: 'text',
+  text: '帮助',
+  mentionsBot: true,
+  ...over,
+});
+
+function pipelineWith(router: Router = createBotRouter()) {
+  return createPipeline({ db: tdb.main.db, router, ...services, afterCommit: () => {} });
+}
+
+const replies = async () => (await tdb.main.db.select().from(outbox)).map((r) => r.payload as { op: string; message: { kind: string; text?: string; card?: unknown } });
+
+describe('the inbound pipeline', () => {
+  it('answers 帮助 with the help card in the same chat', async () => {
+    const p = pipelineWith();
+    expect(await p.accept(message())).toBe('accepted');
+    await p.idle();
+    const out = await replies();
+    expect(out).toHaveLength(1);
+    expect(out[0]).toMatchObject({ op: 'send', to: { type: 'chat', id: 'oc_p2p_1' }, message: { kind: 'card' } });
+    expect(JSON.stringify(out[0].message.card)).toContain('新建接待');
+  });
+
+  it('answers the same event delivered three times once', async () => {
+    const p = pipelineWith();
+    expect(await p.accept(message())).toBe('accepted');
+    expect(await p.accept(message())).toBe('duplicate');
+    expect(await p.accept(message())).toBe('duplicate');
+    await p.idle();
+    expect(await replies()).toHaveLength(1);
+  });
+
+  it('answers the same message re-sent under a new event id once', async () => {
+    const p = pipelineWith();
+    await p.accept(message({ eventId: 'ev_a' }));
+    expect(await p.accept(message({ eventId: 'ev_b' }))).toBe('duplicate');
+    await p.idle();
+    expect(await replies()).toHaveLength(1);
+  });
+
+  it('answers unknown input with the help text, never silence', async () => {
+    const p = pipelineWith();
+    await p.accept(message({ text: '今天天气怎么样' }));
+    await p.idle();
+    const [out] = await replies();
+    expect(JSON.stringify(out.message.card)).toContain('未能识别“今天天气怎么样”');
+  });
+
+  it('tells a person who is not in the org file that they cannot file requests', async () => {
+    const p = pipelineWith();
+    await p.accept(message({ senderId: 'ou_stranger', text: '新建接待' }));
+    await p.idle();
+    const [out] = await replies();
+    expect(out.message.text).toContain('未在本单位人员名单中找到您的信息');
+  });
+
+  it('processes after a crash an event that was recorded but never handled', async () => {
+    // An instance recorded the event, acknowledged it, and died before handling it.
+    await tdb.main.db.insert(inboundEvents).values({ source: 'feishu', eventId: 'ev_lost', messageId: 'om_lost', kind: 'message', payload: message({ eventId: 'ev_lost', messageId: 'om_lost' }), receivedAt: new Date(Date.now() - 60_000) });
+    const p = pipelineWith();
+    expect(await p.recover(new Date())).toBe(1);
+    expect(await p.recover(new Date())).toBe(0);
+    expect(await replies()).toHaveLength(1);
+  });
+
+  it('gives up after three failures, marks the event failed and apologises once', async () => {
+    const broken: Router = {
+      onMessage: async () => {
+        throw new Error('handler bug');
+      },
+      onAction: async () => ({}),
+    };
+    const p = pipelineWith(broken);
+    await p.accept(message());
+    await p.idle();
+    const later = new Date(Date.now() + 60_000);
+    await p.recover(later);
+    await p.recover(later);
+    await p.recover(later);
+    const [row] = await tdb.main.db.select().from(inboundEvents);
+    expect(row).toMatchObject({ status: 'failed', attempts: 3, lastError: 'handler bug' });
+    const out = await replies();
+    expect(out).toHaveLength(1);
+    expect(out[0].message.text).toContain('系统处理您的消息时出现异常');
+  });
+
+  it('answers a card action for a button that no longer exists with a warning toast', async () => {
+    const p = pipelineWith();
+    const r = await p.act({ type: 'card_action', source: 'feishu', eventId: 'ca_1', operatorId: 'ou_staff1', messageId: 'om_x', value: { action: 'no.such.thing' } });
+    expect(r.toast?.type).toBe('warning');
+  });
+});
