@@ -1,0 +1,6 @@
+export { startFakeFeishu, type FakeFeishu } from './server.js';
+export type { InjectionHandle } from './faults.js';
+export { FakeWs, SERVICE_ID, type ReceivedFrame } from './ws.js';
+export { decodeFrame, encodeFrame, type Frame } from './frame.js';
+export * from './sign.js';
+export * from './types.js';
