@@ -195,7 +195,7 @@ describe('long connection (WSClient)', () => {
   beforeAll(async () => {
     fake = await startFakeFeishu({ wsClientConfig: { PingInterval: 0.4, ReconnectInterval: 0.2, ReconnectNonce: 0 } });
     const dispatcher = new lark.EventDispatcher({ loggerLevel: lark.LoggerLevel.error }).register({
-      'im.message.receive_v1': async (d) => {
+      'im.message.receive_v1': async (d: { message: { message_id: string; content: string } }) => {
         received.push(d);
         if (d.message.content.includes('boom')) throw new Error('boom');
         return { handled: d.message.message_id };
