@@ -14,3 +14,18 @@ export { type MealStandard, allowedRooms, maxAccompany, mealStandard } from './s
 export { statisticsCategory } from './statistics-category.js';
 export { type ChecklistTask, buildChecklist } from './checklist.js';
 export { buildStandardsText, describeRanks } from './standards-text.js';
+export {
+  type PodiumLayout,
+  type PodiumSeat,
+  type RoundSeat,
+  type RoundTableLayout,
+  type SeatPerson,
+  type SeatingCustom,
+  SeatingError,
+  guestRole,
+  hostRole,
+  layoutPodium,
+  layoutRoundTable,
+  sortBySeniority,
+} from './seating.js';
+export { buildPodiumSvg, buildRoundTableSvg, cjkFontPath, renderPodium, renderRoundTable } from './render-seating.js';
