@@ -3,7 +3,9 @@
 export function findWords(text: string | undefined, list: readonly string[]): string[] {
   if (!text) return [];
   const haystack = text.toLowerCase();
-  return list.filter((w) => haystack.includes(w.toLowerCase()));
+  const found = [...new Set(list.filter((w) => haystack.includes(w.toLowerCase())))];
+  // 「欢迎横幅」 already says 「横幅」: keep the longest word of each match.
+  return found.filter((w) => !found.some((other) => other !== w && other.includes(w)));
 }
 
 /** 「鱼翅」、「燕窝」 */
