@@ -1,0 +1,374 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { approvalCard, formCard } from './fixtures/sample-cards.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const publicDir = path.join(root, 'src/bot/simulator/public');
+const fixturesDir = path.join(root, 'tests/browser/fixtures');
+const artifacts = path.join(root, 'tests/.artifacts');
+const CHROMIUM = '/usr/bin/chromium';
+
+async function launchBrowser(): Promise<Browser> {
+  // Debian's chromium may still be being installed by apt when the suite starts.
+  const deadline = Date.now() + 45_000;
+  while (!existsSync(CHROMIUM)) {
+    if (Date.now() > deadline) throw new Error(`${CHROMIUM} not found: install it with "apt-get install -y chromium"`);
+    await new Promise((r) => setTimeout(r, 2_000));
+  }
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  mkdirSync(artifacts, { recursive: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** Collects uncaught page errors so a test can assert the page never threw. */
+function watchErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (err) => errors.push(String(err)));
+  page.on('dialog', (d) => {
+    errors.push(`unexpected dialog: ${d.message()}`);
+    void d.dismiss();
+  });
+  return errors;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The renderer alone, on a fixture page (no server): files are served by request interception.
+// ---------------------------------------------------------------------------------------------
+
+describe('card renderer (fixture page)', () => {
+  let context: BrowserContext;
+  let page: Page;
+  let errors: string[];
+
+  beforeAll(async () => {
+    context = await browser.newContext({ viewport: { width: 900, height: 1200 } });
+    await context.route('http://fixture.test/**', async (route) => {
+      const { pathname } = new URL(route.request().url());
+      const file = pathname.startsWith('/sim/') ? path.join(publicDir, pathname.slice(5)) : path.join(fixturesDir, pathname.slice(1));
+      if (!existsSync(file)) return route.fulfill({ status: 404, body: 'not found' });
+      const type = file.endsWith('.js') ? 'text/javascript' : file.endsWith('.css') ? 'text/css' : file.endsWith('.html') ? 'text/html' : 'application/octet-stream';
+      return route.fulfill({ status: 200, contentType: `${type}; charset=utf-8`, body: readFileSync(file) });
+    });
+    page = await context.newPage();
+    errors = watchErrors(page);
+    await page.goto('http://fixture.test/cards.html');
+    await page.waitForSelector('body[data-ready="true"]');
+  });
+
+  afterAll(async () => {
+    await context?.close();
+  });
+
+  it('renders hostile markdown as text: no <img>, no script, @all only as text', async () => {
+    await page.evaluate(() => (window as any).clearAll());
+    const hostile = "<img src=x onerror=alert(1)> <at id=all></at> <script>window.pwned=1</script> [x](javascript:alert(1)) {\"broken\": json";
+    await page.evaluate((c) => (window as any).showMarkdown(c, 'md1'), hostile);
+    const box = page.locator('#md1');
+    expect(await box.locator('img').count()).toBe(0);
+    expect(await box.locator('script').count()).toBe(0);
+    expect(await box.locator('a').count()).toBe(0);
+    const text = await box.innerText();
+    expect(text).toContain('<img src=x onerror=alert(1)>');
+    expect(text).toContain('@所有人');
+    expect(text).toContain('<script>window.pwned=1</script>');
+    expect(text).toContain('{"broken": json');
+    expect(await page.evaluate(() => (window as any).pwned)).toBeUndefined();
+
+    // The bot's escapeMd output (HTML entities) shows the user's literal text, never a mention.
+    await page.evaluate(() => (window as any).showMarkdown('来访单位：&#60;at id=all&#62;&#60;/at&#62; &#42;&#42;不加粗&#42;&#42;', 'md2'));
+    const md2 = page.locator('#md2');
+    expect(await md2.innerText()).toContain('<at id=all></at> **不加粗**');
+    expect(await md2.locator('.md-at, strong').count()).toBe(0);
+
+    // The markdown subset itself.
+    await page.evaluate(() =>
+      (window as any).showMarkdown("**粗体** *斜体* ~~删除~~ [链接](https://example.com/a?b=1) <font color='red'>红字</font> <at id=ou_head1></at>\n- 第一项\n  续行\n- 第二项", 'md3'),
+    );
+    const md3 = page.locator('#md3');
+    expect(await md3.locator('strong').innerText()).toBe('粗体');
+    expect(await md3.locator('em').innerText()).toBe('斜体');
+    expect(await md3.locator('s').innerText()).toBe('删除');
+    expect(await md3.locator('a').getAttribute('href')).toBe('https://example.com/a?b=1');
+    expect(await md3.locator('a').getAttribute('rel')).toContain('noopener');
+    expect(await md3.locator('.md-font').evaluate((n) => getComputedStyle(n).color)).toBe('rgb(245, 74, 69)');
+    expect(await md3.locator('.md-at').innerText()).toBe('@李建国');
+    expect(await md3.locator('li').count()).toBe(2);
+    expect(await md3.locator('li').first().innerText()).toContain('续行');
+
+    // Text messages: only <at> is interpreted.
+    await page.evaluate(() => (window as any).showText('<b>hi</b> <at user_id="ou_staff1">王小明</at>', 't1'));
+    expect(await page.locator('#t1').innerText()).toBe('<b>hi</b> @王小明');
+    expect(await page.locator('#t1 b').count()).toBe(0);
+    expect(errors).toEqual([]);
+  });
+
+  it('renders a card: header colour, columns, buttons, confirm, disabled, unknown tags', async () => {
+    await page.evaluate(() => (window as any).clearAll());
+    await page.evaluate((c) => (window as any).showCard(c, 'c1'), approvalCard);
+    const card = page.locator('#c1 [data-testid="card"]');
+    await expect.poll(() => card.locator('.card-title').innerText()).toContain('接待审批');
+    expect(await card.locator('.card-header').getAttribute('data-template')).toBe('orange');
+    expect(await card.locator('.card-columns').count()).toBe(2);
+    expect(await card.locator('.card-unsupported').innerText()).toBe('[不支持的组件: chart]');
+    expect(await card.locator('img').getAttribute('src')).toBe('/sim/api/images/img_v3_demo');
+    expect(await card.locator('a.md-link').getAttribute('href')).toBe('https://www.gov.cn/');
+
+    await card.locator('button[data-name="approve"]').click();
+    await expect.poll(() => page.evaluate(() => (window as any).actions)).toEqual([{ value: { action: 'approval.approve', id: 42 }, name: 'approve' }]);
+
+    // Confirm: cancelled → nothing sent; accepted → legacy `value` sent.
+    await page.evaluate(() => ((window as any).actions = [], (window as any).confirmAnswer = false));
+    await card.locator('[data-testid="card-btn-reject"]').click();
+    await expect.poll(() => page.evaluate(() => (window as any).confirms.length)).toBe(1);
+    expect(await page.evaluate(() => (window as any).confirms[0])).toEqual({ title: '确认驳回？', text: '驳回后申请结束。' });
+    expect(await page.evaluate(() => (window as any).actions)).toEqual([]);
+    await page.evaluate(() => ((window as any).confirmAnswer = true));
+    await card.locator('[data-testid="card-btn-reject"]').click();
+    await expect.poll(() => page.evaluate(() => (window as any).actions)).toEqual([{ value: { action: 'approval.reject', id: 42 }, name: 'reject' }]);
+
+    expect(await card.locator('button[data-name="done"]').isDisabled()).toBe(true);
+    expect(errors).toEqual([]);
+  });
+
+  it('renders garbage without throwing', async () => {
+    await page.evaluate(() => (window as any).clearAll());
+    await page.evaluate(() => {
+      const w = window as any;
+      w.showCard(null, 'g1');
+      w.showCard({ schema: '2.0', body: { elements: [null, 7, 'x', { tag: 'column_set', columns: [null, { elements: 'no' }] }, { tag: 'markdown', content: 42 }, { tag: 'form' }] } }, 'g2');
+      w.showCard({ header: { title: { tag: 'plain_text', content: '旧版卡片' } }, elements: [{ tag: 'div', text: { tag: 'plain_text', content: '1.0 卡片' } }, { tag: 'action', actions: [{ tag: 'button', text: { tag: 'plain_text', content: '确定' }, value: { a: 1 } }] }] }, 'g3');
+    });
+    expect(await page.locator('#g2 .card-unsupported').count()).toBeGreaterThan(0);
+    expect(await page.locator('#g3').innerText()).toContain('1.0 卡片');
+    await page.locator('#g3 [data-testid="card-btn-确定"]').click();
+    await expect.poll(() => page.evaluate(() => (window as any).actions)).toEqual([{ value: { a: 1 } }]);
+    expect(errors).toEqual([]);
+  });
+
+  it('validates required form fields and submits form_value like Feishu', async () => {
+    await page.evaluate(() => (window as any).clearAll());
+    await page.evaluate((c) => (window as any).showCard(c, 'f1'), formCard);
+    const form = page.locator('#f1 form[data-name="test_form"]');
+    // select_person offers the org people.
+    expect(await form.locator('select[data-name="who"] option').allInnerTexts()).toEqual(['选择人员', '王小明（招商局）', '李建国（招商局）']);
+
+    await form.locator('button[data-name="submit"]').click();
+    await expect.poll(() => form.locator('[data-testid="required-tip"]').count()).toBe(2); // title and kind; day has a default
+    expect(await form.locator('[data-field="title"] [data-testid="required-tip"]').innerText()).toBe('必填');
+    expect(await page.evaluate(() => (window as any).actions)).toEqual([]);
+
+    await form.locator('input[data-name="title"]').fill('测试 <b>标题</b>');
+    await form.locator('select[data-name="kind"]').selectOption('商务');
+    await form.locator('input[data-name="day"]').fill('2026-12-01');
+    await form.locator('select[data-name="who"]').selectOption('ou_head1');
+    await form.locator('button[data-name="submit"]').click();
+    await expect.poll(() => page.evaluate(() => (window as any).actions)).toEqual([
+      {
+        value: { action: 'test.submit' },
+        name: 'submit',
+        form_value: { title: '测试 <b>标题</b>', memo: '默认备注', kind: '商务', day: '2026-12-01 +0800', who: 'ou_head1', meal: '否' },
+      },
+    ]);
+    expect(await form.locator('[data-testid="required-tip"]').count()).toBe(0);
+
+    // Reset restores the defaults.
+    await form.locator('button[data-name="reset"]').click();
+    expect(await form.locator('input[data-name="title"]').inputValue()).toBe('');
+    expect(await form.locator('input[data-name="day"]').inputValue()).toBe('2026-11-24');
+    expect(errors).toEqual([]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// The page against the real server.
+// ---------------------------------------------------------------------------------------------
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+interface Server {
+  base: string;
+  proc: ChildProcess;
+  dataDir: string;
+  output: () => string;
+}
+
+async function startServer(): Promise<Server> {
+  const port = await freePort();
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'jiedai-browser-'));
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('FEISHU_') && k !== 'DATABASE_URL' && !k.startsWith('VITEST')) env[k] = v;
+  Object.assign(env, { PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn', NODE_ENV: 'test' });
+  const proc = spawn('npx', ['tsx', 'src/main.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  let out = '';
+  proc.stdout!.on('data', (d) => (out += d));
+  proc.stderr!.on('data', (d) => (out += d));
+  const server: Server = { base: `http://127.0.0.1:${port}`, proc, dataDir, output: () => out.slice(-3000) };
+  const deadline = Date.now() + 45_000;
+  while (Date.now() < deadline) {
+    if (proc.exitCode !== null) throw new Error(`the server (npx tsx src/main.ts) exited with code ${proc.exitCode} before /healthz answered:\n${server.output()}`);
+    try {
+      const res = await fetch(`${server.base}/healthz`);
+      if (res.status === 200) return server;
+    } catch {
+      /* not listening yet */
+    }
+    await new Promise((r) => setTimeout(r, 300));
+  }
+  stopServer(server);
+  throw new Error(`the server (npx tsx src/main.ts) did not answer GET /healthz with 200 within 45 s:\n${server.output()}`);
+}
+
+function stopServer(server: Server | undefined) {
+  if (!server) return;
+  try {
+    if (server.proc.exitCode === null && server.proc.pid) process.kill(-server.proc.pid, 'SIGTERM');
+  } catch {
+    /* already gone */
+  }
+  rmSync(server.dataDir, { recursive: true, force: true });
+}
+
+function isoDate(daysFromNow: number): string {
+  const d = new Date(Date.now() + daysFromNow * 86_400_000);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+describe('simulator page (real server)', () => {
+  let server: Server | undefined;
+  let context: BrowserContext;
+  let page: Page;
+  let errors: string[];
+
+  beforeAll(async () => {
+    server = await startServer();
+    context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+    page = await context.newPage();
+    errors = watchErrors(page);
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    stopServer(server);
+  });
+
+  it('serves the page: title, people to choose from, empty chat', async () => {
+    await page.goto(`${server!.base}/`);
+    await expect.poll(() => page.title()).toBe('接待助手 · 本地模拟');
+    await page.waitForSelector('body[data-ready="true"]');
+    const options = await page.locator('[data-testid="person-select"] option').allInnerTexts();
+    expect(options).toContain('王小明（招商局）');
+    expect(await page.locator('[data-testid="composer-input"]').getAttribute('placeholder')).toBe('输入消息，例如：帮助');
+    expect(await page.locator('[data-testid="send-btn"]').innerText()).toBe('发送');
+  });
+
+  it('chats as 王小明: 帮助, then 新建接待, fills the form and submits it', async () => {
+    await page.locator('[data-testid="person-select"]').selectOption({ label: '王小明（招商局）' });
+    await expect.poll(() => page.locator('[data-testid="chat-item"][data-chat-id="p2p:ou_staff1"]').count()).toBe(1);
+
+    const input = page.locator('[data-testid="composer-input"]');
+    await input.fill('帮助');
+    await input.press('Enter');
+    await page.locator('.msg-mine[data-testid="message"]', { hasText: '帮助' }).waitFor({ timeout: 10_000 });
+    const help = page.locator('.msg-bot[data-testid="message"]', { hasText: '新建接待' }).first();
+    await help.waitFor({ timeout: 15_000 });
+
+    await input.fill('新建接待');
+    await page.locator('[data-testid="send-btn"]').click();
+    const formMsg = page.locator('.msg-bot[data-testid="message"]', { has: page.locator('[data-name="guest_unit"]') }).last();
+    await formMsg.waitFor({ timeout: 15_000 });
+    for (const name of ['guest_unit', 'lead_rank', 'arrive_date']) expect(await formMsg.locator(`[data-name="${name}"]`).count()).toBe(1);
+    const messageId = await formMsg.getAttribute('data-message-id');
+
+    // Empty required fields: the page refuses like the Feishu client and sends nothing.
+    let actionRequests = 0;
+    page.on('request', (r) => {
+      if (r.url().endsWith('/sim/api/card-action')) actionRequests += 1;
+    });
+    const submit = formMsg.locator('button[data-name="submit"]');
+    await submit.click();
+    await expect.poll(() => formMsg.locator('[data-field="guest_unit"] [data-testid="required-tip"]').count()).toBe(1);
+    expect(actionRequests).toBe(0);
+
+    await formMsg.locator('[data-name="guest_unit"]').fill('省发展和改革委员会');
+    await formMsg.locator('[data-name="lead_name"]').fill('张明');
+    await formMsg.locator('[data-name="lead_title"]').fill('处长');
+    await formMsg.locator('select[data-name="lead_rank"]').selectOption('县处级正职');
+    await formMsg.locator('[data-name="guest_count"]').fill('5');
+    await formMsg.locator('select[data-name="kind"]').selectOption('公务');
+    await formMsg.locator('select[data-name="purpose"]').selectOption('考察调研');
+    await formMsg.locator('[data-name="arrive_date"]').fill(isoDate(3));
+    await formMsg.locator('[data-name="depart_date"]').fill(isoDate(4));
+    await formMsg.locator('[data-name="letter_no"]').fill('发改函〔2026〕12号');
+
+    const oldCard = await formMsg.locator('[data-testid="card"]').elementHandle();
+    const response = page.waitForResponse((r) => r.url().endsWith('/sim/api/card-action'));
+    await formMsg.locator('button[data-name="submit"]').click();
+    const res = await response;
+    const body = await res.json();
+    const sent = JSON.parse(res.request().postData() ?? '{}');
+    expect(sent).toMatchObject({ user: 'ou_staff1', message_id: messageId, name: 'submit', value: { action: 'request.submit' } });
+    expect(sent.form_value).toMatchObject({ guest_unit: '省发展和改革委员会', lead_rank: '县处级正职', arrive_date: `${isoDate(3)} +0800` });
+
+    // The server answers with a toast and/or a new card; the page shows either.
+    expect(body.toast || body.card || body.error).toBeTruthy();
+    if (body.toast || body.error) await page.locator('[data-testid="toast"]').first().waitFor({ timeout: 5_000 });
+    if (body.card) await expect.poll(() => oldCard!.evaluate((n) => !n.isConnected)).toBe(true);
+    const outcome = { status: res.status(), toast: body.toast ?? body.error, cardTitle: body.card?.data?.header?.title?.content };
+    console.log('submit answered:', JSON.stringify(outcome));
+
+    // The replaced card stays in place: still exactly one message with that id.
+    expect(await page.locator(`[data-message-id="${messageId}"]`).count()).toBe(1);
+    await page.waitForTimeout(1_000); // let any follow-up bot message arrive before the picture
+    await page.screenshot({ path: path.join(artifacts, 'simulator.png') });
+    expect(errors).toEqual([]);
+  });
+
+  it('switching person clears the view; phone width stays readable', async () => {
+    await page.locator('[data-testid="person-select"]').selectOption('ou_head1');
+    await expect.poll(() => page.locator('[data-testid="chat-item"][data-chat-id="p2p:ou_head1"]').count()).toBe(1);
+    expect(await page.locator('.msg-mine', { hasText: '新建接待' }).count()).toBe(0);
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.locator('[data-testid="person-select"]').selectOption('ou_staff1');
+    await page.locator('.msg-bot [data-testid="card"]').first().waitFor({ timeout: 10_000 });
+    // Nothing overflows the window; the conversation scrolls inside itself and shows its end.
+    const overflow = await page.evaluate(() => ({
+      x: document.documentElement.scrollWidth - window.innerWidth,
+      y: document.documentElement.scrollHeight - window.innerHeight,
+    }));
+    expect(overflow.x).toBeLessThanOrEqual(0);
+    expect(overflow.y).toBeLessThanOrEqual(0);
+    await expect
+      .poll(() => page.locator('[data-testid="messages"]').evaluate((n) => n.scrollHeight - n.scrollTop - n.clientHeight))
+      .toBeLessThanOrEqual(2);
+    await page.screenshot({ path: path.join(artifacts, 'simulator-phone.png') });
+    expect(errors).toEqual([]);
+  });
+});
