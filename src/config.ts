@@ -15,7 +15,7 @@ const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
 
 const schema = z
   .object({
-    PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(65535).default(3000)),
+    PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
     DATABASE_URL: z.preprocess(
       emptyToUndefined,
       z

@@ -1,0 +1,27 @@
+import pino from 'pino';
+import { startApp, type App } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { DEFAULT_APP_ID, DEFAULT_APP_SECRET, DEFAULT_VERIFICATION_TOKEN } from '../fake-feishu/index.js';
+
+export const ENCRYPT_KEY = 'e2e-encrypt-key';
+
+/**
+ * The real bot, in this process, on an ephemeral port and an in-memory PGlite (or a fresh
+ * database on DATABASE_URL's server), talking through the real SDK to the fake Feishu at `baseUrl`.
+ */
+export async function startBot(opts: { baseUrl?: string; mode?: 'webhook' | 'ws'; env?: Record<string, string>; logLines?: string[] } = {}): Promise<App> {
+  const env: Record<string, string> = { PORT: '0', DATA_DIR: 'memory://', LOG_LEVEL: 'info', ...opts.env };
+  if (opts.baseUrl) {
+    Object.assign(env, {
+      FEISHU_APP_ID: DEFAULT_APP_ID,
+      FEISHU_APP_SECRET: DEFAULT_APP_SECRET,
+      FEISHU_ENCRYPT_KEY: ENCRYPT_KEY,
+      FEISHU_VERIFICATION_TOKEN: DEFAULT_VERIFICATION_TOKEN,
+      FEISHU_BASE_URL: opts.baseUrl,
+      FEISHU_MODE: opts.mode ?? 'webhook',
+    });
+  }
+  const lines = opts.logLines;
+  const log = pino({ level: 'info' }, { write: (s: string) => void lines?.push(s) });
+  return startApp(loadConfig(env), { log, outboxPollMs: 100, host: '127.0.0.1' });
+}
