@@ -1,0 +1,106 @@
+// The policy tool, called the way the README documents it: npm run --silent policy -- …
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { defaultPolicyPath } from '../../../src/rules/load-policy.js';
+import { buildLine, buildRequest } from './build.js';
+
+const root = path.resolve(import.meta.dirname, '../../..');
+const dir = mkdtempSync(path.join(tmpdir(), 'jiedai-policy-'));
+
+function policyCli(...args: string[]) {
+  const r = spawnSync('npm', ['run', '--silent', 'policy', '--', ...args], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function file(name: string, content: string): string {
+  const p = path.join(dir, name);
+  writeFileSync(p, content);
+  return p;
+}
+
+describe('policy validate', () => {
+  it('exits 0 with a short confirmation for the bundled policy', () => {
+    const r = policyCli('validate', 'config/policy.national.yaml');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^OK: config\/policy\.national\.yaml 校验通过/);
+  });
+
+  it('exits 1 listing every problem of a broken policy', () => {
+    const broken = readFileSync(defaultPolicyPath(), 'utf8')
+      .replace('max: 60 }', 'max: -60 }')
+      .replace('custom: standard', 'custom: hebei')
+      .replace(/^budget:[\s\S]*$/m, '');
+    const r = policyCli('validate', file('broken.yaml', broken));
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('3 处问题');
+    expect(r.stdout).toContain('  - meals.working_meal.per_person[1].max: expected a positive number, got -60');
+    expect(r.stdout).toContain('  - seating.custom: expected standard or shandong, got "hebei"');
+    expect(r.stdout).toContain('  - budget: missing section');
+    expect(r.stderr).not.toMatch(/at .*\.ts:\d+/); // no stack trace
+  });
+
+  it('exits 2 with the usage when the file is not given', () => {
+    const r = policyCli('validate');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('用法');
+  });
+});
+
+describe('policy check', () => {
+  it('prints the findings as JSON with rule, severity, message and field', () => {
+    const facts = {
+      request: buildRequest({ guest_count: 12, accompany_count: 5, arrive_date: '2099-01-10', depart_date: '2099-01-11' }),
+      settlement: { lines: [buildLine({ payment: '现金' })], documents: ['发票', '公函', '接待清单'] },
+    };
+    const r = policyCli('check', file('facts.json', JSON.stringify(facts)));
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({
+      findings: [
+        { rule: 'R8', severity: 'block', message: '来访12人，陪餐最多4人，现为5人 (R8)', field: 'accompany_count' },
+        {
+          rule: 'R16',
+          severity: 'block',
+          message: '第1笔餐费400元以现金支付，未写明理由：应使用公务卡或转账；确需现金的须写明理由并经负责人审批 (R16)',
+          field: 'settlement.lines[0].payment',
+        },
+      ],
+    });
+  });
+
+  it('uses the policy given with --policy', () => {
+    const local = readFileSync(defaultPolicyPath(), 'utf8').replace('phone_notice_allowed: false', 'phone_notice_allowed: true');
+    const facts = file('no-letter.json', JSON.stringify({ request: buildRequest({ letter_no: '', phone_notice: true, arrive_date: '2099-01-10', depart_date: '2099-01-11' }) }));
+    const national = JSON.parse(policyCli('check', facts).stdout);
+    const withPhone = JSON.parse(policyCli('check', facts, '--policy', file('local.yaml', local)).stdout);
+    expect(national.findings[0]).toMatchObject({ rule: 'R4', severity: 'block' });
+    expect(withPhone.findings[0]).toMatchObject({ rule: 'R4', severity: 'info' });
+  });
+
+  it('answers facts with missing values with findings, not a crash', () => {
+    const r = policyCli('check', file('empty.json', '{"request": {"guest_count": "many"}}'));
+    expect(r.code).toBe(0);
+    const { findings } = JSON.parse(r.stdout);
+    expect(findings.length).toBeGreaterThan(5);
+    expect(findings).toContainEqual(expect.objectContaining({ field: 'guest_count', severity: 'block' }));
+  });
+
+  it('exits 1 with a clear message for a file that is not JSON or not there', () => {
+    const bad = policyCli('check', file('bad.json', '{"request": '));
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toBe('');
+    expect(bad.stderr).toContain('事实文件不是有效的JSON');
+    const missing = policyCli('check', path.join(dir, 'nope.json'));
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('无法读取事实文件');
+  });
+
+  it('exits 1 when the --policy file is broken, listing its problems', () => {
+    const r = policyCli('check', file('f.json', '{}'), '--policy', file('p.yaml', 'name: x\n'));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('策略文件无效');
+    expect(r.stderr).toContain('- meals: missing section');
+  });
+});
