@@ -7,8 +7,10 @@ import {
   encryptPayload, signedRequest, startFakeFeishu, type FakeFeishu,
 } from '../fake-feishu/index.js';
 
+// The SDK logs every (expected) failure at error level; LoggerLevel.fatal is 0 and `level || info` turns it into info.
+const quiet = { error() {}, warn() {}, info() {}, debug() {}, trace() {} };
 const newClient = (fake: FakeFeishu, appSecret = 's', appId = DEFAULT_APP_ID) =>
-  new lark.Client({ appId, appSecret, domain: fake.url, loggerLevel: lark.LoggerLevel.fatal }); // error level logs every expected failure
+  new lark.Client({ appId, appSecret, domain: fake.url, loggerLevel: lark.LoggerLevel.error, logger: quiet });
 const text = (t: string) => JSON.stringify({ text: t });
 const card = { schema: '2.0', config: { update_multi: true }, body: { elements: [{ tag: 'markdown', content: 'hi' }] } };
 const axiosErr = async (p: Promise<unknown>): Promise<AxiosError<{ code?: number }>> => {

@@ -18,7 +18,16 @@ message Frame {
   optional string LogIDNew = 9;
 }`;
 
-const FrameType = protobuf.parse(PROTO).root.lookupType('pbbp2.Frame');
+// The node-sdk runs `protobuf.util.Long = undefined; protobuf.configure()` on the shared protobufjs
+// instance when it loads. A Type built before that has Long-typed defaults and throws on first use,
+// so rebuild whenever util.Long differs from what the cached Type was built with.
+let cached: { type: protobuf.Type; long: unknown } | undefined;
+function frameType(): protobuf.Type {
+  if (!cached || cached.long !== protobuf.util.Long) {
+    cached = { type: protobuf.parse(PROTO).root.lookupType('pbbp2.Frame'), long: protobuf.util.Long };
+  }
+  return cached.type;
+}
 
 export const METHOD_CONTROL = 0;
 export const METHOD_DATA = 1;
@@ -36,12 +45,13 @@ export interface Frame {
 }
 
 export function encodeFrame(frame: Frame): Uint8Array {
-  return FrameType.encode(FrameType.fromObject(frame)).finish();
+  const t = frameType();
+  return t.encode(t.fromObject(frame)).finish();
 }
 
 export function decodeFrame(buf: Uint8Array): Frame {
-  const msg = FrameType.decode(buf);
-  const o = FrameType.toObject(msg, { longs: Number, defaults: true }) as Frame;
+  const t = frameType();
+  const o = t.toObject(t.decode(buf), { longs: Number, defaults: true }) as Frame;
   o.headers ??= [];
   return o;
 }

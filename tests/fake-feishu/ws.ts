@@ -72,13 +72,13 @@ export class FakeWs {
     ws.on('close', forget);
     ws.on('error', forget);
     ws.on('message', (data: Buffer) => {
-      if (this.opened.has(ws) && !this.live.has(ws)) this.live.add(ws);
       let frame: Frame;
       try {
         frame = decodeFrame(data);
       } catch {
         return;
       }
+      if (this.opened.has(ws)) this.live.add(ws);
       const headers = headerMap(frame);
       this.frames.push({ type: headers.type ?? '', method: frame.method, headers, at: Date.now() });
       this.store.changed();
@@ -127,7 +127,16 @@ export class FakeWs {
 
   /** Resolve once at least one connection is live. */
   async waitForConnection(timeoutMs = 5000): Promise<void> {
-    await this.store.waitUntil(() => (this.live.size > 0 ? [true] : []), () => true, timeoutMs, 'live WebSocket connection');
+    try {
+      await this.store.waitUntil(() => (this.live.size > 0 ? [true] : []), () => true, timeoutMs, 'live WebSocket connection');
+    } catch (e) {
+      const s = this.stats();
+      throw new Error(`${(e as Error).message}\nWebSocket: ${s.opened} open socket(s) (${s.live} sent a frame), ${s.total} accepted in total, ${s.frames} frame(s) received`);
+    }
+  }
+
+  stats(): { opened: number; live: number; total: number; frames: number } {
+    return { opened: this.opened.size, live: this.live.size, total: this.total, frames: this.frames.length };
   }
 
   /** Deliver an event envelope to one live connection and resolve with the client's reply. */
