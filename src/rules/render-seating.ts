@@ -40,7 +40,7 @@ export function buildRoundTableSvg(layout: RoundTableLayout, title = '工作餐�
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}">`,
     `<rect width="${W}" height="${H}" fill="#ffffff"/>`,
     text(cx, 40, 30, title),
-    text(cx, 80, 17, '以右为上、面门为上、以近为上｜主陪面向门，上菜与服务从主宾开始', '#555'),
+    text(cx, 80, 17, `${layout.custom === 'shandong' ? '鲁式：副主宾坐副陪右手｜' : '以右为上、面门为上、以近为上｜'}主陪面向门，上菜与服务从主宾开始`, '#555'),
     `<circle cx="${cx}" cy="${cy}" r="${tableR}" fill="#fdf8ee" stroke="#b08d57" stroke-width="3"/>`,
     text(cx, cy - 16, 22, '圆桌'),
     text(cx, cy + 18, 16, `${layout.seats.length}人桌${layout.custom === 'shandong' ? '（鲁式）' : ''}`, '#666'),
@@ -95,8 +95,8 @@ export function buildPodiumSvg(layout: PodiumLayout, title = '主席台座次图
     );
     if (s.person.title) parts.push(text(x, 334, 13, fit(s.person.title, 8), '#666'));
   }
+  if (n % 2 === 0) parts.push(`<line x1="${W / 2}" y1="215" x2="${W / 2}" y2="365" stroke="#bbb" stroke-dasharray="6 6"/>`);
   parts.push(
-    `<line x1="${W / 2}" y1="215" x2="${W / 2}" y2="365" stroke="#bbb" stroke-dasharray="6 6"/>`,
     text(W / 2, 410, 22, '↓ 面向观众 ↓'),
     `<rect x="${W / 2 - 160}" y="440" width="320" height="44" fill="#eeeeee" rx="4"/>`,
     text(W / 2, 462, 18, '台下（观众席）', '#444'),
