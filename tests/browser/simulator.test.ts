@@ -145,6 +145,7 @@ describe('card renderer (fixture page)', () => {
     await expect.poll(() => page.evaluate(() => (window as any).actions)).toEqual([{ value: { action: 'approval.reject', id: 42 }, name: 'reject' }]);
 
     expect(await card.locator('button[data-name="done"]').isDisabled()).toBe(true);
+    await page.locator('#c1').screenshot({ path: path.join(artifacts, 'card-approval.png') });
     expect(errors).toEqual([]);
   });
 
@@ -198,6 +199,126 @@ describe('card renderer (fixture page)', () => {
 });
 
 // ---------------------------------------------------------------------------------------------
+// The page against a scripted API (request interception): card updates, errors, group chats.
+// ---------------------------------------------------------------------------------------------
+
+describe('simulator page (scripted API)', () => {
+  let context: BrowserContext;
+  let page: Page;
+  let errors: string[];
+  const all: any[] = [];
+  const posted: { path: string; body: any }[] = [];
+  let seq = 0;
+  const push = (m: Record<string, unknown>) => {
+    seq += 1;
+    const msg = { seq, message_id: `m_${seq}`, chat_id: 'p2p:ou_staff1', chat_name: '接待助手', chat_type: 'p2p', sender: 'bot', sender_name: '接待助手', created_at: new Date(Date.now() + seq).toISOString(), ...m };
+    all.push(msg);
+    return msg;
+  };
+  const card = (title: string, template: string, elements: unknown[]) => ({ schema: '2.0', header: { title: { tag: 'plain_text', content: title }, template }, body: { elements } });
+  const btn = (name: string, text: string, value: object, extra: object = {}) => ({ tag: 'button', name, text: { tag: 'plain_text', content: text }, behaviors: [{ type: 'callback', value }], ...extra });
+
+  beforeAll(async () => {
+    context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
+    await context.route('http://sim.test/**', async (route) => {
+      const req = route.request();
+      const url = new URL(req.url());
+      const json = (status: number, body: unknown) => route.fulfill({ status, contentType: 'application/json', body: JSON.stringify(body) });
+      if (url.pathname === '/') return route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: readFileSync(path.join(publicDir, 'index.html')) });
+      if (url.pathname === '/sim/api/people')
+        return json(200, { unit: '某某高新区管委会', people: [{ id: 'ou_staff1', name: '王小明', department: '招商局' }, { id: 'ou_office1', name: '赵敏', department: '办公室' }] });
+      if (url.pathname === '/sim/api/messages' && req.method() === 'GET') {
+        const after = Number(url.searchParams.get('after') ?? 0);
+        return json(200, { messages: all.filter((m) => m.seq > after).sort((a, b) => a.seq - b.seq) });
+      }
+      if (req.method() === 'POST') {
+        const body = JSON.parse(req.postData() ?? '{}');
+        posted.push({ path: url.pathname, body });
+        if (url.pathname === '/sim/api/messages') {
+          push({ chat_id: body.chat_id, chat_name: body.chat_id === 'oc_g' ? '接待办工作群' : '接待助手', chat_type: body.chat_id === 'oc_g' ? 'group' : 'p2p', sender: body.user, sender_name: '王小明', msg_type: 'text', content: { text: body.text } });
+          return json(200, { message_id: `m_${seq}` });
+        }
+        if (body.value?.action === 'approve')
+          return json(200, { toast: { type: 'success', content: '已同意' }, card: { type: 'raw', data: card('已同意', 'green', [{ tag: 'markdown', content: '审批完成' }]) } });
+        return json(403, { error: '您不是当前审批人，无法操作' });
+      }
+      const file = path.join(publicDir, url.pathname.replace(/^\/sim\//, ''));
+      if (url.pathname.startsWith('/sim/') && existsSync(file))
+        return route.fulfill({ status: 200, contentType: file.endsWith('.css') ? 'text/css' : 'text/javascript', body: readFileSync(file) });
+      return json(404, { error: 'not found' });
+    });
+    push({ message_id: 'm_welcome', msg_type: 'text', content: { text: '您好 <at user_id="ou_staff1">王小明</at>' } });
+    push({ message_id: 'm_group1', chat_id: 'oc_g', chat_name: '接待办工作群', chat_type: 'group', sender: 'ou_office1', sender_name: '赵敏', msg_type: 'text', content: { text: '今日接待 1 批' } });
+    push({
+      message_id: 'm_card',
+      msg_type: 'interactive',
+      content: card('待审批', 'orange', [btn('approve', '同意', { action: 'approve' }, { type: 'primary', confirm: { title: { tag: 'plain_text', content: '确认同意？' }, text: { tag: 'plain_text', content: '同意后进入下一级' } } }), btn('other', '驳回', { action: 'reject' }, { type: 'danger' })]),
+    });
+    push({ message_id: 'm_after', msg_type: 'text', content: { text: '之后的消息' } });
+    page = await context.newPage();
+    errors = watchErrors(page);
+    await page.goto('http://sim.test/?user=ou_staff1');
+    await page.waitForSelector('body[data-ready="true"]');
+  });
+
+  afterAll(async () => {
+    await context?.close();
+  });
+
+  const order = () => page.locator('[data-testid="messages"] > [data-testid="message"]').evaluateAll((ns) => ns.map((n) => (n as HTMLElement).dataset.messageId));
+
+  it('loads history for the person in the URL; groups listed without unread from history', async () => {
+    await expect.poll(order).toEqual(['m_welcome', 'm_card', 'm_after']);
+    expect(await page.locator('[data-testid="chat-item"]').evaluateAll((ns) => ns.map((n) => (n as HTMLElement).dataset.chatId))).toEqual(['p2p:ou_staff1', 'oc_g']);
+    expect(await page.locator('[data-chat-id="oc_g"] .badge').count()).toBe(0);
+    expect(await page.locator('[data-message-id="m_welcome"] .bubble').innerText()).toBe('您好 @王小明');
+  });
+
+  it('confirm dialog, then toast and the answered card replace the card in place', async () => {
+    const cardMsg = page.locator('[data-message-id="m_card"]');
+    await cardMsg.locator('[data-testid="card-btn-approve"]').click();
+    const dialog = page.locator('[data-testid="confirm-dialog"]');
+    await dialog.waitFor();
+    expect(await dialog.innerText()).toContain('确认同意？');
+    await page.locator('[data-testid="confirm-ok"]').click();
+    await page.locator('[data-testid="toast"][data-type="success"]', { hasText: '已同意' }).waitFor();
+    await expect.poll(() => cardMsg.locator('.card-title').innerText()).toBe('已同意');
+    expect(await cardMsg.locator('.card-header').getAttribute('data-template')).toBe('green');
+    expect(posted.at(-1)).toEqual({ path: '/sim/api/card-action', body: { user: 'ou_staff1', message_id: 'm_card', value: { action: 'approve' }, name: 'approve' } });
+    expect(await order()).toEqual(['m_welcome', 'm_card', 'm_after']);
+  });
+
+  it('a card update from the server (same message_id, higher seq) replaces it in place', async () => {
+    const original = all.find((m) => m.message_id === 'm_card');
+    all.push({ ...original, seq: ++seq, content: card('已归档', 'grey', [btn('other', '驳回', { action: 'reject' }, { type: 'danger' })]) });
+    const cardMsg = page.locator('[data-message-id="m_card"]');
+    await expect.poll(() => cardMsg.locator('.card-title').innerText()).toBe('已归档');
+    expect(await order()).toEqual(['m_welcome', 'm_card', 'm_after']);
+  });
+
+  it('a 4xx answer shows its error as an error toast', async () => {
+    await page.locator('[data-message-id="m_card"] [data-testid="card-btn-other"]').click();
+    await page.locator('[data-testid="toast"][data-type="error"]', { hasText: '您不是当前审批人，无法操作' }).waitFor();
+  });
+
+  it('group chats: unread badge, switching, sending with the chat id', async () => {
+    push({ message_id: 'm_group2', chat_id: 'oc_g', chat_name: '接待办工作群', chat_type: 'group', sender: 'bot', msg_type: 'text', content: { text: '明日接待提醒' } });
+    await expect.poll(() => page.locator('[data-chat-id="oc_g"] .badge').innerText().catch(() => '')).toBe('1');
+    await page.locator('[data-chat-id="oc_g"]').click();
+    await expect.poll(order).toEqual(['m_group1', 'm_group2']);
+    expect(await page.locator('[data-testid="chat-title"]').innerText()).toContain('接待办工作群');
+    expect(await page.locator('[data-testid="composer-input"]').getAttribute('placeholder')).toContain('@接待助手');
+    expect(await page.locator('[data-chat-id="oc_g"] .badge').count()).toBe(0);
+    expect(await page.locator('[data-message-id="m_group1"]').getAttribute('class')).toContain('msg-other');
+    await page.locator('[data-testid="composer-input"]').fill('@接待助手 待办');
+    await page.locator('[data-testid="composer-input"]').press('Enter');
+    await expect.poll(() => posted.at(-1)).toEqual({ path: '/sim/api/messages', body: { user: 'ou_staff1', text: '@接待助手 待办', chat_id: 'oc_g' } });
+    await page.locator('.msg-mine', { hasText: '@接待助手 待办' }).waitFor();
+    expect(errors).toEqual([]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
 // The page against the real server.
 // ---------------------------------------------------------------------------------------------
 
@@ -223,7 +344,7 @@ async function startServer(): Promise<Server> {
   const port = await freePort();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'jiedai-browser-'));
   const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('FEISHU_') && k !== 'DATABASE_URL' && !k.startsWith('VITEST')) env[k] = v;
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('FEISHU_') && !['DATABASE_URL', 'ORG_FILE', 'POLICY_FILE', 'PORT', 'DATA_DIR'].includes(k) && !k.startsWith('VITEST')) env[k] = v;
   Object.assign(env, { PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn', NODE_ENV: 'test' });
   const proc = spawn('npx', ['tsx', 'src/main.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let out = '';

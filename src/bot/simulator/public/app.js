@@ -101,11 +101,16 @@ function confirmDialog(title, text) {
 // ---------------------------------------------------------------------------------------------
 
 async function api(path, opts = {}) {
-  const res = await fetch(path, {
-    ...opts,
-    headers: opts.body ? { 'content-type': 'application/json' } : undefined,
-    body: opts.body ? JSON.stringify(opts.body) : undefined,
-  });
+  let res;
+  try {
+    res = await fetch(path, {
+      ...opts,
+      headers: opts.body ? { 'content-type': 'application/json' } : undefined,
+      body: opts.body ? JSON.stringify(opts.body) : undefined,
+    });
+  } catch {
+    throw new Error('无法连接本地服务，请确认 npm start 仍在运行');
+  }
   let data = {};
   try {
     data = await res.json();
@@ -229,8 +234,18 @@ function before(a, b) {
   return ta !== tb ? ta < tb : oa < ob;
 }
 
-/** Applies a batch from the messages endpoint: new messages are added, known ids replaced in place. */
-function applyMessages(list) {
+/** JSON with sorted keys: the database may hand back a card with its keys in another order. */
+function stableJson(v) {
+  if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
+  if (v && typeof v === 'object') return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${stableJson(v[k])}`).join(',')}}`;
+  return JSON.stringify(v) ?? 'null';
+}
+
+/**
+ * Applies a batch from the messages endpoint: new messages are added, known ids replaced in place.
+ * `history` marks the first load after choosing a person: it does not count as unread.
+ */
+function applyMessages(list, history = false) {
   let scrollDown = false;
   for (const raw of list) {
     if (!raw || typeof raw !== 'object' || !raw.message_id) continue;
@@ -239,7 +254,7 @@ function applyMessages(list) {
     const chat = ensureChat(raw.chat_id, raw.chat_name, raw.chat_type);
     const known = state.messages.get(raw.message_id);
     if (known) {
-      const changed = JSON.stringify(known.content) !== JSON.stringify(raw.content) || known.msg_type !== raw.msg_type;
+      const changed = stableJson(known.content) !== stableJson(raw.content) || known.msg_type !== raw.msg_type;
       Object.assign(known, raw, { order: known.order });
       if (changed && chat.id === state.activeChat) replaceNode(known);
       continue;
@@ -251,7 +266,7 @@ function applyMessages(list) {
     if (chat.id === state.activeChat) {
       insertNode(m);
       scrollDown = true;
-    } else if (m.sender !== state.user) chat.unread += 1;
+    } else if (m.sender !== state.user && !history) chat.unread += 1;
   }
   renderChatList();
   if (scrollDown) scrollToBottom();
@@ -272,7 +287,7 @@ async function pollLoop(gen) {
       if (!res.ok) throw new Error(data.error || `HTTP ${res.status}`);
       setConn(true);
       const list = Array.isArray(data.messages) ? data.messages : [];
-      applyMessages(list);
+      applyMessages(list, first);
       first = false;
       // A server without long polling answers at once: poll gently instead of spinning.
       if (!list.length && Date.now() - started < 500) await sleep(700);

@@ -472,6 +472,8 @@ function renderImg(e, scope, className) {
   return img;
 }
 
+let fieldCounter = 0;
+
 /** A field's label ("label" text object) with a red star when required. */
 function fieldWrap(e, control, scope) {
   const wrap = el('div', 'card-field-wrap');
@@ -479,10 +481,14 @@ function fieldWrap(e, control, scope) {
   const label = textOf(e.label);
   if (label) {
     const l = el('label', 'card-label');
+    control.id ||= `card-field-${++fieldCounter}`;
+    l.htmlFor = control.id;
     l.appendChild(document.createTextNode(label));
     if (e.required && scope.form) l.appendChild(el('span', 'card-required-star', ' *'));
     wrap.appendChild(l);
     if (e.label_position === 'left') wrap.classList.add('label-left');
+  } else if (textOf(e.placeholder)) {
+    control.setAttribute('aria-label', textOf(e.placeholder));
   }
   const row = el('div', 'card-control-row');
   row.appendChild(control);
