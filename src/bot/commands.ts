@@ -1,6 +1,7 @@
 import { buildHelpCard } from '../cards/help-card.js';
 import { buildRequestFormCard } from '../cards/request-form-card.js';
-import { escapeMd } from '../cards/elements.js';
+import { card, escapeMd, md } from '../cards/elements.js';
+import { buildStandardsText } from '../rules/standards-text.js';
 import { createRouter, type Command, type Router } from './router.js';
 
 const commands: Command[] = [
@@ -10,6 +11,15 @@ const commands: Command[] = [
     public: true,
     handler: async (_event, ctx) => {
       await ctx.say({ kind: 'card', card: buildHelpCard({ unit: ctx.org.unit }) });
+    },
+  },
+  {
+    name: '标准',
+    handler: async (_event, ctx) => {
+      await ctx.say({
+        kind: 'card',
+        card: card({ title: '现行接待标准', subtitle: ctx.org.unit, template: 'turquoise', elements: [md(buildStandardsText(ctx.policy))] }),
+      });
     },
   },
   {

@@ -28,6 +28,8 @@ export interface PipelineOptions extends Services {
   afterCommit: () => void;
   clock?: () => Date;
   maxAttempts?: number;
+  /** How many accepted events are handled at once. */
+  concurrency?: number;
 }
 
 const FAILED_REPLY = '系统处理您的消息时出现异常，已记录。请稍后重试，或联系接待办。';
@@ -36,6 +38,7 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
   const { db, router, log } = opts;
   const clock = opts.clock ?? (() => new Date());
   const maxAttempts = opts.maxAttempts ?? 3;
+  const concurrency = opts.concurrency ?? 2;
   const inFlight = new Set<Promise<void>>();
 
   async function record(event: BotEvent): Promise<number | undefined> {
@@ -107,6 +110,26 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
     }
   }
 
+  /**
+   * Accepted events wait here and are handled a few at a time, so a burst of events cannot starve
+   * the acknowledgements of CPU and connections. The queue only orders work already recorded in
+   * the database: if the process dies, recovery picks the rows up.
+   */
+  const queue: number[] = [];
+  let active = 0;
+  function pump() {
+    while (active < concurrency && queue.length) {
+      const id = queue.shift()!;
+      active++;
+      track(
+        processRow(id).finally(() => {
+          active--;
+          pump();
+        }),
+      );
+    }
+  }
+
   function track(p: Promise<unknown>) {
     const done = p.then(
       () => undefined,
@@ -123,7 +146,8 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
         log.info({ eventId: event.eventId, messageId: event.type === 'message' ? event.messageId : undefined }, 'duplicate event ignored');
         return 'duplicate';
       }
-      track(new Promise((r) => setImmediate(r)).then(() => processRow(id)));
+      queue.push(id);
+      pump();
       return 'accepted';
     },
 
@@ -152,7 +176,7 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
     },
 
     async idle() {
-      while (inFlight.size) await Promise.all([...inFlight]);
+      while (inFlight.size || queue.length) await Promise.all([...inFlight]);
     },
   };
 }

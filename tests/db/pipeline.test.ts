@@ -73,6 +73,17 @@ describe('the inbound pipeline', () => {
     expect(await replies()).toHaveLength(1);
   });
 
+  it('answers 标准 with the standards in force, citing the rules', async () => {
+    const p = pipelineWith();
+    await p.accept(message({ text: '标准' }));
+    await p.idle();
+    const [out] = await replies();
+    const text = JSON.stringify(out.message.card);
+    expect(text).toContain('现行接待标准');
+    expect(text).toContain('来访10人以内最多3人');
+    expect(text).toContain('(R8)');
+  });
+
   it('answers unknown input with the help text, never silence', async () => {
     const p = pipelineWith();
     await p.accept(message({ text: '今天天气怎么样' }));

@@ -11,7 +11,11 @@ export interface LongConnectionOptions {
   baseUrl: string;
   pipeline: Pipeline;
   log: Logger;
-  /** Seconds without a pong before the socket is presumed dead and replaced (the SDK's default, 0, never checks). */
+  /**
+   * Seconds after a ping without a pong before the socket is presumed dead and replaced. The SDK's
+   * default, 0, never checks; and each ping re-arms the watchdog, so it must be shorter than
+   * Feishu's ping interval (120 s) or it never fires.
+   */
   pingTimeoutSec?: number;
 }
 
@@ -51,7 +55,7 @@ export function startLongConnection(opts: LongConnectionOptions): { close(): voi
     logger: createSdkLogger(log),
     loggerLevel: lark.LoggerLevel.info,
     autoReconnect: true,
-    wsConfig: { pingTimeout: opts.pingTimeoutSec ?? 150 },
+    wsConfig: { pingTimeout: opts.pingTimeoutSec ?? 60 },
   });
   void client.start({ eventDispatcher: dispatcher });
   log.info({ baseUrl: opts.baseUrl }, 'feishu long connection starting');

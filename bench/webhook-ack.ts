@@ -1,0 +1,140 @@
+// npm run bench: the webhook's acknowledgement latency and throughput on real PostgreSQL, side by
+// side with a bare baseline handler in the same run. Writes its table into docs/performance.md.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import postgres from 'postgres';
+import { buildMessageEvent, signedRequest } from '../tests/fake-feishu/index.js';
+import { closedLoop, openLoop, type Result, type Signed } from './load.js';
+
+const BASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const KEY = 'bench-encrypt-key';
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const RATES = [100, 300];
+const children: ChildProcess[] = [];
+
+function start(name: string, args: string[], env: Record<string, string>): Promise<string> {
+  const child = spawn('npx', ['tsx', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let out = '';
+  child.stderr!.on('data', (d) => (out += d));
+  return new Promise((resolve, reject) => {
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const line = String(d).split('\n').find((l) => l.startsWith('{"url"'));
+      if (line) resolve(JSON.parse(line).url);
+    });
+    child.on('exit', (code) => reject(new Error(`${name} exited with ${code}:\n${out}`)));
+    if (!env.WAIT_FOR_URL) resolve('');
+  });
+}
+
+async function healthy(url: string) {
+  for (let i = 0; i < 150; i++) {
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) return;
+    } catch {
+      /* starting */
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} never became healthy`);
+}
+
+let seq = 0;
+const event = (): Signed =>
+  signedRequest(buildMessageEvent({ text: '帮助', senderOpenId: 'ou_staff1', chatId: `oc_bench_${seq % 500}`, messageId: `om_bench_${seq}`, eventId: `ev_bench_${seq++}` }), { encryptKey: KEY });
+const batch = (n: number) => Array.from({ length: n }, event);
+
+async function main() {
+  const admin = postgres(BASE_URL, { max: 1, onnotice: () => {} });
+  const suffix = randomBytes(4).toString('hex');
+  const dbs = { bot: `jd_bench_bot_${suffix}`, base: `jd_bench_base_${suffix}` };
+  for (const d of Object.values(dbs)) await admin.unsafe(`create database ${d}`);
+  const dbUrl = (name: string) => Object.assign(new URL(BASE_URL), { pathname: `/${name}` }).toString();
+  const [pgVersion] = await admin`show server_version`;
+
+  try {
+    const fakeUrl = await start('fake feishu', ['bench/fake-feishu-server.ts'], { WAIT_FOR_URL: '1' });
+    const botPort = 3400 + Math.floor(Math.random() * 200);
+    const basePort = botPort + 300;
+    await start('bot', ['src/main.ts'], {
+      PORT: String(botPort),
+      DATABASE_URL: dbUrl(dbs.bot),
+      FEISHU_APP_ID: 'cli_0123456789abcdef',
+      FEISHU_APP_SECRET: 's',
+      FEISHU_ENCRYPT_KEY: KEY,
+      FEISHU_MODE: 'webhook',
+      FEISHU_BASE_URL: fakeUrl,
+      LOG_LEVEL: 'warn',
+    });
+    await start('baseline', ['bench/baseline-server.ts'], { PORT: String(basePort), DATABASE_URL: dbUrl(dbs.base), FEISHU_ENCRYPT_KEY: KEY });
+    const bot = `http://127.0.0.1:${botPort}`;
+    const base = `http://127.0.0.1:${basePort}`;
+    await Promise.all([healthy(bot), healthy(base)]);
+
+    const target = { bot: `${bot}/feishu/events`, base: `${base}/feishu/events` };
+    console.log('warming up…');
+    await openLoop(target.bot, batch(200), 100);
+    await openLoop(target.base, batch(200), 100);
+
+    const rows: { rate: string; bot: Result; base: Result }[] = [];
+    for (const rate of RATES) {
+      console.log(`open loop at ${rate} events/s for ${SECONDS} s each…`);
+      const b = await openLoop(target.bot, batch(rate * SECONDS), rate);
+      const a = await openLoop(target.base, batch(rate * SECONDS), rate);
+      rows.push({ rate: `${rate}/s`, bot: b, base: a });
+    }
+    console.log('closed loop, 32 connections, 5 s each…');
+    const tb = await closedLoop(target.bot, event, 32, 5);
+    const ta = await closedLoop(target.base, event, 32, 5);
+
+    const botDb = postgres(dbUrl(dbs.bot), { max: 1, onnotice: () => {} });
+    const [{ n }] = await botDb`select count(*)::int as n from inbound_events`;
+    await botDb.end();
+    const expected = rows.reduce((s, r) => s + r.bot.ok, 0) + 200 + tb.ok;
+
+    const ms = (x: number) => `${x.toFixed(1)} ms`;
+    const lines = [
+      `Run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC · ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}) · Node ${process.version} · PostgreSQL ${pgVersion.server_version} on 127.0.0.1 · ${SECONDS} s per open-loop phase`,
+      '',
+      '| load | handler | p50 | p90 | p99 | max | answered | errors |',
+      '|---|---|---|---|---|---|---|---|',
+      ...rows.flatMap((r) => [
+        `| ${r.rate} | jiedai webhook | ${ms(r.bot.p50)} | ${ms(r.bot.p90)} | ${ms(r.bot.p99)} | ${ms(r.bot.max)} | ${r.bot.ok}/${r.bot.sent} | ${r.bot.errors} |`,
+        `| ${r.rate} | baseline | ${ms(r.base.p50)} | ${ms(r.base.p90)} | ${ms(r.base.p99)} | ${ms(r.base.max)} | ${r.base.ok}/${r.base.sent} | ${r.base.errors} |`,
+      ]),
+      `| saturation (32 connections) | jiedai webhook | ${ms(tb.p50)} | ${ms(tb.p90)} | ${ms(tb.p99)} | ${ms(tb.max)} | **${tb.rps.toFixed(0)} events/s** | ${tb.errors} |`,
+      `| saturation (32 connections) | baseline | ${ms(ta.p50)} | ${ms(ta.p90)} | ${ms(ta.p99)} | ${ms(ta.max)} | **${ta.rps.toFixed(0)} events/s** | ${ta.errors} |`,
+      '',
+      `Throughput: jiedai ${tb.rps.toFixed(0)} events/s = **${((100 * tb.rps) / ta.rps).toFixed(0)} %** of the baseline's ${ta.rps.toFixed(0)} (target ≥ 60 %). ` +
+        `p99 at 300/s: **${ms(rows.find((r) => r.rate === '300/s')!.bot.p99)}** (target ≤ 50 ms).`,
+      `Events recorded by the bot: ${n} of ${expected} answered with 200 (every acknowledged event is in inbound_events).`,
+    ];
+    const table = lines.join('\n');
+    console.log(`\n${table}\n`);
+    const doc = 'docs/performance.md';
+    const begin = '<!-- bench:webhook-ack:begin -->';
+    const end = '<!-- bench:webhook-ack:end -->';
+    const text = fs.existsSync(doc) ? fs.readFileSync(doc, 'utf8') : `# Performance\n\n${begin}\n${end}\n`;
+    if (text.includes(begin)) {
+      fs.writeFileSync(doc, text.replace(new RegExp(`${begin}[\\s\\S]*${end}`), `${begin}\n${table}\n${end}`));
+      console.log(`written to ${doc}`);
+    }
+  } finally {
+    for (const c of children) c.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 1500));
+    for (const d of Object.values(dbs)) await admin.unsafe(`drop database if exists ${d} with (force)`).catch(() => undefined);
+    await admin.end();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    for (const c of children) c.kill('SIGKILL');
+    process.exit(1);
+  },
+);
