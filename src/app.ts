@@ -15,6 +15,7 @@ import { createDatabase, type Database } from './db/client.js';
 import { createOutboxSender, type OutboxSender } from './jobs/outbox.js';
 import { createScheduler, type Scheduler } from './jobs/scheduler.js';
 import { loadOrg } from './reception/org.js';
+import { approvalReminderJobs } from './reception/reminders.js';
 import { loadPolicy } from './rules/load-policy.js';
 
 export interface App {
@@ -59,7 +60,7 @@ export async function startApp(config: Config, opts: AppOptions): Promise<App> {
   const scheduler = createScheduler({
     db,
     log: log.child({ component: 'scheduler' }),
-    bodies: {},
+    bodies: { ...approvalReminderJobs(org) },
     onTick: async (now) => {
       await pipeline.recover(now);
     },

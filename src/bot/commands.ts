@@ -2,6 +2,12 @@ import { buildHelpCard } from '../cards/help-card.js';
 import { buildRequestFormCard } from '../cards/request-form-card.js';
 import { card, escapeMd, md } from '../cards/elements.js';
 import { buildStandardsText } from '../rules/standards-text.js';
+import { onApprovalAct } from '../reception/act-on-approval.js';
+import { parseDescription } from '../reception/describe.js';
+import { onDelegate, onMyReceptions, onTodo, onView, onWithdraw } from '../reception/reception-commands.js';
+import { onRequestSubmit } from '../reception/submit-request.js';
+import type { MessageEvent } from './event.js';
+import type { HandlerContext } from './context.js';
 import { createRouter, type Command, type Router } from './router.js';
 
 const commands: Command[] = [
@@ -26,20 +32,33 @@ const commands: Command[] = [
     name: '新建接待',
     freeText: true,
     handler: async (_event, ctx, args) => {
-      const notice = args ? `已收到描述：${escapeMd(args)}\n请核对并补全以下各项。` : '请填写以下各项，带 * 的为必填。';
-      await ctx.say({
-        kind: 'card',
-        card: buildRequestFormCard({ values: args ? { purpose_detail: args.slice(0, 500) } : {}, notice }),
-      });
+      const prefill = args ? parseDescription(args.slice(0, 500), ctx.now, ctx.config.timeZone) : {};
+      const { arrive_time, ...values } = prefill;
+      const notice = args
+        ? `已根据描述预填：${escapeMd(args.slice(0, 200))}${arrive_time ? `（到达时间${arrive_time}）` : ''}\n请核对并补全以下各项。`
+        : '请填写以下各项，带 * 的为必填。';
+      await ctx.say({ kind: 'card', card: buildRequestFormCard({ values, notice }) });
     },
   },
+  { name: '我的接待', handler: onMyReceptions },
+  { name: '待办', handler: onTodo },
+  { name: '查看', handler: onView },
+  { name: '撤回', handler: onWithdraw },
+  { name: '代理', freeText: true, handler: onDelegate(mentionedPerson) },
 ];
+
+/** The person a 代理 command names: a real @mention, else "@名字" typed as text. */
+function mentionedPerson(event: MessageEvent, ctx: HandlerContext): string | undefined {
+  const known = (event.mentions ?? []).find((m) => ctx.org.person(m.id));
+  if (known) return known.id;
+  return ctx.org.people.find((p) => event.text.includes(`@${p.name}`))?.id;
+}
 
 /** The bot's commands and card actions. Commands not built yet fall through to the help text. */
 export function createBotRouter(): Router {
   return createRouter({
     commands,
-    actions: {},
+    actions: { 'request.submit': onRequestSubmit, 'approval.act': onApprovalAct },
     fallback: async (event, ctx) => {
       const intro = event.text ? `未能识别“${escapeMd(event.text.slice(0, 50))}”。可用指令如下：` : '您好，我是接待助手。可用指令如下：';
       await ctx.say({ kind: 'card', card: buildHelpCard({ unit: ctx.org.unit, intro }) });

@@ -19,6 +19,8 @@ export interface MessageEvent {
   text: string;
   /** Whether the bot was @mentioned (always true in one-to-one chats). */
   mentionsBot: boolean;
+  /** People @mentioned in the message (their ids as the messenger names them), e.g. for 代理 @某人. */
+  mentions?: { id: string; name: string }[];
   /** For image and file messages: the resource to download. */
   resource?: { key: string; kind: 'image' | 'file'; name?: string };
 }

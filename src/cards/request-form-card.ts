@@ -1,5 +1,5 @@
 import type { Card } from './card.js';
-import { button, card, columns, datePicker, fieldError, form, hr, input, md, select } from './elements.js';
+import { button, card, columns, datePicker, escapeMd, fieldError, form, hr, input, md, select } from './elements.js';
 import type { CardElement } from './card.js';
 
 import { KINDS, LODGING_TYPES, PURPOSES, RANKS } from '../rules/vocabulary.js';
@@ -10,9 +10,15 @@ const YES_NO = ['是', '否'] as const;
 export type RequestFormValues = Partial<Record<RequestField, string>>;
 export type RequestField =
   | 'guest_unit' | 'lead_name' | 'lead_title' | 'lead_rank' | 'guest_count' | 'kind' | 'purpose' | 'purpose_detail'
-  | 'arrive_date' | 'depart_date' | 'letter_no' | 'working_meal' | 'accompany_count' | 'lodging' | 'rooms' | 'vehicles' | 'notes';
+  | 'arrive_date' | 'depart_date' | 'letter_no' | 'working_meal' | 'accompany_count' | 'lodging' | 'rooms' | 'vehicles' | 'notes' | 'reason';
 
 export interface RequestFormCardInput {
+  /** Rule findings to show above the form (blocking ones and those that need a reason). */
+  findings?: { severity: 'block' | 'reason' | 'info'; message: string }[];
+  /** Ask for the written reason (情况说明) that reason findings need. */
+  askReason?: boolean;
+  /** Resubmitting a returned request: its code travels in the submit button's value. */
+  resubmit?: string;
   values?: RequestFormValues;
   /** Problems by field name, shown under the field. */
   errors?: Partial<Record<RequestField, string>>;
@@ -48,7 +54,8 @@ export function buildRequestFormCard(opts: RequestFormCardInput): Card {
     columns(choice('lodging', '住宿', LODGING_TYPES, false), text('rooms', '房间数', { placeholder: '0' })),
     ...text('vehicles', '用车（辆）', { placeholder: '0' }),
     ...text('notes', '饮食禁忌、民族、健康等', { multiline: true }),
-    button({ text: '提交审批', type: 'primary', name: 'submit', submit: true, value: { action: 'request.submit' } }),
+    ...(opts.askReason ? text('reason', '情况说明（须说明理由的事项）', { required: true, multiline: true }) : []),
+    button({ text: opts.resubmit ? '重新提交审批' : '提交审批', type: 'primary', name: 'submit', submit: true, value: { action: 'request.submit', ...(opts.resubmit ? { code: opts.resubmit } : {}) } }),
   ];
 
   return card({
@@ -58,6 +65,9 @@ export function buildRequestFormCard(opts: RequestFormCardInput): Card {
     summary: '请填写接待审批单',
     elements: [
       ...(opts.notice ? [md(opts.notice), hr()] : []),
+      ...(opts.findings?.length
+        ? [md(opts.findings.map((f) => `- ${f.severity === 'block' ? '🚫' : f.severity === 'reason' ? '⚠️' : 'ℹ️'} ${escapeMd(f.message)}`).join('\n')), hr()]
+        : []),
       form('request_form', fields),
     ],
   });

@@ -145,3 +145,74 @@ export const simImages = pgTable('sim_images', {
   data: bytea().notNull(),
   createdAt: ts().notNull().defaultNow(),
 });
+
+/** Per-year counter behind the JD-<year>-<nnnn> codes; incremented with an upsert, safe under concurrency. */
+export const receptionCounters = pgTable('reception_counters', {
+  year: integer().primaryKey(),
+  last: integer().notNull(),
+});
+
+/** A reception (接待), from the request on. `form` holds the validated SPEC §2.1 fields. */
+export const receptions = pgTable(
+  'receptions',
+  {
+    id: bigserial({ mode: 'number' }).primaryKey(),
+    code: text().notNull(),
+    requester: text().notNull(),
+    department: text().notNull(),
+    state: text().notNull(), // pending | approved | returned | rejected | withdrawn | …
+    form: jsonb().notNull(),
+    findings: jsonb().notNull().default([]),
+    /** The requester's written reason for findings that need one. */
+    reason: text(),
+    extraLevel: jsonb().$type<string[]>().notNull().default([]),
+    /** Approval round: 1, then +1 on every resubmission after 退回修改. */
+    round: integer().notNull().default(1),
+    /** The requester's status card (the message that held the form). */
+    statusMessageId: text(),
+    createdAt: ts().notNull().defaultNow(),
+    updatedAt: ts().notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('receptions_code_uq').on(t.code), index('receptions_requester_idx').on(t.requester)],
+);
+
+/** One step of the approval chain in one round. Only a `pending` row can be acted on. */
+export const approvals = pgTable(
+  'approvals',
+  {
+    id: bigserial({ mode: 'number' }).primaryKey(),
+    receptionId: bigint({ mode: 'number' })
+      .notNull()
+      .references(() => receptions.id),
+    round: integer().notNull(),
+    step: integer().notNull(),
+    /** The org levels this step stands for, e.g. [1, 2] when one person holds both. */
+    levels: jsonb().$type<number[]>().notNull(),
+    role: text().notNull(),
+    approver: text().notNull(),
+    status: text().notNull().default('pending'), // pending | approved | rejected | returned | withdrawn
+    actedBy: text(),
+    /** Set when a delegate acted: the approver on whose behalf. */
+    onBehalfOf: text(),
+    comment: text(),
+    /** Outbox rows that sent this step's cards (to the approver, and copies to delegates). */
+    cardRefs: jsonb().$type<string[]>().notNull().default([]),
+    createdAt: ts().notNull().defaultNow(),
+    actedAt: ts(),
+  },
+  (t) => [uniqueIndex('approvals_step_uq').on(t.receptionId, t.round, t.step), index('approvals_pending_idx').on(t.status, t.approver)],
+);
+
+/** 代理: a person's approvals may be acted on by a delegate until a date (inclusive). */
+export const delegations = pgTable(
+  'delegations',
+  {
+    id: bigserial({ mode: 'number' }).primaryKey(),
+    principal: text().notNull(),
+    delegate: text().notNull(),
+    until: text().notNull(), // YYYY-MM-DD in the unit's time zone
+    createdAt: ts().notNull().defaultNow(),
+    cancelledAt: ts(),
+  },
+  (t) => [index('delegations_principal_idx').on(t.principal)],
+);

@@ -75,7 +75,20 @@ function message(eventId: string, e: Obj, botOpenId?: string): Normalized {
         : undefined;
   return {
     kind: 'event',
-    event: { type: 'message', source: 'feishu', eventId, messageId, chatId, chatType, senderId, msgType, text, mentionsBot, resource },
+    event: {
+      type: 'message',
+      source: 'feishu',
+      eventId,
+      messageId,
+      chatId,
+      chatType,
+      senderId,
+      msgType,
+      text,
+      mentionsBot,
+      resource,
+      mentions: mentions.flatMap((x) => (isObj(x.id) && str(x.id.open_id) ? [{ id: String(x.id.open_id), name: String(x.name ?? '') }] : [])),
+    },
   };
 }
 

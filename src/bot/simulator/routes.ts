@@ -92,6 +92,10 @@ export function createSimulatorRoutes(opts: { db: Db; org: Org; messenger: Simul
     const chatType = chat?.chatType === 'group' ? 'group' : 'p2p';
     const messageId = await messenger.storeIncoming({ chatId, sender: user, text });
     const mention = `@${BOT_NAME}`;
+    // "@钱进" typed on the page is a mention of that person, as Feishu would deliver it.
+    const mentions = org.people.filter((p) => text.includes(`@${p.name}`)).map((p) => ({ id: p.id, name: p.name }));
+    let plain = text.replaceAll(mention, ' ');
+    for (const m of mentions) plain = plain.replaceAll(`@${m.name}`, ' ');
     await pipeline.accept({
       type: 'message',
       source: 'simulator',
@@ -101,8 +105,9 @@ export function createSimulatorRoutes(opts: { db: Db; org: Org; messenger: Simul
       chatType,
       senderId: user,
       msgType: 'text',
-      text: text.replaceAll(mention, ' ').trim(),
+      text: plain.replace(/\s+/g, ' ').trim(),
       mentionsBot: chatType === 'p2p' || text.includes(mention),
+      mentions,
     });
     res.json({ message_id: messageId });
   });

@@ -1,0 +1,99 @@
+import { and, eq } from 'drizzle-orm';
+import type { HandlerContext } from '../bot/context.js';
+import type { CardActionEvent, CardActionResult } from '../bot/event.js';
+import { buildReceptionStatusCard } from '../cards/reception-cards.js';
+import { buildRequestFormCard } from '../cards/request-form-card.js';
+import { escapeMd } from '../cards/elements.js';
+import { approvals, receptions } from '../db/schema.js';
+import { patchCards, sendApprovalCards, updateStatusCard } from './notify.js';
+import { activeDelegates, findReception, roundSteps, STATE_LABEL, viewOf } from './store.js';
+import { formValues } from './submit-request.js';
+import { localDate } from './working-time.js';
+
+const DECISIONS = { approve: '同意', reject: '驳回', return: '退回修改', transfer: '转交' } as const;
+type Decision = keyof typeof DECISIONS;
+
+const error = (content: string): CardActionResult => ({ toast: { type: 'error', content } });
+
+/**
+ * approval.act: one tap of 同意 / 驳回 / 退回修改 / 转交. The reception and the step are locked in
+ * this transaction, and only a `pending` step of the current round moves, so two taps at once, or
+ * a tap on an old card, make at most one transition.
+ */
+export async function onApprovalAct(event: CardActionEvent, ctx: HandlerContext): Promise<CardActionResult> {
+  const { code, approval: approvalId, round, decision } = event.value as Record<string, unknown>;
+  if (typeof code !== 'string' || typeof approvalId !== 'number' || typeof round !== 'number' || typeof decision !== 'string' || !(decision in DECISIONS)) {
+    return error('卡片数据无效，未作任何更改。');
+  }
+  const r = await findReception(ctx.tx, code, { lock: true });
+  const [step] = r ? await ctx.tx.select().from(approvals).where(and(eq(approvals.id, approvalId), eq(approvals.receptionId, r.id))).for('update') : [];
+  if (!r || !step || step.round !== round) return error('卡片信息与接待记录不符，未作任何更改。');
+
+  const operator = event.operatorId;
+  const name = (id: string) => ctx.org.person(id)?.name ?? id;
+  const view = async () => viewOf(ctx.org, r, await roundSteps(ctx.tx, r));
+
+  if (r.round !== round || step.status !== 'pending' || r.state !== 'pending') {
+    const state = r.state === 'pending' && r.round === round ? `本级已${step.status === 'approved' ? '同意' : '处理'}` : STATE_LABEL[r.state] ?? r.state;
+    const card = buildReceptionStatusCard(await view(), { title: `接待审批：${r.code}`, outcome: `该审批已处理（${state}），无需再次操作。`, template: 'grey' });
+    return { toast: { type: 'info', content: `该审批已处理（${state}）。` }, card };
+  }
+
+  let onBehalfOf: string | undefined;
+  if (operator !== step.approver) {
+    const delegates = await activeDelegates(ctx.tx, step.approver, localDate(ctx.now, ctx.config.timeZone));
+    if (!delegates.includes(operator)) return error(`您不是该审批的当前审批人（${name(step.approver)}），无权操作。`);
+    onBehalfOf = step.approver;
+  }
+  const comment = String(event.formValue?.comment ?? '').trim().slice(0, 500) || null;
+  const d = decision as Decision;
+  if ((d === 'reject' || d === 'return') && !comment) return error(`${DECISIONS[d]}须在“意见”中填写理由。`);
+  const actor = onBehalfOf ? `${name(operator)}（代${name(onBehalfOf)}）` : name(operator);
+  const audit = (action: string, from: string, to: string, detail: Record<string, unknown> = {}) =>
+    ctx.audit({ actor: operator, entity: 'reception', entityId: r.code, action, from, to, reason: comment ?? undefined, detail: { step: step.step, role: step.role, onBehalfOf, ...detail } });
+
+  if (d === 'transfer') {
+    const raw = event.formValue?.transfer_to;
+    const target = Array.isArray(raw) ? String(raw[0] ?? '') : String(raw ?? '');
+    if (!target) return error('转交须选择接收人。');
+    if (!ctx.org.person(target)) return error('转交对象不在本单位人员名单中。');
+    if (target === r.requester) return error('不能转交给申请人本人审批。');
+    if (target === step.approver) return error(`${name(target)}已是当前审批人。`);
+    await ctx.tx.update(approvals).set({ approver: target, cardRefs: [] }).where(eq(approvals.id, step.id));
+    await audit('transfer', 'pending', 'pending', { from: step.approver, to: target });
+    await patchCards(ctx, r, step.cardRefs, { title: `接待审批：${r.code}`, text: `已由${actor}转交${name(target)}审批`, template: 'grey' });
+    const [moved] = await ctx.tx.select().from(approvals).where(eq(approvals.id, step.id));
+    await sendApprovalCards(ctx, r, moved, `${escapeMd(actor)}将此审批转交给您${comment ? `，意见：${escapeMd(comment)}` : ''}。`);
+    await updateStatusCard(ctx, r);
+    const card = buildReceptionStatusCard(await view(), { title: `接待审批：${r.code}`, outcome: `已转交${name(target)}审批`, template: 'grey' });
+    return { toast: { type: 'success', content: `已转交${name(target)}` }, card };
+  }
+
+  const status = d === 'approve' ? 'approved' : d === 'reject' ? 'rejected' : 'returned';
+  await ctx.tx.update(approvals).set({ status, actedBy: operator, onBehalfOf: onBehalfOf ?? null, comment, actedAt: ctx.now }).where(eq(approvals.id, step.id));
+  const steps = await roundSteps(ctx.tx, r);
+  const next = d === 'approve' ? steps.find((s) => s.step === step.step + 1) : undefined;
+  const newState = d === 'approve' ? (next ? 'pending' : 'approved') : status;
+  if (newState !== 'pending') {
+    await ctx.tx.update(receptions).set({ state: newState, updatedAt: ctx.now }).where(eq(receptions.id, r.id));
+    r.state = newState;
+  }
+  await audit(d, 'pending', newState === 'pending' ? `pending:${step.step + 1}` : newState);
+  const outcome = `${actor}：${DECISIONS[d]}${comment ? `（${comment}）` : ''}`;
+  await patchCards(ctx, r, step.cardRefs, { title: `接待审批：${r.code}`, text: outcome, template: d === 'approve' ? 'green' : d === 'reject' ? 'red' : 'grey' });
+
+  if (next) {
+    await ctx.tx.update(approvals).set({ status: 'pending' }).where(eq(approvals.id, next.id));
+    await sendApprovalCards(ctx, r, { ...next, status: 'pending' });
+  } else if (newState === 'approved') {
+    await ctx.send({ type: 'user', id: r.requester }, { kind: 'text', text: `您提交的接待申请${r.code}（${String((r.form as Record<string, unknown>).guest_unit ?? '')}）已审批通过。` });
+  } else if (newState === 'rejected') {
+    await ctx.send({ type: 'user', id: r.requester }, { kind: 'text', text: `您提交的接待申请${r.code}已被${actor}驳回。理由：${comment}` });
+  } else if (newState === 'returned') {
+    const form = buildRequestFormCard({ values: formValues(r.form as Record<string, unknown>), resubmit: r.code, notice: `**${escapeMd(r.code)}已被${escapeMd(actor)}退回修改。**\n理由：${escapeMd(comment ?? '')}\n修改后重新提交，将从第一级重新审批。` });
+    await ctx.send({ type: 'user', id: r.requester }, { kind: 'card', card: form });
+  }
+  await updateStatusCard(ctx, r);
+  const card = buildReceptionStatusCard(await view(), { title: `接待审批：${r.code}`, outcome: `您已${DECISIONS[d]}${onBehalfOf ? `（代${name(onBehalfOf)}）` : ''}`, template: d === 'approve' ? 'green' : d === 'reject' ? 'red' : 'grey' });
+  return { toast: { type: 'success', content: `已${DECISIONS[d]}` }, card };
+}

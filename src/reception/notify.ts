@@ -1,0 +1,61 @@
+import { eq } from 'drizzle-orm';
+import type { HandlerContext } from '../bot/context.js';
+import { buildApprovalCard, buildReceptionStatusCard } from '../cards/reception-cards.js';
+import type { HeaderColour } from '../cards/card.js';
+import { approvals } from '../db/schema.js';
+import { scheduleJob } from '../jobs/scheduler.js';
+import { activeDelegates, type Approval, type Reception, roundSteps, viewOf } from './store.js';
+import { addWorkingHours, localDate } from './working-time.js';
+
+type Ctx = Pick<HandlerContext, 'tx' | 'org' | 'policy' | 'config' | 'now' | 'enqueue'>;
+
+/**
+ * Sends the pending step's card to its approver (and a copy to each active delegate), records the
+ * outbox rows on the step so later outcomes can patch every copy, and schedules the reminder and
+ * the escalation as durable jobs keyed by step and approver (so each is sent once).
+ */
+export async function sendApprovalCards(ctx: Ctx, r: Reception, step: Approval, note?: string): Promise<void> {
+  const steps = await roundSteps(ctx.tx, r);
+  const view = viewOf(ctx.org, r, steps);
+  const people = ctx.org.people.map(({ id, name, department }) => ({ id, name, department }));
+  const refs: string[] = [];
+  const card = buildApprovalCard(view, { approvalId: step.id, round: r.round, people, note });
+  refs.push(await ctx.enqueue({ op: 'send', to: { type: 'user', id: step.approver }, message: { kind: 'card', card } }));
+  const today = localDate(ctx.now, ctx.config.timeZone);
+  const approverName = ctx.org.person(step.approver)?.name ?? step.approver;
+  for (const delegate of await activeDelegates(ctx.tx, step.approver, today)) {
+    const copy = buildApprovalCard(view, { approvalId: step.id, round: r.round, people, note: `您正代理${approverName}审批，操作将记录为“代${approverName}”。` });
+    refs.push(await ctx.enqueue({ op: 'send', to: { type: 'user', id: delegate }, message: { kind: 'card', card: copy } }));
+  }
+  await ctx.tx
+    .update(approvals)
+    .set({ cardRefs: [...step.cardRefs, ...refs] })
+    .where(eq(approvals.id, step.id));
+
+  const wh = { start: ctx.policy.reminders.working_hours.start, end: ctx.policy.reminders.working_hours.end, workdays: ctx.policy.reminders.workdays };
+  const tz = ctx.config.timeZone;
+  const payload = { approvalId: step.id, approver: step.approver };
+  await scheduleJob(ctx.tx, { kind: 'approval.remind', runAt: addWorkingHours(ctx.now, ctx.policy.reminders.approval_remind_after_hours, wh, tz), payload, uniqueKey: `approval.remind:${step.id}:${step.approver}` });
+  await scheduleJob(ctx.tx, { kind: 'approval.escalate', runAt: addWorkingHours(ctx.now, ctx.policy.reminders.approval_escalate_after_hours, wh, tz), payload, uniqueKey: `approval.escalate:${step.id}:${step.approver}` });
+}
+
+/** Replaces every copy of a step's card, and the requester's status card, with a card that only reports. */
+export async function patchCards(ctx: Ctx, r: Reception, cardRefs: string[], outcome: { title: string; text: string; template: HeaderColour }): Promise<void> {
+  const steps = await roundSteps(ctx.tx, r);
+  const card = buildReceptionStatusCard(viewOf(ctx.org, r, steps), { title: outcome.title, outcome: outcome.text, template: outcome.template });
+  for (const sentBy of cardRefs) await ctx.enqueue({ op: 'update_card', sentBy, card });
+}
+
+/** The requester's status card: the message that held their form, updated as the chain moves. */
+export async function updateStatusCard(ctx: Ctx, r: Reception): Promise<void> {
+  if (!r.statusMessageId) return;
+  const steps = await roundSteps(ctx.tx, r);
+  const pending = steps.find((s) => s.status === 'pending');
+  const text =
+    r.state === 'pending' && pending
+      ? `审批中：等待${pending.role}${ctx.org.person(pending.approver)?.name ?? ''}审批`
+      : `当前状态：${({ approved: '已批准', rejected: '已驳回', returned: '已退回修改', withdrawn: '已撤回' } as Record<string, string>)[r.state] ?? r.state}`;
+  const template: HeaderColour = r.state === 'approved' ? 'green' : r.state === 'pending' ? 'blue' : r.state === 'rejected' ? 'red' : 'grey';
+  const card = buildReceptionStatusCard(viewOf(ctx.org, r, steps), { title: `我的接待申请：${r.code}`, outcome: text, template });
+  await ctx.enqueue({ op: 'update_card', messageId: r.statusMessageId, card });
+}

@@ -1,0 +1,41 @@
+import { eq } from 'drizzle-orm';
+import type { Org } from './org.js';
+import { approvals, receptions } from '../db/schema.js';
+import { enqueue } from '../jobs/outbox.js';
+import type { JobBody } from '../jobs/scheduler.js';
+
+/**
+ * 催办 and escalation of a pending approval. Each is a durable job keyed by step and approver, run
+ * in the transaction that marks it done: sent once, even with several instances. A step that has
+ * moved on (acted, transferred, withdrawn) is left alone.
+ */
+export function approvalReminderJobs(org: Org): Record<string, JobBody> {
+  const name = (id: string) => org.person(id)?.name ?? id;
+  const still = async (tx: Parameters<JobBody>[0], payload: unknown) => {
+    const { approvalId, approver } = payload as { approvalId: number; approver: string };
+    const [row] = await tx
+      .select({ status: approvals.status, approver: approvals.approver, role: approvals.role, createdAt: approvals.createdAt, code: receptions.code, state: receptions.state, form: receptions.form })
+      .from(approvals)
+      .innerJoin(receptions, eq(receptions.id, approvals.receptionId))
+      .where(eq(approvals.id, approvalId));
+    return row && row.status === 'pending' && row.state === 'pending' && row.approver === approver ? row : undefined;
+  };
+  const waited = (since: Date, now: Date) => {
+    const h = Math.max(1, Math.round((now.getTime() - since.getTime()) / 3_600_000));
+    return h >= 48 ? `${Math.round(h / 24)}天` : `${h}小时`;
+  };
+  return {
+    'approval.remind': async (tx, job, now) => {
+      const row = await still(tx, job.payload);
+      if (!row) return;
+      const unit = String((row.form as Record<string, unknown>).guest_unit ?? '');
+      await enqueue(tx, { op: 'send', to: { type: 'user', id: row.approver }, message: { kind: 'text', text: `【催办】接待申请${row.code}（${unit}）已等待您审批${waited(row.createdAt, now)}，请及时处理。发送“待办”可查看全部待办事项。` } });
+    },
+    'approval.escalate': async (tx, job, now) => {
+      const row = await still(tx, job.payload);
+      if (!row) return;
+      const director = org.reception_office.director;
+      await enqueue(tx, { op: 'send', to: { type: 'user', id: director }, message: { kind: 'text', text: `【督办】接待申请${row.code}在${row.role}${name(row.approver)}处待审批已${waited(row.createdAt, now)}，请督促办理。` } });
+    },
+  };
+}

@@ -1,0 +1,75 @@
+import { and, asc, eq, gte, isNull, sql } from 'drizzle-orm';
+import type { Executor } from '../db/client.js';
+import { approvals, delegations, receptionCounters, receptions } from '../db/schema.js';
+import type { ReceptionView, StepView } from '../cards/reception-cards.js';
+import type { Finding } from '../rules/finding.js';
+import type { Org } from './org.js';
+
+export type Reception = typeof receptions.$inferSelect;
+export type Approval = typeof approvals.$inferSelect;
+
+export const STATE_LABEL: Record<string, string> = {
+  pending: '审批中',
+  approved: '已批准',
+  returned: '已退回修改',
+  rejected: '已驳回',
+  withdrawn: '已撤回',
+};
+
+/** JD-<year>-<nnnn>: the counter row is incremented in the caller's transaction, so two submissions never share a code. */
+export async function nextCode(tx: Executor, year: number): Promise<string> {
+  const [row] = await tx
+    .insert(receptionCounters)
+    .values({ year, last: 1 })
+    .onConflictDoUpdate({ target: receptionCounters.year, set: { last: sql`${receptionCounters.last} + 1` } })
+    .returning({ last: receptionCounters.last });
+  return `JD-${year}-${String(row.last).padStart(4, '0')}`;
+}
+
+export const CODE_PATTERN = /^JD-\d{4}-\d{4,}$/;
+
+export async function findReception(tx: Executor, code: string, opts: { lock?: boolean } = {}): Promise<Reception | undefined> {
+  const q = tx.select().from(receptions).where(eq(receptions.code, code.toUpperCase()));
+  const [row] = opts.lock ? await q.for('update') : await q;
+  return row;
+}
+
+export async function roundSteps(tx: Executor, r: Reception): Promise<Approval[]> {
+  return tx
+    .select()
+    .from(approvals)
+    .where(and(eq(approvals.receptionId, r.id), eq(approvals.round, r.round)))
+    .orderBy(asc(approvals.step));
+}
+
+export function viewOf(org: Org, r: Reception, steps: Approval[]): ReceptionView {
+  const name = (id?: string | null) => (id ? (org.person(id)?.name ?? id) : undefined);
+  return {
+    code: r.code,
+    requesterName: name(r.requester)!,
+    department: r.department,
+    form: r.form as Record<string, unknown>,
+    findings: r.findings as Finding[],
+    reason: r.reason,
+    extraLevel: r.extraLevel,
+    steps: steps.map(
+      (s): StepView => ({
+        role: s.role,
+        approverName: name(s.approver)!,
+        status: s.status as StepView['status'],
+        actedByName: name(s.actedBy),
+        onBehalfOfName: name(s.onBehalfOf),
+        comment: s.comment,
+      }),
+    ),
+  };
+}
+
+/** The people who may act for `approver` today: their active delegates. */
+export async function activeDelegates(tx: Executor, approver: string, today: string): Promise<string[]> {
+  const rows = await tx
+    .select({ delegate: delegations.delegate })
+    .from(delegations)
+    .where(and(eq(delegations.principal, approver), isNull(delegations.cancelledAt), gte(delegations.until, today)));
+  return [...new Set(rows.map((r) => r.delegate))];
+}
