@@ -71,20 +71,22 @@ export async function onApprovalAct(event: CardActionEvent, ctx: HandlerContext)
 
   const status = d === 'approve' ? 'approved' : d === 'reject' ? 'rejected' : 'returned';
   await ctx.tx.update(approvals).set({ status, actedBy: operator, onBehalfOf: onBehalfOf ?? null, comment, actedAt: ctx.now }).where(eq(approvals.id, step.id));
-  const steps = await roundSteps(ctx.tx, r);
-  const next = d === 'approve' ? steps.find((s) => s.step === step.step + 1) : undefined;
+  const before = await roundSteps(ctx.tx, r);
+  const next = d === 'approve' ? before.find((s) => s.step === step.step + 1) : undefined;
   const newState = d === 'approve' ? (next ? 'pending' : 'approved') : status;
   if (newState !== 'pending') {
     await ctx.tx.update(receptions).set({ state: newState, updatedAt: ctx.now }).where(eq(receptions.id, r.id));
     r.state = newState;
   }
+  if (next) await ctx.tx.update(approvals).set({ status: 'pending' }).where(eq(approvals.id, next.id));
+  const steps = before.map((s) => (next && s.id === next.id ? { ...s, status: 'pending' } : s));
   await audit(d, 'pending', newState === 'pending' ? `pending:${step.step + 1}` : newState);
   const outcome = `${actor}：${DECISIONS[d]}${comment ? `（${comment}）` : ''}`;
-  await patchCards(ctx, r, step.cardRefs, { title: `接待审批：${r.code}`, text: outcome, template: d === 'approve' ? 'green' : d === 'reject' ? 'red' : 'grey' });
+  const template = d === 'approve' ? 'green' : d === 'reject' ? 'red' : 'grey';
+  await patchCards(ctx, r, step.cardRefs, { title: `接待审批：${r.code}`, text: outcome, template }, steps);
 
   if (next) {
-    await ctx.tx.update(approvals).set({ status: 'pending' }).where(eq(approvals.id, next.id));
-    await sendApprovalCards(ctx, r, { ...next, status: 'pending' });
+    await sendApprovalCards(ctx, r, { ...next, status: 'pending' }, undefined, steps);
   } else if (newState === 'approved') {
     await ctx.send({ type: 'user', id: r.requester }, { kind: 'text', text: `您提交的接待申请${r.code}（${String((r.form as Record<string, unknown>).guest_unit ?? '')}）已审批通过。` });
   } else if (newState === 'rejected') {
@@ -93,7 +95,7 @@ export async function onApprovalAct(event: CardActionEvent, ctx: HandlerContext)
     const form = buildRequestFormCard({ values: formValues(r.form as Record<string, unknown>), resubmit: r.code, notice: `**${escapeMd(r.code)}已被${escapeMd(actor)}退回修改。**\n理由：${escapeMd(comment ?? '')}\n修改后重新提交，将从第一级重新审批。` });
     await ctx.send({ type: 'user', id: r.requester }, { kind: 'card', card: form });
   }
-  await updateStatusCard(ctx, r);
-  const card = buildReceptionStatusCard(await view(), { title: `接待审批：${r.code}`, outcome: `您已${DECISIONS[d]}${onBehalfOf ? `（代${name(onBehalfOf)}）` : ''}`, template: d === 'approve' ? 'green' : d === 'reject' ? 'red' : 'grey' });
+  await updateStatusCard(ctx, r, steps);
+  const card = buildReceptionStatusCard(viewOf(ctx.org, r, steps), { title: `接待审批：${r.code}`, outcome: `您已${DECISIONS[d]}${onBehalfOf ? `（代${name(onBehalfOf)}）` : ''}`, template });
   return { toast: { type: 'success', content: `已${DECISIONS[d]}` }, card };
 }

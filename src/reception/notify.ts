@@ -14,8 +14,8 @@ type Ctx = Pick<HandlerContext, 'tx' | 'org' | 'policy' | 'config' | 'now' | 'en
  * outbox rows on the step so later outcomes can patch every copy, and schedules the reminder and
  * the escalation as durable jobs keyed by step and approver (so each is sent once).
  */
-export async function sendApprovalCards(ctx: Ctx, r: Reception, step: Approval, note?: string): Promise<void> {
-  const steps = await roundSteps(ctx.tx, r);
+export async function sendApprovalCards(ctx: Ctx, r: Reception, step: Approval, note?: string, known?: Approval[]): Promise<void> {
+  const steps = known ?? (await roundSteps(ctx.tx, r));
   const view = viewOf(ctx.org, r, steps);
   const people = ctx.org.people.map(({ id, name, department }) => ({ id, name, department }));
   const refs: string[] = [];
@@ -40,16 +40,17 @@ export async function sendApprovalCards(ctx: Ctx, r: Reception, step: Approval, 
 }
 
 /** Replaces every copy of a step's card, and the requester's status card, with a card that only reports. */
-export async function patchCards(ctx: Ctx, r: Reception, cardRefs: string[], outcome: { title: string; text: string; template: HeaderColour }): Promise<void> {
-  const steps = await roundSteps(ctx.tx, r);
+export async function patchCards(ctx: Ctx, r: Reception, cardRefs: string[], outcome: { title: string; text: string; template: HeaderColour }, known?: Approval[]): Promise<void> {
+  if (!cardRefs.length) return;
+  const steps = known ?? (await roundSteps(ctx.tx, r));
   const card = buildReceptionStatusCard(viewOf(ctx.org, r, steps), { title: outcome.title, outcome: outcome.text, template: outcome.template });
   for (const sentBy of cardRefs) await ctx.enqueue({ op: 'update_card', sentBy, card });
 }
 
 /** The requester's status card: the message that held their form, updated as the chain moves. */
-export async function updateStatusCard(ctx: Ctx, r: Reception): Promise<void> {
+export async function updateStatusCard(ctx: Ctx, r: Reception, known?: Approval[]): Promise<void> {
   if (!r.statusMessageId) return;
-  const steps = await roundSteps(ctx.tx, r);
+  const steps = known ?? (await roundSteps(ctx.tx, r));
   const pending = steps.find((s) => s.status === 'pending');
   const text =
     r.state === 'pending' && pending
