@@ -179,6 +179,8 @@ function selectPerson(id) {
   state.chats = new Map();
   state.messages = new Map();
   state.activeChat = null;
+  // A toast answers the previous person's tap; it does not belong on the next person's screen.
+  ui.toasts.textContent = '';
   ui.personSelect.value = state.user ?? '';
   ui.personInfo.textContent = person ? `当前身份：${person.name} · ${person.department || ''} · ${person.id}` : '';
   try {
