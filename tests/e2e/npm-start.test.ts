@@ -45,7 +45,7 @@ describe('npm start with nothing configured', () => {
     child.stdout!.on('data', (d) => output.push(String(d)));
     child.stderr!.on('data', (d) => output.push(String(d)));
     const url = `http://127.0.0.1:${port}`;
-    await waitForHealth(url, 15_000).catch((e) => {
+    await waitForHealth(url, 45_000).catch((e) => {
       throw new Error(`${(e as Error).message}\n${output.join('')}`);
     });
 
@@ -72,5 +72,5 @@ describe('npm start with nothing configured', () => {
     await exited;
     expect(output.join('')).toContain('shutting down');
     expect(output.join('')).toContain('jiedai stopped');
-  }, 40_000);
+  }, 90_000);
 });

@@ -48,7 +48,7 @@ describe('normalizeFeishu', () => {
     const n = normalizeFeishu(messageEnvelope());
     expect(n).toEqual({
       kind: 'event',
-      event: { type: 'message', source: 'feishu', eventId: 'ev1', messageId: 'om_1', chatId: 'oc_1', chatType: 'group', senderId: 'ou_staff1', msgType: 'text', text: '帮助', mentionsBot: true, resource: undefined },
+      event: { type: 'message', source: 'feishu', eventId: 'ev1', messageId: 'om_1', chatId: 'oc_1', chatType: 'group', senderId: 'ou_staff1', msgType: 'text', text: '帮助', mentionsBot: true, resource: undefined, mentions: [{ id: 'ou_bot', name: '接待助手' }] },
     });
   });
 

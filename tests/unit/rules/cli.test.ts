@@ -21,7 +21,8 @@ function file(name: string, content: string): string {
   return p;
 }
 
-describe('policy validate', () => {
+// Each test starts the CLI through npm and tsx (about a second alone, several on a busy machine).
+describe('policy validate', { timeout: 60_000 }, () => {
   it('exits 0 with a short confirmation for the bundled policy', () => {
     const r = policyCli('validate', 'config/policy.national.yaml');
     expect(r.code).toBe(0);
@@ -49,7 +50,7 @@ describe('policy validate', () => {
   });
 });
 
-describe('policy check', () => {
+describe('policy check', { timeout: 60_000 }, () => {
   it('prints the findings as JSON with rule, severity, message and field', () => {
     const facts = {
       request: buildRequest({ guest_count: 12, accompany_count: 5, arrive_date: '2099-01-10', depart_date: '2099-01-11' }),

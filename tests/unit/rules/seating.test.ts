@@ -126,7 +126,8 @@ describe('seniority (reception-rules.md §5)', () => {
   });
 });
 
-describe('seating images', () => {
+// Rendering a PNG with the CJK font takes a second alone and several on a busy machine.
+describe('seating images', { timeout: 30_000 }, () => {
   const out = path.resolve(import.meta.dirname, '../../.artifacts');
   mkdirSync(out, { recursive: true });
   const isPng = (b: Buffer) => b.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
