@@ -24,15 +24,15 @@ export interface StepView {
 }
 
 const STATUS: Record<StepView['status'], string> = {
-  pending: '⏳ 待审批',
-  approved: '✅ 同意',
-  rejected: '❌ 驳回',
-  returned: '↩️ 退回修改',
-  withdrawn: '⛔ 已撤回',
-  waiting: '… 未开始',
+  pending: '【待审批】',
+  approved: '【同意】',
+  rejected: '【驳回】',
+  returned: '【退回修改】',
+  withdrawn: '【已撤回】',
+  waiting: '【未开始】',
 };
 
-const SEVERITY: Record<Finding['severity'], string> = { block: '🚫 不得办理', reason: '⚠️ 须说明理由', info: 'ℹ️ 提示' };
+const SEVERITY: Record<Finding['severity'], string> = { block: '【不得办理】', reason: '【须说明理由】', info: '【提示】' };
 
 const v = (f: Record<string, unknown>, k: string) => escapeMd(String(f[k] ?? '').trim());
 
@@ -55,7 +55,7 @@ export function briefMarkdown(f: Record<string, unknown>): string {
 
 export function findingsMarkdown(findings: Finding[], reason?: string | null): string | undefined {
   if (!findings.length) return undefined;
-  const lines = findings.map((x) => `- ${SEVERITY[x.severity]}：${escapeMd(x.message)}`);
+  const lines = findings.map((x) => `- ${SEVERITY[x.severity]}${escapeMd(x.message)}`);
   if (reason) lines.push(`\n**经办人说明**：${escapeMd(reason)}`);
   return `**规则检查**\n${lines.join('\n')}`;
 }

@@ -66,7 +66,7 @@ export function buildRequestFormCard(opts: RequestFormCardInput): Card {
     elements: [
       ...(opts.notice ? [md(opts.notice), hr()] : []),
       ...(opts.findings?.length
-        ? [md(opts.findings.map((f) => `- ${f.severity === 'block' ? '🚫' : f.severity === 'reason' ? '⚠️' : 'ℹ️'} ${escapeMd(f.message)}`).join('\n')), hr()]
+        ? [md(opts.findings.map((f) => `- ${f.severity === 'block' ? '【不得办理】' : f.severity === 'reason' ? '【须说明理由】' : '【提示】'}${escapeMd(f.message)}`).join('\n')), hr()]
         : []),
       form('request_form', fields),
     ],

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { HandlerContext } from '../bot/context.js';
 import { buildApprovalCard, buildReceptionStatusCard } from '../cards/reception-cards.js';
-import type { HeaderColour } from '../cards/card.js';
+import type { Card, HeaderColour } from '../cards/card.js';
 import { approvals } from '../db/schema.js';
 import { scheduleJob } from '../jobs/scheduler.js';
 import { activeDelegates, type Approval, type Reception, roundSteps, viewOf } from './store.js';
@@ -17,13 +17,15 @@ type Ctx = Pick<HandlerContext, 'tx' | 'org' | 'policy' | 'config' | 'now' | 'en
 export async function sendApprovalCards(ctx: Ctx, r: Reception, step: Approval, note?: string, known?: Approval[]): Promise<void> {
   const steps = known ?? (await roundSteps(ctx.tx, r));
   const view = viewOf(ctx.org, r, steps);
-  const people = ctx.org.people.map(({ id, name, department }) => ({ id, name, department }));
+  // 转交 may go to anyone in the org but the requester and the person who holds the step now.
+  const people = ctx.org.people.filter((p) => p.id !== r.requester && p.id !== step.approver).map(({ id, name, department }) => ({ id, name, department }));
   const refs: string[] = [];
   const card = buildApprovalCard(view, { approvalId: step.id, round: r.round, people, note });
   refs.push(await ctx.enqueue({ op: 'send', to: { type: 'user', id: step.approver }, message: { kind: 'card', card } }));
   const today = localDate(ctx.now, ctx.config.timeZone);
   const approverName = ctx.org.person(step.approver)?.name ?? step.approver;
-  for (const delegate of await activeDelegates(ctx.tx, step.approver, today)) {
+  // A requester who stands in for their own approver never gets their own request to approve.
+  for (const delegate of (await activeDelegates(ctx.tx, step.approver, today)).filter((d) => d !== r.requester)) {
     const copy = buildApprovalCard(view, { approvalId: step.id, round: r.round, people, note: `您正代理${approverName}审批，操作将记录为“代${approverName}”。` });
     refs.push(await ctx.enqueue({ op: 'send', to: { type: 'user', id: delegate }, message: { kind: 'card', card: copy } }));
   }
@@ -50,6 +52,11 @@ export async function patchCards(ctx: Ctx, r: Reception, cardRefs: string[], out
 /** The requester's status card: the message that held their form, updated as the chain moves. */
 export async function updateStatusCard(ctx: Ctx, r: Reception, known?: Approval[]): Promise<void> {
   if (!r.statusMessageId) return;
+  await ctx.enqueue({ op: 'update_card', messageId: r.statusMessageId, card: await statusCard(ctx, r, known) });
+}
+
+/** What the requester's status card shows now. */
+export async function statusCard(ctx: Ctx, r: Reception, known?: Approval[]): Promise<Card> {
   const steps = known ?? (await roundSteps(ctx.tx, r));
   const pending = steps.find((s) => s.status === 'pending');
   const text =
@@ -57,6 +64,5 @@ export async function updateStatusCard(ctx: Ctx, r: Reception, known?: Approval[
       ? `审批中：等待${pending.role}${ctx.org.person(pending.approver)?.name ?? ''}审批`
       : `当前状态：${({ approved: '已批准', rejected: '已驳回', returned: '已退回修改', withdrawn: '已撤回' } as Record<string, string>)[r.state] ?? r.state}`;
   const template: HeaderColour = r.state === 'approved' ? 'green' : r.state === 'pending' ? 'blue' : r.state === 'rejected' ? 'red' : 'grey';
-  const card = buildReceptionStatusCard(viewOf(ctx.org, r, steps), { title: `我的接待申请：${r.code}`, outcome: text, template });
-  await ctx.enqueue({ op: 'update_card', messageId: r.statusMessageId, card });
+  return buildReceptionStatusCard(viewOf(ctx.org, r, steps), { title: `我的接待申请：${r.code}`, outcome: text, template });
 }

@@ -168,7 +168,7 @@ describe('approval walk (real server)', () => {
     const msg = await approvalCard(code);
     expect(await msg.locator('.card-header').getAttribute('data-template')).toBe('orange');
     const text = await msg.innerText();
-    for (const s of ['省发展和改革委员会', '张明（处长，县处级正职）', '发改函〔2026〕12号', '经办人：王小明（招商局）', '审批进度', '⏳ 待审批']) expect(text).toContain(s);
+    for (const s of ['省发展和改革委员会', '张明（处长，县处级正职）', '发改函〔2026〕12号', '经办人：王小明（招商局）', '审批进度', '【待审批】']) expect(text).toContain(s);
     expect(text).not.toContain('&#');
 
     // 意见 and 转交 pickers: people by name and department, never a raw open_id.
@@ -191,12 +191,12 @@ describe('approval walk (real server)', () => {
   it('赵敏 approves, then 陈副主任 approves', async () => {
     await actAs('office');
     const msg = await approvalCard(code);
-    expect(await msg.innerText()).toMatch(/部门负责人 李建国 ✅ 同意/);
+    expect(await msg.innerText()).toMatch(/部门负责人 李建国 【同意】/);
     await approve(code);
 
     await actAs('leader');
     const last = await approvalCard(code);
-    expect(await last.innerText()).toMatch(/接待办主任 赵敏 ✅ 同意/);
+    expect(await last.innerText()).toMatch(/接待办主任 赵敏 【同意】/);
     await approve(code);
     expect(errors).toEqual([]);
   });
@@ -212,7 +212,7 @@ describe('approval walk (real server)', () => {
     expect(await status.locator('.card-title').innerText()).toBe(`我的接待申请：${code}`);
     const text = await status.innerText();
     expect(text).toContain('当前状态：已批准');
-    expect(text).toMatch(/分管领导 陈副主任 ✅ 同意/);
+    expect(text).toMatch(/分管领导 陈副主任 【同意】/);
     expect(await status.locator('button').count()).toBe(0);
     await page.screenshot({ path: path.join(artifacts, 'approval-walk-done.png') });
     expect(errors).toEqual([]);
