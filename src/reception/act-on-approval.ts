@@ -39,6 +39,8 @@ export async function onApprovalAct(event: CardActionEvent, ctx: HandlerContext)
     return { toast: { type: 'info', content: `该审批已处理（${state}）。` }, card };
   }
 
+  // The chain never gives a requester their own request; a delegation must not either.
+  if (operator === r.requester) return error('不能审批本人提交的接待申请。');
   let onBehalfOf: string | undefined;
   if (operator !== step.approver) {
     const delegates = await activeDelegates(ctx.tx, step.approver, localDate(ctx.now, ctx.config.timeZone));

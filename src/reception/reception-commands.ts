@@ -42,17 +42,19 @@ export const onTodo: Handler = async (event, ctx) => {
   ).map((d) => d.principal);
   const who = [event.senderId, ...activePrincipals];
   const rows = await ctx.tx
-    .select({ code: receptions.code, form: receptions.form, role: approvals.role, approver: approvals.approver, since: approvals.createdAt })
+    .select({ code: receptions.code, form: receptions.form, requester: receptions.requester, role: approvals.role, approver: approvals.approver, since: approvals.createdAt })
     .from(approvals)
     .innerJoin(receptions, eq(receptions.id, approvals.receptionId))
     .where(and(eq(approvals.status, 'pending'), eq(receptions.state, 'pending'), inArray(approvals.approver, who)))
     .orderBy(asc(approvals.createdAt), asc(approvals.id));
-  const lines = rows.map((r) => {
+  // Standing in for someone never includes one's own requests (they cannot act on them).
+  const mine = rows.filter((r) => r.approver === event.senderId || r.requester !== event.senderId);
+  const lines = mine.map((r) => {
     const f = r.form as Record<string, unknown>;
     const forWhom = r.approver === event.senderId ? '' : `（代${escapeMd(name(ctx, r.approver))}）`;
     return `- **${r.code}** ${escapeMd(String(f.guest_unit ?? ''))}，${escapeMd(String(f.arrive_date ?? ''))}到访：待${r.role}审批${forWhom}`;
   });
-  await ctx.say({ kind: 'card', card: buildListCard(`待办（${rows.length}项）`, lines, '暂无待您办理的事项。') });
+  await ctx.say({ kind: 'card', card: buildListCard(`待办（${mine.length}项）`, lines, '暂无待您办理的事项。') });
 };
 
 /** 查看: the requester, anyone in the chain, and the reception office may see a reception. */

@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { HandlerContext } from '../bot/context.js';
 import type { CardActionEvent, CardActionResult } from '../bot/event.js';
 import { buildReceptionStatusCard } from '../cards/reception-cards.js';
@@ -9,7 +9,7 @@ import { needsExtraApproval } from '../rules/extra-approval.js';
 import { sortFindings, type Finding } from '../rules/finding.js';
 import { readRequest } from '../rules/read-request.js';
 import { buildChain } from './chain.js';
-import { sendApprovalCards } from './notify.js';
+import { sendApprovalCards, statusCard } from './notify.js';
 import { findReception, nextCode, roundSteps, viewOf } from './store.js';
 import { localDate } from './working-time.js';
 
@@ -43,6 +43,14 @@ export async function onRequestSubmit(event: CardActionEvent, ctx: HandlerContex
     toast,
     card: buildRequestFormCard({ values, resubmit, findings: extra.findings, askReason: extra.askReason, errors: errorsByField(extra.errors ?? extra.findings ?? []) }),
   });
+
+  if (!resubmit) {
+    // One form, one request: a second tap on a form already submitted (a double tap, a client that
+    // still shows the form) answers with the request it made. The lock orders two taps at once.
+    await ctx.tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`request.submit:${event.messageId}`}))`);
+    const [made] = await ctx.tx.select().from(receptions).where(eq(receptions.statusMessageId, event.messageId)).limit(1);
+    if (made) return { toast: { type: 'info', content: `该审批单已提交，接待编号${made.code}。` }, card: await statusCard(ctx, made) };
+  }
 
   const read = readRequest(raw);
   if (!read.value) {

@@ -1,0 +1,207 @@
+// Helpers for the approval end-to-end tests: people talk to the real bot through signed webhook
+// deliveries, and we read what the fake Feishu received for each of them.
+import { expect } from 'vitest';
+import pino from 'pino';
+import { startApp, type App } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import {
+  buildCardAction, buildMessageEvent, DEFAULT_APP_ID, DEFAULT_APP_SECRET, DEFAULT_VERIFICATION_TOKEN, signedRequest, startFakeFeishu,
+  type FakeFeishu, type MentionInput, type SentMessage,
+} from '../fake-feishu/index.js';
+import { ENCRYPT_KEY, startBot } from './start-bot.js';
+
+type Obj = Record<string, unknown>;
+export type CardJson = { header?: { title?: { content?: string }; template?: string }; body?: { elements?: unknown[] } } & Obj;
+
+export interface TapAnswer {
+  toast?: { type: string; content: string };
+  card?: { type: 'raw'; data: CardJson };
+}
+
+/** The p2p chat a person talks to the bot in. */
+export const p2p = (user: string) => `oc_p2p_${user}`;
+
+/** YYYY-MM-DD in Asia/Shanghai, `days` from now. */
+export function shanghaiDate(days: number, from = new Date()): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(from.getTime() + days * 86_400_000));
+}
+
+/** A valid request as the form card posts it (SPEC §2.1 field names), visiting ten days from now. */
+export function validForm(overrides: Obj = {}): Obj {
+  const day = `${shanghaiDate(10)} +0800`;
+  return {
+    guest_unit: '省发展和改革委员会',
+    lead_name: '张伟',
+    lead_title: '处长',
+    lead_rank: '县处级正职',
+    guest_count: '5',
+    kind: '公务',
+    purpose: '考察调研',
+    arrive_date: day,
+    depart_date: day,
+    letter_no: '发改函〔2026〕12号',
+    working_meal: '是',
+    accompany_count: '3',
+    lodging: '不安排',
+    rooms: '0',
+    vehicles: '1',
+    ...overrides,
+  };
+}
+
+/** Every `behaviors[].value` of every button in a card, in order. */
+export function buttonValues(card: unknown): Obj[] {
+  const out: Obj[] = [];
+  const walk = (node: unknown) => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (typeof node !== 'object' || node === null) return;
+    const o = node as Obj;
+    if (o.tag === 'button' && Array.isArray(o.behaviors)) for (const b of o.behaviors as Obj[]) if (b && typeof b.value === 'object') out.push(b.value as Obj);
+    for (const v of Object.values(o)) walk(v);
+  };
+  walk(card);
+  return out;
+}
+
+export const hasButtons = (card: unknown) => JSON.stringify(card).includes('"tag":"button"');
+
+/** The button value with this decision (approval cards) or action (the form's submit). */
+export function buttonValue(card: unknown, key: { decision?: string; action?: string }): Obj {
+  const v = buttonValues(card).find((x) => (key.decision ? x.decision === key.decision : x.action === key.action));
+  if (!v) throw new Error(`no button with ${JSON.stringify(key)} in card ${titleOf(card)}`);
+  return v;
+}
+
+export const titleOf = (card: unknown) => (card as CardJson | undefined)?.header?.title?.content ?? '';
+
+/** All text a person would read on a card (markdown, plain text, field values), joined. */
+export function cardText(card: unknown): string {
+  const parts: string[] = [];
+  const walk = (node: unknown) => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (typeof node !== 'object' || node === null) return;
+    const o = node as Obj;
+    if (typeof o.content === 'string') parts.push(o.content);
+    if (typeof o.default_value === 'string') parts.push(o.default_value);
+    for (const v of Object.values(o)) walk(v);
+  };
+  walk(card);
+  return decodeEntities(parts.join('\n'));
+}
+
+/** escapeMd writes user text as HTML entities; decode them so assertions read like the screen. */
+const decodeEntities = (s: string) => s.replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n)));
+
+export interface Harness {
+  fake: FakeFeishu;
+  bot: App;
+  close(): Promise<void>;
+  /** Lets accepted events finish and the outbox deliver what they wrote. */
+  settle(): Promise<void>;
+  /** A text message from `user` in their p2p chat with the bot. */
+  say(user: string, text: string, mentions?: MentionInput[]): Promise<void>;
+  /** Messages the fake received for `user`: sent to their open_id or into their p2p chat. */
+  messagesTo(user: string): SentMessage[];
+  cardsTo(user: string): SentMessage[];
+  textsTo(user: string): string[];
+  /** A signed card.action.trigger from `user` on the message `messageId`; the JSON answer. */
+  tap(user: string, messageId: string, value: unknown, formValue?: Obj): Promise<TapAnswer>;
+  /** 新建接待 → the form card → submit with `form`. Returns the answer, the form's message id and the code. */
+  submit(user: string, form: Obj, opts?: { reason?: string }): Promise<{ answer: TapAnswer; formMessageId: string; code?: string }>;
+  /** The newest card `user` got for `code` that still has live buttons. */
+  openApprovalCard(user: string, code: string): SentMessage | undefined;
+  /** Taps a decision on `user`'s open approval card for `code`. */
+  act(user: string, code: string, decision: 'approve' | 'reject' | 'return' | 'transfer', formValue?: Obj): Promise<TapAnswer>;
+  /** Cards `user` got (by message) for `code`, as they look now. */
+  approvalCardsFor(user: string, code: string): SentMessage[];
+  /** The newest card in `user`'s p2p chat after sending `text`. */
+  ask(user: string, text: string): Promise<{ card?: CardJson; text?: string }>;
+  patchesOf(messageId: string): CardJson[];
+}
+
+/**
+ * The fake Feishu and the real bot in webhook mode. With `clock`, the bot runs on that clock (as
+ * startBot does otherwise) and deliveries are signed with its time, so a test can move time on.
+ */
+export async function startHarness(opts: { clock?: () => Date } = {}): Promise<Harness> {
+  const fake = await startFakeFeishu();
+  const bot = opts.clock
+    ? await startApp(
+        loadConfig({
+          PORT: '0',
+          DATA_DIR: 'memory://',
+          FEISHU_APP_ID: DEFAULT_APP_ID,
+          FEISHU_APP_SECRET: DEFAULT_APP_SECRET,
+          FEISHU_ENCRYPT_KEY: ENCRYPT_KEY,
+          FEISHU_VERIFICATION_TOKEN: DEFAULT_VERIFICATION_TOKEN,
+          FEISHU_BASE_URL: fake.url,
+          FEISHU_MODE: 'webhook',
+        }),
+        { log: pino({ level: 'silent' }), outboxPollMs: 100, host: '127.0.0.1', clock: opts.clock },
+      )
+    : await startBot({ baseUrl: fake.url, mode: 'webhook' });
+  const timestamp = () => (opts.clock ? String(Math.floor(opts.clock().getTime() / 1000)) : undefined);
+
+  const post = async (payload: unknown) => {
+    const req = signedRequest(payload, { encryptKey: ENCRYPT_KEY, timestamp: timestamp() });
+    const res = await fetch(`${bot.url}/feishu/events`, { method: 'POST', headers: req.headers, body: req.body });
+    return { status: res.status, body: (await res.json()) as unknown };
+  };
+  const settle = async () => {
+    await bot.pipeline.idle();
+    await bot.outbox.drain(15_000);
+  };
+  const messagesTo = (user: string) => fake.sent().filter((m) => m.receive_id === user || m.receive_id === p2p(user));
+  const cardsTo = (user: string) => messagesTo(user).filter((m) => m.msg_type === 'interactive');
+  const textsTo = (user: string) => messagesTo(user).filter((m) => m.msg_type === 'text').map((m) => (m.content as { text: string }).text);
+
+  const h: Harness = {
+    fake,
+    bot,
+    settle,
+    async close() {
+      await bot.close();
+      await fake.close();
+    },
+    async say(user, text, mentions) {
+      const res = await post(buildMessageEvent({ text, senderOpenId: user, chatId: p2p(user), chatType: 'p2p', mentions }));
+      expect(res.status).toBe(200);
+      await settle();
+    },
+    messagesTo,
+    cardsTo,
+    textsTo,
+    async tap(user, messageId, value, formValue) {
+      const res = await post(buildCardAction({ operatorOpenId: user, messageId, chatId: fake.message(messageId)?.chat_id, value, formValue }));
+      expect(res.status).toBe(200);
+      await settle();
+      return res.body as TapAnswer;
+    },
+    async submit(user, form, opts = {}) {
+      const before = cardsTo(user).length;
+      await h.say(user, '新建接待');
+      const formCard = cardsTo(user).slice(before).find((m) => titleOf(m.content) === '接待审批单');
+      if (!formCard) throw new Error(`no request form card for ${user}`);
+      const value = buttonValue(formCard.content, { action: 'request.submit' });
+      const answer = await h.tap(user, formCard.message_id, value, opts.reason ? { ...form, reason: opts.reason } : form);
+      const code = /JD-\d{4}-\d{4,}/.exec(answer.toast?.content ?? '')?.[0];
+      return { answer, formMessageId: formCard.message_id, code };
+    },
+    approvalCardsFor: (user, code) => cardsTo(user).filter((m) => titleOf(m.content) === `接待审批：${code}`),
+    openApprovalCard: (user, code) => h.approvalCardsFor(user, code).filter((m) => buttonValues(m.content).some((v) => v.action === 'approval.act')).at(-1),
+    async act(user, code, decision, formValue = {}) {
+      const card = h.openApprovalCard(user, code);
+      if (!card) throw new Error(`${user} has no open approval card for ${code}`);
+      return h.tap(user, card.message_id, buttonValue(card.content, { decision }), { comment: '', ...formValue });
+    },
+    async ask(user, text) {
+      const before = messagesTo(user).length;
+      await h.say(user, text);
+      const last = messagesTo(user).slice(before).at(-1);
+      if (!last) return {};
+      return last.msg_type === 'interactive' ? { card: last.content as CardJson } : { text: (last.content as { text: string }).text };
+    },
+    patchesOf: (messageId) => fake.patches().filter((p) => p.kind === 'patch' && p.message_id === messageId).map((p) => p.content as CardJson),
+  };
+  return h;
+}
