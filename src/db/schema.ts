@@ -198,6 +198,8 @@ export const approvals = pgTable(
     /** Outbox rows that sent this step's cards (to the approver, and copies to delegates). */
     cardRefs: jsonb().$type<string[]>().notNull().default([]),
     createdAt: ts().notNull().defaultNow(),
+    /** When the step reached its current approver (became pending, or was transferred): what 催办 and 待办 count from. */
+    pendingSince: ts(),
     actedAt: ts(),
   },
   (t) => [uniqueIndex('approvals_step_uq').on(t.receptionId, t.round, t.step), index('approvals_pending_idx').on(t.status, t.approver)],

@@ -61,7 +61,7 @@ export async function onApprovalAct(event: CardActionEvent, ctx: HandlerContext)
     if (!ctx.org.person(target)) return error('转交对象不在本单位人员名单中。');
     if (target === r.requester) return error('不能转交给申请人本人审批。');
     if (target === step.approver) return error(`${name(target)}已是当前审批人。`);
-    await ctx.tx.update(approvals).set({ approver: target, cardRefs: [] }).where(eq(approvals.id, step.id));
+    await ctx.tx.update(approvals).set({ approver: target, cardRefs: [], pendingSince: ctx.now }).where(eq(approvals.id, step.id));
     await audit('transfer', 'pending', 'pending', { from: step.approver, to: target });
     await patchCards(ctx, r, step.cardRefs, { title: `接待审批：${r.code}`, text: `已由${actor}转交${name(target)}审批`, template: 'grey' });
     const [moved] = await ctx.tx.select().from(approvals).where(eq(approvals.id, step.id));
@@ -73,16 +73,23 @@ export async function onApprovalAct(event: CardActionEvent, ctx: HandlerContext)
 
   const status = d === 'approve' ? 'approved' : d === 'reject' ? 'rejected' : 'returned';
   await ctx.tx.update(approvals).set({ status, actedBy: operator, onBehalfOf: onBehalfOf ?? null, comment, actedAt: ctx.now }).where(eq(approvals.id, step.id));
-  const before = await roundSteps(ctx.tx, r);
-  const next = d === 'approve' ? before.find((s) => s.step === step.step + 1) : undefined;
+  let before = await roundSteps(ctx.tx, r);
+  let next = d === 'approve' ? before.find((s) => s.step === step.step + 1) : undefined;
+  // One person approves once: a following step held by the same approver (after a 转交) is approved with this tap.
+  while (next && next.approver === step.approver) {
+    await ctx.tx.update(approvals).set({ status: 'approved', actedBy: operator, onBehalfOf: onBehalfOf ?? null, comment: '同一审批人，一并审批', actedAt: ctx.now, pendingSince: ctx.now }).where(eq(approvals.id, next.id));
+    const merged = next.step;
+    next = before.find((s) => s.step === merged + 1);
+  }
+  before = await roundSteps(ctx.tx, r);
   const newState = d === 'approve' ? (next ? 'pending' : 'approved') : status;
   if (newState !== 'pending') {
     await ctx.tx.update(receptions).set({ state: newState, updatedAt: ctx.now }).where(eq(receptions.id, r.id));
     r.state = newState;
   }
-  if (next) await ctx.tx.update(approvals).set({ status: 'pending' }).where(eq(approvals.id, next.id));
+  if (next) await ctx.tx.update(approvals).set({ status: 'pending', pendingSince: ctx.now }).where(eq(approvals.id, next.id));
   const steps = before.map((s) => (next && s.id === next.id ? { ...s, status: 'pending' } : s));
-  await audit(d, 'pending', newState === 'pending' ? `pending:${step.step + 1}` : newState);
+  await audit(d, 'pending', newState === 'pending' && next ? `pending:${next.step}` : newState);
   const outcome = `${actor}：${DECISIONS[d]}${comment ? `（${comment}）` : ''}`;
   const template = d === 'approve' ? 'green' : d === 'reject' ? 'red' : 'grey';
   await patchCards(ctx, r, step.cardRefs, { title: `接待审批：${r.code}`, text: outcome, template }, steps);

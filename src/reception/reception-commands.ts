@@ -42,11 +42,11 @@ export const onTodo: Handler = async (event, ctx) => {
   ).map((d) => d.principal);
   const who = [event.senderId, ...activePrincipals];
   const rows = await ctx.tx
-    .select({ code: receptions.code, form: receptions.form, requester: receptions.requester, role: approvals.role, approver: approvals.approver, since: approvals.createdAt })
+    .select({ code: receptions.code, form: receptions.form, requester: receptions.requester, role: approvals.role, approver: approvals.approver, since: approvals.pendingSince })
     .from(approvals)
     .innerJoin(receptions, eq(receptions.id, approvals.receptionId))
     .where(and(eq(approvals.status, 'pending'), eq(receptions.state, 'pending'), inArray(approvals.approver, who)))
-    .orderBy(asc(approvals.createdAt), asc(approvals.id));
+    .orderBy(asc(approvals.pendingSince), asc(approvals.id));
   // Standing in for someone never includes one's own requests (they cannot act on them).
   const mine = rows.filter((r) => r.approver === event.senderId || r.requester !== event.senderId);
   const lines = mine.map((r) => {

@@ -14,7 +14,7 @@ export function approvalReminderJobs(org: Org): Record<string, JobBody> {
   const still = async (tx: Parameters<JobBody>[0], payload: unknown) => {
     const { approvalId, approver } = payload as { approvalId: number; approver: string };
     const [row] = await tx
-      .select({ status: approvals.status, approver: approvals.approver, role: approvals.role, createdAt: approvals.createdAt, code: receptions.code, state: receptions.state, form: receptions.form })
+      .select({ status: approvals.status, approver: approvals.approver, role: approvals.role, pendingSince: approvals.pendingSince, createdAt: approvals.createdAt, code: receptions.code, state: receptions.state, form: receptions.form })
       .from(approvals)
       .innerJoin(receptions, eq(receptions.id, approvals.receptionId))
       .where(eq(approvals.id, approvalId));
@@ -29,13 +29,15 @@ export function approvalReminderJobs(org: Org): Record<string, JobBody> {
       const row = await still(tx, job.payload);
       if (!row) return;
       const unit = String((row.form as Record<string, unknown>).guest_unit ?? '');
-      await enqueue(tx, { op: 'send', to: { type: 'user', id: row.approver }, message: { kind: 'text', text: `【催办】接待申请${row.code}（${unit}）已等待您审批${waited(row.createdAt, now)}，请及时处理。发送“待办”可查看全部待办事项。` } });
+      await enqueue(tx, { op: 'send', to: { type: 'user', id: row.approver }, message: { kind: 'text', text: `【催办】接待申请${row.code}（${unit}）已等待您审批${waited(row.pendingSince ?? row.createdAt, now)}，请及时处理。发送“待办”可查看全部待办事项。` } });
     },
     'approval.escalate': async (tx, job, now) => {
       const row = await still(tx, job.payload);
       if (!row) return;
+      // Escalation goes to the office director; when the director is the one waiting, to the principal leader.
       const director = org.reception_office.director;
-      await enqueue(tx, { op: 'send', to: { type: 'user', id: director }, message: { kind: 'text', text: `【督办】接待申请${row.code}在${row.role}${name(row.approver)}处待审批已${waited(row.createdAt, now)}，请督促办理。` } });
+      const to = row.approver === director && org.principal ? org.principal : director;
+      await enqueue(tx, { op: 'send', to: { type: 'user', id: to }, message: { kind: 'text', text: `【督办】接待申请${row.code}在${row.role}${name(row.approver)}处待审批已${waited(row.pendingSince ?? row.createdAt, now)}，请督促办理。` } });
     },
   };
 }

@@ -92,7 +92,7 @@ export async function onRequestSubmit(event: CardActionEvent, ctx: HandlerContex
   }
   const rows = await ctx.tx
     .insert(approvals)
-    .values(chain.map((s, i) => ({ receptionId: reception.id, round: reception.round, step: s.step, levels: s.levels, role: s.role, approver: s.approver, status: i === 0 ? 'pending' : 'waiting', createdAt: ctx.now })))
+    .values(chain.map((s, i) => ({ receptionId: reception.id, round: reception.round, step: s.step, levels: s.levels, role: s.role, approver: s.approver, status: i === 0 ? 'pending' : 'waiting', createdAt: ctx.now, pendingSince: i === 0 ? ctx.now : null })))
     .returning();
   await ctx.audit({ actor: requester, entity: 'reception', entityId: reception.code, action: resubmit ? 'resubmit' : 'submit', from: resubmit ? 'returned' : 'draft', to: 'pending', reason: reasonText || undefined, detail: { round: reception.round, chain: chain.map((s) => s.approver) } });
   await sendApprovalCards(ctx, reception, rows[0]);
