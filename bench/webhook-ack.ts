@@ -16,7 +16,8 @@ const RATES = [100, 300];
 const children: ChildProcess[] = [];
 
 function start(name: string, args: string[], env: Record<string, string>): Promise<string> {
-  const child = spawn('npx', ['tsx', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Own process group, so stopping it stops npx, tsx and the node process under them.
+  const child = spawn('npx', ['tsx', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   children.push(child);
   let out = '';
   child.stderr!.on('data', (d) => (out += d));
@@ -29,6 +30,14 @@ function start(name: string, args: string[], env: Record<string, string>): Promi
     child.on('exit', (code) => reject(new Error(`${name} exited with ${code}:\n${out}`)));
     if (!env.WAIT_FOR_URL) resolve('');
   });
+}
+
+function stop(c: ChildProcess, signal: NodeJS.Signals) {
+  try {
+    if (c.pid) process.kill(-c.pid, signal);
+  } catch {
+    /* already gone */
+  }
 }
 
 async function healthy(url: string) {
@@ -147,8 +156,9 @@ async function main() {
       console.log(`written to ${doc}`);
     }
   } finally {
-    for (const c of children) c.kill('SIGTERM');
+    for (const c of children) stop(c, 'SIGTERM');
     await new Promise((r) => setTimeout(r, 1500));
+    for (const c of children) stop(c, 'SIGKILL');
     for (const d of Object.values(dbs)) await admin.unsafe(`drop database if exists ${d} with (force)`).catch(() => undefined);
     await admin.end();
   }
@@ -158,7 +168,7 @@ main().then(
   () => process.exit(0),
   (err) => {
     console.error(err);
-    for (const c of children) c.kill('SIGKILL');
+    for (const c of children) stop(c, 'SIGKILL');
     process.exit(1);
   },
 );

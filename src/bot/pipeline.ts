@@ -152,15 +152,33 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
     },
 
     async act(event) {
-      const id = await record(event);
-      if (id === undefined) {
-        log.info({ eventId: event.eventId }, 'duplicate card action ignored');
-        return {};
-      }
+      // A card action is answered in the request, so it is recorded, handled and marked done in one
+      // transaction (one commit): a duplicate event id waits on the unique key, then finds it taken.
+      const now = clock();
+      const values = { source: event.source, eventId: event.eventId, messageId: null, kind: event.type, payload: event, receivedAt: now };
+      const elog = log.child({ eventId: event.eventId, kind: event.type });
       try {
-        return (await processRow(id)) ?? {};
-      } catch {
+        const result = await db.transaction(async (tx) => {
+          const rows = await tx
+            .insert(inboundEvents)
+            .values({ ...values, status: 'done', processedAt: now, attempts: 1 })
+            .onConflictDoNothing()
+            .returning({ id: inboundEvents.id });
+          if (!rows.length) return undefined;
+          return router.onAction(event, createHandlerContext(opts, tx, event, now, elog));
+        });
+        if (!result) elog.info('duplicate card action ignored');
+        return result ?? {};
+      } catch (err) {
+        elog.error({ err }, 'card action failed');
+        await db
+          .insert(inboundEvents)
+          .values({ ...values, status: 'failed', attempts: 1, lastError: String((err as Error)?.message ?? err).slice(0, 500) })
+          .onConflictDoNothing()
+          .catch(() => undefined);
         return { toast: { type: 'error', content: '操作未能完成，请稍后重试。' } };
+      } finally {
+        opts.afterCommit();
       }
     },
 

@@ -29,6 +29,17 @@ export async function scheduleJob(tx: Executor, job: NewJob): Promise<boolean> {
   return rows.length > 0;
 }
 
+/** Adds several jobs in one statement; those whose key exists already are left out. */
+export async function scheduleJobs(tx: Executor, list: NewJob[]): Promise<number> {
+  if (!list.length) return 0;
+  const rows = await tx
+    .insert(jobs)
+    .values(list.map((job) => ({ kind: job.kind, runAt: job.runAt, payload: job.payload ?? {}, uniqueKey: job.uniqueKey })))
+    .onConflictDoNothing()
+    .returning({ id: jobs.id });
+  return rows.length;
+}
+
 export interface SchedulerOptions {
   db: Db;
   log: Logger;

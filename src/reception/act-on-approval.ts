@@ -81,7 +81,7 @@ export async function onApprovalAct(event: CardActionEvent, ctx: HandlerContext)
     const merged = next.step;
     next = before.find((s) => s.step === merged + 1);
   }
-  before = await roundSteps(ctx.tx, r);
+  if (next?.step !== step.step + 1 && d === 'approve') before = await roundSteps(ctx.tx, r); // steps were merged above
   const newState = d === 'approve' ? (next ? 'pending' : 'approved') : status;
   if (newState !== 'pending') {
     await ctx.tx.update(receptions).set({ state: newState, updatedAt: ctx.now }).where(eq(receptions.id, r.id));

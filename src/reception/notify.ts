@@ -3,7 +3,7 @@ import type { HandlerContext } from '../bot/context.js';
 import { buildApprovalCard, buildReceptionStatusCard } from '../cards/reception-cards.js';
 import type { Card, HeaderColour } from '../cards/card.js';
 import { approvals } from '../db/schema.js';
-import { scheduleJob } from '../jobs/scheduler.js';
+import { scheduleJobs } from '../jobs/scheduler.js';
 import { activeDelegates, type Approval, type Reception, roundSteps, viewOf } from './store.js';
 import { addWorkingHours, localDate } from './working-time.js';
 
@@ -37,8 +37,10 @@ export async function sendApprovalCards(ctx: Ctx, r: Reception, step: Approval, 
   const wh = { start: ctx.policy.reminders.working_hours.start, end: ctx.policy.reminders.working_hours.end, workdays: ctx.policy.reminders.workdays };
   const tz = ctx.config.timeZone;
   const payload = { approvalId: step.id, approver: step.approver };
-  await scheduleJob(ctx.tx, { kind: 'approval.remind', runAt: addWorkingHours(ctx.now, ctx.policy.reminders.approval_remind_after_hours, wh, tz), payload, uniqueKey: `approval.remind:${step.id}:${step.approver}` });
-  await scheduleJob(ctx.tx, { kind: 'approval.escalate', runAt: addWorkingHours(ctx.now, ctx.policy.reminders.approval_escalate_after_hours, wh, tz), payload, uniqueKey: `approval.escalate:${step.id}:${step.approver}` });
+  await scheduleJobs(ctx.tx, [
+    { kind: 'approval.remind', runAt: addWorkingHours(ctx.now, ctx.policy.reminders.approval_remind_after_hours, wh, tz), payload, uniqueKey: `approval.remind:${step.id}:${step.approver}` },
+    { kind: 'approval.escalate', runAt: addWorkingHours(ctx.now, ctx.policy.reminders.approval_escalate_after_hours, wh, tz), payload, uniqueKey: `approval.escalate:${step.id}:${step.approver}` },
+  ]);
 }
 
 /** Replaces every copy of a step's card, and the requester's status card, with a card that only reports. */
