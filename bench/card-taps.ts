@@ -1,22 +1,10 @@
 // The card callback benchmark: approval taps answered with toast + updated card, 20 at a time.
 import postgres from 'postgres';
 import { buildCardAction, signedRequest } from '../tests/fake-feishu/index.js';
+import { validForm } from '../tests/fixtures/request-form.js';
 import type { Result, Signed } from './load.js';
 
-const inDays = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
-const form = {
-  guest_unit: '省发展和改革委员会',
-  lead_name: '张伟',
-  lead_title: '处长',
-  lead_rank: '县处级正职',
-  guest_count: '5',
-  kind: '公务',
-  purpose: '考察调研',
-  arrive_date: `${inDays(7)} +0800`,
-  depart_date: `${inDays(7)} +0800`,
-  letter_no: '发改函〔2026〕12号',
-  working_meal: '否',
-};
+const form = validForm({ working_meal: '否' });
 
 function summarise(latencies: number[], errors: number, seconds: number): Result {
   const s = [...latencies].sort((a, b) => a - b);

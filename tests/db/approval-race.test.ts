@@ -9,6 +9,7 @@ import { approvals, auditLog, outbox } from '../../src/db/schema.js';
 import { loadOrg } from '../../src/reception/org.js';
 import { nextCode } from '../../src/reception/store.js';
 import { loadPolicy } from '../../src/rules/load-policy.js';
+import { validForm } from '../fixtures/request-form.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 const log = pino({ level: 'silent' });
@@ -22,20 +23,7 @@ afterAll(async () => {
   await tdb?.drop();
 });
 
-const inDays = (n: number) => new Date(Date.now() + n * 86_400_000).toISOString().slice(0, 10);
-const request = {
-  guest_unit: '省发展和改革委员会',
-  lead_name: '张伟',
-  lead_title: '处长',
-  lead_rank: '县处级正职',
-  guest_count: '5',
-  kind: '公务',
-  purpose: '考察调研',
-  arrive_date: `${inDays(5)} +0800`,
-  depart_date: `${inDays(5)} +0800`,
-  letter_no: '发改函〔2026〕12号',
-  working_meal: '否',
-};
+const request = validForm({ working_meal: '否' });
 let n = 0;
 const action = (operatorId: string, value: Record<string, unknown>, formValue?: Record<string, unknown>): CardActionEvent => ({
   type: 'card_action',

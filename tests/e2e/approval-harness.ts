@@ -22,32 +22,7 @@ export interface TapAnswer {
 export const p2p = (user: string) => `oc_p2p_${user}`;
 
 /** YYYY-MM-DD in Asia/Shanghai, `days` from now. */
-export function shanghaiDate(days: number, from = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(from.getTime() + days * 86_400_000));
-}
-
-/** A valid request as the form card posts it (SPEC §2.1 field names), visiting ten days from now. */
-export function validForm(overrides: Obj = {}): Obj {
-  const day = `${shanghaiDate(10)} +0800`;
-  return {
-    guest_unit: '省发展和改革委员会',
-    lead_name: '张伟',
-    lead_title: '处长',
-    lead_rank: '县处级正职',
-    guest_count: '5',
-    kind: '公务',
-    purpose: '考察调研',
-    arrive_date: day,
-    depart_date: day,
-    letter_no: '发改函〔2026〕12号',
-    working_meal: '是',
-    accompany_count: '3',
-    lodging: '不安排',
-    rooms: '0',
-    vehicles: '1',
-    ...overrides,
-  };
-}
+export { shanghaiDate, validForm } from '../fixtures/request-form.js';
 
 /** Every `behaviors[].value` of every button in a card, in order. */
 export function buttonValues(card: unknown): Obj[] {
