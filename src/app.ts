@@ -55,10 +55,10 @@ export async function startApp(config: Config, opts: AppOptions): Promise<App> {
     : simulator!;
   if (simulator) await simulator.ensureOfficeChat(org);
 
-  const outbox = createOutboxSender({ db, messenger, log: log.child({ component: 'outbox' }), pollMs: opts.outboxPollMs, clock: opts.clock });
+  const outbox = createOutboxSender({ db: database.background, messenger, log: log.child({ component: 'outbox' }), pollMs: opts.outboxPollMs, clock: opts.clock });
   const pipeline = createPipeline({ db, router: createBotRouter(), config, org, policy, log, afterCommit: () => outbox.kick(), clock: opts.clock });
   const scheduler = createScheduler({
-    db,
+    db: database.background,
     log: log.child({ component: 'scheduler' }),
     bodies: { ...approvalReminderJobs(org) },
     onTick: async (now) => {

@@ -21,6 +21,11 @@ export type Executor = Db | Tx;
 
 export interface Database {
   db: Db;
+  /**
+   * For the outbox sender and the scheduler: on a server, a separate small pool, so background
+   * delivery can never hold the connections the webhook needs to acknowledge events.
+   */
+  background: Db;
   kind: 'postgres' | 'pglite';
   migrate(): Promise<void>;
   ping(): Promise<boolean>;
@@ -40,13 +45,18 @@ export interface DbOptions {
 export async function createDatabase(opts: DbOptions): Promise<Database> {
   if (opts.databaseUrl) {
     const client = postgres(opts.databaseUrl, { max: opts.max ?? 10, onnotice: () => {}, connect_timeout: 10 });
+    const bgClient = postgres(opts.databaseUrl, { max: 3, onnotice: () => {}, connect_timeout: 10 });
     const db = drizzlePostgres(client, { schema, casing: 'snake_case' }) as unknown as Db;
+    const background = drizzlePostgres(bgClient, { schema, casing: 'snake_case' }) as unknown as Db;
     return {
       db,
+      background,
       kind: 'postgres',
       migrate: () => migratePostgres(drizzlePostgres(client, { casing: 'snake_case' }), { migrationsFolder }),
       ping: () => ping(db),
-      close: () => client.end({ timeout: 5 }),
+      close: async () => {
+        await Promise.all([client.end({ timeout: 5 }), bgClient.end({ timeout: 5 })]);
+      },
     };
   }
   let dataDir: string | undefined;
@@ -59,6 +69,7 @@ export async function createDatabase(opts: DbOptions): Promise<Database> {
   const db = drizzlePglite(client, { schema, casing: 'snake_case' }) as unknown as Db;
   return {
     db,
+    background: db,
     kind: 'pglite',
     migrate: () => migratePglite(drizzlePglite(client, { casing: 'snake_case' }), { migrationsFolder }),
     ping: () => ping(db),

@@ -53,6 +53,8 @@ export interface OutboxSenderOptions {
   /** How long a claimed row stays ours before another sender may take it. */
   leaseMs?: number;
   maxAttempts?: number;
+  /** Targets delivered to at once. */
+  concurrency?: number;
   pollMs?: number;
   clock?: () => Date;
 }
@@ -75,6 +77,7 @@ export function createOutboxSender(opts: OutboxSenderOptions): OutboxSender {
   const batchSize = opts.batchSize ?? 50;
   const leaseMs = opts.leaseMs ?? 60_000;
   const maxAttempts = opts.maxAttempts ?? 12;
+  const concurrency = opts.concurrency ?? 8;
   const clock = opts.clock ?? (() => new Date());
   const limiter = new RateLimiter(opts.limits ?? { perApp: 50, perTarget: 5 });
   let timer: NodeJS.Timeout | undefined;
@@ -190,7 +193,13 @@ export function createOutboxSender(opts: OutboxSenderOptions): OutboxSender {
     if (!rows.length) return 0;
     const byTarget = new Map<string, Row[]>();
     for (const r of rows) byTarget.set(r.target, [...(byTarget.get(r.target) ?? []), r]);
-    await Promise.all([...byTarget.values()].map(deliverTarget));
+    // A few targets at a time: enough to keep the rate limit busy, never a burst of connections.
+    const queue = [...byTarget.values()];
+    await Promise.all(
+      Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
+        for (let t = queue.shift(); t; t = queue.shift()) await deliverTarget(t);
+      }),
+    );
     return rows.length;
   }
 
