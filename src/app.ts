@@ -16,6 +16,7 @@ import { createOutboxSender, type OutboxSender } from './jobs/outbox.js';
 import { createScheduler, type Scheduler } from './jobs/scheduler.js';
 import { loadOrg } from './reception/org.js';
 import { approvalReminderJobs } from './reception/reminders.js';
+import { ensureDailyDigest, planJobs } from './reception/plan-jobs.js';
 import { loadPolicy } from './rules/load-policy.js';
 
 export interface App {
@@ -60,9 +61,10 @@ export async function startApp(config: Config, opts: AppOptions): Promise<App> {
   const scheduler = createScheduler({
     db: database.background,
     log: log.child({ component: 'scheduler' }),
-    bodies: { ...approvalReminderJobs(org) },
+    bodies: { ...approvalReminderJobs(org), ...planJobs(org, policy, config.timeZone) },
     onTick: async (now) => {
       await pipeline.recover(now);
+      await ensureDailyDigest(database.background, policy, now, config.timeZone);
     },
     afterRun: () => outbox.kick(),
     clock: opts.clock,

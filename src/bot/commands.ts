@@ -6,6 +6,7 @@ import { onApprovalAct } from '../reception/act-on-approval.js';
 import { parseDescription } from '../reception/describe.js';
 import { onDelegate, onMyReceptions, onTodo, onView, onWithdraw } from '../reception/reception-commands.js';
 import { onRequestSubmit } from '../reception/submit-request.js';
+import { onAssignCommand, onTaskAssign, onTaskDone } from '../reception/task-actions.js';
 import type { MessageEvent } from './event.js';
 import type { HandlerContext } from './context.js';
 import { createRouter, type Command, type Router } from './router.js';
@@ -45,6 +46,7 @@ const commands: Command[] = [
   { name: '查看', handler: onView },
   { name: '撤回', handler: onWithdraw },
   { name: '代理', freeText: true, handler: onDelegate(mentionedPerson) },
+  { name: '指派', freeText: true, handler: onAssignCommand(mentionedPerson) },
 ];
 
 /** The person a 代理 command names: a real @mention, else "@名字" typed as text. */
@@ -58,7 +60,7 @@ function mentionedPerson(event: MessageEvent, ctx: HandlerContext): string | und
 export function createBotRouter(): Router {
   return createRouter({
     commands,
-    actions: { 'request.submit': onRequestSubmit, 'approval.act': onApprovalAct },
+    actions: { 'request.submit': onRequestSubmit, 'approval.act': onApprovalAct, 'task.done': onTaskDone, 'task.assign': onTaskAssign },
     fallback: async (event, ctx) => {
       const intro = event.text ? `未能识别“${escapeMd(event.text.slice(0, 50))}”。可用指令如下：` : '您好，我是接待助手。可用指令如下：';
       await ctx.say({ kind: 'card', card: buildHelpCard({ unit: ctx.org.unit, intro }) });

@@ -37,6 +37,8 @@ export interface CardActionEvent {
   formValue?: Record<string, unknown>;
   /** The name of the component that was used. */
   name?: string;
+  /** What was chosen in a select (or person select) outside a form. */
+  option?: string;
 }
 
 export interface Toast {

@@ -26,7 +26,7 @@ export class MessengerError extends Error {
   constructor(
     message: string,
     readonly retryable: boolean,
-    readonly detail: { status?: number; platformCode?: number; retryAfterMs?: number } = {},
+    readonly detail: { status?: number; platformCode?: number; retryAfterMs?: number; /** Waiting on another outbox row: not a failed attempt. */ waiting?: boolean } = {},
   ) {
     super(message);
   }

@@ -170,6 +170,10 @@ export const receptions = pgTable(
     round: integer().notNull().default(1),
     /** The requester's status card (the message that held the form). */
     statusMessageId: text(),
+    /** After approval: the outbox rows that create the reception group and post the checklist and progress cards. */
+    groupRef: text(),
+    checklistRef: text(),
+    progressRef: text(),
     createdAt: ts().notNull().defaultNow(),
     updatedAt: ts().notNull().defaultNow(),
   },
@@ -217,4 +221,24 @@ export const delegations = pgTable(
     cancelledAt: ts(),
   },
   (t) => [index('delegations_principal_idx').on(t.principal)],
+);
+
+/** 接待方案: one task of a reception's checklist, with its owner and deadline. */
+export const tasks = pgTable(
+  'tasks',
+  {
+    id: bigserial({ mode: 'number' }).primaryKey(),
+    receptionId: bigint({ mode: 'number' })
+      .notNull()
+      .references(() => receptions.id),
+    title: text().notNull(),
+    template: text().notNull(),
+    owner: text().notNull(),
+    dueAt: ts().notNull(),
+    status: text().notNull().default('open'), // open | done | cancelled
+    doneBy: text(),
+    doneAt: ts(),
+    createdAt: ts().notNull().defaultNow(),
+  },
+  (t) => [index('tasks_reception_idx').on(t.receptionId), index('tasks_open_due_idx').on(t.status, t.dueAt)],
 );

@@ -8,8 +8,13 @@ import { MessengerError, type Messenger, type OutgoingMessage, type Recipient } 
 import { RateLimiter } from './rate-limiter.js';
 
 /** What an outbox row asks the messenger to do. Serialised as the row's payload. */
+/** A group the outbox itself creates: sends to it wait until the create_chat row has delivered. */
+export type CreatedChat = { type: 'created_chat'; sentBy: string };
+
 export type OutboxAction =
-  | { op: 'send'; to: Recipient; message: OutgoingMessage }
+  | { op: 'send'; to: Recipient | CreatedChat; message: OutgoingMessage }
+  /** Upload a PNG (base64) and send it as an image message. */
+  | { op: 'send_image'; to: Recipient | CreatedChat; png: string }
   | { op: 'reply'; messageId: string; message: OutgoingMessage }
   /** Update a card by its message id, or by the outbox row that sent it (resolved at delivery). */
   | { op: 'update_card'; messageId?: string; sentBy?: string; card: Card }
@@ -19,7 +24,8 @@ export type OutboxAction =
 function targetOf(a: OutboxAction): string {
   switch (a.op) {
     case 'send':
-      return `${a.to.type}:${a.to.id}`;
+    case 'send_image':
+      return a.to.type === 'created_chat' ? `created_chat:${a.to.sentBy}` : `${a.to.type}:${a.to.id}`;
     case 'reply':
       return `message:${a.messageId}`;
     case 'update_card':
@@ -115,7 +121,13 @@ export function createOutboxSender(opts: OutboxSenderOptions): OutboxSender {
     const a = row.payload as OutboxAction;
     switch (a.op) {
       case 'send':
-        return messenger.send(a.to, a.message, { uuid: row.id });
+        return messenger.send(await recipient(a.to), a.message, { uuid: row.id });
+      case 'send_image': {
+        const to = await recipient(a.to);
+        // The upload is keyed by nothing Feishu dedupes, so a retry may upload twice; the message itself is sent once (uuid).
+        const { imageKey } = await messenger.uploadImage(Buffer.from(a.png, 'base64'));
+        return messenger.send(to, { kind: 'image', imageKey }, { uuid: row.id });
+      }
       case 'reply':
         return messenger.reply(a.messageId, a.message, { uuid: row.id });
       case 'update_card': {
@@ -131,11 +143,20 @@ export function createOutboxSender(opts: OutboxSenderOptions): OutboxSender {
     }
   }
 
+  async function recipient(to: Recipient | CreatedChat): Promise<Recipient> {
+    if (to.type !== 'created_chat') return to;
+    const [ref] = await db.select().from(outbox).where(eq(outbox.id, to.sentBy));
+    const chatId = (ref?.result as { chatId?: string } | null)?.chatId;
+    if (ref?.status === 'failed') throw new MessengerError(`group chat was never created (${to.sentBy})`, false);
+    if (!chatId) throw new MessengerError(`group chat not created yet (${to.sentBy})`, true, { retryAfterMs: 1000, waiting: true });
+    return { type: 'chat', id: chatId };
+  }
+
   async function sentMessageId(outboxId: string): Promise<string> {
     const [ref] = await db.select().from(outbox).where(eq(outbox.id, outboxId));
     const id = (ref?.result as { messageId?: string } | null)?.messageId;
     if (ref?.status === 'failed') throw new MessengerError(`card to update was never sent (${outboxId})`, false);
-    if (!id) throw new MessengerError(`card to update not sent yet (${outboxId})`, true, { retryAfterMs: 1000 });
+    if (!id) throw new MessengerError(`card to update not sent yet (${outboxId})`, true, { retryAfterMs: 1000, waiting: true });
     return id;
   }
 
@@ -148,10 +169,12 @@ export function createOutboxSender(opts: OutboxSenderOptions): OutboxSender {
 
   async function markFailed(row: Row, err: unknown) {
     const me = err instanceof MessengerError ? err : new MessengerError(String((err as Error)?.message ?? err), true);
-    const give = !me.retryable || row.attempts >= maxAttempts;
+    const waiting = me.detail.waiting === true;
+    const give = !me.retryable || (!waiting && row.attempts >= maxAttempts);
     const backoff = me.detail.retryAfterMs ?? Math.min(60_000, 500 * 2 ** Math.min(row.attempts - 1, 7));
-    if (me.detail.status === 429 || me.detail.retryAfterMs) limiter.pause('app', backoff);
-    log[give ? 'error' : 'warn'](
+    // Feishu's 429 is per app: hold every send until its reset time.
+    if (me.detail.status === 429) limiter.pause('app', backoff);
+    log[give ? 'error' : waiting ? 'debug' : 'warn'](
       { outboxId: row.id, op: row.op, target: row.target, attempts: row.attempts, err: me.message, ...me.detail },
       give ? 'outbox: giving up on message' : 'outbox: delivery failed, will retry',
     );
@@ -160,6 +183,7 @@ export function createOutboxSender(opts: OutboxSenderOptions): OutboxSender {
       .set({
         status: give ? 'failed' : 'pending',
         lastError: me.message.slice(0, 500),
+        ...(waiting ? { attempts: sql`${outbox.attempts} - 1` } : {}),
         lockedUntil: null,
         nextAttemptAt: new Date(clock().getTime() + (give ? 0 : backoff)),
       })

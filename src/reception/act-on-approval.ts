@@ -6,6 +6,7 @@ import { buildRequestFormCard } from '../cards/request-form-card.js';
 import { escapeMd } from '../cards/elements.js';
 import { approvals, receptions } from '../db/schema.js';
 import { patchCards, sendApprovalCards, updateStatusCard } from './notify.js';
+import { startPlan } from './plan.js';
 import { activeDelegates, findReception, roundSteps, STATE_LABEL, viewOf } from './store.js';
 import { formValues } from './submit-request.js';
 import { localDate } from './working-time.js';
@@ -97,6 +98,7 @@ export async function onApprovalAct(event: CardActionEvent, ctx: HandlerContext)
   if (next) {
     await sendApprovalCards(ctx, r, { ...next, status: 'pending' }, undefined, steps);
   } else if (newState === 'approved') {
+    await startPlan(ctx, r);
     await ctx.send({ type: 'user', id: r.requester }, { kind: 'text', text: `您提交的接待申请${r.code}（${String((r.form as Record<string, unknown>).guest_unit ?? '')}）已审批通过。` });
   } else if (newState === 'rejected') {
     await ctx.send({ type: 'user', id: r.requester }, { kind: 'text', text: `您提交的接待申请${r.code}已被${actor}驳回。理由：${comment}` });

@@ -115,6 +115,12 @@ export const policySchema = z.strictObject({
       kinds: kindList(),
     }),
   }),
+  plan: z
+    .strictObject({
+      /** true: each approved reception gets its own group chat; false: the plan is posted in the office chat. */
+      group_chat: z.boolean({ error: 'expected true or false' }),
+    })
+    .default({ group_chat: true }),
   checklists: z
     .array(
       z.strictObject({

@@ -119,6 +119,7 @@ function cardAction(eventId: string, e: Obj): Normalized {
       value: isObj(value) ? value : {},
       formValue: isObj(action.form_value) ? action.form_value : undefined,
       name: str(action.name),
+      option: str(action.option),
     },
   };
 }

@@ -20,6 +20,7 @@ const actionBody = z.object({
   value: z.record(z.string(), z.unknown()).default({}),
   form_value: z.record(z.string(), z.unknown()).optional(),
   name: z.string().optional(),
+  option: z.string().optional(),
 });
 
 /**
@@ -115,7 +116,7 @@ export function createSimulatorRoutes(opts: { db: Db; org: Org; messenger: Simul
   router.post('/sim/api/card-action', json, async (req: Request, res: Response) => {
     const parsed = actionBody.safeParse(req.body);
     if (!parsed.success) return bad(res, 400, '请求格式错误');
-    const { user, message_id, value, form_value, name } = parsed.data;
+    const { user, message_id, value, form_value, name, option } = parsed.data;
     if (!org.person(user)) return bad(res, 400, '未知人员');
     const [msg] = await db
       .select({ chatId: simMessages.chatId, members: simChats.members, msgType: simMessages.msgType })
@@ -133,6 +134,7 @@ export function createSimulatorRoutes(opts: { db: Db; org: Org; messenger: Simul
       value,
       formValue: form_value,
       name,
+      option,
     });
     // Feishu replaces the tapped card with the card in the callback's answer; so does the simulator.
     if (result.card) await messenger.updateCard(message_id, result.card);
