@@ -1,56 +1,16 @@
 // npm run bench: the webhook's acknowledgement latency and throughput on real PostgreSQL, side by
 // side with a bare baseline handler in the same run. Writes its table into docs/performance.md.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
 import os from 'node:os';
 import postgres from 'postgres';
 import { buildMessageEvent, signedRequest } from '../tests/fake-feishu/index.js';
 import { benchCardTaps } from './card-taps.js';
 import { closedLoop, openLoop, type Result, type Signed } from './load.js';
+import { databases, healthy, start, stopAll, writeSection } from './processes.js';
 
-const BASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const KEY = 'bench-encrypt-key';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const RATES = [100, 300];
-const children: ChildProcess[] = [];
-
-function start(name: string, args: string[], env: Record<string, string>): Promise<string> {
-  // Own process group, so stopping it stops npx, tsx and the node process under them.
-  const child = spawn('npx', ['tsx', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  children.push(child);
-  let out = '';
-  child.stderr!.on('data', (d) => (out += d));
-  return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const line = String(d).split('\n').find((l) => l.startsWith('{"url"'));
-      if (line) resolve(JSON.parse(line).url);
-    });
-    child.on('exit', (code) => reject(new Error(`${name} exited with ${code}:\n${out}`)));
-    if (!env.WAIT_FOR_URL) resolve('');
-  });
-}
-
-function stop(c: ChildProcess, signal: NodeJS.Signals) {
-  try {
-    if (c.pid) process.kill(-c.pid, signal);
-  } catch {
-    /* already gone */
-  }
-}
-
-async function healthy(url: string) {
-  for (let i = 0; i < 150; i++) {
-    try {
-      if ((await fetch(`${url}/healthz`)).ok) return;
-    } catch {
-      /* starting */
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${url} never became healthy`);
-}
 
 let seq = 0;
 const event = (): Signed =>
@@ -58,15 +18,13 @@ const event = (): Signed =>
 const batch = (n: number) => Array.from({ length: n }, event);
 
 async function main() {
-  const admin = postgres(BASE_URL, { max: 1, onnotice: () => {} });
   const suffix = randomBytes(4).toString('hex');
   const dbs = { bot: `jd_bench_bot_${suffix}`, base: `jd_bench_base_${suffix}` };
-  for (const d of Object.values(dbs)) await admin.unsafe(`create database ${d}`);
-  const dbUrl = (name: string) => Object.assign(new URL(BASE_URL), { pathname: `/${name}` }).toString();
-  const [pgVersion] = await admin`show server_version`;
+  const pg = await databases(Object.values(dbs));
+  const dbUrl = pg.url;
 
   try {
-    const fakeUrl = await start('fake feishu', ['bench/fake-feishu-server.ts'], { WAIT_FOR_URL: '1' });
+    const fakeUrl = await start('fake feishu', ['bench/fake-feishu-server.ts'], {}, true);
     const botPort = 3400 + Math.floor(Math.random() * 200);
     const basePort = botPort + 300;
     await start('bot', ['src/main.ts'], {
@@ -120,7 +78,7 @@ async function main() {
 
     const ms = (x: number) => `${x.toFixed(1)} ms`;
     const lines = [
-      `Run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC · ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}) · Node ${process.version} · PostgreSQL ${pgVersion.server_version} on 127.0.0.1 · ${SECONDS} s per open-loop phase`,
+      `Run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC · ${os.cpus().length} cores (${os.cpus()[0]?.model.trim()}) · Node ${process.version} · PostgreSQL ${pg.serverVersion} on 127.0.0.1 · ${SECONDS} s per open-loop phase`,
       '',
       '| load | handler | p50 | p90 | p99 | max | answered | errors |',
       '|---|---|---|---|---|---|---|---|',
@@ -147,28 +105,18 @@ async function main() {
     );
     const table = lines.join('\n');
     console.log(`\n${table}\n`);
-    const doc = 'docs/performance.md';
-    const begin = '<!-- bench:webhook-ack:begin -->';
-    const end = '<!-- bench:webhook-ack:end -->';
-    const text = fs.existsSync(doc) ? fs.readFileSync(doc, 'utf8') : `# Performance\n\n${begin}\n${end}\n`;
-    if (text.includes(begin)) {
-      fs.writeFileSync(doc, text.replace(new RegExp(`${begin}[\\s\\S]*${end}`), `${begin}\n${table}\n${end}`));
-      console.log(`written to ${doc}`);
-    }
+    writeSection('webhook-ack', table);
   } finally {
-    for (const c of children) stop(c, 'SIGTERM');
-    await new Promise((r) => setTimeout(r, 1500));
-    for (const c of children) stop(c, 'SIGKILL');
-    for (const d of Object.values(dbs)) await admin.unsafe(`drop database if exists ${d} with (force)`).catch(() => undefined);
-    await admin.end();
+    await stopAll();
+    await pg.drop();
   }
 }
 
 main().then(
   () => process.exit(0),
-  (err) => {
+  async (err) => {
     console.error(err);
-    for (const c of children) stop(c, 'SIGKILL');
+    await stopAll();
     process.exit(1);
   },
 );

@@ -1,0 +1,77 @@
+// Child processes of a benchmark: each in its own process group, so stopping one stops npx, tsx and
+// the node process under them (a plain kill left orphans that skewed later runs).
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import postgres from 'postgres';
+
+export const BASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const children: ChildProcess[] = [];
+
+/** Starts `npx tsx <args>`; resolves with the `{"url": …}` line it prints when `waitForUrl`, else at once. */
+export function start(name: string, args: string[], env: Record<string, string>, waitForUrl = false): Promise<string> {
+  const child = spawn('npx', ['tsx', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  children.push(child);
+  let out = '';
+  child.stderr!.on('data', (d) => (out += d));
+  return new Promise((resolve, reject) => {
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const line = String(d).split('\n').find((l) => l.startsWith('{"url"'));
+      if (line) resolve(JSON.parse(line).url);
+    });
+    child.on('exit', (code) => reject(new Error(`${name} exited with ${code}:\n${out}`)));
+    if (!waitForUrl) resolve('');
+  });
+}
+
+function signal(c: ChildProcess, sig: NodeJS.Signals) {
+  try {
+    if (c.pid) process.kill(-c.pid, sig);
+  } catch {
+    /* already gone */
+  }
+}
+
+export async function stopAll(): Promise<void> {
+  for (const c of children) signal(c, 'SIGTERM');
+  await new Promise((r) => setTimeout(r, 1500));
+  for (const c of children) signal(c, 'SIGKILL');
+}
+
+export async function healthy(url: string): Promise<void> {
+  for (let i = 0; i < 150; i++) {
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) return;
+    } catch {
+      /* starting */
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} never became healthy`);
+}
+
+/** Fresh databases on the benchmark's PostgreSQL server, dropped by `drop()`. */
+export async function databases(names: string[]) {
+  const admin = postgres(BASE_URL, { max: 1, onnotice: () => {} });
+  for (const d of names) await admin.unsafe(`create database ${d}`);
+  const [{ server_version }] = await admin`show server_version`;
+  return {
+    url: (name: string) => Object.assign(new URL(BASE_URL), { pathname: `/${name}` }).toString(),
+    serverVersion: String(server_version),
+    drop: async () => {
+      for (const d of names) await admin.unsafe(`drop database if exists ${d} with (force)`).catch(() => undefined);
+      await admin.end();
+    },
+  };
+}
+
+/** Replaces the block between a benchmark's markers in docs/performance.md. */
+export function writeSection(marker: string, table: string): void {
+  const doc = 'docs/performance.md';
+  const begin = `<!-- bench:${marker}:begin -->`;
+  const end = `<!-- bench:${marker}:end -->`;
+  const text = fs.readFileSync(doc, 'utf8');
+  if (!text.includes(begin)) return;
+  fs.writeFileSync(doc, text.replace(new RegExp(`${begin}[\\s\\S]*${end}`), `${begin}\n${table}\n${end}`));
+  console.log(`written to ${doc}`);
+}
