@@ -1,7 +1,7 @@
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { HandlerContext } from '../bot/context.js';
 import type { CardActionEvent, CardActionResult, MessageEvent } from '../bot/event.js';
-import { tasks } from '../db/schema.js';
+import { outbox, tasks } from '../db/schema.js';
 import { refreshPlanCards, scheduleTaskJobs } from './plan.js';
 import { CODE_PATTERN, findReception } from './store.js';
 
@@ -35,10 +35,30 @@ export async function onTaskDone(event: CardActionEvent, ctx: HandlerContext): P
   return { toast: { type: 'success', content: `已办结：${task.title}` }, card };
 }
 
+/**
+ * A new owner must see the checklist to tap 完成: they join the reception's group. Once the group
+ * exists they are added to it; while its create_chat row is still pending they are added to that row.
+ */
+async function joinGroup(ctx: HandlerContext, groupRef: string | null, user: string) {
+  if (!groupRef) return;
+  const [row] = await ctx.tx.select({ status: outbox.status, result: outbox.result, payload: outbox.payload }).from(outbox).where(eq(outbox.id, groupRef));
+  if (!row) return;
+  const chatId = (row.result as { chatId?: string } | null)?.chatId;
+  if (chatId) return void (await ctx.enqueue({ op: 'add_members', chatId, userIds: [user] }));
+  const userIds = (row.payload as { userIds?: string[] }).userIds ?? [];
+  if (row.status === 'pending' && !userIds.includes(user)) {
+    await ctx.tx
+      .update(outbox)
+      .set({ payload: sql`jsonb_set(${outbox.payload}, '{userIds}', ${JSON.stringify([...userIds, user])}::jsonb)` })
+      .where(eq(outbox.id, groupRef));
+  }
+}
+
 async function reassign(ctx: HandlerContext, actor: string, r: NonNullable<Awaited<ReturnType<typeof findReception>>>, task: typeof tasks.$inferSelect, to: string) {
   await ctx.tx.update(tasks).set({ owner: to }).where(eq(tasks.id, task.id));
   await ctx.audit({ actor, entity: 'task', entityId: String(task.id), action: 'assign', detail: { code: r.code, title: task.title, from: task.owner, to } });
   await scheduleTaskJobs(ctx, [{ ...task, owner: to }]);
+  await joinGroup(ctx, r.groupRef, to);
   await ctx.send({ type: 'user', id: to }, { kind: 'text', text: `${ctx.org.person(actor)?.name ?? actor}将接待${r.code}的任务“${task.title}”指派给您办理。` });
   return refreshPlanCards(ctx, r);
 }

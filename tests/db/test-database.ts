@@ -11,6 +11,8 @@ import { createDatabase, type Database } from '../../src/db/client.js';
 export interface TestDatabase {
   kind: 'postgres' | 'pglite';
   main: Database;
+  /** The fresh database's URL (postgres only): for a process or an app that opens its own pool. */
+  url?: string;
   connect(): Promise<Database>;
   drop(): Promise<void>;
 }
@@ -38,6 +40,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   return {
     kind: 'postgres',
     main,
+    url: url.toString(),
     connect,
     drop: async () => {
       await Promise.all(opened.map((d) => d.close()));
