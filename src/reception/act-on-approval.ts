@@ -6,7 +6,7 @@ import { buildRequestFormCard } from '../cards/request-form-card.js';
 import { escapeMd } from '../cards/elements.js';
 import { approvals, receptions } from '../db/schema.js';
 import { patchCards, sendApprovalCards, updateStatusCard } from './notify.js';
-import { startPlan } from './plan.js';
+import { refreshPlanCards, startPlan } from './plan.js';
 import { activeDelegates, findReception, roundSteps, STATE_LABEL, viewOf } from './store.js';
 import { formValues } from './submit-request.js';
 import { localDate } from './working-time.js';
@@ -97,6 +97,11 @@ export async function onApprovalAct(event: CardActionEvent, ctx: HandlerContext)
 
   if (next) {
     await sendApprovalCards(ctx, r, { ...next, status: 'pending' }, undefined, steps);
+  } else if (newState === 'approved' && r.checklistRef) {
+    // A change re-approved: the plan exists already; its cards show the changed facts.
+    await refreshPlanCards(ctx, r);
+    await ctx.enqueue({ op: 'send', to: r.groupRef ? { type: 'created_chat', sentBy: r.groupRef } : { type: 'chat', id: ctx.org.reception_office.chat_id }, message: { kind: 'text', text: `【变更已批准】${r.code}的变更已由${actor}审批同意，请按变更后的方案办理。` } });
+    await ctx.send({ type: 'user', id: r.requester }, { kind: 'text', text: `接待${r.code}的变更已审批通过。` });
   } else if (newState === 'approved') {
     await startPlan(ctx, r);
     await ctx.send({ type: 'user', id: r.requester }, { kind: 'text', text: `您提交的接待申请${r.code}（${String((r.form as Record<string, unknown>).guest_unit ?? '')}）已审批通过。` });
