@@ -3,8 +3,10 @@ import { buildRequestFormCard } from '../cards/request-form-card.js';
 import { card, escapeMd, md } from '../cards/elements.js';
 import { buildStandardsText } from '../rules/standards-text.js';
 import { onApprovalAct } from '../reception/act-on-approval.js';
+import { onChangeCommand, onRequestChange } from '../reception/change-request.js';
 import { parseDescription } from '../reception/describe.js';
 import { onDelegate, onMyReceptions, onTodo, onView, onWithdraw } from '../reception/reception-commands.js';
+import { onHandbook } from '../reception/handbook.js';
 import { onRequestSubmit } from '../reception/submit-request.js';
 import { onAssignCommand, onTaskAssign, onTaskDone } from '../reception/task-actions.js';
 import type { MessageEvent } from './event.js';
@@ -45,6 +47,8 @@ const commands: Command[] = [
   { name: '待办', handler: onTodo },
   { name: '查看', handler: onView },
   { name: '撤回', handler: onWithdraw },
+  { name: '变更', handler: onChangeCommand },
+  { name: '手册', handler: onHandbook },
   { name: '代理', freeText: true, handler: onDelegate(mentionedPerson) },
   { name: '指派', freeText: true, handler: onAssignCommand(mentionedPerson) },
 ];
@@ -60,7 +64,7 @@ function mentionedPerson(event: MessageEvent, ctx: HandlerContext): string | und
 export function createBotRouter(): Router {
   return createRouter({
     commands,
-    actions: { 'request.submit': onRequestSubmit, 'approval.act': onApprovalAct, 'task.done': onTaskDone, 'task.assign': onTaskAssign },
+    actions: { 'request.submit': onRequestSubmit, 'request.change': onRequestChange, 'approval.act': onApprovalAct, 'task.done': onTaskDone, 'task.assign': onTaskAssign },
     fallback: async (event, ctx) => {
       const intro = event.text ? `未能识别“${escapeMd(event.text.slice(0, 50))}”。可用指令如下：` : '您好，我是接待助手。可用指令如下：';
       await ctx.say({ kind: 'card', card: buildHelpCard({ unit: ctx.org.unit, intro }) });

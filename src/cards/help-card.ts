@@ -8,6 +8,7 @@ export const COMMANDS: { usage: string; does: string; example?: string }[] = [
   { usage: '我的接待', does: '查看本人提交的接待及办理状态' },
   { usage: '待办', does: '查看待我审批、待办任务、待签字和待审核事项' },
   { usage: '查看 接待编号', does: '查看一项接待的全部信息', example: '查看 JD-2026-0042' },
+  { usage: '手册 接待编号', does: '查看已批准接待的接待手册和座次图', example: '手册 JD-2026-0042' },
   { usage: '撤回 接待编号', does: '撤回本人尚未审批完成的申请', example: '撤回 JD-2026-0042' },
   { usage: '结算 接待编号', does: '开始或继续接待结算（接待清单、费用、双签、双审）', example: '结算 JD-2026-0042' },
   { usage: '统计 [年份/本月/上月/本年]', does: '按批次、人次、类别统计接待情况', example: '统计 2026' },

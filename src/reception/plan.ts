@@ -7,6 +7,7 @@ import type { CreatedChat } from '../jobs/outbox.js';
 import { scheduleJobs } from '../jobs/scheduler.js';
 import { buildChecklist } from '../rules/checklist.js';
 import type { Kind, OwnerRole } from '../rules/vocabulary.js';
+import { postHandbook } from './handbook.js';
 import type { Org } from './org.js';
 import type { Reception } from './store.js';
 import { zonedInstant, zonedParts } from './working-time.js';
@@ -117,6 +118,7 @@ export async function startPlan(ctx: Ctx, r: Reception): Promise<void> {
     });
   }
   await scheduleTaskJobs(ctx, inserted);
+  await postHandbook(ctx, r, where);
 }
 
 /** Re-renders the checklist and progress cards wherever they were posted. */

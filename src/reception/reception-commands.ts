@@ -5,7 +5,7 @@ import { buildListCard, buildReceptionDetailCard } from '../cards/reception-card
 import { escapeMd } from '../cards/elements.js';
 import { approvals, auditLog, delegations, receptions } from '../db/schema.js';
 import { patchCards, updateStatusCard } from './notify.js';
-import { CODE_PATTERN, findReception, roundSteps, STATE_LABEL, viewOf } from './store.js';
+import { CODE_PATTERN, findReception, mayView, roundSteps, STATE_LABEL, viewOf } from './store.js';
 import { localDate } from './working-time.js';
 
 type Handler = (event: MessageEvent, ctx: HandlerContext, args: string) => Promise<void>;
@@ -13,7 +13,7 @@ const text = (ctx: HandlerContext, t: string) => ctx.say({ kind: 'text', text: t
 const name = (ctx: HandlerContext, id: string) => ctx.org.person(id)?.name ?? id;
 
 /** Reads "JD-2026-0042" out of a command's arguments, or says what is wrong. */
-async function codeArg(event: MessageEvent, ctx: HandlerContext, args: string, command: string): Promise<string | undefined> {
+export async function codeArg(event: MessageEvent, ctx: HandlerContext, args: string, command: string): Promise<string | undefined> {
   const code = args.trim().split(/\s+/)[0]?.toUpperCase() ?? '';
   if (!CODE_PATTERN.test(code)) {
     await text(ctx, `请在“${command}”后写明接待编号，例如：${command} JD-2026-0042`);
@@ -62,10 +62,7 @@ export const onView: Handler = async (event, ctx, args) => {
   const code = await codeArg(event, ctx, args, '查看');
   if (!code) return;
   const r = await findReception(ctx.tx, code);
-  const involved = r ? await ctx.tx.select({ approver: approvals.approver, actedBy: approvals.actedBy }).from(approvals).where(eq(approvals.receptionId, r.id)) : [];
-  const office = [ctx.org.reception_office.director, ...ctx.org.reception_office.staff];
-  const allowed = r && (r.requester === event.senderId || office.includes(event.senderId) || involved.some((a) => a.approver === event.senderId || a.actedBy === event.senderId));
-  if (!r || !allowed) {
+  if (!r || !(await mayView(ctx.tx, ctx.org, r, event.senderId))) {
     await text(ctx, `未找到接待${code}，或您无权查看。`);
     return;
   }

@@ -65,6 +65,13 @@ export function viewOf(org: Org, r: Reception, steps: Approval[]): ReceptionView
   };
 }
 
+/** 查看 and 手册: the requester, anyone in the approval chain (as approver or actor), and the reception office. */
+export async function mayView(tx: Executor, org: Org, r: Reception, userId: string): Promise<boolean> {
+  if (r.requester === userId || org.reception_office.director === userId || org.reception_office.staff.includes(userId)) return true;
+  const involved = await tx.select({ approver: approvals.approver, actedBy: approvals.actedBy }).from(approvals).where(eq(approvals.receptionId, r.id));
+  return involved.some((a) => a.approver === userId || a.actedBy === userId);
+}
+
 /** The people who may act for `approver` today: their active delegates. */
 export async function activeDelegates(tx: Executor, approver: string, today: string): Promise<string[]> {
   const rows = await tx

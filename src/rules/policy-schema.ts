@@ -119,8 +119,12 @@ export const policySchema = z.strictObject({
     .strictObject({
       /** true: each approved reception gets its own group chat; false: the plan is posted in the office chat. */
       group_chat: z.boolean({ error: 'expected true or false' }),
+      /** Guests led by this rank or above get a greeting message (温馨提示) before arrival. */
+      greeting_min_rank: rank().default('厅局级副职'),
+      /** A 考察调研 / 检查指导 visit by the same unit within this many days is flagged (重复性考察). */
+      repeat_visit_days: positiveCount().default(90),
     })
-    .default({ group_chat: true }),
+    .default({ group_chat: true, greeting_min_rank: '厅局级副职', repeat_visit_days: 90 }),
   checklists: z
     .array(
       z.strictObject({

@@ -54,7 +54,8 @@ export function buildRoundTableSvg(layout: RoundTableLayout, title = '工作餐�
     parts.push(`<circle cx="${x.toFixed(1)}" cy="${y.toFixed(1)}" r="${r}" fill="${fill}" stroke="${stroke}" stroke-width="2"/>`);
     if (s.person) {
       parts.push(text(x, y - r * 0.3, Math.max(12, Math.round(r * 0.3)), s.role, '#8a2b1f'));
-      parts.push(text(x, y + r * 0.25, Math.max(13, Math.round(r * 0.34)), fit(s.person.name, 4)));
+      const size = Math.max(13, Math.round(r * 0.34));
+      parts.push(text(x, y + r * 0.25, size, fit(s.person.name, Math.max(4, Math.floor((1.8 * r) / size)))));
     } else {
       parts.push(text(x, y, 14, '空位', '#999'));
     }
