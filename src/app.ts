@@ -8,16 +8,17 @@ import { startLongConnection } from './bot/feishu/long-connection.js';
 import { createFeishuWebhook } from './bot/feishu/webhook.js';
 import type { Messenger } from './bot/messenger.js';
 import { createPipeline, type Pipeline } from './bot/pipeline.js';
-import { createSimulatorMessenger } from './bot/simulator/messenger.js';
+import { createSimulatorMessenger, type SimulatorMessenger } from './bot/simulator/messenger.js';
 import { createSimulatorRoutes } from './bot/simulator/routes.js';
 import type { Config } from './config.js';
 import { createDatabase, type Database } from './db/client.js';
 import { createOutboxSender, type OutboxSender } from './jobs/outbox.js';
 import { createScheduler, type Scheduler } from './jobs/scheduler.js';
-import { loadOrg } from './reception/org.js';
+import { loadOrg, type Org } from './reception/org.js';
 import { approvalReminderJobs } from './reception/reminders.js';
 import { ensureDailyDigest, planJobs } from './reception/plan-jobs.js';
 import { loadPolicy } from './rules/load-policy.js';
+import type { Policy } from './rules/policy-schema.js';
 
 export interface App {
   url: string;
@@ -41,34 +42,71 @@ export interface AppOptions {
   host?: string;
 }
 
-/** Composition: config → org and policy → database and migrations → messenger → pipeline → HTTP and timers. */
-export async function startApp(config: Config, opts: AppOptions): Promise<App> {
-  const { log } = opts;
+/** What the bot and the jobs tool share: org and policy, the migrated database, the messenger (Feishu or the simulator). */
+export interface Core {
+  org: Org;
+  policy: Policy;
+  database: Database;
+  messenger: Messenger;
+  simulator?: SimulatorMessenger;
+}
+
+export async function openCore(config: Config, log: Logger): Promise<Core> {
   const org = loadOrg(config.orgFile);
   const policy = loadPolicy(config.policyFile);
   const database = await createDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  await database.migrate();
-  const { db } = database;
+  try {
+    await database.migrate();
+    const simulator = config.feishu ? undefined : createSimulatorMessenger(database.db);
+    const messenger: Messenger = config.feishu
+      ? createFeishuMessenger({ appId: config.feishu.appId, appSecret: config.feishu.appSecret, baseUrl: config.feishu.baseUrl, log })
+      : simulator!;
+    if (simulator) await simulator.ensureOfficeChat(org);
+    return { org, policy, database, messenger, simulator };
+  } catch (err) {
+    await database.close().catch(() => undefined);
+    throw err;
+  }
+}
 
-  const simulator = config.feishu ? undefined : createSimulatorMessenger(db);
-  const messenger: Messenger = config.feishu
-    ? createFeishuMessenger({ appId: config.feishu.appId, appSecret: config.feishu.appSecret, baseUrl: config.feishu.baseUrl, log })
-    : simulator!;
-  if (simulator) await simulator.ensureOfficeChat(org);
+/**
+ * The durable jobs (approval reminders, task reminders, the morning digest) on the background pool.
+ * Every tick first runs `beforeJobs` (the bot recovers unprocessed events there), then makes sure
+ * today's digest job exists, then runs every job due.
+ */
+export function createJobScheduler(opts: {
+  config: Config;
+  org: Org;
+  policy: Policy;
+  database: Database;
+  log: Logger;
+  beforeJobs?: (now: Date) => Promise<unknown>;
+  afterRun?: () => void;
+  clock?: () => Date;
+}): Scheduler {
+  const { config, org, policy, database } = opts;
+  return createScheduler({
+    db: database.background,
+    log: opts.log.child({ component: 'scheduler' }),
+    bodies: { ...approvalReminderJobs(org), ...planJobs(org, policy, config.timeZone) },
+    onTick: async (now) => {
+      await opts.beforeJobs?.(now);
+      await ensureDailyDigest(database.background, policy, now, config.timeZone);
+    },
+    afterRun: opts.afterRun,
+    clock: opts.clock,
+  });
+}
+
+/** Composition: config → org and policy → database and migrations → messenger → pipeline → HTTP and timers. */
+export async function startApp(config: Config, opts: AppOptions): Promise<App> {
+  const { log } = opts;
+  const { org, policy, database, messenger, simulator } = await openCore(config, log);
+  const { db } = database;
 
   const outbox = createOutboxSender({ db: database.background, messenger, log: log.child({ component: 'outbox' }), pollMs: opts.outboxPollMs, clock: opts.clock });
   const pipeline = createPipeline({ db, router: createBotRouter(), config, org, policy, log, afterCommit: () => outbox.kick(), clock: opts.clock });
-  const scheduler = createScheduler({
-    db: database.background,
-    log: log.child({ component: 'scheduler' }),
-    bodies: { ...approvalReminderJobs(org), ...planJobs(org, policy, config.timeZone) },
-    onTick: async (now) => {
-      await pipeline.recover(now);
-      await ensureDailyDigest(database.background, policy, now, config.timeZone);
-    },
-    afterRun: () => outbox.kick(),
-    clock: opts.clock,
-  });
+  const scheduler = createJobScheduler({ config, org, policy, database, log, beforeJobs: (now) => pipeline.recover(now), afterRun: () => outbox.kick(), clock: opts.clock });
 
   const app = express();
   app.disable('x-powered-by');
