@@ -1,11 +1,12 @@
 import { buildHelpCard } from '../cards/help-card.js';
-import { buildRequestFormCard } from '../cards/request-form-card.js';
+import { buildRequestFormCard, type RequestFormValues } from '../cards/request-form-card.js';
 import { card, escapeMd, md } from '../cards/elements.js';
 import { buildStandardsText } from '../rules/standards-text.js';
 import { onApprovalAct } from '../reception/act-on-approval.js';
 import { onChangeCommand, onRequestChange } from '../reception/change-request.js';
 import { parseDescription } from '../reception/describe.js';
 import { onDelegate, onMyReceptions, onTodo, onView, onWithdraw } from '../reception/reception-commands.js';
+import { unitNotesIn } from '../reception/guest-history.js';
 import { onHandbook } from '../reception/handbook.js';
 import { onRequestSubmit } from '../reception/submit-request.js';
 import { onAssignCommand, onTaskAssign, onTaskDone } from '../reception/task-actions.js';
@@ -36,9 +37,13 @@ const commands: Command[] = [
     freeText: true,
     handler: async (_event, ctx, args) => {
       const prefill = args ? parseDescription(args.slice(0, 500), ctx.now, ctx.config.timeZone) : {};
-      const { arrive_time, ...values } = prefill;
+      const { arrive_time, ...parsed } = prefill;
+      const values: RequestFormValues = parsed;
+      // 客史档案: a description naming a known unit brings that unit's recorded restrictions and preferences.
+      const known = args ? await unitNotesIn(ctx.tx, args.slice(0, 500)) : undefined;
+      if (known) values.notes = known.notes;
       const notice = args
-        ? `已根据描述预填：${escapeMd(args.slice(0, 200))}${arrive_time ? `（到达时间${arrive_time}）` : ''}\n请核对并补全以下各项。`
+        ? `已根据描述预填：${escapeMd(args.slice(0, 200))}${arrive_time ? `（到达时间${arrive_time}）` : ''}${known ? `\n备注已按${escapeMd(known.unit)}的客史档案预填，请核实。` : ''}\n请核对并补全以下各项。`
         : '请填写以下各项，带 * 的为必填。';
       await ctx.say({ kind: 'card', card: buildRequestFormCard({ values, notice }) });
     },

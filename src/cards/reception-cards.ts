@@ -12,6 +12,8 @@ export interface ReceptionView {
   reason?: string | null;
   extraLevel: string[];
   steps: StepView[];
+  /** 客史档案: earlier visits of the unit or lead guest, restrictions and preferences (plain text). */
+  history?: string[];
 }
 
 export interface StepView {
@@ -74,6 +76,7 @@ function body(view: ReceptionView): CardElement[] {
   const els: CardElement[] = [md(`**接待编号**：${escapeMd(view.code)}　**经办人**：${escapeMd(view.requesterName)}（${escapeMd(view.department)}）`), md(briefMarkdown(view.form))];
   const fm = findingsMarkdown(view.findings, view.reason);
   if (fm) els.push(hr(), md(fm));
+  if (view.history?.length) els.push(hr(), md(`**客史档案**\n${view.history.map((h) => `- ${escapeMd(h)}`).join('\n')}`));
   els.push(hr(), md(progressMarkdown(view.steps, view.extraLevel)));
   return els;
 }

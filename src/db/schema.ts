@@ -174,6 +174,8 @@ export const receptions = pgTable(
     groupRef: text(),
     checklistRef: text(),
     progressRef: text(),
+    /** 客史档案 at submission: earlier visits of the unit or lead guest, shown on the cards. */
+    history: jsonb().$type<string[]>(),
     createdAt: ts().notNull().defaultNow(),
     updatedAt: ts().notNull().defaultNow(),
   },
@@ -241,4 +243,46 @@ export const tasks = pgTable(
     createdAt: ts().notNull().defaultNow(),
   },
   (t) => [index('tasks_reception_idx').on(t.receptionId), index('tasks_open_due_idx').on(t.status, t.dueAt)],
+);
+
+/** 客史档案: a guest unit or lead guest (kind 'unit' | 'person'), with the restrictions and preferences last recorded. */
+export const guestProfiles = pgTable(
+  'guest_profiles',
+  {
+    id: bigserial({ mode: 'number' }).primaryKey(),
+    kind: text().notNull(),
+    /** Normalised name: the unit's name, or the person's name. */
+    key: text().notNull(),
+    name: text().notNull(),
+    /** For a person: the unit and title at the last visit. */
+    unit: text(),
+    title: text(),
+    notes: text(),
+    lastCode: text().notNull(),
+    updatedAt: ts().notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('guest_profiles_kind_key_uq').on(t.kind, t.key)],
+);
+
+/** One approved visit, recorded once per reception. */
+export const guestVisits = pgTable(
+  'guest_visits',
+  {
+    id: bigserial({ mode: 'number' }).primaryKey(),
+    receptionId: bigint({ mode: 'number' })
+      .notNull()
+      .references(() => receptions.id),
+    code: text().notNull(),
+    unitKey: text().notNull(),
+    unit: text().notNull(),
+    leadKey: text().notNull(),
+    leadName: text().notNull(),
+    leadTitle: text().notNull(),
+    purpose: text().notNull(),
+    arriveDate: text().notNull(), // YYYY-MM-DD
+    guestCount: integer().notNull(),
+    notes: text(),
+    createdAt: ts().notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('guest_visits_reception_uq').on(t.receptionId), index('guest_visits_unit_idx').on(t.unitKey), index('guest_visits_lead_idx').on(t.leadKey)],
 );

@@ -5,6 +5,7 @@ import { buildReceptionStatusCard } from '../cards/reception-cards.js';
 import { buildRequestFormCard } from '../cards/request-form-card.js';
 import { escapeMd } from '../cards/elements.js';
 import { approvals, receptions } from '../db/schema.js';
+import { recordVisit } from './guest-history.js';
 import { patchCards, sendApprovalCards, updateStatusCard } from './notify.js';
 import { refreshPlanCards, startPlan } from './plan.js';
 import { activeDelegates, findReception, roundSteps, STATE_LABEL, viewOf } from './store.js';
@@ -104,6 +105,7 @@ export async function onApprovalAct(event: CardActionEvent, ctx: HandlerContext)
     await ctx.send({ type: 'user', id: r.requester }, { kind: 'text', text: `接待${r.code}的变更已审批通过。` });
   } else if (newState === 'approved') {
     await startPlan(ctx, r);
+    await recordVisit(ctx.tx, r, ctx.now);
     await ctx.send({ type: 'user', id: r.requester }, { kind: 'text', text: `您提交的接待申请${r.code}（${String((r.form as Record<string, unknown>).guest_unit ?? '')}）已审批通过。` });
   } else if (newState === 'rejected') {
     await ctx.send({ type: 'user', id: r.requester }, { kind: 'text', text: `您提交的接待申请${r.code}已被${actor}驳回。理由：${comment}` });

@@ -52,6 +52,7 @@ export function viewOf(org: Org, r: Reception, steps: Approval[]): ReceptionView
     findings: r.findings as Finding[],
     reason: r.reason,
     extraLevel: r.extraLevel,
+    ...(r.history?.length ? { history: r.history } : {}),
     steps: steps.map(
       (s): StepView => ({
         role: s.role,

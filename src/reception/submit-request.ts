@@ -9,6 +9,7 @@ import { needsExtraApproval } from '../rules/extra-approval.js';
 import { sortFindings, type Finding } from '../rules/finding.js';
 import { readRequest } from '../rules/read-request.js';
 import { buildChain } from './chain.js';
+import { lookupHistory } from './guest-history.js';
 import { sendApprovalCards, statusCard } from './notify.js';
 import { findReception, nextCode, roundSteps, viewOf } from './store.js';
 import { localDate } from './working-time.js';
@@ -70,7 +71,15 @@ export async function onRequestSubmit(event: CardActionEvent, ctx: HandlerContex
   const person = ctx.org.person(requester)!;
   const chain = buildChain(ctx.org, requester, { extraLevel: extra.required });
   if (!chain.length) return { toast: { type: 'error', content: '组织名单中未找到您的审批人，请联系接待办维护人员名单。' } };
+  // 客史档案: a known unit or lead guest brings its history, its notes when the form left them empty, and 重复性考察.
+  const known = await lookupHistory(ctx.tx, { ...request }, ctx.policy);
+  const history = [...known.lines];
+  if (!request.notes && known.notes) {
+    request.notes = known.notes;
+    history.push('备注（饮食禁忌等）已按客史档案预填，请经办人与来访单位核实');
+  }
   const stored = request;
+  const allFindings = sortFindings([...findings, ...known.findings]);
 
   let reception;
   if (resubmit) {
@@ -79,7 +88,7 @@ export async function onRequestSubmit(event: CardActionEvent, ctx: HandlerContex
     if (prior.state !== 'returned') return { toast: { type: 'warning', content: `接待${prior.code}当前不是“退回修改”状态，不能重新提交。` } };
     [reception] = await ctx.tx
       .update(receptions)
-      .set({ state: 'pending', form: stored, findings, reason: reasonText || null, extraLevel: extra.reasons, round: prior.round + 1, statusMessageId: event.messageId, updatedAt: ctx.now })
+      .set({ state: 'pending', form: stored, findings: allFindings, history: history.length ? history : null, reason: reasonText || null, extraLevel: extra.reasons, round: prior.round + 1, statusMessageId: event.messageId, updatedAt: ctx.now })
       .where(eq(receptions.id, prior.id))
       .returning();
   } else {
@@ -87,7 +96,7 @@ export async function onRequestSubmit(event: CardActionEvent, ctx: HandlerContex
     const code = await nextCode(ctx.tx, year);
     [reception] = await ctx.tx
       .insert(receptions)
-      .values({ code, requester, department: person.department, state: 'pending', form: stored, findings, reason: reasonText || null, extraLevel: extra.reasons, statusMessageId: event.messageId, createdAt: ctx.now, updatedAt: ctx.now })
+      .values({ code, requester, department: person.department, state: 'pending', form: stored, findings: allFindings, history: history.length ? history : null, reason: reasonText || null, extraLevel: extra.reasons, statusMessageId: event.messageId, createdAt: ctx.now, updatedAt: ctx.now })
       .returning();
   }
   const rows = await ctx.tx

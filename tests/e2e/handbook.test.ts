@@ -69,4 +69,22 @@ describe('the reception handbook and guest history', () => {
     expect(refused.text).toBe(`未找到接待${code}，或您无权查看其接待手册。`);
     expect(imageKeysOf(h.messagesTo(STAFF2))).toHaveLength(0);
   });
+
+  it('a second visit from the same unit shows the history and the repeat-visit finding on the approval card, and pre-fills the notes', async () => {
+    const first = await approveAll(validForm({ guest_unit: '省生态环境厅', lead_name: '孙立', lead_title: '处长', purpose: '检查指导', notes: '带队领导对海鲜过敏' }));
+    const form = await h.ask(STAFF1, '新建接待 省生态环境厅孙处长一行4人来检查指导');
+    expect(cardText(form.card)).toContain('带队领导对海鲜过敏');
+
+    const { code, answer } = await h.submit(STAFF1, validForm({ guest_unit: '省生态环境厅', lead_name: '孙立', lead_title: '处长', purpose: '考察调研' }));
+    expect(code).toBeDefined();
+    const status = cardText(answer.card?.data);
+    expect(status).toContain('客史档案');
+    expect(status).toContain(first);
+    const approval = h.openApprovalCard(HEAD1, code!);
+    const text = cardText(approval?.content);
+    expect(text).toMatch(new RegExp(`省生态环境厅此前来访1次：${first}`));
+    expect(text).toContain('饮食禁忌及偏好（客史）：带队领导对海鲜过敏');
+    expect(text).toMatch(new RegExp(`【提示】重复性考察：省生态环境厅已于\\d{4}-\\d{2}-\\d{2}来访检查指导（${first}）`));
+    expect(text).toContain('**饮食禁忌等**：带队领导对海鲜过敏'); // notes pre-filled from history
+  });
 });
