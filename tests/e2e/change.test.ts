@@ -1,0 +1,91 @@
+// Changes after approval (issue 5 §5): 变更 brings the approved request back as a form; the new facts
+// are checked by the rules; open tasks move with the arrival date; the group is told; a change the
+// rules flag goes back for approval, and the plan is not started twice.
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { receptions, tasks } from '../../src/db/schema.js';
+import { buttonValue, shanghaiDate, startHarness, validForm, type Harness } from './approval-harness.js';
+
+const STAFF1 = 'ou_staff1';
+const STAFF2 = 'ou_staff2';
+let h: Harness;
+
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(async () => {
+  await h?.close();
+});
+
+async function approved(form = validForm()): Promise<string> {
+  const { code } = await h.submit(STAFF1, form);
+  for (const who of ['ou_head1', 'ou_office1', 'ou_leader1']) expect((await h.act(who, code!, 'approve')).toast?.content).toBe('已同意');
+  await h.settle();
+  return code!;
+}
+
+async function changeForm(user: string, code: string) {
+  const { card } = await h.ask(user, `变更 ${code}`);
+  return card;
+}
+
+const dueDates = async (code: string) => {
+  const db = h.bot.database.db;
+  const [r] = await db.select().from(receptions).where(eq(receptions.code, code));
+  return (await db.select().from(tasks).where(eq(tasks.receptionId, r.id))).map((t) => t.dueAt.getTime()).sort();
+};
+
+describe('changing an approved reception', () => {
+  it('moves open tasks with the new dates and tells the group, without new approval', async () => {
+    const code = await approved();
+    const before = await dueDates(code);
+    const card = await changeForm(STAFF1, code);
+    expect(JSON.stringify(card)).toContain('request.change');
+    const msg = h.cardsTo(STAFF1).at(-1)!;
+    const day = `${shanghaiDate(12)} +0800`;
+    const answer = await h.tap(STAFF1, msg.message_id, buttonValue(card, { action: 'request.change' }), validForm({ arrive_date: day, depart_date: day }));
+    expect(answer.toast?.content).toBe('已变更');
+    await h.settle();
+    const after = await dueDates(code);
+    expect(after.map((t, i) => t - before[i])).toEqual(before.map(() => 2 * 86_400_000));
+    const group = h.fake.chats().find((c) => c.name?.startsWith(code))!;
+    const told = h.fake.sent().filter((m) => m.receive_id === group.chat_id && JSON.stringify(m.content).includes('【接待变更】'));
+    expect(told).toHaveLength(1);
+    expect(JSON.stringify(told[0].content)).toContain('顺延2天');
+  });
+
+  it('sends a change the rules flag back for approval, and keeps the one plan when it is approved', async () => {
+    const code = await approved();
+    const card = await changeForm(STAFF1, code);
+    const msg = h.cardsTo(STAFF1).at(-1)!;
+    // A suite for a 县处级 guest needs a written reason (R7): the change goes back for approval.
+    const answer = await h.tap(STAFF1, msg.message_id, buttonValue(card, { action: 'request.change' }), validForm({ lodging: '普通套间', rooms: '1' }));
+    expect(answer.toast?.content).toBe('已提交变更，待重新审批');
+    await h.settle();
+    const chatsBefore = h.fake.chats().length;
+    expect((await h.act('ou_office1', code, 'approve')).toast?.content).toBe('已同意');
+    await h.settle();
+    const [r] = await h.bot.database.db.select().from(receptions).where(eq(receptions.code, code));
+    expect(r.state).toBe('approved');
+    expect(h.fake.chats().length).toBe(chatsBefore);
+    expect(h.textsTo(STAFF1).some((t) => t.includes(`接待${code}的变更已审批通过`))).toBe(true);
+  });
+
+  it('refuses a change the rules forbid, and changes nothing', async () => {
+    const code = await approved();
+    const card = await changeForm(STAFF1, code);
+    const msg = h.cardsTo(STAFF1).at(-1)!;
+    // 12 guests allow at most 4 accompanying diners (R8).
+    const answer = await h.tap(STAFF1, msg.message_id, buttonValue(card, { action: 'request.change' }), validForm({ guest_count: '12', accompany_count: '6' }));
+    expect(answer.toast).toEqual({ type: 'error', content: '不能变更：来访12人，陪餐最多4人，现为6人 (R8)' });
+    const [r] = await h.bot.database.db.select().from(receptions).where(eq(receptions.code, code));
+    expect(r).toMatchObject({ state: 'approved', form: expect.objectContaining({ guest_count: 5 }) });
+  });
+
+  it('refuses 变更 from someone who is neither the requester nor the office, and of a request not approved', async () => {
+    const code = await approved();
+    expect((await h.ask(STAFF2, `变更 ${code}`)).text).toContain('无权变更');
+    const { code: pending } = await h.submit(STAFF1, validForm());
+    expect((await h.ask(STAFF1, `变更 ${pending}`)).text).toContain('不是已批准状态');
+  });
+});
