@@ -92,9 +92,10 @@ export async function onRequestChange(event: CardActionEvent, ctx: HandlerContex
   await ctx.enqueue({ op: 'send', to: where, message: { kind: 'text', text: `【接待变更】${r.code}（${who}）：${diff.join('；')}${shift ? `。未办结任务时限相应${shift > 0 ? '顺延' : '提前'}${Math.abs(shift)}天` : ''}${reapprove ? '。变更须重新审批，审批通过前方案任务暂停办理。' : '。'}` } });
 
   if (reapprove) {
-    const director = ctx.org.reception_office.director;
-    const chain = buildChain(ctx.org, fresh.requester, { extraLevel: false });
-    const level = chain.find((s) => s.approver === director) ?? chain[0];
+    // The level the policy names re-approves (the requester's own level is skipped like in the chain).
+    const wanted = ctx.policy.plan.reapproval_level;
+    const chain = buildChain(ctx.org, fresh.requester, { extraLevel: wanted === 4 });
+    const level = chain.find((s) => s.levels.includes(wanted)) ?? chain.find((s) => s.levels.some((l) => l > wanted)) ?? chain[chain.length - 1];
     const [step] = await ctx.tx
       .insert(approvals)
       .values({ receptionId: fresh.id, round: fresh.round, step: 1, levels: level.levels, role: level.role, approver: level.approver, status: 'pending', createdAt: ctx.now, pendingSince: ctx.now })

@@ -121,10 +121,12 @@ export const policySchema = z.strictObject({
       group_chat: z.boolean({ error: 'expected true or false' }),
       /** Guests led by this rank or above get a greeting message (温馨提示) before arrival. */
       greeting_min_rank: rank().default('厅局级副职'),
+      /** Which level approves a change after approval that the rules flag: 1 department head, 2 office director, 3 supervising leader, 4 principal. */
+      reapproval_level: z.number({ error: 'expected 1, 2, 3 or 4' }).int().min(1, { error: 'expected 1, 2, 3 or 4' }).max(4, { error: 'expected 1, 2, 3 or 4' }).default(2),
       /** A 考察调研 / 检查指导 visit by the same unit within this many days is flagged (重复性考察). */
       repeat_visit_days: positiveCount().default(90),
     })
-    .default({ group_chat: true, greeting_min_rank: '厅局级副职', repeat_visit_days: 90 }),
+    .default({ group_chat: true, greeting_min_rank: '厅局级副职', reapproval_level: 2, repeat_visit_days: 90 }),
   checklists: z
     .array(
       z.strictObject({
