@@ -14,6 +14,8 @@ export interface Messenger {
   send(to: Recipient, message: OutgoingMessage, opts: { uuid: string }): Promise<{ messageId: string }>;
   reply(messageId: string, message: OutgoingMessage, opts: { uuid: string }): Promise<{ messageId: string }>;
   updateCard(messageId: string, card: Card): Promise<void>;
+  /** Pins a message in its chat (the plan's progress card). */
+  pin(messageId: string): Promise<void>;
   createChat(input: { name: string; description?: string; userIds: string[]; uuid: string }): Promise<{ chatId: string }>;
   addMembers(chatId: string, userIds: string[]): Promise<void>;
   uploadImage(data: Buffer): Promise<{ imageKey: string }>;

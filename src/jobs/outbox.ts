@@ -19,6 +19,8 @@ export type OutboxAction =
   /** Update a card by its message id, or by the outbox row that sent it (resolved at delivery). */
   | { op: 'update_card'; messageId?: string; sentBy?: string; card: Card }
   | { op: 'create_chat'; name: string; description?: string; userIds: string[] }
+  /** Pin the message an earlier outbox row sent. */
+  | { op: 'pin'; sentBy: string }
   | { op: 'add_members'; chatId: string; userIds: string[] };
 
 function targetOf(a: OutboxAction): string {
@@ -30,6 +32,8 @@ function targetOf(a: OutboxAction): string {
       return `message:${a.messageId}`;
     case 'update_card':
       return `message:${a.messageId ?? a.sentBy}`;
+    case 'pin':
+      return `message:${a.sentBy}`;
     case 'create_chat':
       return 'chats';
     case 'add_members':
@@ -41,7 +45,7 @@ function targetOf(a: OutboxAction): string {
 export async function enqueue(tx: Executor, action: OutboxAction): Promise<string> {
   const id = randomUUID();
   let target = targetOf(action);
-  if (action.op === 'update_card' && action.sentBy) {
+  if ((action.op === 'update_card' || action.op === 'pin') && action.sentBy) {
     // Same target as the send it updates, so the sender keeps them in order.
     const [ref] = await tx.select({ target: outbox.target }).from(outbox).where(eq(outbox.id, action.sentBy));
     if (ref) target = ref.target;
@@ -133,6 +137,11 @@ export function createOutboxSender(opts: OutboxSenderOptions): OutboxSender {
       case 'update_card': {
         const messageId = a.messageId ?? (await sentMessageId(a.sentBy!));
         await messenger.updateCard(messageId, a.card);
+        return { messageId };
+      }
+      case 'pin': {
+        const messageId = await sentMessageId(a.sentBy);
+        await messenger.pin(messageId);
         return { messageId };
       }
       case 'create_chat':

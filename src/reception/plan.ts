@@ -108,6 +108,7 @@ export async function startPlan(ctx: Ctx, r: Reception): Promise<void> {
   const view = await planView(ctx.tx, ctx.org, r, ctx.now, tz);
   const checklistRef = await ctx.enqueue({ op: 'send', to: where, message: { kind: 'card', card: buildChecklistCard(view, people(ctx.org)) } });
   const progressRef = await ctx.enqueue({ op: 'send', to: where, message: { kind: 'card', card: buildProgressCard(view) } });
+  if (ctx.policy.plan.group_chat) await ctx.enqueue({ op: 'pin', sentBy: progressRef });
   await ctx.tx.update(receptions).set({ groupRef, checklistRef, progressRef }).where(eq(receptions.id, r.id));
   Object.assign(r, { groupRef, checklistRef, progressRef });
   if (ctx.policy.plan.group_chat) {

@@ -37,6 +37,7 @@ export function createRecordingMessenger(opts: { delayMs?: number } = {}) {
       maybeFail();
       updates.push({ messageId, card });
     },
+    async pin() {},
     async createChat({ uuid }) {
       return { chatId: `oc_${uuid.slice(0, 8)}` };
     },

@@ -105,6 +105,7 @@ describe('the reception plan after final approval', () => {
     const { group, checklist, progress } = planCards(h, code);
     for (const m of [checklist, progress]) expect(m).toMatchObject({ receive_id: group.chat_id, receive_id_type: 'chat_id', msg_type: 'interactive' });
     expect(titleOf(progress.content)).toBe(`${code} 办理进度：0/${tasks.length} 已完成`);
+    expect(h.fake.pins()).toEqual([progress.message_id]);
     const text = cardText(checklist.content);
     for (const t of tasks) expect(text).toContain(t.title);
     expect(text).toContain('责任人：王小明');

@@ -125,3 +125,13 @@ export function cardUpdate(ctx: MiscCtx): Reply {
   ctx.store.patches.push({ kind: 'card_update', token, content: parsed, at: ctx.store.now() });
   return { status: 200, json: { code: 0, msg: 'success' } };
 }
+
+/** POST /open-apis/im/v1/pins {message_id}: pin a message in its chat (error 230011 for an unknown one). */
+export function pinMessage(ctx: MiscCtx): Reply {
+  const id = ctx.body.message_id;
+  if (typeof id !== 'string' || id === '') return fail(400, FIELD_ERROR, 'field validation failed: message_id');
+  const msg = ctx.store.messages.get(id);
+  if (!msg) return fail(400, 230011, 'The message was withdrawn or does not exist.');
+  if (!ctx.store.pins.includes(id)) ctx.store.pins.push(id);
+  return ok({ pin: { message_id: id, chat_id: msg.chat_id, operator_id: 'cli_fake', operator_id_type: 'app_id', create_time: String(ctx.store.now()) } });
+}

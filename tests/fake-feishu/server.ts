@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { Injector, RateLimiter, TOKEN_PATH, type InjectionHandle } from './faults.js';
 import { fail, parseBody, readBody, type MultipartPart, type Reply } from './http-util.js';
 import { sendMessage, replyMessage, updateMessage } from './messages.js';
-import { addMembers, cardUpdate, createChat, getResource, upload, type MiscCtx } from './misc-routes.js';
+import { addMembers, cardUpdate, createChat, getResource, pinMessage, upload, type MiscCtx } from './misc-routes.js';
 import { Store } from './store.js';
 import { DEFAULT_APP_ID, DEFAULT_APP_SECRET } from './types.js';
 import type {
@@ -28,6 +28,8 @@ export interface FakeFeishu {
   sent(): SentMessage[];
   message(messageId: string): SentMessage | undefined;
   patches(): Patch[];
+  /** Message ids pinned through im/v1/pins. */
+  pins(): string[];
   chats(): Chat[];
   uploads(): UploadedFile[];
   waitFor(predicate: (r: RecordedRequest) => boolean, timeoutMs?: number): Promise<RecordedRequest>;
@@ -62,6 +64,7 @@ const ROUTES: { method: string; re: RegExp; handler: Handler }[] = [
   { method: 'POST', re: /^\/open-apis\/im\/v1\/images$/, handler: (c) => upload(c, 'image') },
   { method: 'POST', re: /^\/open-apis\/im\/v1\/files$/, handler: (c) => upload(c, 'file') },
   { method: 'POST', re: /^\/open-apis\/interactive\/v1\/card\/update$/, handler: cardUpdate },
+  { method: 'POST', re: /^\/open-apis\/im\/v1\/pins$/, handler: pinMessage },
 ];
 
 const FAULT_MSG: Record<number, string> = {
@@ -230,6 +233,7 @@ export async function startFakeFeishu(options: FakeFeishuOptions = {}): Promise<
     sent: () => store.sent(),
     message: (id) => store.messages.get(id),
     patches: () => [...store.patches],
+    pins: () => [...store.pins],
     chats: () => [...store.chats.values()],
     uploads: () => [...store.uploads.values()],
     waitFor: (predicate, timeoutMs = 5000) => store.waitUntil(() => store.requests, predicate, timeoutMs, 'request'),
@@ -249,6 +253,7 @@ export async function startFakeFeishu(options: FakeFeishuOptions = {}): Promise<
       store.requests.length = 0;
       store.messages.clear();
       store.patches.length = 0;
+      store.pins.length = 0;
       store.chats.clear();
       store.uploads.clear();
       store.messageUuids.clear();

@@ -8,6 +8,8 @@ export class Store {
   readonly requests: RecordedRequest[] = [];
   readonly messages = new Map<string, SentMessage>();
   readonly patches: Patch[] = [];
+  /** Pinned message ids (im/v1/pins), in order. */
+  readonly pins: string[] = [];
   readonly chats = new Map<string, Chat>();
   readonly uploads = new Map<string, UploadedFile>();
   readonly resources = new Map<string, { bytes: Buffer; contentType: string }>();

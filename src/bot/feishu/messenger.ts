@@ -70,6 +70,9 @@ export function createFeishuMessenger(opts: FeishuMessengerOptions): Messenger &
     async updateCard(messageId, card: Card) {
       await call('update card', () => client.im.message.patch({ path: { message_id: messageId }, data: { content: JSON.stringify(card) } }));
     },
+    async pin(messageId) {
+      await call('pin', () => client.im.pin.create({ data: { message_id: messageId } }));
+    },
     async createChat({ name, description, userIds, uuid }) {
       const res = await call('create chat', () =>
         client.im.chat.create({

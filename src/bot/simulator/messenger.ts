@@ -91,6 +91,9 @@ export function createSimulatorMessenger(db: Db): SimulatorMessenger {
       if (!rows.length) throw new MessengerError(`simulator: no message ${messageId}`, false, { platformCode: 230011 });
       changed();
     },
+    async pin() {
+      // The simulator page shows cards in order; pinning has nothing to show.
+    },
     async createChat({ name, userIds, uuid }) {
       const chatId = `oc_sim_${randomUUID().slice(0, 12)}`;
       await db.insert(simChats).values({ chatId, name, chatType: 'group', members: userIds, uuid }).onConflictDoNothing();
