@@ -5,6 +5,7 @@ import type { Card } from '../cards/card.js';
 import type { Executor, Db } from '../db/client.js';
 import { outbox } from '../db/schema.js';
 import { MessengerError, type Messenger, type OutgoingMessage, type Recipient } from '../bot/messenger.js';
+import { renderChart, type ChartSpec } from '../rules/render-seating.js';
 import { RateLimiter } from './rate-limiter.js';
 
 /** What an outbox row asks the messenger to do. Serialised as the row's payload. */
@@ -13,8 +14,8 @@ export type CreatedChat = { type: 'created_chat'; sentBy: string };
 
 export type OutboxAction =
   | { op: 'send'; to: Recipient | CreatedChat; message: OutgoingMessage }
-  /** Upload a PNG (base64) and send it as an image message. */
-  | { op: 'send_image'; to: Recipient | CreatedChat; png: string }
+  /** Render a seating chart, upload it and send it as an image message. */
+  | { op: 'send_chart'; to: Recipient | CreatedChat; chart: ChartSpec }
   | { op: 'reply'; messageId: string; message: OutgoingMessage }
   /** Update a card by its message id, or by the outbox row that sent it (resolved at delivery). */
   | { op: 'update_card'; messageId?: string; sentBy?: string; card: Card }
@@ -26,7 +27,7 @@ export type OutboxAction =
 function targetOf(a: OutboxAction): string {
   switch (a.op) {
     case 'send':
-    case 'send_image':
+    case 'send_chart':
       return a.to.type === 'created_chat' ? `created_chat:${a.to.sentBy}` : `${a.to.type}:${a.to.id}`;
     case 'reply':
       return `message:${a.messageId}`;
@@ -126,10 +127,11 @@ export function createOutboxSender(opts: OutboxSenderOptions): OutboxSender {
     switch (a.op) {
       case 'send':
         return messenger.send(await recipient(a.to), a.message, { uuid: row.id });
-      case 'send_image': {
+      case 'send_chart': {
         const to = await recipient(a.to);
+        const png = renderChart(a.chart);
         // The upload is keyed by nothing Feishu dedupes, so a retry may upload twice; the message itself is sent once (uuid).
-        const { imageKey } = await messenger.uploadImage(Buffer.from(a.png, 'base64'));
+        const { imageKey } = await messenger.uploadImage(png);
         return messenger.send(to, { kind: 'image', imageKey }, { uuid: row.id });
       }
       case 'reply':

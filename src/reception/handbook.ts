@@ -10,7 +10,7 @@ import { buildHandbookCard, type HandbookView } from '../cards/handbook-card.js'
 import { tasks } from '../db/schema.js';
 import type { CreatedChat } from '../jobs/outbox.js';
 import type { Policy } from '../rules/policy-schema.js';
-import { renderPodium, renderRoundTable } from '../rules/render-seating.js';
+import type { ChartSpec } from '../rules/render-seating.js';
 import { layoutPodium, layoutRoundTable, type SeatingCustom, type SeatPerson } from '../rules/seating.js';
 import { rankAtLeast } from '../rules/vocabulary.js';
 import type { Org } from './org.js';
@@ -95,7 +95,7 @@ export function greetingText(policy: Policy, org: Org, f: Form, contact: { name:
 
 export interface Handbook {
   view: HandbookView;
-  images: { caption: string; png: Buffer }[];
+  images: { caption: string; chart: ChartSpec }[];
 }
 
 export async function buildHandbook(ctx: Pick<Ctx, 'tx' | 'org' | 'policy' | 'config'>, r: Reception): Promise<Handbook> {
@@ -120,9 +120,9 @@ export async function buildHandbook(ctx: Pick<Ctx, 'tx' | 'org' | 'policy' | 'co
   if (charts.round) {
     const { hosts, guests, omitted } = charts.round;
     const caption = `工作餐座次图（${hosts.length + guests.length}人桌${omitted ? `，另有${omitted}位来宾分桌就餐` : ''}）`;
-    images.push({ caption, png: renderRoundTable(layoutRoundTable(hosts, guests, { custom }), `${r.code} 工作餐座次图`) });
+    images.push({ caption, chart: { kind: 'round', hosts: [...hosts], guests: [...guests], custom, title: `${r.code} 工作餐座次图` } });
   }
-  images.push({ caption: `会议主席台座次图（${charts.podium.length}人，以左为上）`, png: renderPodium(layoutPodium(charts.podium), `${r.code} 会议主席台座次图`) });
+  images.push({ caption: `会议主席台座次图（${charts.podium.length}人，以左为上）`, chart: { kind: 'podium', people: [...charts.podium], title: `${r.code} 会议主席台座次图` } });
 
   const contact = contacts.find((c) => c.phone) ?? contacts[0];
   const view: HandbookView = {
@@ -152,7 +152,8 @@ export async function buildHandbook(ctx: Pick<Ctx, 'tx' | 'org' | 'policy' | 'co
 export async function postHandbook(ctx: Ctx, r: Reception, where: Recipient | CreatedChat): Promise<void> {
   const { view, images } = await buildHandbook(ctx, r);
   await ctx.enqueue({ op: 'send', to: where, message: { kind: 'card', card: buildHandbookCard(view) } });
-  for (const image of images) await ctx.enqueue({ op: 'send_image', to: where, png: image.png.toString('base64') });
+  // Drawn when delivered: rendering is CPU work that must not hold this transaction or the callback.
+  for (const image of images) await ctx.enqueue({ op: 'send_chart', to: where, chart: image.chart });
 }
 
 /** 手册 JD-…: the handbook again, for whoever may 查看 the reception; approved receptions only. */

@@ -3,7 +3,7 @@
 // clean `npm ci` is enough: no system font needed). Every drawing says which way it faces.
 import { createRequire } from 'node:module';
 import { Resvg } from '@resvg/resvg-js';
-import type { PodiumLayout, RoundTableLayout } from './seating.js';
+import { layoutPodium, layoutRoundTable, type PodiumLayout, type RoundTableLayout, type SeatingCustom, type SeatPerson } from './seating.js';
 
 const FONT_FAMILY = 'Noto Sans SC';
 
@@ -120,4 +120,16 @@ export function renderRoundTable(layout: RoundTableLayout, title?: string): Buff
 
 export function renderPodium(layout: PodiumLayout, title?: string): Buffer {
   return renderSvgToPng(buildPodiumSvg(layout, title));
+}
+
+/** A seating chart to draw later: plain data, so it can wait in an outbox row. */
+export type ChartSpec =
+  | { kind: 'round'; hosts: SeatPerson[]; guests: SeatPerson[]; custom: SeatingCustom; title: string }
+  | { kind: 'podium'; people: SeatPerson[]; title: string };
+
+/** Lays out and renders a chart spec as PNG. Rendering takes a tenth of a second or more, so it runs when the message is delivered, never inside a transaction or a callback. */
+export function renderChart(spec: ChartSpec): Buffer {
+  return spec.kind === 'round'
+    ? renderRoundTable(layoutRoundTable(spec.hosts, spec.guests, { custom: spec.custom }), spec.title)
+    : renderPodium(layoutPodium(spec.people), spec.title);
 }
