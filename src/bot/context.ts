@@ -25,6 +25,11 @@ export interface HandlerContext extends Services {
   now: Date;
   /** Answer in the conversation the event came from. */
   say(message: OutgoingMessage): Promise<string>;
+  /**
+   * Answer only the person: in a group chat the answer (contacts, phones, guests' health notes,
+   * approval comments) goes to them one-to-one, and the group is told so.
+   */
+  sayPrivately(message: OutgoingMessage): Promise<string>;
   send(to: Recipient, message: OutgoingMessage): Promise<string>;
   enqueue(action: OutboxAction): Promise<string>;
   audit(entry: { actor: string; entity: string; entityId: string; action: string; from?: string; to?: string; reason?: string; detail?: unknown }): Promise<void>;
@@ -47,6 +52,11 @@ export function createHandlerContext(services: Services, tx: Tx, event: BotEvent
     tx,
     now,
     say: (message) => enqueue(tx, conversation(message)),
+    sayPrivately: async (message) => {
+      if (event.type !== 'message' || event.chatType === 'p2p') return enqueue(tx, conversation(message));
+      await enqueue(tx, conversation({ kind: 'text', text: '查询结果含联系方式等信息，已单独发送给您。' }));
+      return enqueue(tx, { op: 'send', to: { type: 'user', id: event.senderId }, message });
+    },
     send: (to, message) => enqueue(tx, { op: 'send', to, message }),
     enqueue: (action) => enqueue(tx, action),
     audit: async (e) => {

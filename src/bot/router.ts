@@ -51,6 +51,9 @@ export function createRouter(opts: {
 
   return {
     async onMessage(event, ctx) {
+      // In a group the bot answers only when @mentioned (with the scope to read all group messages
+      // it would otherwise answer every conversation in the reception groups).
+      if (event.chatType === 'group' && !event.mentionsBot) return;
       const parsed = parseCommand(event.text, names);
       const command = parsed ? byName.get(parsed.name) : undefined;
       if (!command || !parsed) return opts.fallback(event, ctx, event.text);

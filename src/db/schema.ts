@@ -56,7 +56,7 @@ export const outbox = pgTable(
     op: text().notNull(), // send | reply | update_card | create_chat | add_members
     target: text().notNull(), // rate-limit key: user:<id> | chat:<id> | message:<id>
     payload: jsonb().notNull(),
-    status: text().notNull().default('pending'), // pending | sent | failed
+    status: text().notNull().default('pending'), // pending | sent | failed | superseded (a newer update of the same card replaced it)
     attempts: integer().notNull().default(0),
     nextAttemptAt: ts().notNull().defaultNow(),
     lockedUntil: ts(),
@@ -65,7 +65,7 @@ export const outbox = pgTable(
     createdAt: ts().notNull().defaultNow(),
     sentAt: ts(),
   },
-  (t) => [index('outbox_due_idx').on(t.status, t.nextAttemptAt, t.seq)],
+  (t) => [index('outbox_due_idx').on(t.status, t.nextAttemptAt, t.seq), index('outbox_target_idx').on(t.target, t.status, t.seq)],
 );
 
 /** Durable jobs: reminders, escalations, digests. Claimed with FOR UPDATE SKIP LOCKED. */

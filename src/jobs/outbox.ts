@@ -51,6 +51,15 @@ export async function enqueue(tx: Executor, action: OutboxAction): Promise<strin
     const [ref] = await tx.select({ target: outbox.target }).from(outbox).where(eq(outbox.id, action.sentBy));
     if (ref) target = ref.target;
   }
+  if (action.op === 'update_card') {
+    // Only the newest state of a card matters: an older update still waiting is dropped, so a
+    // retried stale update can never land after a newer one.
+    const same = action.sentBy ? sql`${outbox.payload}->>'sentBy' = ${action.sentBy}` : sql`${outbox.payload}->>'messageId' = ${action.messageId ?? ''}`;
+    await tx
+      .update(outbox)
+      .set({ status: 'superseded', lockedUntil: null })
+      .where(and(eq(outbox.status, 'pending'), eq(outbox.op, 'update_card'), eq(outbox.target, target), same, sql`(${outbox.lockedUntil} is null or ${outbox.lockedUntil} <= now())`));
+  }
   await tx.insert(outbox).values({ id, op: action.op, target, payload: action });
   return id;
 }
@@ -107,6 +116,8 @@ export function createOutboxSender(opts: OutboxSenderOptions): OutboxSender {
             eq(outbox.status, 'pending'),
             lte(outbox.nextAttemptAt, now),
             or(isNull(outbox.lockedUntil), lte(outbox.lockedUntil, now)),
+            // In order per target: nothing goes while an older row to the same target is backing off or in flight.
+            sql`not exists (select 1 from outbox o2 where o2.target = ${outbox.target} and o2.status = 'pending' and o2.seq < ${outbox.seq} and (o2.next_attempt_at > ${now.toISOString()}::timestamptz or o2.locked_until > ${now.toISOString()}::timestamptz))`,
           ),
         )
         .orderBy(asc(outbox.seq))

@@ -63,6 +63,11 @@ export async function onApprovalAct(event: CardActionEvent, ctx: HandlerContext)
     if (!ctx.org.person(target)) return error('转交对象不在本单位人员名单中。');
     if (target === r.requester) return error('不能转交给申请人本人审批。');
     if (target === step.approver) return error(`${name(target)}已是当前审批人。`);
+    // One person, one level: whoever holds or has acted on another step of this round cannot take this one.
+    const others = (await roundSteps(ctx.tx, r)).filter((s) => s.id !== step.id);
+    if (others.some((s) => s.approver === target || s.actedBy === target || s.onBehalfOf === target)) {
+      return error(`${name(target)}已在本次审批中承担其他层级，不能再转交其审批。`);
+    }
     await ctx.tx.update(approvals).set({ approver: target, cardRefs: [], pendingSince: ctx.now }).where(eq(approvals.id, step.id));
     await audit('transfer', 'pending', 'pending', { from: step.approver, to: target });
     await patchCards(ctx, r, step.cardRefs, { title: `接待审批：${r.code}`, text: `已由${actor}转交${name(target)}审批`, template: 'grey' });
@@ -75,15 +80,8 @@ export async function onApprovalAct(event: CardActionEvent, ctx: HandlerContext)
 
   const status = d === 'approve' ? 'approved' : d === 'reject' ? 'rejected' : 'returned';
   await ctx.tx.update(approvals).set({ status, actedBy: operator, onBehalfOf: onBehalfOf ?? null, comment, actedAt: ctx.now }).where(eq(approvals.id, step.id));
-  let before = await roundSteps(ctx.tx, r);
-  let next = d === 'approve' ? before.find((s) => s.step === step.step + 1) : undefined;
-  // One person approves once: a following step held by the same approver (after a 转交) is approved with this tap.
-  while (next && next.approver === step.approver) {
-    await ctx.tx.update(approvals).set({ status: 'approved', actedBy: operator, onBehalfOf: onBehalfOf ?? null, comment: '同一审批人，一并审批', actedAt: ctx.now, pendingSince: ctx.now }).where(eq(approvals.id, next.id));
-    const merged = next.step;
-    next = before.find((s) => s.step === merged + 1);
-  }
-  if (next?.step !== step.step + 1 && d === 'approve') before = await roundSteps(ctx.tx, r); // steps were merged above
+  const before = await roundSteps(ctx.tx, r);
+  const next = d === 'approve' ? before.find((s) => s.step === step.step + 1) : undefined;
   const newState = d === 'approve' ? (next ? 'pending' : 'approved') : status;
   if (newState !== 'pending') {
     await ctx.tx.update(receptions).set({ state: newState, updatedAt: ctx.now }).where(eq(receptions.id, r.id));

@@ -169,5 +169,11 @@ export async function onHandbook(event: MessageEvent, ctx: HandlerContext, args:
     await ctx.say({ kind: 'text', text: `接待${r.code}尚未审批通过，审批通过后方可生成接待手册。` });
     return;
   }
-  await postHandbook(ctx, r, { type: 'chat', id: event.chatId });
+  // Contacts' phones and guests' health notes: in a group, the handbook goes to the person who asked.
+  if (event.chatType === 'group') {
+    await ctx.say({ kind: 'text', text: '接待手册含联系方式等信息，已单独发送给您。' });
+    await postHandbook(ctx, r, { type: 'user', id: event.senderId });
+  } else {
+    await postHandbook(ctx, r, { type: 'chat', id: event.chatId });
+  }
 }

@@ -36,10 +36,11 @@ export async function sendApprovalCards(ctx: Ctx, r: Reception, step: Approval, 
 
   const wh = { start: ctx.policy.reminders.working_hours.start, end: ctx.policy.reminders.working_hours.end, workdays: ctx.policy.reminders.workdays };
   const tz = ctx.config.timeZone;
-  const payload = { approvalId: step.id, approver: step.approver };
+  // `since` ties the job to this stay of the step with this approver: after 转交 and back, old jobs stay silent.
+  const payload = { approvalId: step.id, approver: step.approver, since: ctx.now.toISOString() };
   await scheduleJobs(ctx.tx, [
-    { kind: 'approval.remind', runAt: addWorkingHours(ctx.now, ctx.policy.reminders.approval_remind_after_hours, wh, tz), payload, uniqueKey: `approval.remind:${step.id}:${step.approver}` },
-    { kind: 'approval.escalate', runAt: addWorkingHours(ctx.now, ctx.policy.reminders.approval_escalate_after_hours, wh, tz), payload, uniqueKey: `approval.escalate:${step.id}:${step.approver}` },
+    { kind: 'approval.remind', runAt: addWorkingHours(ctx.now, ctx.policy.reminders.approval_remind_after_hours, wh, tz), payload, uniqueKey: `approval.remind:${step.id}:${step.approver}:${ctx.now.toISOString()}` },
+    { kind: 'approval.escalate', runAt: addWorkingHours(ctx.now, ctx.policy.reminders.approval_escalate_after_hours, wh, tz), payload, uniqueKey: `approval.escalate:${step.id}:${step.approver}:${ctx.now.toISOString()}` },
   ]);
 }
 

@@ -74,7 +74,7 @@ export const onView: Handler = async (event, ctx, args) => {
     const at = new Intl.DateTimeFormat('zh-CN', { timeZone: ctx.config.timeZone, month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(h.at);
     return `${at} ${escapeMd(who)} ${d.role ? `（${d.role}）` : ''}${ACTION[h.action] ?? h.action}${d.to && h.action === 'transfer' ? `给${escapeMd(name(ctx, d.to))}` : ''}${h.reason ? `：${escapeMd(h.reason)}` : ''}`;
   });
-  await ctx.say({ kind: 'card', card: buildReceptionDetailCard(viewOf(ctx.org, r, await roundSteps(ctx.tx, r)), { state: STATE_LABEL[r.state] ?? r.state, history: lines }) });
+  await ctx.sayPrivately({ kind: 'card', card: buildReceptionDetailCard(viewOf(ctx.org, r, await roundSteps(ctx.tx, r)), { state: STATE_LABEL[r.state] ?? r.state, history: lines }) });
 };
 
 /** 撤回: the requester, until the final approval. Open approval cards then say 已撤回 and do nothing. */

@@ -12,13 +12,14 @@ import type { JobBody } from '../jobs/scheduler.js';
 export function approvalReminderJobs(org: Org): Record<string, JobBody> {
   const name = (id: string) => org.person(id)?.name ?? id;
   const still = async (tx: Parameters<JobBody>[0], payload: unknown) => {
-    const { approvalId, approver } = payload as { approvalId: number; approver: string };
+    const { approvalId, approver, since } = payload as { approvalId: number; approver: string; since?: string };
     const [row] = await tx
       .select({ status: approvals.status, approver: approvals.approver, role: approvals.role, pendingSince: approvals.pendingSince, createdAt: approvals.createdAt, code: receptions.code, state: receptions.state, form: receptions.form })
       .from(approvals)
       .innerJoin(receptions, eq(receptions.id, approvals.receptionId))
       .where(eq(approvals.id, approvalId));
-    return row && row.status === 'pending' && row.state === 'pending' && row.approver === approver ? row : undefined;
+    const same = !since || row?.pendingSince?.toISOString() === since;
+    return row && row.status === 'pending' && row.state === 'pending' && row.approver === approver && same ? row : undefined;
   };
   const waited = (since: Date, now: Date) => {
     const h = Math.max(1, Math.round((now.getTime() - since.getTime()) / 3_600_000));
@@ -35,8 +36,12 @@ export function approvalReminderJobs(org: Org): Record<string, JobBody> {
       const row = await still(tx, job.payload);
       if (!row) return;
       // Escalation goes to the office director; when the director is the one waiting, to the principal leader.
+      // To the office director; when the director is the one waiting, to the principal leader, else
+      // to the leader supervising the director's department; never back to the person waiting.
       const director = org.reception_office.director;
-      const to = row.approver === director && org.principal ? org.principal : director;
+      const dept = org.department(org.person(director)?.department ?? '');
+      const to = row.approver !== director ? director : [org.principal, dept?.supervisor].find((p) => p && p !== director);
+      if (!to) return;
       await enqueue(tx, { op: 'send', to: { type: 'user', id: to }, message: { kind: 'text', text: `【督办】接待申请${row.code}在${row.role}${name(row.approver)}处待审批已${waited(row.pendingSince ?? row.createdAt, now)}，请督促办理。` } });
     },
   };

@@ -36,7 +36,10 @@ const errorsByField = (findings: Finding[]) => {
  * in the handler's one transaction.
  */
 export async function onRequestSubmit(event: CardActionEvent, ctx: HandlerContext): Promise<CardActionResult> {
-  if (!ctx.org.person(event.operatorId)) return { toast: { type: 'error', content: '未在本单位人员名单中找到您的信息，暂不能提交。' } };
+  const me = ctx.org.person(event.operatorId);
+  if (!me) return { toast: { type: 'error', content: '未在本单位人员名单中找到您的信息，暂不能提交。' } };
+  // A department with no head and supervisor in the org file would leave only the office director to approve.
+  if (!ctx.org.department(me.department)) return { toast: { type: 'error', content: `组织名单中未配置“${me.department}”的部门负责人和分管领导，暂不能提交，请联系接待办。` } };
   const raw = event.formValue ?? {};
   const values = formValues(raw);
   const resubmit = typeof event.value.code === 'string' ? event.value.code : undefined;

@@ -85,6 +85,35 @@ describe('the outbox', () => {
     expect(rec.updates.map((u) => u.messageId)).toEqual(['om_1']);
   });
 
+  it('holds a newer message to a person while an older one to them is backing off, so they arrive in order', async () => {
+    const rec = createRecordingMessenger();
+    rec.failNext(new MessengerError('HTTP 500', true, { status: 500 }));
+    await enqueue(tdb.main.db, { op: 'send', to: { type: 'user', id: 'ou_1' }, message: { kind: 'text', text: '第一条' } });
+    const sender = createOutboxSender({ db: tdb.main.db, messenger: rec.messenger, log });
+    await sender.runOnce();
+    await enqueue(tdb.main.db, { op: 'send', to: { type: 'user', id: 'ou_1' }, message: { kind: 'text', text: '第二条' } });
+    await sender.runOnce();
+    expect(rec.delivered.size).toBe(0);
+    await sender.drain(10_000);
+    expect([...rec.delivered.values()].map((d) => (d.message as { text: string }).text)).toEqual(['第一条', '第二条']);
+  });
+
+  it('drops an older update of a card that is still waiting when a newer one is written', async () => {
+    const rec = createRecordingMessenger();
+    const sentBy = await enqueue(tdb.main.db, { op: 'send', to: { type: 'chat', id: 'oc_g' }, message: { kind: 'text', text: '卡片' } });
+    const sender = createOutboxSender({ db: tdb.main.db, messenger: rec.messenger, log });
+    await sender.drain();
+    rec.failNext(new MessengerError('HTTP 500', true, { status: 500 }));
+    const card = (n: number) => ({ schema: '2.0' as const, body: { elements: [{ tag: 'markdown', content: `${n}/8 已完成` }] } });
+    await enqueue(tdb.main.db, { op: 'update_card', sentBy, card: card(1) });
+    await sender.runOnce(); // fails, backs off
+    await enqueue(tdb.main.db, { op: 'update_card', sentBy, card: card(2) });
+    await sender.drain(10_000);
+    expect(rec.updates.map((u) => u.card)).toEqual([card(2)]);
+    const rows = await tdb.main.db.select().from(outbox).where(eq(outbox.op, 'update_card'));
+    expect(rows.map((r) => r.status).sort()).toEqual(['sent', 'superseded']);
+  });
+
   it('lets two senders race on one database without sending anything twice', async () => {
     const rec = createRecordingMessenger({ delayMs: 2 });
     const ids: string[] = [];

@@ -102,7 +102,7 @@ describe('the jobs tool', () => {
     const lines = jobLines(all.stdout);
     const remind = lines.find((l) => l.includes('approval.remind'));
     const escalate = lines.find((l) => l.includes('approval.escalate'));
-    expect(remind).toMatch(/^\S+Z\s+approval\.remind\s+approval\.remind:\d+:ou_head1\s+/);
+    expect(remind).toMatch(/^\S+Z\s+approval\.remind\s+approval\.remind:\d+:ou_head1:\S+Z\s+/);
     expect(remind).toMatch(/ approvalId=\d+/);
     expect(remind).toMatch(/ approver=ou_head1/);
     expect(escalate).toBeDefined();

@@ -30,7 +30,9 @@ export function createFeishuMessenger(opts: FeishuMessengerOptions): Messenger &
   const content = (m: OutgoingMessage) => {
     switch (m.kind) {
       case 'text':
-        return { msg_type: 'text', content: JSON.stringify({ text: m.text }) };
+        // Feishu reads <at user_id="all"></at> in text messages. The bot never mentions anyone in
+        // text, so no angle bracket reaches Feishu as one: user text cannot notify a whole group.
+        return { msg_type: 'text', content: JSON.stringify({ text: m.text.replace(/</g, '＜').replace(/>/g, '＞') }) };
       case 'card':
         return { msg_type: 'interactive', content: JSON.stringify(m.card) };
       case 'image':

@@ -1,0 +1,1 @@
+CREATE INDEX "outbox_target_idx" ON "outbox" USING btree ("target","status","seq");
