@@ -146,6 +146,16 @@ export const simImages = pgTable('sim_images', {
   createdAt: ts().notNull().defaultNow(),
 });
 
+export interface PendingChange {
+  form: Record<string, unknown>;
+  findings: unknown[];
+  reason: string | null;
+  extraLevel: string[];
+  /** "来访人数：5 → 12" lines. */
+  diff: string[];
+  by: string;
+}
+
 /** Per-year counter behind the JD-<year>-<nnnn> codes; incremented with an upsert, safe under concurrency. */
 export const receptionCounters = pgTable('reception_counters', {
   year: integer().primaryKey(),
@@ -170,6 +180,8 @@ export const receptions = pgTable(
     round: integer().notNull().default(1),
     /** The requester's status card (the message that held the form). */
     statusMessageId: text(),
+    /** A change after approval waiting for its approval (state change_pending): the proposed facts. */
+    pendingChange: jsonb().$type<PendingChange>(),
     /** After approval: the outbox rows that create the reception group and post the checklist and progress cards. */
     groupRef: text(),
     checklistRef: text(),

@@ -7,8 +7,9 @@ import { escapeMd } from '../cards/elements.js';
 import { approvals, receptions } from '../db/schema.js';
 import { recordVisit } from './guest-history.js';
 import { patchCards, sendApprovalCards, updateStatusCard } from './notify.js';
-import { refreshPlanCards, startPlan } from './plan.js';
-import { activeDelegates, findReception, roundSteps, STATE_LABEL, viewOf } from './store.js';
+import { startPlan } from './plan.js';
+import { applyChange, dropChange, shiftNote, whereOf } from './change-request.js';
+import { activeDelegates, AWAITING_APPROVAL, findReception, roundSteps, STATE_LABEL, viewOf } from './store.js';
 import { formValues } from './submit-request.js';
 import { localDate } from './working-time.js';
 
@@ -35,8 +36,9 @@ export async function onApprovalAct(event: CardActionEvent, ctx: HandlerContext)
   const name = (id: string) => ctx.org.person(id)?.name ?? id;
   const view = async () => viewOf(ctx.org, r, await roundSteps(ctx.tx, r));
 
-  if (r.round !== round || step.status !== 'pending' || r.state !== 'pending') {
-    const state = r.state === 'pending' && r.round === round ? `本级已${step.status === 'approved' ? '同意' : '处理'}` : STATE_LABEL[r.state] ?? r.state;
+  const awaiting = AWAITING_APPROVAL.includes(r.state);
+  if (r.round !== round || step.status !== 'pending' || !awaiting) {
+    const state = awaiting && r.round === round ? `本级已${step.status === 'approved' ? '同意' : '处理'}` : STATE_LABEL[r.state] ?? r.state;
     const card = buildReceptionStatusCard(await view(), { title: `接待审批：${r.code}`, outcome: `该审批已处理（${state}），无需再次操作。`, template: 'grey' });
     return { toast: { type: 'info', content: `该审批已处理（${state}）。` }, card };
   }
@@ -82,25 +84,31 @@ export async function onApprovalAct(event: CardActionEvent, ctx: HandlerContext)
   await ctx.tx.update(approvals).set({ status, actedBy: operator, onBehalfOf: onBehalfOf ?? null, comment, actedAt: ctx.now }).where(eq(approvals.id, step.id));
   const before = await roundSteps(ctx.tx, r);
   const next = d === 'approve' ? before.find((s) => s.step === step.step + 1) : undefined;
-  const newState = d === 'approve' ? (next ? 'pending' : 'approved') : status;
-  if (newState !== 'pending') {
+  const isChange = r.state === 'change_pending';
+  const fromState = r.state;
+  // A change's approval that ends, either way, leaves the reception approved (with or without the change).
+  const newState = d === 'approve' ? (next ? r.state : 'approved') : isChange ? 'approved' : status;
+  if (newState !== r.state && !isChange) {
     await ctx.tx.update(receptions).set({ state: newState, updatedAt: ctx.now }).where(eq(receptions.id, r.id));
     r.state = newState;
   }
   if (next) await ctx.tx.update(approvals).set({ status: 'pending', pendingSince: ctx.now }).where(eq(approvals.id, next.id));
   const steps = before.map((s) => (next && s.id === next.id ? { ...s, status: 'pending' } : s));
-  await audit(d, 'pending', newState === 'pending' && next ? `pending:${next.step}` : newState);
+  await audit(d, fromState, next ? `${fromState}:${next.step}` : newState);
   const outcome = `${actor}：${DECISIONS[d]}${comment ? `（${comment}）` : ''}`;
   const template = d === 'approve' ? 'green' : d === 'reject' ? 'red' : 'grey';
   await patchCards(ctx, r, step.cardRefs, { title: `接待审批：${r.code}`, text: outcome, template }, steps);
 
   if (next) {
     await sendApprovalCards(ctx, r, { ...next, status: 'pending' }, undefined, steps);
-  } else if (newState === 'approved' && r.checklistRef) {
-    // A change re-approved: the plan exists already; its cards show the changed facts.
-    await refreshPlanCards(ctx, r);
-    await ctx.enqueue({ op: 'send', to: r.groupRef ? { type: 'created_chat', sentBy: r.groupRef } : { type: 'chat', id: ctx.org.reception_office.chat_id }, message: { kind: 'text', text: `【变更已批准】${r.code}的变更已由${actor}审批同意，请按变更后的方案办理。` } });
+  } else if (isChange && d === 'approve' && r.pendingChange) {
+    await applyChange(ctx, r, r.pendingChange);
+    r.state = 'approved';
+    await ctx.enqueue({ op: 'send', to: whereOf(ctx, r), message: { kind: 'text', text: `【变更已批准】${r.code}：${r.pendingChange.diff.join('；')}${shiftNote(r.form as Record<string, unknown>, r.pendingChange.form)}。已由${actor}审批同意，请按变更后的方案办理。` } });
     await ctx.send({ type: 'user', id: r.requester }, { kind: 'text', text: `接待${r.code}的变更已审批通过。` });
+  } else if (isChange) {
+    await dropChange(ctx, r, `变更已被${actor}${DECISIONS[d]}${comment ? `，理由：${comment}` : ''}`);
+    await ctx.send({ type: 'user', id: r.requester }, { kind: 'text', text: `接待${r.code}的变更未获同意（${actor}${DECISIONS[d]}${comment ? `：${comment}` : ''}），原批准方案继续有效。` });
   } else if (newState === 'approved') {
     await startPlan(ctx, r);
     await recordVisit(ctx.tx, r, ctx.now);

@@ -4,14 +4,16 @@ import type { CardActionEvent, CardActionResult, MessageEvent } from '../bot/eve
 import { buildReceptionStatusCard } from '../cards/reception-cards.js';
 import { buildRequestFormCard } from '../cards/request-form-card.js';
 import { escapeMd } from '../cards/elements.js';
-import { approvals, receptions, tasks } from '../db/schema.js';
+import { approvals, receptions, tasks, type PendingChange } from '../db/schema.js';
+import { needsExtraApproval } from '../rules/extra-approval.js';
+import type { Finding } from '../rules/finding.js';
 import { checkRequest } from '../rules/check-request.js';
 import { sortFindings } from '../rules/finding.js';
 import { readRequest } from '../rules/read-request.js';
 import { buildChain } from './chain.js';
 import { sendApprovalCards } from './notify.js';
 import { refreshPlanCards, scheduleTaskJobs } from './plan.js';
-import { CODE_PATTERN, findReception, roundSteps, viewOf } from './store.js';
+import { CODE_PATTERN, findReception, roundSteps, viewOf, type Reception } from './store.js';
 import { formValues } from './submit-request.js';
 
 const LIVE = ['approved', 'in_progress'];
@@ -38,24 +40,31 @@ export async function onChangeCommand(event: MessageEvent, ctx: HandlerContext, 
 }
 
 const days = (a: string, b: string) => Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
+const key = (f: { rule: string; field?: string; message: string }) => `${f.rule}|${f.field ?? ''}|${f.message}`;
+const withChangeAction = (card: unknown, code: string) => JSON.parse(JSON.stringify(card).replace('"action":"request.submit"', `"action":"request.change","code":${JSON.stringify(code)}`));
+type Where = { type: 'created_chat'; sentBy: string } | { type: 'chat'; id: string };
+const whereOf = (ctx: Ctx, r: Reception): Where => (r.groupRef ? { type: 'created_chat', sentBy: r.groupRef } : { type: 'chat', id: ctx.org.reception_office.chat_id });
+type Ctx = Pick<HandlerContext, 'tx' | 'org' | 'policy' | 'config' | 'now' | 'enqueue' | 'audit'>;
 
 /**
- * request.change: an approved reception's facts change. The new facts are checked like a request;
- * open tasks move with the arrival date; the group is told what changed; and a change that brings a
- * finding the approved request did not have goes back for approval (to the office director).
+ * request.change: an approved reception's facts change. The new facts are checked like a request.
+ * A change that brings a finding the approved request did not have, or newly needs the principal
+ * leader, waits for approval (state change_pending) while the approved plan runs on; any other
+ * change applies at once.
  */
 export async function onRequestChange(event: CardActionEvent, ctx: HandlerContext): Promise<CardActionResult> {
   const code = typeof event.value.code === 'string' ? event.value.code : '';
   const r = await findReception(ctx.tx, code, { lock: true });
   if (!r || !mayChange(ctx, r, event.operatorId)) return { toast: { type: 'error', content: `未找到接待${code}，或您无权变更。` } };
-  if (!LIVE.includes(r.state)) return { toast: { type: 'error', content: `接待${code}当前不是已批准状态，不能变更。` } };
+  if (r.state === 'change_pending') return { toast: { type: 'error', content: `接待${code}已有变更在审批中，请待其办结后再变更。` } };
+  if (!['approved', 'in_progress'].includes(r.state)) return { toast: { type: 'error', content: `接待${code}当前不是已批准状态，不能变更。` } };
   const raw = event.formValue ?? {};
   const read = readRequest(raw);
-  const again = (content: string, findings = read.findings) => {
+  const again = (content: string, findings = read.findings, askReason = false) => {
     const errors: Record<string, string> = {};
     for (const f of findings) if (f.field && !errors[f.field]) errors[f.field] = f.message;
-    const card = buildRequestFormCard({ values: formValues(raw), errors, findings: findings.filter((f) => !f.field), notice: `**变更接待${escapeMd(code)}**` });
-    return { toast: { type: 'error' as const, content }, card: JSON.parse(JSON.stringify(card).replace('"action":"request.submit"', `"action":"request.change","code":${JSON.stringify(code)}`)) };
+    const card = buildRequestFormCard({ values: formValues(raw), errors, findings: askReason ? findings : findings.filter((f) => !f.field), askReason, notice: `**变更接待${escapeMd(code)}**` });
+    return { toast: { type: askReason ? ('warning' as const) : ('error' as const), content }, card: withChangeAction(card, code) };
   };
   if (!read.value) return again(`有${read.findings.length}处需要修改。`);
   const findings = sortFindings(checkRequest(read.value, ctx.policy, ctx.now, { timeZone: ctx.config.timeZone }));
@@ -67,15 +76,58 @@ export async function onRequestChange(event: CardActionEvent, ctx: HandlerContex
   const changed = Object.keys(LABELS).filter((k) => String(before[k] ?? '') !== String(after[k] ?? ''));
   if (!changed.length) return { toast: { type: 'info', content: '未发现变更内容。' } };
   const diff = changed.map((k) => `${LABELS[k]}：${String(before[k] ?? '') || '无'} → ${String(after[k] ?? '') || '无'}`);
-  const oldRules = new Set((r.findings as { rule: string; severity: string }[]).filter((f) => f.severity !== 'info').map((f) => f.rule));
-  const newConcern = findings.filter((f) => f.severity === 'reason' && !oldRules.has(f.rule));
-  const reapprove = newConcern.length > 0;
+  const known = new Set((r.findings as Finding[]).map(key));
+  const newConcern = findings.filter((f) => f.severity === 'reason' && !known.has(key(f)));
+  const extra = needsExtraApproval(findings, ctx.policy, read.value);
+  const newExtra = extra.required && r.extraLevel.length === 0;
+  const reasonText = String(raw.reason ?? '').trim().slice(0, 1000);
+  if (newConcern.length && !reasonText) return again('变更有须说明理由的事项，请填写情况说明后再提交。', findings, true);
+  const who = ctx.org.person(event.operatorId)?.name ?? event.operatorId;
 
-  await ctx.tx.update(receptions).set({ form: after, findings, updatedAt: ctx.now, ...(reapprove ? { state: 'pending', round: r.round + 1 } : {}) }).where(eq(receptions.id, r.id));
-  await ctx.audit({ actor: event.operatorId, entity: 'reception', entityId: r.code, action: 'change', from: r.state, to: reapprove ? 'pending' : r.state, reason: diff.join('；') });
+  if (!newConcern.length && !newExtra) {
+    await applyChange(ctx, r, { form: after, findings, reason: reasonText || r.reason, extraLevel: r.extraLevel, diff, by: event.operatorId });
+    await ctx.enqueue({ op: 'send', to: whereOf(ctx, r), message: { kind: 'text', text: `【接待变更】${r.code}（${who}）：${diff.join('；')}${shiftNote(before, after)}。` } });
+    const fresh = (await findReception(ctx.tx, r.code))!;
+    const view = viewOf(ctx.org, fresh, await roundSteps(ctx.tx, fresh));
+    return { toast: { type: 'success', content: '已变更' }, card: buildReceptionStatusCard(view, { title: `接待变更：${r.code}`, outcome: `已变更：${diff.join('；')}`, template: 'green' }) };
+  }
 
-  // Open tasks keep their distance to the arrival date.
+  // Needs approval: the level the policy names (never the person asking for the change), and the principal leader when newly required.
+  const pending: PendingChange = { form: after, findings, reason: reasonText || null, extraLevel: extra.reasons, diff, by: event.operatorId };
+  const chain = buildChain(ctx.org, r.requester, { extraLevel: newExtra }).filter((s) => s.approver !== event.operatorId);
+  const wanted = ctx.policy.plan.reapproval_level;
+  const first = chain.find((s) => s.levels.includes(wanted)) ?? chain.find((s) => s.levels.some((l) => l > wanted)) ?? chain[chain.length - 1];
+  const steps = [first, ...(newExtra ? chain.filter((s) => s.levels.includes(4) && s !== first) : [])].filter(Boolean);
+  if (!steps.length) return { toast: { type: 'error', content: '组织名单中未找到可审批此项变更的人员，请联系接待办。' } };
+  const round = r.round + 1;
+  await ctx.tx.update(receptions).set({ state: 'change_pending', round, pendingChange: pending, updatedAt: ctx.now }).where(eq(receptions.id, r.id));
+  await ctx.audit({ actor: event.operatorId, entity: 'reception', entityId: r.code, action: 'change_request', from: r.state, to: 'change_pending', reason: diff.join('；') });
+  const rows = await ctx.tx
+    .insert(approvals)
+    .values(steps.map((s, i) => ({ receptionId: r.id, round, step: i + 1, levels: s.levels, role: s.role, approver: s.approver, status: i === 0 ? 'pending' : 'waiting', createdAt: ctx.now, pendingSince: i === 0 ? ctx.now : null })))
+    .returning();
+  const fresh = (await findReception(ctx.tx, r.code))!;
+  const concern = [...newConcern.map((f) => f.message), ...(newExtra ? extra.reasons : [])];
+  await sendApprovalCards(ctx, fresh, rows[0], `**变更审批**（${escapeMd(who)}提出）：${escapeMd(diff.join('；'))}\n新增事项：${concern.map(escapeMd).join('；')}${reasonText ? `\n情况说明：${escapeMd(reasonText)}` : ''}\n审批前按原批准方案办理；同意后变更生效。`);
+  await ctx.enqueue({ op: 'send', to: whereOf(ctx, r), message: { kind: 'text', text: `【接待变更待审批】${r.code}（${who}）：${diff.join('；')}。审批前仍按原批准方案办理。` } });
+  const view = viewOf(ctx.org, fresh, await roundSteps(ctx.tx, fresh));
+  return { toast: { type: 'success', content: '已提交变更，待审批' }, card: buildReceptionStatusCard(view, { title: `接待变更：${r.code}`, outcome: `变更待审批：${diff.join('；')}`, template: 'orange' }) };
+}
+
+function shiftNote(before: Record<string, unknown>, after: Record<string, unknown>): string {
   const shift = days(String(before.arrive_date), String(after.arrive_date));
+  return shift ? `。未办结任务时限相应${shift > 0 ? '顺延' : '提前'}${Math.abs(shift)}天` : '';
+}
+
+/** Puts changed facts in force: the form and findings, open tasks moved with the arrival date (their reminders too), the plan cards redrawn. */
+export async function applyChange(ctx: Ctx, r: Reception, change: PendingChange): Promise<void> {
+  const before = r.form as Record<string, unknown>;
+  await ctx.tx
+    .update(receptions)
+    .set({ form: change.form, findings: change.findings, reason: change.reason, extraLevel: change.extraLevel, state: 'approved', pendingChange: null, updatedAt: ctx.now })
+    .where(eq(receptions.id, r.id));
+  await ctx.audit({ actor: change.by, entity: 'reception', entityId: r.code, action: 'change', from: r.state, to: 'approved', reason: change.diff.join('；') });
+  const shift = days(String(before.arrive_date), String(change.form.arrive_date));
   if (shift) {
     const open = await ctx.tx.select().from(tasks).where(and(eq(tasks.receptionId, r.id), eq(tasks.status, 'open')));
     const moved = [];
@@ -85,26 +137,14 @@ export async function onRequestChange(event: CardActionEvent, ctx: HandlerContex
     }
     await scheduleTaskJobs(ctx, moved);
   }
-  const fresh = (await findReception(ctx.tx, r.code))!;
-  await refreshPlanCards(ctx, fresh);
-  const where = fresh.groupRef ? ({ type: 'created_chat', sentBy: fresh.groupRef } as const) : ({ type: 'chat', id: ctx.org.reception_office.chat_id } as const);
-  const who = ctx.org.person(event.operatorId)?.name ?? event.operatorId;
-  await ctx.enqueue({ op: 'send', to: where, message: { kind: 'text', text: `【接待变更】${r.code}（${who}）：${diff.join('；')}${shift ? `。未办结任务时限相应${shift > 0 ? '顺延' : '提前'}${Math.abs(shift)}天` : ''}${reapprove ? '。变更须重新审批，审批通过前方案任务暂停办理。' : '。'}` } });
-
-  if (reapprove) {
-    // The level the policy names re-approves (the requester's own level is skipped like in the chain).
-    const wanted = ctx.policy.plan.reapproval_level;
-    const chain = buildChain(ctx.org, fresh.requester, { extraLevel: wanted === 4 });
-    const level = chain.find((s) => s.levels.includes(wanted)) ?? chain.find((s) => s.levels.some((l) => l > wanted)) ?? chain[chain.length - 1];
-    const [step] = await ctx.tx
-      .insert(approvals)
-      .values({ receptionId: fresh.id, round: fresh.round, step: 1, levels: level.levels, role: level.role, approver: level.approver, status: 'pending', createdAt: ctx.now, pendingSince: ctx.now })
-      .returning();
-    await sendApprovalCards(ctx, fresh, step, `**变更后重新审批**：${escapeMd(diff.join('；'))}${newConcern.length ? `\n新增事项：${newConcern.map((f) => escapeMd(f.message)).join('；')}` : ''}`);
-  }
-  const view = viewOf(ctx.org, fresh, await roundSteps(ctx.tx, fresh));
-  return {
-    toast: { type: 'success', content: reapprove ? '已提交变更，待重新审批' : '已变更' },
-    card: buildReceptionStatusCard(view, { title: `接待变更：${r.code}`, outcome: reapprove ? `变更待重新审批：${diff.join('；')}` : `已变更：${diff.join('；')}`, template: reapprove ? 'orange' : 'green' }),
-  };
+  await refreshPlanCards(ctx, (await findReception(ctx.tx, r.code))!);
 }
+
+/** A change's approval ended without approval (驳回, 退回修改, or withdrawn): the approved facts stay in force. */
+export async function dropChange(ctx: Ctx, r: Reception, outcome: string): Promise<void> {
+  await ctx.tx.update(receptions).set({ state: 'approved', pendingChange: null, updatedAt: ctx.now }).where(eq(receptions.id, r.id));
+  r.state = 'approved';
+  await ctx.enqueue({ op: 'send', to: whereOf(ctx, r), message: { kind: 'text', text: `【接待变更未生效】${r.code}：${outcome}。继续按原批准方案办理。` } });
+}
+
+export { shiftNote, whereOf };

@@ -8,7 +8,7 @@ import type { Policy } from '../rules/policy-schema.js';
 import type { Org } from './org.js';
 import { zonedInstant, zonedParts } from './working-time.js';
 
-const LIVE = ['approved', 'in_progress'];
+import { AWAITING_APPROVAL, PLAN_LIVE as LIVE } from './store.js';
 const hhmm = (minutes: number) => `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
 const toMin = (t: string) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3, 5));
 
@@ -70,7 +70,7 @@ export function planJobs(org: Org, policy: Policy, timeZone: string): Record<str
         .select({ code: receptions.code, role: approvals.role, approver: approvals.approver })
         .from(approvals)
         .innerJoin(receptions, eq(receptions.id, approvals.receptionId))
-        .where(and(eq(approvals.status, 'pending'), eq(receptions.state, 'pending')))
+        .where(and(eq(approvals.status, 'pending'), inArray(receptions.state, AWAITING_APPROVAL)))
         .orderBy(asc(approvals.pendingSince));
       const line = (code: string, f: Record<string, unknown>) => `- ${code} ${escapeMd(String(f.guest_unit))} ${escapeMd(String(f.lead_name))}${escapeMd(String(f.lead_title))}一行${f.guest_count}人（${f.arrive_date === f.depart_date ? f.arrive_date : `${f.arrive_date}至${f.depart_date}`}）`;
       const today = visiting.filter((v) => String((v.form as Record<string, unknown>).arrive_date) <= date);

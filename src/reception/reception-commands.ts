@@ -4,8 +4,9 @@ import type { MessageEvent } from '../bot/event.js';
 import { buildListCard, buildReceptionDetailCard } from '../cards/reception-cards.js';
 import { escapeMd } from '../cards/elements.js';
 import { approvals, auditLog, delegations, receptions } from '../db/schema.js';
+import { dropChange } from './change-request.js';
 import { patchCards, updateStatusCard } from './notify.js';
-import { CODE_PATTERN, findReception, mayView, roundSteps, STATE_LABEL, viewOf } from './store.js';
+import { AWAITING_APPROVAL, CODE_PATTERN, findReception, mayView, roundSteps, STATE_LABEL, viewOf } from './store.js';
 import { localDate } from './working-time.js';
 
 type Handler = (event: MessageEvent, ctx: HandlerContext, args: string) => Promise<void>;
@@ -45,7 +46,7 @@ export const onTodo: Handler = async (event, ctx) => {
     .select({ code: receptions.code, form: receptions.form, requester: receptions.requester, role: approvals.role, approver: approvals.approver, since: approvals.pendingSince })
     .from(approvals)
     .innerJoin(receptions, eq(receptions.id, approvals.receptionId))
-    .where(and(eq(approvals.status, 'pending'), eq(receptions.state, 'pending'), inArray(approvals.approver, who)))
+    .where(and(eq(approvals.status, 'pending'), inArray(receptions.state, AWAITING_APPROVAL), inArray(approvals.approver, who)))
     .orderBy(asc(approvals.pendingSince), asc(approvals.id));
   // Standing in for someone never includes one's own requests (they cannot act on them).
   const mine = rows.filter((r) => r.approver === event.senderId || r.requester !== event.senderId);
@@ -67,7 +68,7 @@ export const onView: Handler = async (event, ctx, args) => {
     return;
   }
   const history = await ctx.tx.select().from(auditLog).where(and(eq(auditLog.entity, 'reception'), eq(auditLog.entityId, r.code))).orderBy(asc(auditLog.id));
-  const ACTION: Record<string, string> = { submit: '提交申请', resubmit: '重新提交', approve: '同意', reject: '驳回', return: '退回修改', transfer: '转交', withdraw: '撤回' };
+  const ACTION: Record<string, string> = { submit: '提交申请', resubmit: '重新提交', approve: '同意', reject: '驳回', return: '退回修改', transfer: '转交', withdraw: '撤回', change: '变更', change_request: '提出变更', withdraw_change: '撤回变更' };
   const lines = history.map((h) => {
     const d = (h.detail ?? {}) as { onBehalfOf?: string; to?: string; role?: string };
     const who = d.onBehalfOf ? `${name(ctx, h.actor)}（代${name(ctx, d.onBehalfOf)}）` : name(ctx, h.actor);
@@ -84,6 +85,16 @@ export const onWithdraw: Handler = async (event, ctx, args) => {
   const r = await findReception(ctx.tx, code, { lock: true });
   if (!r || r.requester !== event.senderId) {
     await text(ctx, `未找到您提交的接待${code}。只有申请人本人可以撤回。`);
+    return;
+  }
+  if (r.state === 'change_pending') {
+    // Only the change is withdrawn: the approved reception and its plan go on.
+    const open = (await roundSteps(ctx.tx, r)).filter((s) => s.status === 'pending' || s.status === 'waiting');
+    if (open.length) await ctx.tx.update(approvals).set({ status: 'withdrawn' }).where(inArray(approvals.id, open.map((s) => s.id)));
+    await ctx.audit({ actor: event.senderId, entity: 'reception', entityId: r.code, action: 'withdraw_change', from: 'change_pending', to: 'approved' });
+    await patchCards(ctx, r, open.flatMap((s) => s.cardRefs), { title: `接待审批：${r.code}`, text: '变更已由申请人撤回，无需审批', template: 'grey' });
+    await dropChange(ctx, r, '变更已由申请人撤回');
+    await text(ctx, `接待${r.code}的变更已撤回，原批准方案继续有效。`);
     return;
   }
   if (r.state !== 'pending' && r.state !== 'returned') {

@@ -3,6 +3,7 @@ import type { Org } from './org.js';
 import { approvals, receptions } from '../db/schema.js';
 import { enqueue } from '../jobs/outbox.js';
 import type { JobBody } from '../jobs/scheduler.js';
+import { AWAITING_APPROVAL } from './store.js';
 
 /**
  * 催办 and escalation of a pending approval. Each is a durable job keyed by step and approver, run
@@ -19,7 +20,7 @@ export function approvalReminderJobs(org: Org): Record<string, JobBody> {
       .innerJoin(receptions, eq(receptions.id, approvals.receptionId))
       .where(eq(approvals.id, approvalId));
     const same = !since || row?.pendingSince?.toISOString() === since;
-    return row && row.status === 'pending' && row.state === 'pending' && row.approver === approver && same ? row : undefined;
+    return row && row.status === 'pending' && AWAITING_APPROVAL.includes(row.state) && row.approver === approver && same ? row : undefined;
   };
   const waited = (since: Date, now: Date) => {
     const h = Math.max(1, Math.round((now.getTime() - since.getTime()) / 3_600_000));

@@ -8,8 +8,14 @@ import type { Org } from './org.js';
 export type Reception = typeof receptions.$inferSelect;
 export type Approval = typeof approvals.$inferSelect;
 
+/** States in which a reception's plan is carried out (a change awaiting approval keeps the approved plan running). */
+export const PLAN_LIVE = ['approved', 'change_pending', 'in_progress'];
+/** States in which an approval step can be acted on. */
+export const AWAITING_APPROVAL = ['pending', 'change_pending'];
+
 export const STATE_LABEL: Record<string, string> = {
   pending: '审批中',
+  change_pending: '变更审批中',
   approved: '已批准',
   returned: '已退回修改',
   rejected: '已驳回',

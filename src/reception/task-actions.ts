@@ -3,10 +3,9 @@ import type { HandlerContext } from '../bot/context.js';
 import type { CardActionEvent, CardActionResult, MessageEvent } from '../bot/event.js';
 import { outbox, tasks } from '../db/schema.js';
 import { refreshPlanCards, scheduleTaskJobs } from './plan.js';
-import { CODE_PATTERN, findReception } from './store.js';
+import { CODE_PATTERN, findReception, PLAN_LIVE as LIVE } from './store.js';
 
 const error = (content: string): CardActionResult => ({ toast: { type: 'error', content } });
-const LIVE = ['approved', 'in_progress'];
 
 /** Loads and locks a task of a live reception named by a card's value; says what is wrong otherwise. */
 async function lockTask(ctx: HandlerContext, code: unknown, taskId: unknown) {

@@ -54,21 +54,64 @@ describe('changing an approved reception', () => {
     expect(JSON.stringify(told[0].content)).toContain('顺延2天');
   });
 
-  it('sends a change the rules flag back for approval, and keeps the one plan when it is approved', async () => {
+  it('sends a change the rules flag for approval, keeps the approved plan running, and applies it when approved', async () => {
     const code = await approved();
     const card = await changeForm(STAFF1, code);
     const msg = h.cardsTo(STAFF1).at(-1)!;
-    // A suite for a 县处级 guest needs a written reason (R7): the change goes back for approval.
-    const answer = await h.tap(STAFF1, msg.message_id, buttonValue(card, { action: 'request.change' }), validForm({ lodging: '普通套间', rooms: '1' }));
-    expect(answer.toast?.content).toBe('已提交变更，待重新审批');
+    const value = buttonValue(card, { action: 'request.change' });
+    // A suite for a 县处级 guest needs a written reason (R7): first asked for, then sent for approval.
+    const asked = await h.tap(STAFF1, msg.message_id, value, validForm({ lodging: '普通套间', rooms: '1' }));
+    expect(asked.toast).toEqual({ type: 'warning', content: '变更有须说明理由的事项，请填写情况说明后再提交。' });
+    const answer = await h.tap(STAFF1, msg.message_id, value, validForm({ lodging: '普通套间', rooms: '1', reason: '带队领导年事已高，需单独休息' }));
+    expect(answer.toast?.content).toBe('已提交变更，待审批');
     await h.settle();
+    const [waiting] = await h.bot.database.db.select().from(receptions).where(eq(receptions.code, code));
+    expect(waiting).toMatchObject({ state: 'change_pending', form: expect.objectContaining({ lodging: '不安排' }) });
     const chatsBefore = h.fake.chats().length;
     expect((await h.act('ou_office1', code, 'approve')).toast?.content).toBe('已同意');
+    // A finding that needs a reason also brings the principal leader in (policy approval.extra_level).
+    expect((await h.act('ou_chief', code, 'approve')).toast?.content).toBe('已同意');
     await h.settle();
     const [r] = await h.bot.database.db.select().from(receptions).where(eq(receptions.code, code));
-    expect(r.state).toBe('approved');
+    expect(r).toMatchObject({ state: 'approved', pendingChange: null, form: expect.objectContaining({ lodging: '普通套间' }) });
     expect(h.fake.chats().length).toBe(chatsBefore);
     expect(h.textsTo(STAFF1).some((t) => t.includes(`接待${code}的变更已审批通过`))).toBe(true);
+  });
+
+  it('keeps the approved facts when a change is rejected or withdrawn', async () => {
+    const code = await approved();
+    const submitChange = async () => {
+      const card = await changeForm(STAFF1, code);
+      const msg = h.cardsTo(STAFF1).at(-1)!;
+      return h.tap(STAFF1, msg.message_id, buttonValue(card, { action: 'request.change' }), validForm({ lodging: '普通套间', rooms: '1', reason: '需单独休息' }));
+    };
+    expect((await submitChange()).toast?.content).toBe('已提交变更，待审批');
+    expect((await h.act('ou_office1', code, 'reject', { comment: '按标准间安排' })).toast?.content).toBe('已驳回');
+    await h.settle();
+    let [r] = await h.bot.database.db.select().from(receptions).where(eq(receptions.code, code));
+    expect(r).toMatchObject({ state: 'approved', pendingChange: null, form: expect.objectContaining({ lodging: '不安排' }) });
+    expect(h.textsTo(STAFF1).some((t) => t.includes('变更未获同意') && t.includes('按标准间安排'))).toBe(true);
+
+    expect((await submitChange()).toast?.content).toBe('已提交变更，待审批');
+    expect((await h.ask(STAFF1, `撤回 ${code}`)).text).toBe(`接待${code}的变更已撤回，原批准方案继续有效。`);
+    [r] = await h.bot.database.db.select().from(receptions).where(eq(receptions.code, code));
+    expect(r).toMatchObject({ state: 'approved', pendingChange: null });
+    expect(h.openApprovalCard('ou_office1', code)).toBeUndefined();
+  });
+
+  it('sends a change that newly needs the principal leader to them too', async () => {
+    const code = await approved();
+    const card = await changeForm(STAFF1, code);
+    const msg = h.cardsTo(STAFF1).at(-1)!;
+    // 60 guests: the policy adds the principal leader from 50 up; 20 accompanying diners are within R8.
+    const answer = await h.tap(STAFF1, msg.message_id, buttonValue(card, { action: 'request.change' }), validForm({ guest_count: '60', accompany_count: '20' }));
+    expect(answer.toast?.content).toBe('已提交变更，待审批');
+    expect((await h.act('ou_office1', code, 'approve')).toast?.content).toBe('已同意');
+    let [r] = await h.bot.database.db.select().from(receptions).where(eq(receptions.code, code));
+    expect(r.state).toBe('change_pending');
+    expect((await h.act('ou_chief', code, 'approve')).toast?.content).toBe('已同意');
+    [r] = await h.bot.database.db.select().from(receptions).where(eq(receptions.code, code));
+    expect(r).toMatchObject({ state: 'approved', form: expect.objectContaining({ guest_count: 60 }) });
   });
 
   it('refuses a change the rules forbid, and changes nothing', async () => {
