@@ -1,5 +1,4 @@
 import { and, asc, eq, lte, sql } from 'drizzle-orm';
-import type { Logger } from 'pino';
 import type { Db } from '../db/client.js';
 import { inboundEvents } from '../db/schema.js';
 import { enqueue } from '../jobs/outbox.js';

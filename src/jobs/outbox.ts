@@ -22,7 +22,7 @@ export type OutboxAction =
   | { op: 'create_chat'; name: string; description?: string; userIds: string[] }
   /** Pin the message an earlier outbox row sent. */
   | { op: 'pin'; sentBy: string }
-  | { op: 'add_members'; chatId: string; userIds: string[] };
+  | { op: 'add_members'; chat: { type: 'chat'; id: string } | CreatedChat; userIds: string[] };
 
 function targetOf(a: OutboxAction): string {
   switch (a.op) {
@@ -38,7 +38,7 @@ function targetOf(a: OutboxAction): string {
     case 'create_chat':
       return 'chats';
     case 'add_members':
-      return `chat:${a.chatId}`;
+      return a.chat.type === 'chat' ? `chat:${a.chat.id}` : `created_chat:${a.chat.sentBy}`;
   }
 }
 
@@ -159,9 +159,11 @@ export function createOutboxSender(opts: OutboxSenderOptions): OutboxSender {
       }
       case 'create_chat':
         return messenger.createChat({ name: a.name, description: a.description, userIds: a.userIds, uuid: row.id });
-      case 'add_members':
-        await messenger.addMembers(a.chatId, a.userIds);
+      case 'add_members': {
+        const chat = await recipient(a.chat);
+        await messenger.addMembers(chat.id, a.userIds);
         return {};
+      }
     }
   }
 

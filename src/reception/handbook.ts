@@ -11,7 +11,7 @@ import { tasks } from '../db/schema.js';
 import type { CreatedChat } from '../jobs/outbox.js';
 import type { Policy } from '../rules/policy-schema.js';
 import type { ChartSpec } from '../rules/render-seating.js';
-import { layoutPodium, layoutRoundTable, type SeatingCustom, type SeatPerson } from '../rules/seating.js';
+import type { SeatingCustom, SeatPerson } from '../rules/seating.js';
 import { rankAtLeast } from '../rules/vocabulary.js';
 import type { Org } from './org.js';
 import { codeArg } from './reception-commands.js';

@@ -1,7 +1,7 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { HandlerContext } from '../bot/context.js';
 import type { CardActionEvent, CardActionResult, MessageEvent } from '../bot/event.js';
-import { outbox, tasks } from '../db/schema.js';
+import { tasks } from '../db/schema.js';
 import { refreshPlanCards, scheduleTaskJobs } from './plan.js';
 import { CODE_PATTERN, findReception, PLAN_LIVE as LIVE } from './store.js';
 
@@ -38,19 +38,10 @@ export async function onTaskDone(event: CardActionEvent, ctx: HandlerContext): P
  * A new owner must see the checklist to tap 完成: they join the reception's group. Once the group
  * exists they are added to it; while its create_chat row is still pending they are added to that row.
  */
+/** A new owner joins the reception group: once the group exists (the outbox waits for it); adding a member twice is harmless. */
 async function joinGroup(ctx: HandlerContext, groupRef: string | null, user: string) {
   if (!groupRef) return;
-  const [row] = await ctx.tx.select({ status: outbox.status, result: outbox.result, payload: outbox.payload }).from(outbox).where(eq(outbox.id, groupRef));
-  if (!row) return;
-  const chatId = (row.result as { chatId?: string } | null)?.chatId;
-  if (chatId) return void (await ctx.enqueue({ op: 'add_members', chatId, userIds: [user] }));
-  const userIds = (row.payload as { userIds?: string[] }).userIds ?? [];
-  if (row.status === 'pending' && !userIds.includes(user)) {
-    await ctx.tx
-      .update(outbox)
-      .set({ payload: sql`jsonb_set(${outbox.payload}, '{userIds}', ${JSON.stringify([...userIds, user])}::jsonb)` })
-      .where(eq(outbox.id, groupRef));
-  }
+  await ctx.enqueue({ op: 'add_members', chat: { type: 'created_chat', sentBy: groupRef }, userIds: [user] });
 }
 
 async function reassign(ctx: HandlerContext, actor: string, r: NonNullable<Awaited<ReturnType<typeof findReception>>>, task: typeof tasks.$inferSelect, to: string) {

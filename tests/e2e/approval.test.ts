@@ -417,7 +417,6 @@ describe('visit requests and the approval chain', () => {
     const { code } = await h.submit(OFFICE2, validForm({ guest_unit: '省住房和城乡建设厅' }));
     const c = code!;
     const card = h.openApprovalCard(OFFICE1, c)!;
-    const text = cardText(card.content);
     expect(stepLines(card.content)).toEqual([step(1, '部门负责人、接待办主任 赵敏', '待审批'), step(2, '分管领导 陈副主任', '未开始')]);
     await h.act(OFFICE1, c, 'approve');
     expect(h.approvalCardsFor(OFFICE1, c)).toHaveLength(1);
