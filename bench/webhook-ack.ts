@@ -47,6 +47,11 @@ async function main() {
     await openLoop(target.bot, batch(200), 100);
     await openLoop(target.base, batch(200), 100);
 
+    // Card callbacks first, on a bot without the webhook phases' backlog of 10,000+ replies still
+    // being sent (at Feishu's 50/s that takes minutes), which is not an office's steady state.
+    console.log('card callbacks: 20 concurrent approval taps…');
+    const cards = await benchCardTaps({ bot: target.bot, base: target.base, botDbUrl: dbUrl(dbs.bot), key: KEY, count: Number(process.env.BENCH_TAPS ?? 400) });
+
     const rows: { rate: string; bot: Result; base: Result }[] = [];
     for (const rate of RATES) {
       console.log(`open loop at ${rate} events/s for ${SECONDS} s each…`);
@@ -54,27 +59,35 @@ async function main() {
       const a = await openLoop(target.base, batch(rate * SECONDS), rate);
       rows.push({ rate: `${rate}/s`, bot: b, base: a });
     }
-    console.log('closed loop, 32 connections, 5 s each…');
-    const tb = await closedLoop(target.bot, event, 32, 5);
-    const ta = await closedLoop(target.base, event, 32, 5);
+    // Saturation alternates three 5 s rounds per handler so a noisy moment on the shared machine
+    // does not decide the ratio; the rounds are pooled.
+    console.log('closed loop, 32 connections, 3 × 5 s each, alternating…');
+    const pool = (rs: Result[]): Result => {
+      const ok = rs.reduce((n, r) => n + r.ok, 0);
+      const w = (k: 'p50' | 'p90' | 'p99') => rs.reduce((n, r) => n + r[k] * r.ok, 0) / ok;
+      return { sent: rs.reduce((n, r) => n + r.sent, 0), ok, errors: rs.reduce((n, r) => n + r.errors, 0), p50: w('p50'), p90: w('p90'), p99: w('p99'), max: Math.max(...rs.map((r) => r.max)), rps: rs.reduce((n, r) => n + r.rps, 0) / rs.length };
+    };
+    const botRounds: Result[] = [];
+    const baseRounds: Result[] = [];
+    for (let i = 0; i < 3; i++) {
+      botRounds.push(await closedLoop(target.bot, event, 32, 5));
+      baseRounds.push(await closedLoop(target.base, event, 32, 5));
+    }
+    const tb = pool(botRounds);
+    const ta = pool(baseRounds);
 
+    // Every acknowledged event must be recorded; the handlers then work off the backlog.
     const botDb = postgres(dbUrl(dbs.bot), { max: 1, onnotice: () => {} });
-    const [{ n }] = await botDb`select count(*)::int as n from inbound_events`;
-    await botDb.end();
+    const [{ n }] = await botDb`select count(*)::int as n from inbound_events where kind = 'message'`;
     const expected = rows.reduce((s, r) => s + r.bot.ok, 0) + 200 + tb.ok;
-    console.log('card callbacks: 20 concurrent approval taps…');
-    // The card phase measures taps, not the webhook phases' backlog: let the handlers catch up first.
-    const backlogDb = postgres(dbUrl(dbs.bot), { max: 1, onnotice: () => {} });
     const drainStart = performance.now();
     for (let i = 0; i < 240; i++) {
-      const [{ left }] = await backlogDb`select count(*)::int as left from inbound_events where status = 'received'`;
+      const [{ left }] = await botDb`select count(*)::int as left from inbound_events where status = 'received'`;
       if (left === 0) break;
       await new Promise((r) => setTimeout(r, 500));
     }
     const drainSeconds = (performance.now() - drainStart) / 1000;
-    await backlogDb.end();
-    const cards = await benchCardTaps({ bot: target.bot, base: target.base, botDbUrl: dbUrl(dbs.bot), key: KEY, count: Number(process.env.BENCH_TAPS ?? 400) });
-
+    await botDb.end();
 
     const ms = (x: number) => `${x.toFixed(1)} ms`;
     const lines = [
@@ -86,8 +99,8 @@ async function main() {
         `| ${r.rate} | jiedai webhook | ${ms(r.bot.p50)} | ${ms(r.bot.p90)} | ${ms(r.bot.p99)} | ${ms(r.bot.max)} | ${r.bot.ok}/${r.bot.sent} | ${r.bot.errors} |`,
         `| ${r.rate} | baseline | ${ms(r.base.p50)} | ${ms(r.base.p90)} | ${ms(r.base.p99)} | ${ms(r.base.max)} | ${r.base.ok}/${r.base.sent} | ${r.base.errors} |`,
       ]),
-      `| saturation (32 connections) | jiedai webhook | ${ms(tb.p50)} | ${ms(tb.p90)} | ${ms(tb.p99)} | ${ms(tb.max)} | **${tb.rps.toFixed(0)} events/s** | ${tb.errors} |`,
-      `| saturation (32 connections) | baseline | ${ms(ta.p50)} | ${ms(ta.p90)} | ${ms(ta.p99)} | ${ms(ta.max)} | **${ta.rps.toFixed(0)} events/s** | ${ta.errors} |`,
+      `| saturation (32 connections, 3 × 5 s) | jiedai webhook | ${ms(tb.p50)} | ${ms(tb.p90)} | ${ms(tb.p99)} | ${ms(tb.max)} | **${tb.rps.toFixed(0)} events/s** | ${tb.errors} |`,
+      `| saturation (32 connections, 3 × 5 s) | baseline | ${ms(ta.p50)} | ${ms(ta.p90)} | ${ms(ta.p99)} | ${ms(ta.max)} | **${ta.rps.toFixed(0)} events/s** | ${ta.errors} |`,
       '',
       `Throughput: jiedai ${tb.rps.toFixed(0)} events/s = **${((100 * tb.rps) / ta.rps).toFixed(0)} %** of the baseline's ${ta.rps.toFixed(0)} (target ≥ 60 %). ` +
         `p99 at 300/s: **${ms(rows.find((r) => r.rate === '300/s')!.bot.p99)}** (target ≤ 50 ms).`,

@@ -65,7 +65,12 @@ export const outbox = pgTable(
     createdAt: ts().notNull().defaultNow(),
     sentAt: ts(),
   },
-  (t) => [index('outbox_due_idx').on(t.status, t.nextAttemptAt, t.seq), index('outbox_target_idx').on(t.target, t.status, t.seq)],
+  (t) => [
+    index('outbox_due_idx').on(t.status, t.nextAttemptAt, t.seq),
+    index('outbox_target_idx').on(t.target, t.status, t.seq),
+    // Finding a card's waiting update to drop when a newer one is written.
+    index('outbox_pending_update_idx').on(sql`(${t.payload}->>'sentBy')`).where(sql`${t.op} = 'update_card' and ${t.status} = 'pending'`),
+  ],
 );
 
 /** Durable jobs: reminders, escalations, digests. Claimed with FOR UPDATE SKIP LOCKED. */

@@ -45,20 +45,29 @@ function targetOf(a: OutboxAction): string {
 /** Writes the message in the caller's transaction; nothing is sent until that transaction commits. */
 export async function enqueue(tx: Executor, action: OutboxAction): Promise<string> {
   const id = randomUUID();
-  let target = targetOf(action);
+  const target = targetOf(action);
   if ((action.op === 'update_card' || action.op === 'pin') && action.sentBy) {
-    // Same target as the send it updates, so the sender keeps them in order.
-    const [ref] = await tx.select({ target: outbox.target }).from(outbox).where(eq(outbox.id, action.sentBy));
-    if (ref) target = ref.target;
-  }
-  if (action.op === 'update_card') {
-    // Only the newest state of a card matters: an older update still waiting is dropped, so a
+    // One statement: the row takes the target of the send it refers to (so the sender keeps them in
+    // order), and for a card update, an older update of the same card still waiting is dropped, so a
     // retried stale update can never land after a newer one.
-    const same = action.sentBy ? sql`${outbox.payload}->>'sentBy' = ${action.sentBy}` : sql`${outbox.payload}->>'messageId' = ${action.messageId ?? ''}`;
+    const supersede = action.op === 'update_card';
+    await tx.execute(sql`
+      with ref as (select target from outbox where id = ${action.sentBy}),
+      dropped as (
+        update outbox set status = 'superseded', locked_until = null
+        where ${supersede} and status = 'pending' and op = 'update_card' and target = (select target from ref)
+          and payload->>'sentBy' = ${action.sentBy} and (locked_until is null or locked_until <= now())
+        returning 1
+      )
+      insert into outbox (id, op, target, payload)
+      values (${id}, ${action.op}, coalesce((select target from ref), ${target}), ${JSON.stringify(action)}::jsonb)`);
+    return id;
+  }
+  if (action.op === 'update_card' && action.messageId) {
     await tx
       .update(outbox)
       .set({ status: 'superseded', lockedUntil: null })
-      .where(and(eq(outbox.status, 'pending'), eq(outbox.op, 'update_card'), eq(outbox.target, target), same, sql`(${outbox.lockedUntil} is null or ${outbox.lockedUntil} <= now())`));
+      .where(and(eq(outbox.status, 'pending'), eq(outbox.op, 'update_card'), eq(outbox.target, target), sql`${outbox.payload}->>'messageId' = ${action.messageId}`, sql`(${outbox.lockedUntil} is null or ${outbox.lockedUntil} <= now())`));
   }
   await tx.insert(outbox).values({ id, op: action.op, target, payload: action });
   return id;

@@ -1,0 +1,1 @@
+CREATE INDEX "outbox_pending_update_idx" ON "outbox" USING btree (("payload"->>'sentBy')) WHERE "outbox"."op" = 'update_card' and "outbox"."status" = 'pending';
