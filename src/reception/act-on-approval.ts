@@ -81,26 +81,29 @@ export async function onApprovalAct(event: CardActionEvent, ctx: HandlerContext)
   }
 
   const status = d === 'approve' ? 'approved' : d === 'reject' ? 'rejected' : 'returned';
-  await ctx.tx.update(approvals).set({ status, actedBy: operator, onBehalfOf: onBehalfOf ?? null, comment, actedAt: ctx.now }).where(eq(approvals.id, step.id));
-  const before = await roundSteps(ctx.tx, r);
+  // Independent statements go out together: on PostgreSQL they are pipelined on the transaction's connection.
+  const acted = { status, actedBy: operator, onBehalfOf: onBehalfOf ?? null, comment, actedAt: ctx.now };
+  const [, read] = await Promise.all([ctx.tx.update(approvals).set(acted).where(eq(approvals.id, step.id)), roundSteps(ctx.tx, r)]);
+  const before = read.map((s) => (s.id === step.id ? { ...s, ...acted } : s));
   const next = d === 'approve' ? before.find((s) => s.step === step.step + 1) : undefined;
   const isChange = r.state === 'change_pending';
   const fromState = r.state;
   // A change's approval that ends, either way, leaves the reception approved (with or without the change).
   const newState = d === 'approve' ? (next ? r.state : 'approved') : isChange ? 'approved' : status;
-  if (newState !== r.state && !isChange) {
-    await ctx.tx.update(receptions).set({ state: newState, updatedAt: ctx.now }).where(eq(receptions.id, r.id));
-    r.state = newState;
-  }
-  if (next) await ctx.tx.update(approvals).set({ status: 'pending', pendingSince: ctx.now }).where(eq(approvals.id, next.id));
-  const steps = before.map((s) => (next && s.id === next.id ? { ...s, status: 'pending' } : s));
-  await audit(d, fromState, next ? `${fromState}:${next.step}` : newState);
+  const stateChanges = newState !== r.state && !isChange;
+  if (stateChanges) r.state = newState;
+  const steps = before.map((s) => (next && s.id === next.id ? { ...s, status: 'pending', pendingSince: ctx.now } : s));
   const outcome = `${actor}：${DECISIONS[d]}${comment ? `（${comment}）` : ''}`;
   const template = d === 'approve' ? 'green' : d === 'reject' ? 'red' : 'grey';
-  await patchCards(ctx, r, step.cardRefs, { title: `接待审批：${r.code}`, text: outcome, template }, steps);
+  await Promise.all([
+    stateChanges ? ctx.tx.update(receptions).set({ state: newState, updatedAt: ctx.now }).where(eq(receptions.id, r.id)) : undefined,
+    next ? ctx.tx.update(approvals).set({ status: 'pending', pendingSince: ctx.now }).where(eq(approvals.id, next.id)) : undefined,
+    audit(d, fromState, next ? `${fromState}:${next.step}` : newState),
+    patchCards(ctx, r, step.cardRefs, { title: `接待审批：${r.code}`, text: outcome, template }, steps),
+  ]);
 
   if (next) {
-    await sendApprovalCards(ctx, r, { ...next, status: 'pending' }, undefined, steps);
+    await Promise.all([sendApprovalCards(ctx, r, { ...next, status: 'pending' }, undefined, steps), updateStatusCard(ctx, r, steps)]);
   } else if (isChange && d === 'approve' && r.pendingChange) {
     await applyChange(ctx, r, r.pendingChange);
     r.state = 'approved';
@@ -119,7 +122,7 @@ export async function onApprovalAct(event: CardActionEvent, ctx: HandlerContext)
     const form = buildRequestFormCard({ values: formValues(r.form as Record<string, unknown>), resubmit: r.code, notice: `**${escapeMd(r.code)}已被${escapeMd(actor)}退回修改。**\n理由：${escapeMd(comment ?? '')}\n修改后重新提交，将从第一级重新审批。` });
     await ctx.send({ type: 'user', id: r.requester }, { kind: 'card', card: form });
   }
-  await updateStatusCard(ctx, r, steps);
+  if (!next) await updateStatusCard(ctx, r, steps);
   const card = buildReceptionStatusCard(viewOf(ctx.org, r, steps), { title: `接待审批：${r.code}`, outcome: `您已${DECISIONS[d]}${onBehalfOf ? `（代${name(onBehalfOf)}）` : ''}`, template });
   return { toast: { type: 'success', content: `已${DECISIONS[d]}` }, card };
 }
