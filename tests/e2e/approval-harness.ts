@@ -1,11 +1,9 @@
 // Helpers for the approval end-to-end tests: people talk to the real bot through signed webhook
 // deliveries, and we read what the fake Feishu received for each of them.
 import { expect } from 'vitest';
-import pino from 'pino';
-import { startApp, type App } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
+import type { App } from '../../src/app.js';
 import {
-  buildCardAction, buildMessageEvent, DEFAULT_APP_ID, DEFAULT_APP_SECRET, DEFAULT_VERIFICATION_TOKEN, signedRequest, startFakeFeishu,
+  buildCardAction, buildMessageEvent, signedRequest, startFakeFeishu,
   type FakeFeishu, type MentionInput, type SentMessage,
 } from '../fake-feishu/index.js';
 import { ENCRYPT_KEY, startBot } from './start-bot.js';
@@ -100,21 +98,7 @@ export interface Harness {
  */
 export async function startHarness(opts: { clock?: () => Date } = {}): Promise<Harness> {
   const fake = await startFakeFeishu();
-  const bot = opts.clock
-    ? await startApp(
-        loadConfig({
-          PORT: '0',
-          DATA_DIR: 'memory://',
-          FEISHU_APP_ID: DEFAULT_APP_ID,
-          FEISHU_APP_SECRET: DEFAULT_APP_SECRET,
-          FEISHU_ENCRYPT_KEY: ENCRYPT_KEY,
-          FEISHU_VERIFICATION_TOKEN: DEFAULT_VERIFICATION_TOKEN,
-          FEISHU_BASE_URL: fake.url,
-          FEISHU_MODE: 'webhook',
-        }),
-        { log: pino({ level: 'silent' }), outboxPollMs: 100, host: '127.0.0.1', clock: opts.clock },
-      )
-    : await startBot({ baseUrl: fake.url, mode: 'webhook' });
+  const bot = await startBot({ baseUrl: fake.url, mode: 'webhook', clock: opts.clock });
   const timestamp = () => (opts.clock ? String(Math.floor(opts.clock().getTime() / 1000)) : undefined);
 
   const post = async (payload: unknown) => {

@@ -2,17 +2,15 @@
 // Feishu, the background timers off so each test drives the scheduler with its own `now`, and
 // optionally several bots on one PostgreSQL database (two instances racing for the same jobs).
 import { expect } from 'vitest';
-import pino from 'pino';
 import { eq } from 'drizzle-orm';
-import { startApp, type App } from '../../src/app.js';
-import { loadConfig } from '../../src/config.js';
+import type { App } from '../../src/app.js';
 import { receptions, tasks } from '../../src/db/schema.js';
 import {
-  buildCardAction, buildMessageEvent, DEFAULT_APP_ID, DEFAULT_APP_SECRET, DEFAULT_VERIFICATION_TOKEN, signedRequest, startFakeFeishu,
+  buildCardAction, buildMessageEvent, signedRequest, startFakeFeishu,
   type FakeFeishu, type MentionInput, type SentMessage,
 } from '../fake-feishu/index.js';
 import { buttonValue, buttonValues, p2p, titleOf, type CardJson, type TapAnswer } from './approval-harness.js';
-import { ENCRYPT_KEY } from './start-bot.js';
+import { ENCRYPT_KEY, startBot } from './start-bot.js';
 
 type Obj = Record<string, unknown>;
 
@@ -39,21 +37,8 @@ export interface PlanHarness {
 
 export async function startPlanHarness(opts: { fake?: FakeFeishu; env?: Record<string, string> } = {}): Promise<PlanHarness> {
   const fake = opts.fake ?? (await startFakeFeishu());
-  const bot = await startApp(
-    loadConfig({
-      PORT: '0',
-      DATA_DIR: 'memory://',
-      FEISHU_APP_ID: DEFAULT_APP_ID,
-      FEISHU_APP_SECRET: DEFAULT_APP_SECRET,
-      FEISHU_ENCRYPT_KEY: ENCRYPT_KEY,
-      FEISHU_VERIFICATION_TOKEN: DEFAULT_VERIFICATION_TOKEN,
-      FEISHU_BASE_URL: fake.url,
-      FEISHU_MODE: 'webhook',
-      ...opts.env,
-    }),
-    // No background ticks with the real clock: every test says what time it is.
-    { log: pino({ level: 'silent' }), outboxPollMs: 100, host: '127.0.0.1', background: false },
-  );
+  // No background ticks with the real clock: every test says what time it is.
+  const bot = await startBot({ baseUrl: fake.url, mode: 'webhook', env: opts.env, background: false });
   const post = async (payload: unknown) => {
     const req = signedRequest(payload, { encryptKey: ENCRYPT_KEY });
     const res = await fetch(`${bot.url}/feishu/events`, { method: 'POST', headers: req.headers, body: req.body });

@@ -9,8 +9,10 @@ export const ENCRYPT_KEY = 'e2e-encrypt-key';
  * The real bot, in this process, on an ephemeral port and an in-memory PGlite (or a fresh
  * database on DATABASE_URL's server), talking through the real SDK to the fake Feishu at `baseUrl`.
  */
-export async function startBot(opts: { baseUrl?: string; mode?: 'webhook' | 'ws'; env?: Record<string, string>; logLines?: string[] } = {}): Promise<App> {
-  const env: Record<string, string> = { PORT: '0', DATA_DIR: 'memory://', LOG_LEVEL: 'info', ...opts.env };
+export async function startBot(
+  opts: { baseUrl?: string; mode?: 'webhook' | 'ws'; env?: Record<string, string>; logLines?: string[]; clock?: () => Date; background?: boolean } = {},
+): Promise<App> {
+  const env: Record<string, string> = { PORT: '0', DATA_DIR: 'memory://', LOG_LEVEL: 'info' };
   if (opts.baseUrl) {
     Object.assign(env, {
       FEISHU_APP_ID: DEFAULT_APP_ID,
@@ -21,7 +23,8 @@ export async function startBot(opts: { baseUrl?: string; mode?: 'webhook' | 'ws'
       FEISHU_MODE: opts.mode ?? 'webhook',
     });
   }
+  Object.assign(env, opts.env);
   const lines = opts.logLines;
   const log = pino({ level: 'info' }, { write: (s: string) => void lines?.push(s) });
-  return startApp(loadConfig(env), { log, outboxPollMs: 100, host: '127.0.0.1' });
+  return startApp(loadConfig(env), { log, outboxPollMs: 100, host: '127.0.0.1', clock: opts.clock, background: opts.background });
 }
