@@ -64,10 +64,15 @@ export async function enqueue(tx: Executor, action: OutboxAction): Promise<strin
     return id;
   }
   if (action.op === 'update_card' && action.messageId) {
-    await tx
-      .update(outbox)
-      .set({ status: 'superseded', lockedUntil: null })
-      .where(and(eq(outbox.status, 'pending'), eq(outbox.op, 'update_card'), eq(outbox.target, target), sql`${outbox.payload}->>'messageId' = ${action.messageId}`, sql`(${outbox.lockedUntil} is null or ${outbox.lockedUntil} <= now())`));
+    await tx.execute(sql`
+      with dropped as (
+        update outbox set status = 'superseded', locked_until = null
+        where status = 'pending' and op = 'update_card' and target = ${target} and payload->>'messageId' = ${action.messageId}
+          and (locked_until is null or locked_until <= now())
+        returning 1
+      )
+      insert into outbox (id, op, target, payload) values (${id}, ${action.op}, ${target}, ${JSON.stringify(action)}::jsonb)`);
+    return id;
   }
   await tx.insert(outbox).values({ id, op: action.op, target, payload: action });
   return id;

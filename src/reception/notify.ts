@@ -19,13 +19,25 @@ export async function sendApprovalCards(ctx: Ctx, r: Reception, step: Approval, 
   const view = viewOf(ctx.org, r, steps);
   // 转交 may go to anyone in the org but the requester and the person who holds the step now.
   const people = ctx.org.people.filter((p) => p.id !== r.requester && p.id !== step.approver).map(({ id, name, department }) => ({ id, name, department }));
-  const refs: string[] = [];
   const card = buildApprovalCard(view, { approvalId: step.id, round: r.round, people, note });
-  refs.push(await ctx.enqueue({ op: 'send', to: { type: 'user', id: step.approver }, message: { kind: 'card', card } }));
   const today = localDate(ctx.now, ctx.config.timeZone);
   const approverName = ctx.org.person(step.approver)?.name ?? step.approver;
+  const wh = { start: ctx.policy.reminders.working_hours.start, end: ctx.policy.reminders.working_hours.end, workdays: ctx.policy.reminders.workdays };
+  const tz = ctx.config.timeZone;
+  // `since` ties the job to this stay of the step with this approver: after 转交 and back, old jobs stay silent.
+  const payload = { approvalId: step.id, approver: step.approver, since: ctx.now.toISOString() };
+  // Independent statements go out together (pipelined on PostgreSQL).
+  const [first, delegates] = await Promise.all([
+    ctx.enqueue({ op: 'send', to: { type: 'user', id: step.approver }, message: { kind: 'card', card } }),
+    activeDelegates(ctx.tx, step.approver, today),
+    scheduleJobs(ctx.tx, [
+      { kind: 'approval.remind', runAt: addWorkingHours(ctx.now, ctx.policy.reminders.approval_remind_after_hours, wh, tz), payload, uniqueKey: `approval.remind:${step.id}:${step.approver}:${ctx.now.toISOString()}` },
+      { kind: 'approval.escalate', runAt: addWorkingHours(ctx.now, ctx.policy.reminders.approval_escalate_after_hours, wh, tz), payload, uniqueKey: `approval.escalate:${step.id}:${step.approver}:${ctx.now.toISOString()}` },
+    ]),
+  ]);
+  const refs = [first];
   // A requester who stands in for their own approver never gets their own request to approve.
-  for (const delegate of (await activeDelegates(ctx.tx, step.approver, today)).filter((d) => d !== r.requester)) {
+  for (const delegate of delegates.filter((d) => d !== r.requester)) {
     const copy = buildApprovalCard(view, { approvalId: step.id, round: r.round, people, note: `您正代理${approverName}审批，操作将记录为“代${approverName}”。` });
     refs.push(await ctx.enqueue({ op: 'send', to: { type: 'user', id: delegate }, message: { kind: 'card', card: copy } }));
   }
@@ -33,15 +45,6 @@ export async function sendApprovalCards(ctx: Ctx, r: Reception, step: Approval, 
     .update(approvals)
     .set({ cardRefs: [...step.cardRefs, ...refs] })
     .where(eq(approvals.id, step.id));
-
-  const wh = { start: ctx.policy.reminders.working_hours.start, end: ctx.policy.reminders.working_hours.end, workdays: ctx.policy.reminders.workdays };
-  const tz = ctx.config.timeZone;
-  // `since` ties the job to this stay of the step with this approver: after 转交 and back, old jobs stay silent.
-  const payload = { approvalId: step.id, approver: step.approver, since: ctx.now.toISOString() };
-  await scheduleJobs(ctx.tx, [
-    { kind: 'approval.remind', runAt: addWorkingHours(ctx.now, ctx.policy.reminders.approval_remind_after_hours, wh, tz), payload, uniqueKey: `approval.remind:${step.id}:${step.approver}:${ctx.now.toISOString()}` },
-    { kind: 'approval.escalate', runAt: addWorkingHours(ctx.now, ctx.policy.reminders.approval_escalate_after_hours, wh, tz), payload, uniqueKey: `approval.escalate:${step.id}:${step.approver}:${ctx.now.toISOString()}` },
-  ]);
 }
 
 /** Replaces every copy of a step's card, and the requester's status card, with a card that only reports. */
