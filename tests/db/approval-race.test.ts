@@ -1,27 +1,15 @@
 import { and, eq } from 'drizzle-orm';
-import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createBotRouter } from '../../src/bot/commands.js';
 import type { CardActionEvent } from '../../src/bot/event.js';
 import { createPipeline } from '../../src/bot/pipeline.js';
-import { bundled, loadConfig } from '../../src/config.js';
 import { approvals, auditLog, outbox } from '../../src/db/schema.js';
-import { loadOrg } from '../../src/reception/org.js';
 import { nextCode } from '../../src/reception/store.js';
-import { loadPolicy } from '../../src/rules/load-policy.js';
 import { validForm } from '../fixtures/request-form.js';
-import { createTestDatabase, type TestDatabase } from './test-database.js';
+import { testServices, useTestDatabase } from './use-test-database.js';
 
-const log = pino({ level: 'silent' });
-const services = { config: loadConfig({}), org: loadOrg(bundled.org), policy: loadPolicy(bundled.policy), log };
-let tdb: TestDatabase;
-
-beforeAll(async () => {
-  tdb = await createTestDatabase();
-});
-afterAll(async () => {
-  await tdb?.drop();
-});
+const tdb = useTestDatabase();
+const services = testServices();
 
 const request = validForm({ working_meal: '否' });
 let n = 0;
@@ -38,7 +26,7 @@ const action = (operatorId: string, value: Record<string, unknown>, formValue?: 
 describe('approval under concurrency', () => {
   it('gives concurrent submissions distinct, consecutive codes', async () => {
     const codes = await Promise.all(Array.from({ length: 20 }, async () => {
-      const db = await tdb.connect();
+      const db = await tdb.current.connect();
       return db.db.transaction((tx) => nextCode(tx, 2031));
     }));
     expect(new Set(codes).size).toBe(20);
@@ -46,22 +34,22 @@ describe('approval under concurrency', () => {
   });
 
   it('makes one transition when the approver taps 同意 twice at the same moment on two instances', async () => {
-    const other = await tdb.connect();
-    const a = createPipeline({ db: tdb.main.db, router: createBotRouter(), ...services, afterCommit: () => {} });
+    const other = await tdb.current.connect();
+    const a = createPipeline({ db: tdb.current.main.db, router: createBotRouter(), ...services, afterCommit: () => {} });
     const b = createPipeline({ db: other.db, router: createBotRouter(), ...services, afterCommit: () => {} });
     const submitted = await a.act(action('ou_staff1', { action: 'request.submit' }, request));
     expect(submitted.toast?.type).toBe('success');
     const code = /JD-\d{4}-\d{4}/.exec(submitted.toast!.content)![0];
-    const [step] = await tdb.main.db.select().from(approvals).where(and(eq(approvals.step, 1), eq(approvals.approver, 'ou_head1'), eq(approvals.status, 'pending')));
+    const [step] = await tdb.current.main.db.select().from(approvals).where(and(eq(approvals.step, 1), eq(approvals.approver, 'ou_head1'), eq(approvals.status, 'pending')));
     const tap = { action: 'approval.act', code, approval: step.id, round: 1, decision: 'approve' };
 
     const answers = await Promise.all([a.act(action('ou_head1', tap)), b.act(action('ou_head1', tap)), a.act(action('ou_head1', tap)), b.act(action('ou_head1', tap))]);
     expect(answers.filter((x) => x.toast?.content === '已同意')).toHaveLength(1);
     expect(answers.filter((x) => x.toast?.type === 'info')).toHaveLength(3);
 
-    const approves = await tdb.main.db.select().from(auditLog).where(and(eq(auditLog.entityId, code), eq(auditLog.action, 'approve')));
+    const approves = await tdb.current.main.db.select().from(auditLog).where(and(eq(auditLog.entityId, code), eq(auditLog.action, 'approve')));
     expect(approves).toHaveLength(1);
-    const cardsToLevel2 = (await tdb.main.db.select().from(outbox)).filter((r) => r.target === 'user:ou_office1');
+    const cardsToLevel2 = (await tdb.current.main.db.select().from(outbox)).filter((r) => r.target === 'user:ou_office1');
     expect(cardsToLevel2).toHaveLength(1);
   });
 });

@@ -1,47 +1,36 @@
 import { eq } from 'drizzle-orm';
-import pino from 'pino';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MessengerError } from '../../src/bot/messenger.js';
 import { outbox } from '../../src/db/schema.js';
 import { createOutboxSender, enqueue } from '../../src/jobs/outbox.js';
 import { createRecordingMessenger } from './recording-messenger.js';
-import { createTestDatabase, type TestDatabase } from './test-database.js';
+import { silentLog, useTestDatabase } from './use-test-database.js';
 
-const log = pino({ level: 'silent' });
-let tdb: TestDatabase;
-
-beforeAll(async () => {
-  tdb = await createTestDatabase();
-});
-afterAll(async () => {
-  await tdb?.drop();
-});
-beforeEach(async () => {
-  await tdb.main.db.delete(outbox);
-});
+const tdb = useTestDatabase([outbox]);
+const log = silentLog;
 
 describe('the outbox', () => {
   it('sends nothing written in a transaction that rolls back', async () => {
     const rec = createRecordingMessenger();
-    await tdb.main.db
+    await tdb.current.main.db
       .transaction(async (tx) => {
         await enqueue(tx, { op: 'send', to: { type: 'user', id: 'ou_1' }, message: { kind: 'text', text: '您好' } });
         throw new Error('state change failed');
       })
       .catch(() => undefined);
-    const sender = createOutboxSender({ db: tdb.main.db, messenger: rec.messenger, log });
+    const sender = createOutboxSender({ db: tdb.current.main.db, messenger: rec.messenger, log });
     expect(await sender.runOnce()).toBe(0);
     expect(rec.delivered.size).toBe(0);
   });
 
   it('delivers a committed message once and records the message id', async () => {
     const rec = createRecordingMessenger();
-    const id = await tdb.main.db.transaction((tx) => enqueue(tx, { op: 'send', to: { type: 'user', id: 'ou_1' }, message: { kind: 'text', text: '您好' } }));
-    const sender = createOutboxSender({ db: tdb.main.db, messenger: rec.messenger, log });
+    const id = await tdb.current.main.db.transaction((tx) => enqueue(tx, { op: 'send', to: { type: 'user', id: 'ou_1' }, message: { kind: 'text', text: '您好' } }));
+    const sender = createOutboxSender({ db: tdb.current.main.db, messenger: rec.messenger, log });
     await sender.drain();
     await sender.drain();
     expect(rec.calls).toEqual([id]);
-    const [row] = await tdb.main.db.select().from(outbox).where(eq(outbox.id, id));
+    const [row] = await tdb.current.main.db.select().from(outbox).where(eq(outbox.id, id));
     expect(row.status).toBe('sent');
     expect(row.result).toEqual({ messageId: 'om_1' });
   });
@@ -49,38 +38,38 @@ describe('the outbox', () => {
   it('retries after a 500 and a 429 and delivers exactly once, using the row id as the uuid', async () => {
     const rec = createRecordingMessenger();
     rec.failNext(new MessengerError('HTTP 500', true, { status: 500 }), new MessengerError('HTTP 429', true, { status: 429, retryAfterMs: 50 }));
-    const id = await enqueue(tdb.main.db, { op: 'send', to: { type: 'chat', id: 'oc_1' }, message: { kind: 'text', text: '今日接待' } });
-    const sender = createOutboxSender({ db: tdb.main.db, messenger: rec.messenger, log });
+    const id = await enqueue(tdb.current.main.db, { op: 'send', to: { type: 'chat', id: 'oc_1' }, message: { kind: 'text', text: '今日接待' } });
+    const sender = createOutboxSender({ db: tdb.current.main.db, messenger: rec.messenger, log });
     await sender.drain(15_000);
     expect(rec.calls).toEqual([id, id, id]);
     expect(rec.delivered.size).toBe(1);
-    const [row] = await tdb.main.db.select().from(outbox).where(eq(outbox.id, id));
+    const [row] = await tdb.current.main.db.select().from(outbox).where(eq(outbox.id, id));
     expect(row).toMatchObject({ status: 'sent', attempts: 3 });
   });
 
   it('keeps a message Feishu refuses for good as failed, with the reason, instead of retrying forever', async () => {
     const rec = createRecordingMessenger();
     rec.failNext(new MessengerError('code 230002 bot not in chat', false, { platformCode: 230002 }));
-    const id = await enqueue(tdb.main.db, { op: 'send', to: { type: 'chat', id: 'oc_gone' }, message: { kind: 'text', text: 'x' } });
-    const sender = createOutboxSender({ db: tdb.main.db, messenger: rec.messenger, log });
+    const id = await enqueue(tdb.current.main.db, { op: 'send', to: { type: 'chat', id: 'oc_gone' }, message: { kind: 'text', text: 'x' } });
+    const sender = createOutboxSender({ db: tdb.current.main.db, messenger: rec.messenger, log });
     await sender.drain();
-    const [row] = await tdb.main.db.select().from(outbox).where(eq(outbox.id, id));
+    const [row] = await tdb.current.main.db.select().from(outbox).where(eq(outbox.id, id));
     expect(row).toMatchObject({ status: 'failed', lastError: 'code 230002 bot not in chat' });
   });
 
   it('keeps the order of messages to one person', async () => {
     const rec = createRecordingMessenger();
-    for (const text of ['一', '二', '三', '四']) await enqueue(tdb.main.db, { op: 'send', to: { type: 'user', id: 'ou_1' }, message: { kind: 'text', text } });
-    const sender = createOutboxSender({ db: tdb.main.db, messenger: rec.messenger, log });
+    for (const text of ['一', '二', '三', '四']) await enqueue(tdb.current.main.db, { op: 'send', to: { type: 'user', id: 'ou_1' }, message: { kind: 'text', text } });
+    const sender = createOutboxSender({ db: tdb.current.main.db, messenger: rec.messenger, log });
     await sender.drain();
     expect([...rec.delivered.values()].map((d) => (d.message as { text: string }).text)).toEqual(['一', '二', '三', '四']);
   });
 
   it('updates a card by the outbox row that sent it, once that row is delivered', async () => {
     const rec = createRecordingMessenger();
-    const sentBy = await enqueue(tdb.main.db, { op: 'send', to: { type: 'user', id: 'ou_1' }, message: { kind: 'text', text: '卡片' } });
-    await enqueue(tdb.main.db, { op: 'update_card', sentBy, card: { schema: '2.0', body: { elements: [] } } });
-    const sender = createOutboxSender({ db: tdb.main.db, messenger: rec.messenger, log });
+    const sentBy = await enqueue(tdb.current.main.db, { op: 'send', to: { type: 'user', id: 'ou_1' }, message: { kind: 'text', text: '卡片' } });
+    await enqueue(tdb.current.main.db, { op: 'update_card', sentBy, card: { schema: '2.0', body: { elements: [] } } });
+    const sender = createOutboxSender({ db: tdb.current.main.db, messenger: rec.messenger, log });
     await sender.drain();
     expect(rec.updates.map((u) => u.messageId)).toEqual(['om_1']);
   });
@@ -88,10 +77,10 @@ describe('the outbox', () => {
   it('holds a newer message to a person while an older one to them is backing off, so they arrive in order', async () => {
     const rec = createRecordingMessenger();
     rec.failNext(new MessengerError('HTTP 500', true, { status: 500 }));
-    await enqueue(tdb.main.db, { op: 'send', to: { type: 'user', id: 'ou_1' }, message: { kind: 'text', text: '第一条' } });
-    const sender = createOutboxSender({ db: tdb.main.db, messenger: rec.messenger, log });
+    await enqueue(tdb.current.main.db, { op: 'send', to: { type: 'user', id: 'ou_1' }, message: { kind: 'text', text: '第一条' } });
+    const sender = createOutboxSender({ db: tdb.current.main.db, messenger: rec.messenger, log });
     await sender.runOnce();
-    await enqueue(tdb.main.db, { op: 'send', to: { type: 'user', id: 'ou_1' }, message: { kind: 'text', text: '第二条' } });
+    await enqueue(tdb.current.main.db, { op: 'send', to: { type: 'user', id: 'ou_1' }, message: { kind: 'text', text: '第二条' } });
     await sender.runOnce();
     expect(rec.delivered.size).toBe(0);
     await sender.drain(10_000);
@@ -100,17 +89,17 @@ describe('the outbox', () => {
 
   it('drops an older update of a card that is still waiting when a newer one is written', async () => {
     const rec = createRecordingMessenger();
-    const sentBy = await enqueue(tdb.main.db, { op: 'send', to: { type: 'chat', id: 'oc_g' }, message: { kind: 'text', text: '卡片' } });
-    const sender = createOutboxSender({ db: tdb.main.db, messenger: rec.messenger, log });
+    const sentBy = await enqueue(tdb.current.main.db, { op: 'send', to: { type: 'chat', id: 'oc_g' }, message: { kind: 'text', text: '卡片' } });
+    const sender = createOutboxSender({ db: tdb.current.main.db, messenger: rec.messenger, log });
     await sender.drain();
     rec.failNext(new MessengerError('HTTP 500', true, { status: 500 }));
     const card = (n: number) => ({ schema: '2.0' as const, body: { elements: [{ tag: 'markdown', content: `${n}/8 已完成` }] } });
-    await enqueue(tdb.main.db, { op: 'update_card', sentBy, card: card(1) });
+    await enqueue(tdb.current.main.db, { op: 'update_card', sentBy, card: card(1) });
     await sender.runOnce(); // fails, backs off
-    await enqueue(tdb.main.db, { op: 'update_card', sentBy, card: card(2) });
+    await enqueue(tdb.current.main.db, { op: 'update_card', sentBy, card: card(2) });
     await sender.drain(10_000);
     expect(rec.updates.map((u) => u.card)).toEqual([card(2)]);
-    const rows = await tdb.main.db.select().from(outbox).where(eq(outbox.op, 'update_card'));
+    const rows = await tdb.current.main.db.select().from(outbox).where(eq(outbox.op, 'update_card'));
     expect(rows.map((r) => r.status).sort()).toEqual(['sent', 'superseded']);
   });
 
@@ -118,10 +107,10 @@ describe('the outbox', () => {
     const rec = createRecordingMessenger({ delayMs: 2 });
     const ids: string[] = [];
     for (let i = 0; i < 120; i++) {
-      ids.push(await enqueue(tdb.main.db, { op: 'send', to: { type: 'user', id: `ou_${i % 30}` }, message: { kind: 'text', text: `第${i}条` } }));
+      ids.push(await enqueue(tdb.current.main.db, { op: 'send', to: { type: 'user', id: `ou_${i % 30}` }, message: { kind: 'text', text: `第${i}条` } }));
     }
-    const other = await tdb.connect();
-    const a = createOutboxSender({ db: tdb.main.db, messenger: rec.messenger, log, batchSize: 10, limits: { perApp: 1000, perTarget: 1000 } });
+    const other = await tdb.current.connect();
+    const a = createOutboxSender({ db: tdb.current.main.db, messenger: rec.messenger, log, batchSize: 10, limits: { perApp: 1000, perTarget: 1000 } });
     const b = createOutboxSender({ db: other.db, messenger: rec.messenger, log, batchSize: 10, limits: { perApp: 1000, perTarget: 1000 } });
     await Promise.all([a.drain(20_000), b.drain(20_000), a.runOnce(), b.runOnce()]);
     expect(rec.calls.length).toBe(120);

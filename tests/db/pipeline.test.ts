@@ -1,29 +1,13 @@
-import pino from 'pino';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createBotRouter } from '../../src/bot/commands.js';
 import type { MessageEvent } from '../../src/bot/event.js';
 import { createPipeline } from '../../src/bot/pipeline.js';
 import type { Router } from '../../src/bot/router.js';
-import { bundled, loadConfig } from '../../src/config.js';
 import { inboundEvents, outbox } from '../../src/db/schema.js';
-import { loadOrg } from '../../src/reception/org.js';
-import { loadPolicy } from '../../src/rules/load-policy.js';
-import { createTestDatabase, type TestDatabase } from './test-database.js';
+import { testServices, useTestDatabase } from './use-test-database.js';
 
-const log = pino({ level: 'silent' });
-const services = { config: loadConfig({}), org: loadOrg(bundled.org), policy: loadPolicy(bundled.policy), log };
-let tdb: TestDatabase;
-
-beforeAll(async () => {
-  tdb = await createTestDatabase();
-});
-afterAll(async () => {
-  await tdb?.drop();
-});
-beforeEach(async () => {
-  await tdb.main.db.delete(inboundEvents);
-  await tdb.main.db.delete(outbox);
-});
+const tdb = useTestDatabase([inboundEvents, outbox]);
+const services = testServices();
 
 const message = (over: Partial<MessageEvent> = {}): MessageEvent => ({
   type: 'message',
@@ -40,10 +24,10 @@ const message = (over: Partial<MessageEvent> = {}): MessageEvent => ({
 });
 
 function pipelineWith(router: Router = createBotRouter()) {
-  return createPipeline({ db: tdb.main.db, router, ...services, afterCommit: () => {} });
+  return createPipeline({ db: tdb.current.main.db, router, ...services, afterCommit: () => {} });
 }
 
-const replies = async () => (await tdb.main.db.select().from(outbox)).map((r) => r.payload as { op: string; message: { kind: string; text?: string; card?: unknown } });
+const replies = async () => (await tdb.current.main.db.select().from(outbox)).map((r) => r.payload as { op: string; message: { kind: string; text?: string; card?: unknown } });
 
 describe('the inbound pipeline', () => {
   it('answers 帮助 with the help card in the same chat', async () => {
@@ -102,7 +86,7 @@ describe('the inbound pipeline', () => {
 
   it('processes after a crash an event that was recorded but never handled', async () => {
     // An instance recorded the event, acknowledged it, and died before handling it.
-    await tdb.main.db.insert(inboundEvents).values({ source: 'feishu', eventId: 'ev_lost', messageId: 'om_lost', kind: 'message', payload: message({ eventId: 'ev_lost', messageId: 'om_lost' }), receivedAt: new Date(Date.now() - 60_000) });
+    await tdb.current.main.db.insert(inboundEvents).values({ source: 'feishu', eventId: 'ev_lost', messageId: 'om_lost', kind: 'message', payload: message({ eventId: 'ev_lost', messageId: 'om_lost' }), receivedAt: new Date(Date.now() - 60_000) });
     const p = pipelineWith();
     expect(await p.recover(new Date())).toBe(1);
     expect(await p.recover(new Date())).toBe(0);
@@ -123,7 +107,7 @@ describe('the inbound pipeline', () => {
     await p.recover(later);
     await p.recover(later);
     await p.recover(later);
-    const [row] = await tdb.main.db.select().from(inboundEvents);
+    const [row] = await tdb.current.main.db.select().from(inboundEvents);
     expect(row).toMatchObject({ status: 'failed', attempts: 3, lastError: 'handler bug' });
     const out = await replies();
     expect(out).toHaveLength(1);

@@ -1,24 +1,12 @@
 import { eq } from 'drizzle-orm';
-import pino from 'pino';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { jobs, outbox } from '../../src/db/schema.js';
 import { enqueue } from '../../src/jobs/outbox.js';
 import { createScheduler, scheduleJob, type JobBody } from '../../src/jobs/scheduler.js';
-import { createTestDatabase, type TestDatabase } from './test-database.js';
+import { silentLog, useTestDatabase } from './use-test-database.js';
 
-const log = pino({ level: 'silent' });
-let tdb: TestDatabase;
-
-beforeAll(async () => {
-  tdb = await createTestDatabase();
-});
-afterAll(async () => {
-  await tdb?.drop();
-});
-beforeEach(async () => {
-  await tdb.main.db.delete(jobs);
-  await tdb.main.db.delete(outbox);
-});
+const tdb = useTestDatabase([jobs, outbox]);
+const log = silentLog;
 
 const now = new Date('2026-11-23T00:30:00Z'); // 08:30 in Asia/Shanghai
 
@@ -31,18 +19,18 @@ const remind: JobBody = async (tx, job) => {
 describe('the scheduler', () => {
   it('runs a due job once, passing it the time, and leaves a future one', async () => {
     const seen: Date[] = [];
-    await scheduleJob(tdb.main.db, { kind: 'probe', runAt: new Date(now.getTime() - 1000) });
-    await scheduleJob(tdb.main.db, { kind: 'probe', runAt: new Date(now.getTime() + 60_000) });
-    const s = createScheduler({ db: tdb.main.db, log, bodies: { probe: async (_tx, _job, at) => void seen.push(at) } });
+    await scheduleJob(tdb.current.main.db, { kind: 'probe', runAt: new Date(now.getTime() - 1000) });
+    await scheduleJob(tdb.current.main.db, { kind: 'probe', runAt: new Date(now.getTime() + 60_000) });
+    const s = createScheduler({ db: tdb.current.main.db, log, bodies: { probe: async (_tx, _job, at) => void seen.push(at) } });
     expect(await s.tick(now)).toBe(1);
     expect(await s.tick(now)).toBe(0);
     expect(seen).toEqual([now]);
   });
 
   it('keeps one job per unique key, however often it is scheduled', async () => {
-    expect(await scheduleJob(tdb.main.db, { kind: 'digest', runAt: now, uniqueKey: 'digest:2026-11-23' })).toBe(true);
-    expect(await scheduleJob(tdb.main.db, { kind: 'digest', runAt: now, uniqueKey: 'digest:2026-11-23' })).toBe(false);
-    expect(await tdb.main.db.select().from(jobs)).toHaveLength(1);
+    expect(await scheduleJob(tdb.current.main.db, { kind: 'digest', runAt: now, uniqueKey: 'digest:2026-11-23' })).toBe(true);
+    expect(await scheduleJob(tdb.current.main.db, { kind: 'digest', runAt: now, uniqueKey: 'digest:2026-11-23' })).toBe(false);
+    expect(await tdb.current.main.db.select().from(jobs)).toHaveLength(1);
   });
 
   it('rolls back what a failing job wrote and tries it again later', async () => {
@@ -51,33 +39,33 @@ describe('the scheduler', () => {
       await remind(tx, job, at);
       if (fail) throw new Error('boom');
     };
-    await scheduleJob(tdb.main.db, { kind: 'remind', runAt: now, payload: { to: 'ou_1' } });
-    const s = createScheduler({ db: tdb.main.db, log, bodies: { remind: body } });
+    await scheduleJob(tdb.current.main.db, { kind: 'remind', runAt: now, payload: { to: 'ou_1' } });
+    const s = createScheduler({ db: tdb.current.main.db, log, bodies: { remind: body } });
     await s.tick(now);
-    expect(await tdb.main.db.select().from(outbox)).toHaveLength(0);
-    const [job] = await tdb.main.db.select().from(jobs);
+    expect(await tdb.current.main.db.select().from(outbox)).toHaveLength(0);
+    const [job] = await tdb.current.main.db.select().from(jobs);
     expect(job).toMatchObject({ status: 'pending', attempts: 1, lastError: 'boom' });
     fail = false;
     await s.tick(new Date(now.getTime() + 60_000));
-    expect(await tdb.main.db.select().from(outbox)).toHaveLength(1);
-    expect((await tdb.main.db.select().from(jobs).where(eq(jobs.id, job.id)))[0].status).toBe('done');
+    expect(await tdb.current.main.db.select().from(outbox)).toHaveLength(1);
+    expect((await tdb.current.main.db.select().from(jobs).where(eq(jobs.id, job.id)))[0].status).toBe('done');
   });
 
   it('lets two schedulers race on one database without running any job twice', async () => {
-    for (let i = 0; i < 60; i++) await scheduleJob(tdb.main.db, { kind: 'remind', runAt: now, payload: { to: `ou_${i}` }, uniqueKey: `r:${i}` });
-    const other = await tdb.connect();
+    for (let i = 0; i < 60; i++) await scheduleJob(tdb.current.main.db, { kind: 'remind', runAt: now, payload: { to: `ou_${i}` }, uniqueKey: `r:${i}` });
+    const other = await tdb.current.connect();
     let runs = 0;
     const counted: JobBody = async (tx, job, at) => {
       runs++;
       await new Promise((r) => setTimeout(r, 1));
       await remind(tx, job, at);
     };
-    const a = createScheduler({ db: tdb.main.db, log, bodies: { remind: counted } });
+    const a = createScheduler({ db: tdb.current.main.db, log, bodies: { remind: counted } });
     const b = createScheduler({ db: other.db, log, bodies: { remind: counted } });
     const [ra, rb] = await Promise.all([a.tick(now), b.tick(now)]);
     expect(ra + rb).toBe(60);
     expect(runs).toBe(60);
-    const sent = await tdb.main.db.select().from(outbox);
+    const sent = await tdb.current.main.db.select().from(outbox);
     expect(sent).toHaveLength(60);
     expect(new Set(sent.map((r) => r.target)).size).toBe(60);
   });
