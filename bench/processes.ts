@@ -75,3 +75,15 @@ export function writeSection(marker: string, table: string): void {
   fs.writeFileSync(doc, text.replace(new RegExp(`${begin}[\\s\\S]*${end}`), `${begin}\n${table}\n${end}`));
   console.log(`written to ${doc}`);
 }
+
+/** Runs a benchmark's main and exits: 0 when it finished, 1 (after stopping its children) when it threw. */
+export function runBench(main: () => Promise<void>): void {
+  main().then(
+    () => process.exit(0),
+    async (err) => {
+      console.error(err);
+      await stopAll();
+      process.exit(1);
+    },
+  );
+}

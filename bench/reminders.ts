@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import postgres from 'postgres';
 import { DEFAULT_APP_ID, DEFAULT_APP_SECRET, startFakeFeishu } from '../tests/fake-feishu/index.js';
-import { databases, healthy, start, stopAll, writeSection } from './processes.js';
+import { databases, healthy, runBench, start, stopAll, writeSection } from './processes.js';
 
 const RECEPTIONS = Number(process.env.BENCH_RECEPTIONS ?? 2000);
 const PEOPLE = 200;
@@ -102,11 +102,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  async (err) => {
-    console.error(err);
-    await stopAll();
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -6,7 +6,7 @@ import postgres from 'postgres';
 import { buildMessageEvent, signedRequest } from '../tests/fake-feishu/index.js';
 import { benchCardTaps } from './card-taps.js';
 import { closedLoop, openLoop, type Result, type Signed } from './load.js';
-import { databases, healthy, start, stopAll, writeSection } from './processes.js';
+import { databases, healthy, runBench, start, stopAll, writeSection } from './processes.js';
 
 const KEY = 'bench-encrypt-key';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -125,11 +125,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  async (err) => {
-    console.error(err);
-    await stopAll();
-    process.exit(1);
-  },
-);
+runBench(main);
