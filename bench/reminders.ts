@@ -82,7 +82,10 @@ async function main() {
     const duplicateAttempts = attempts.filter((r) => r.duplicate).length;
     const perOwner = new Map<string, number>();
     for (const m of sent) perOwner.set(m.receive_id, (perOwner.get(m.receive_id) ?? 0) + 1);
-    const doubled = [...perOwner.values()].reduce((s, n) => s + Math.max(0, n - RECEPTIONS / PEOPLE), 0);
+    // Each owner should get exactly one reminder per task they own; anything beyond is doubled.
+    const owned = new Map<string, number>();
+    for (const t of taskIds) owned.set(String(t.owner), (owned.get(String(t.owner)) ?? 0) + 1);
+    const doubled = [...perOwner].reduce((s, [owner, n]) => s + Math.max(0, n - (owned.get(owner) ?? 0)), 0);
     const digest = fake.sent().filter((m) => m.receive_id === 'oc_office' && JSON.stringify(m.content).includes('接待工作日报')).length;
     const table = [
       `Run ${now.toISOString().slice(0, 16).replace('T', ' ')} UTC · PostgreSQL ${pg.serverVersion} · fake Feishu enforcing 50/s per app and 5/s per recipient`,
