@@ -6,11 +6,13 @@ import postgres from 'postgres';
 
 export const BASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const children: ChildProcess[] = [];
+const byName = new Map<string, ChildProcess>();
 
 /** Starts `npx tsx <args>`; resolves with the `{"url": …}` line it prints when `waitForUrl`, else at once. */
 export function start(name: string, args: string[], env: Record<string, string>, waitForUrl = false): Promise<string> {
   const child = spawn('npx', ['tsx', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   children.push(child);
+  byName.set(name, child);
   let out = '';
   child.stderr!.on('data', (d) => (out += d));
   return new Promise((resolve, reject) => {
@@ -63,6 +65,27 @@ export async function databases(names: string[]) {
       await admin.end();
     },
   };
+}
+
+/**
+ * CPU time (user + system, ms) used so far by every process in a started child's process group
+ * (npx, tsx and the node process under them), read from /proc; NaN where /proc is not there.
+ */
+export function cpuMs(name: string): number {
+  const pgid = byName.get(name)?.pid;
+  if (!pgid || !fs.existsSync('/proc/self/stat')) return NaN;
+  const tick = 10; // USER_HZ is 100 on Linux
+  let total = 0;
+  for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(f[2]) === pgid) total += (Number(f[11]) + Number(f[12])) * tick;
+    } catch {
+      /* the process ended while we read */
+    }
+  }
+  return total;
 }
 
 /** Replaces the block between a benchmark's markers in docs/performance.md. */
