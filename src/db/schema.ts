@@ -144,9 +144,11 @@ export const simMessages = pgTable(
   (t) => [index('sim_messages_seq_idx').on(t.seq), uniqueIndex('sim_messages_uuid_uq').on(t.uuid)],
 );
 
+/** Images the bot uploads and images and files a person sends on the page; `name` is a sent file's name. */
 export const simImages = pgTable('sim_images', {
   key: text().primaryKey(),
   contentType: text().notNull(),
+  name: text(),
   data: bytea().notNull(),
   createdAt: ts().notNull().defaultNow(),
 });

@@ -1,0 +1,1 @@
+ALTER TABLE "sim_images" ADD COLUMN "name" text;
