@@ -16,6 +16,9 @@ import { createOutboxSender, type OutboxSender } from './jobs/outbox.js';
 import { createScheduler, type Scheduler } from './jobs/scheduler.js';
 import { loadOrg, type Org } from './reception/org.js';
 import { approvalReminderJobs } from './reception/reminders.js';
+import { createDocumentStore } from './reception/settlement-documents.js';
+import { createSettlementExportRoutes } from './reception/settlement-routes.js';
+import { buildReport, loadSettlement, type Loaded } from './reception/settlement.js';
 import { ensureDailyDigest, planJobs } from './reception/plan-jobs.js';
 import { loadPolicy } from './rules/load-policy.js';
 import type { Policy } from './rules/policy-schema.js';
@@ -104,7 +107,7 @@ export async function startApp(config: Config, opts: AppOptions): Promise<App> {
   const { org, policy, database, messenger, simulator } = await openCore(config, log);
   const { db } = database;
 
-  const outbox = createOutboxSender({ db: database.background, messenger, log: log.child({ component: 'outbox' }), pollMs: opts.outboxPollMs, clock: opts.clock });
+  const outbox = createOutboxSender({ db: database.background, messenger, log: log.child({ component: 'outbox' }), pollMs: opts.outboxPollMs, clock: opts.clock, onDocument: createDocumentStore({ config, org, policy, log }) });
   const pipeline = createPipeline({ db, router: createBotRouter(), config, org, policy, log, afterCommit: () => outbox.kick(), clock: opts.clock });
   const scheduler = createJobScheduler({ config, org, policy, database, log, beforeJobs: (now) => pipeline.recover(now), afterRun: () => outbox.kick(), clock: opts.clock });
 
@@ -122,6 +125,17 @@ export async function startApp(config: Config, opts: AppOptions): Promise<App> {
   } else {
     app.use(createSimulatorRoutes({ db, org, messenger: simulator!, pipeline }));
   }
+  // The settled reception's spreadsheet and printable list, behind signed links that expire.
+  app.use(
+    createSettlementExportRoutes({
+      secret: config.links.secret,
+      clock: opts.clock,
+      load: async (code) => {
+        const got = await loadSettlement(db, code);
+        return got?.s?.state === 'settled' ? buildReport(db, org, got as Loaded) : undefined;
+      },
+    }),
+  );
   app.use((_req, res) => res.status(404).json({ error: 'not found' }));
   // Body-parser errors (oversized, bad encoding) and anything else: a short JSON answer, never a stack.
   app.use((err: { status?: number; type?: string; message?: string }, _req: Request, res: Response, _next: NextFunction) => {

@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -41,6 +42,15 @@ const schema = z
         .transform((u) => u.replace(/\/+$/, ''))
         .default('https://open.feishu.cn'),
     ),
+    PUBLIC_URL: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .url('must be a URL such as https://jiedai.example.gov.cn')
+        .transform((u) => u.replace(/\/+$/, ''))
+        .optional(),
+    ),
+    LINK_SECRET: z.preprocess(emptyToUndefined, z.string().min(16, 'must be at least 16 characters').optional()),
     FEISHU_MODE: z.preprocess(emptyToUndefined, z.enum(['ws', 'webhook']).default('ws')),
     TZ_NAME: z.preprocess(
       emptyToUndefined,
@@ -89,6 +99,8 @@ export interface Config {
   policyFile: string;
   timeZone: string;
   logLevel: Env['LOG_LEVEL'];
+  /** Signed, expiring links to settlement exports: the address people open them at, and the key that signs them. */
+  links: { baseUrl: string; secret: string };
   /** Present when a Feishu app is configured; absent means the local simulator runs instead. */
   feishu?: {
     appId: string;
@@ -123,6 +135,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     policyFile: e.POLICY_FILE,
     timeZone: e.TZ_NAME,
     logLevel: e.LOG_LEVEL,
+    links: {
+      baseUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
+      // Without LINK_SECRET the key is derived from the app secret, so every instance of one app agrees.
+      secret: e.LINK_SECRET ?? createHmac('sha256', e.FEISHU_APP_SECRET ?? 'jiedai-local-simulator').update('jiedai export links').digest('hex'),
+    },
     feishu:
       e.FEISHU_APP_ID && e.FEISHU_APP_SECRET
         ? {

@@ -10,6 +10,8 @@ import { unitNotesIn } from '../reception/guest-history.js';
 import { onHandbook } from '../reception/handbook.js';
 import { onRequestSubmit } from '../reception/submit-request.js';
 import { onAssignCommand, onTaskAssign, onTaskDone } from '../reception/task-actions.js';
+import { onAudit, onLineAdd, onLineRemove, onListSave, onSettleCommand, onSign, onSubmit } from '../reception/settlement-actions.js';
+import { onDocumentClassify, onDocumentMessage, onDocumentRemove } from '../reception/settlement-documents.js';
 import type { MessageEvent } from './event.js';
 import type { HandlerContext } from './context.js';
 import { createRouter, type Command, type Router } from './router.js';
@@ -56,6 +58,7 @@ const commands: Command[] = [
   { name: '手册', handler: onHandbook },
   { name: '代理', freeText: true, handler: onDelegate(mentionedPerson) },
   { name: '指派', freeText: true, handler: onAssignCommand(mentionedPerson) },
+  { name: '结算', handler: onSettleCommand },
 ];
 
 /** The person a 代理 command names: a real @mention, else "@名字" typed as text. */
@@ -69,7 +72,22 @@ function mentionedPerson(event: MessageEvent, ctx: HandlerContext): string | und
 export function createBotRouter(): Router {
   return createRouter({
     commands,
-    actions: { 'request.submit': onRequestSubmit, 'request.change': onRequestChange, 'approval.act': onApprovalAct, 'task.done': onTaskDone, 'task.assign': onTaskAssign },
+    actions: {
+      'request.submit': onRequestSubmit,
+      'request.change': onRequestChange,
+      'approval.act': onApprovalAct,
+      'task.done': onTaskDone,
+      'task.assign': onTaskAssign,
+      'settlement.line.add': onLineAdd,
+      'settlement.line.remove': onLineRemove,
+      'settlement.list.save': onListSave,
+      'settlement.sign': onSign,
+      'settlement.submit': onSubmit,
+      'settlement.audit': onAudit,
+      'settlement.doc': onDocumentClassify,
+      'settlement.doc.remove': onDocumentRemove,
+    },
+    onResource: onDocumentMessage,
     fallback: async (event, ctx) => {
       const intro = event.text ? `未能识别“${escapeMd(event.text.slice(0, 50))}”。可用指令如下：` : '您好，我是接待助手。可用指令如下：';
       await ctx.say({ kind: 'card', card: buildHelpCard({ unit: ctx.org.unit, intro }) });

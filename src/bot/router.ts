@@ -44,6 +44,8 @@ export function createRouter(opts: {
   fallback: CommandHandler;
   unknownPerson: CommandHandler;
   staleAction: ActionHandler;
+  /** Images and files (they carry no text and, in a group, no @mention). */
+  onResource?: (event: MessageEvent, ctx: HandlerContext) => Promise<void>;
 }): Router {
   const byName = new Map<string, Command>();
   for (const c of opts.commands) for (const n of [c.name, ...(c.aliases ?? [])]) byName.set(n, c);
@@ -51,6 +53,10 @@ export function createRouter(opts: {
 
   return {
     async onMessage(event, ctx) {
+      if (event.resource && opts.onResource) {
+        if (!ctx.org.person(event.senderId)) return event.chatType === 'p2p' ? opts.unknownPerson(event, ctx, '') : undefined;
+        return opts.onResource(event, ctx);
+      }
       // In a group the bot answers only when @mentioned (with the scope to read all group messages
       // it would otherwise answer every conversation in the reception groups).
       if (event.chatType === 'group' && !event.mentionsBot) return;

@@ -22,7 +22,9 @@ export type OutboxAction =
   | { op: 'create_chat'; name: string; description?: string; userIds: string[] }
   /** Pin the message an earlier outbox row sent. */
   | { op: 'pin'; sentBy: string }
-  | { op: 'add_members'; chat: { type: 'chat'; id: string } | CreatedChat; userIds: string[] };
+  | { op: 'add_members'; chat: { type: 'chat'; id: string } | CreatedChat; userIds: string[] }
+  /** Download a document someone sent to the bot (message-resource API) and hand it to `onDocument`; `to` is told the outcome. */
+  | { op: 'fetch_document'; documentId: number; messageId: string; key: string; kind: 'image' | 'file'; to: string };
 
 function targetOf(a: OutboxAction): string {
   switch (a.op) {
@@ -39,6 +41,8 @@ function targetOf(a: OutboxAction): string {
       return 'chats';
     case 'add_members':
       return a.chat.type === 'chat' ? `chat:${a.chat.id}` : `created_chat:${a.chat.sentBy}`;
+    case 'fetch_document':
+      return `download:${a.documentId}`;
   }
 }
 
@@ -91,6 +95,8 @@ export interface OutboxSenderOptions {
   concurrency?: number;
   pollMs?: number;
   clock?: () => Date;
+  /** Stores a downloaded document (fetch_document), in its own transaction; must be idempotent. */
+  onDocument?: (db: Db, action: Extract<OutboxAction, { op: 'fetch_document' }>, data: Buffer) => Promise<void>;
 }
 
 export interface OutboxSender {
@@ -177,6 +183,12 @@ export function createOutboxSender(opts: OutboxSenderOptions): OutboxSender {
         const chat = await recipient(a.chat);
         await messenger.addMembers(chat.id, a.userIds);
         return {};
+      }
+      case 'fetch_document': {
+        if (!opts.onDocument) throw new MessengerError('no document store configured', false);
+        const data = await messenger.downloadResource(a.messageId, a.key, a.kind);
+        await opts.onDocument(db, a, data);
+        return { bytes: data.length };
       }
     }
   }

@@ -7,6 +7,7 @@ import { approvals, auditLog, delegations, receptions } from '../db/schema.js';
 import { dropChange } from './change-request.js';
 import { patchCards, updateStatusCard } from './notify.js';
 import { AWAITING_APPROVAL, CODE_PATTERN, findReception, mayView, roundSteps, STATE_LABEL, viewOf } from './store.js';
+import { settlementTodo } from './settlement-actions.js';
 import { localDate } from './working-time.js';
 
 type Handler = (event: MessageEvent, ctx: HandlerContext, args: string) => Promise<void>;
@@ -55,7 +56,8 @@ export const onTodo: Handler = async (event, ctx) => {
     const forWhom = r.approver === event.senderId ? '' : `（代${escapeMd(name(ctx, r.approver))}）`;
     return `- **${r.code}** ${escapeMd(String(f.guest_unit ?? ''))}，${escapeMd(String(f.arrive_date ?? ''))}到访：待${r.role}审批${forWhom}`;
   });
-  await ctx.say({ kind: 'card', card: buildListCard(`待办（${mine.length}项）`, lines, '暂无待您办理的事项。') });
+  lines.push(...(await settlementTodo(ctx, event.senderId)));
+  await ctx.say({ kind: 'card', card: buildListCard(`待办（${lines.length}项）`, lines, '暂无待您办理的事项。') });
 };
 
 /** 查看: the requester, anyone in the chain, and the reception office may see a reception. */

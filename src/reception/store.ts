@@ -20,6 +20,8 @@ export const STATE_LABEL: Record<string, string> = {
   returned: '已退回修改',
   rejected: '已驳回',
   withdrawn: '已撤回',
+  settling: '结算中',
+  settled: '已结算',
 };
 
 /** JD-<year>-<nnnn>: the counter row is incremented in the caller's transaction, so two submissions never share a code. */

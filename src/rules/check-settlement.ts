@@ -52,6 +52,14 @@ function checkLine(line: SettlementLine, i: number, r: ReceptionRequest, policy:
     }
   }
 
+  // R15: each line's invoice is attached, and no invoice is reimbursed twice.
+  if (line.invoice_attached === false) {
+    out.push(finding('R15', 'block', `${n}未附发票：请将发票图片或文件发送给接待助手，并注明对应的费用 (R15)`, `${at}.invoice`));
+  }
+  if (line.invoice_used_in) {
+    out.push(finding('R15', 'block', `${n}的发票号${line.invoice_no ?? ''}已在${line.invoice_used_in}的结算中使用，同一发票不得重复报销 (R15)`, `${at}.invoice_no`));
+  }
+
   // R12: no gifts; no tourism, entertainment or fitness; R9: no luxury dishes, cigarettes, clubs.
   if (line.category === '礼品') {
     out.push(finding('R12', 'block', `${n}：不得赠送礼金、有价证券、纪念品和土特产 (R12)`, `${at}.category`));

@@ -85,6 +85,9 @@ export const policySchema = z.strictObject({
     reimburse_within_months: positiveCount().nullable(),
     late_severity: severity(),
     cash_allowed_with_reason: z.boolean({ error: 'expected true or false' }),
+    /** Documents sent to the bot: the largest accepted file, and the accepted file types (extensions). */
+    document_max_mb: z.number({ error: 'expected a number of megabytes' }).positive().max(100).default(20),
+    document_types: words().min(1).default(['jpg', 'jpeg', 'png', 'pdf', 'ofd']),
   }),
   foreign: z.strictObject({
     daily_meals: perPersonTable(),

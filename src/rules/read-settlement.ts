@@ -15,6 +15,12 @@ export interface SettlementLine {
   payment: PaymentMethod;
   /** The handler's written reason (R16 cash, R7 host-paid lodging, over-standard). */
   reason?: string;
+  /** The invoice number, when there is one. */
+  invoice_no?: string;
+  /** Whether the line's invoice (an image or file) is attached; absent: not known, not checked. */
+  invoice_attached?: boolean;
+  /** Another reception whose settlement already lists the same invoice number. */
+  invoice_used_in?: string;
 }
 
 export interface Settlement {

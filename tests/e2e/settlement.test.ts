@@ -1,0 +1,215 @@
+// Settlement end to end: 结算 → reception list → expense lines → invoice image (downloaded through
+// the message-resource API) → 双签 → two audits → settled and exported, through the fake Feishu
+// and the real SDK.
+import ExcelJS from 'exceljs';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { receptions, settlements } from '../../src/db/schema.js';
+import { buttonValues } from './approval-harness.js';
+import { cardText, PNG, startSettlementHarness, type SettlementHarness } from './settlement-harness.js';
+
+const meal = { category: '餐费', amount: '450', persons: '8', payee: '园区职工食堂', invoice_no: '04400001', payment: '公务卡', items: '工作餐（家常菜）' };
+
+describe('settlement', () => {
+  let h: SettlementHarness;
+  beforeAll(async () => {
+    h = await startSettlementHarness();
+  }, 60_000);
+  afterAll(async () => h?.close());
+
+  async function settlementRow(code: string) {
+    const db = h.bot.database.db;
+    const [r] = await db.select().from(receptions).where(eq(receptions.code, code));
+    const [s] = await db.select().from(settlements).where(eq(settlements.receptionId, r.id));
+    return { r, s };
+  }
+
+  /** An approved reception, the visit over, the settlement open with one meal line and its invoice. */
+  let invoices = 0;
+  async function openWithInvoice(overrides: Record<string, string> = {}) {
+    const line = { ...meal, invoice_no: `0450${String(++invoices).padStart(4, '0')}`, ...overrides };
+    h.setDay(0);
+    const code = await h.approvedReception();
+    h.setDay(11);
+    await h.say('ou_staff1', `结算 ${code}`);
+    await h.addLine('ou_staff1', code, line);
+    await h.sendDocument('ou_staff1');
+    await h.classify('ou_staff1', code, '发票', 1);
+    return code;
+  }
+
+  it('refuses to settle a reception that has not been held yet', async () => {
+    h.setDay(0);
+    const code = await h.approvedReception();
+    const answer = await h.ask('ou_staff1', `结算 ${code}`);
+    expect(answer.text).toContain('尚未举行');
+    expect((await settlementRow(code)).s).toBeUndefined();
+  });
+
+  it('runs a settlement from 结算 through the invoice, both signatures and both audits to settled and exported', async () => {
+    h.setDay(0);
+    const code = await h.approvedReception();
+    h.setDay(11);
+    await h.say('ou_staff1', `结算 ${code}`);
+    let text = cardText(h.card('ou_staff1', code));
+    expect(text).toContain('接待清单');
+    expect(text).toContain('省发展和改革委员会');
+    expect(text).toContain('张伟（处长）');
+
+    const added = await h.addLine('ou_staff1', code, meal);
+    expect(added.toast).toMatchObject({ type: 'success' });
+    text = cardText(h.card('ou_staff1', code));
+    expect(text).toContain('1. 餐费 **450.00元**');
+    expect(text).toContain('未附发票');
+
+    // The invoice photo: an image message, downloaded by the bot through the message-resource API.
+    await h.sendDocument('ou_staff1');
+    expect(h.fake.sent().length).toBeGreaterThan(0);
+    const classified = await h.classify('ou_staff1', code, '发票', 1);
+    expect(classified.toast?.content).toContain('发票（第1笔费用）');
+    const db = h.bot.database.db;
+    const { s } = await settlementRow(code);
+    const stored = await db.query.settlementDocuments.findMany({ where: (d, { eq: e }) => e(d.settlementId, s.id) });
+    expect(stored).toHaveLength(1);
+    expect(stored[0]).toMatchObject({ status: 'stored', kind: '发票', contentType: 'image/png', size: PNG.length });
+    expect(Buffer.from(stored[0].data!).equals(PNG)).toBe(true);
+    text = cardText(h.card('ou_staff1', code));
+    expect(text).not.toContain('未附发票');
+    expect(text).toContain('未发现问题');
+
+    // 双签: the handler, then the department head.
+    const signed = await h.press('ou_staff1', code, 'settlement.sign');
+    expect(signed.toast).toMatchObject({ type: 'success', content: '已签字' });
+    expect(cardText(h.card('ou_head1', code))).toContain('请您核对后签字');
+    const second = await h.press('ou_head1', code, 'settlement.sign');
+    expect(second.toast).toMatchObject({ type: 'success' });
+    expect((await settlementRow(code)).s.state).toBe('office_audit');
+
+    // 双次审核: the office director, then finance.
+    const office = await h.press('ou_office1', code, 'settlement.audit', { comment: '' }, (v) => v.decision === 'pass');
+    expect(office.toast).toMatchObject({ type: 'success', content: '审核通过' });
+    expect((await settlementRow(code)).s.state).toBe('finance_audit');
+    const finance = await h.press('ou_fin1', code, 'settlement.audit', { comment: '' }, (v) => v.decision === 'pass');
+    expect(finance.toast).toMatchObject({ type: 'success', content: '审核通过' });
+    const done = await settlementRow(code);
+    expect(done.s.state).toBe('settled');
+    expect(done.r.state).toBe('settled');
+
+    // The handler's settled card: totals, locked, and the export links.
+    const settled = h.card('ou_staff1', code);
+    text = cardText(settled);
+    expect(text).toContain('合计450.00元');
+    expect(text).toContain('人均');
+    expect(buttonValues(settled).some((v) => String(v.action).startsWith('settlement.line'))).toBe(false);
+    const urls = JSON.stringify(settled).match(/http:\/\/[^"]+\/settlements\/[^"]+/g) ?? [];
+    const xlsxUrl = urls.find((u) => u.includes('list.xlsx'))!;
+    const printUrl = urls.find((u) => u.includes('/print'))!;
+    expect(xlsxUrl).toBeTruthy();
+    const base = new URL(h.bot.url);
+    const local = (u: string) => Object.assign(new URL(u), { host: base.host }).toString();
+    const xlsx = await fetch(local(xlsxUrl));
+    expect(xlsx.status).toBe(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(Buffer.from(await xlsx.arrayBuffer()) as unknown as ArrayBuffer);
+    const sheet = wb.getWorksheet('费用明细')!;
+    const values = sheet.getSheetValues().flat().map(String);
+    expect(values).toContain('园区职工食堂');
+    expect(values).toContain('450');
+    const print = await fetch(local(printUrl));
+    expect(print.status).toBe(200);
+    expect(await print.text()).toContain('公务接待清单');
+
+    // Locked: no edits after settlement.
+    const late = await h.tap('ou_staff1', 'om_x', { action: 'settlement.line.add', code }, meal);
+    expect(late.toast?.content).toContain('已结算');
+  });
+
+  it('voids both signatures when the content changes after signing, and refuses a signature on the old content', async () => {
+    const code = await openWithInvoice();
+    await h.press('ou_staff1', code, 'settlement.sign');
+    const stale = h.card('ou_head1', code);
+    await h.addLine('ou_staff1', code, { ...meal, category: '用车', amount: '300', persons: '', invoice_no: '04980002', items: '考察用车' });
+    expect(cardText(h.card('ou_staff1', code))).toContain('原有签字已作废');
+    expect((await settlementRow(code)).s.signatures).toEqual([]);
+    const holder = h.cardsTo('ou_head1').at(-1)!;
+    const answer = await h.tap('ou_head1', holder.message_id, buttonValues(stale).find((v) => v.action === 'settlement.sign'), {});
+    expect(answer.toast?.content).toContain('结算内容已变更');
+    expect((await settlementRow(code)).s.signatures).toEqual([]);
+  });
+
+  it('refuses a second signature by the same person and a signature by someone not entitled', async () => {
+    const code = await openWithInvoice();
+    await h.press('ou_staff1', code, 'settlement.sign');
+    const again = await h.tap('ou_staff1', 'om_x', { action: 'settlement.sign', code, hash: (await settlementRow(code)).s.signatures[0].hash }, {});
+    expect(again.toast).toMatchObject({ type: 'error', content: '您已签字，同一人不能重复签字。' });
+    const stranger = await h.tap('ou_staff2', 'om_x', { action: 'settlement.sign', code, hash: (await settlementRow(code)).s.signatures[0].hash }, {});
+    expect(stranger.toast?.content).toContain('无权在此结算上签字');
+    expect((await settlementRow(code)).s.signatures).toHaveLength(1);
+  });
+
+  it('returns the settlement to the handler at each audit, with the reason', async () => {
+    const code = await openWithInvoice();
+    await h.press('ou_staff1', code, 'settlement.sign');
+    await h.press('ou_head1', code, 'settlement.sign');
+    const noReason = await h.press('ou_office1', code, 'settlement.audit', { comment: '' }, (v) => v.decision === 'return');
+    expect(noReason.toast).toMatchObject({ type: 'error', content: '退回须在“审核意见”中填写理由。' });
+    await h.press('ou_office1', code, 'settlement.audit', { comment: '发票抬头有误' }, (v) => v.decision === 'return');
+    expect((await settlementRow(code)).s.state).toBe('draft');
+    expect(cardText(h.card('ou_staff1', code))).toContain('发票抬头有误');
+    // Nothing changed: the signatures still hold and the handler submits again.
+    const resubmitted = await h.press('ou_staff1', code, 'settlement.submit');
+    expect(resubmitted.toast).toMatchObject({ type: 'success' });
+    await h.press('ou_office1', code, 'settlement.audit', { comment: '' }, (v) => v.decision === 'pass');
+    await h.press('ou_fin1', code, 'settlement.audit', { comment: '用餐人数与清单不符' }, (v) => v.decision === 'return');
+    const { s } = await settlementRow(code);
+    expect(s.state).toBe('draft');
+    expect(s.audits.map((a) => `${a.stage}:${a.decision}`)).toEqual(['office:return', 'office:pass', 'finance:return']);
+    expect(cardText(h.card('ou_staff1', code))).toContain('用餐人数与清单不符');
+  });
+
+  it('finds cash without a reason, a gift and an over-standard meal, and refuses to sign', async () => {
+    const code = await openWithInvoice({ amount: '1200' });
+    await h.addLine('ou_staff1', code, { category: '其他', amount: '200', payee: '某商店', payment: '现金', items: '土特产' });
+    const text = cardText(h.card('ou_staff1', code));
+    expect(text).toMatch(/以现金支付，未写明理由.*\(R16\)/);
+    expect(text).toMatch(/土特产.*\(R12\)/);
+    expect(text).toMatch(/人均150元，超过县处级.*60/);
+    const refused = await h.press('ou_staff1', code, 'settlement.sign');
+    expect(refused.toast?.type).toBe('error');
+    expect((await settlementRow(code)).s.signatures).toEqual([]);
+  });
+
+  it('answers bad amounts next to the field and stores nothing', async () => {
+    h.setDay(0);
+    const code = await h.approvedReception();
+    h.setDay(11);
+    await h.say('ou_staff1', `结算 ${code}`);
+    for (const [amount, message] of [
+      ['-5', '金额不能为负数'],
+      ['0', '金额须大于0'],
+      ['一千', '不是有效数字'],
+      ['12.345', '不是有效数字'],
+      ['99999999999', '明显有误'],
+    ]) {
+      const answer = await h.addLine('ou_staff1', code, { ...meal, amount });
+      expect(answer.toast?.type).toBe('error');
+      expect(cardText(answer.card!.data)).toContain(message);
+    }
+    const db = h.bot.database.db;
+    const { s } = await settlementRow(code);
+    expect(await db.query.expenseLines.findMany({ where: (l, { eq: e }) => e(l.settlementId, s.id) })).toEqual([]);
+  });
+
+  it('refuses a document of the wrong type, and flags an invoice number used in another settlement', async () => {
+    const first = await openWithInvoice({ invoice_no: '04990001' });
+    const before = h.textsTo('ou_staff1').length;
+    await h.sendDocument('ou_staff1', { kind: 'file', name: '说明.exe', data: Buffer.from('MZ') });
+    expect(h.textsTo('ou_staff1').slice(before).join()).toContain('类型不在接受范围');
+    await h.sendDocument('ou_staff1', { kind: 'file', name: '发票.pdf', data: Buffer.from('not a pdf at all') });
+    expect(h.textsTo('ou_staff1').slice(before).join()).toContain('不是可接受的单据格式');
+
+    const second = await openWithInvoice({ invoice_no: '04990001' });
+    const text = cardText(h.card('ou_staff1', second));
+    expect(text).toContain(`发票号04990001已在${first}的结算中使用`);
+  });
+});
