@@ -169,7 +169,8 @@ export async function onSettleCommand(event: MessageEvent, ctx: HandlerContext, 
   if (got.s) {
     const l = got as Loaded;
     if (!maySee(ctx.org, l, who)) return void (await say(`未找到接待${code}，或您无权办理其结算。`));
-    return void (await ctx.sayPrivately({ kind: 'card', card: await settlementCard(ctx, l, who) }));
+    const notice = l.s.state === 'settled' ? `接待${escapeMd(code)}已结算，结算内容已锁定，不能再修改；可下载结算表格或打印接待清单。` : undefined;
+    return void (await ctx.sayPrivately({ kind: 'card', card: await settlementCard(ctx, l, who, { notice }) }));
   }
   const office = who === ctx.org.reception_office.director || ctx.org.reception_office.staff.includes(who);
   if (who !== r.requester && !office) return void (await say(`未找到接待${code}，或您无权办理其结算。结算由经办人或接待办发起。`));

@@ -119,7 +119,9 @@ describe('settlement', () => {
     expect(print.status).toBe(200);
     expect(await print.text()).toContain('公务接待清单');
 
-    // Locked: no edits after settlement.
+    // Locked: 结算 again shows the settled card; no edits after settlement.
+    const again = await h.ask('ou_staff1', `结算 ${code}`);
+    expect(cardText(again.card)).toContain('结算内容已锁定');
     const late = await h.tap('ou_staff1', 'om_x', { action: 'settlement.line.add', code }, meal);
     expect(late.toast?.content).toContain('已结算');
   });
@@ -145,6 +147,22 @@ describe('settlement', () => {
     const stranger = await h.tap('ou_staff2', 'om_x', { action: 'settlement.sign', code, hash: (await settlementRow(code)).s.signatures[0].hash }, {});
     expect(stranger.toast?.content).toContain('无权在此结算上签字');
     expect((await settlementRow(code)).s.signatures).toHaveLength(1);
+  });
+
+  it('makes one transition when the auditor taps twice at the same moment', async () => {
+    const code = await openWithInvoice();
+    await h.press('ou_staff1', code, 'settlement.sign');
+    await h.press('ou_head1', code, 'settlement.sign');
+    const card = h.card('ou_office1', code);
+    const value = buttonValues(card).find((v) => v.action === 'settlement.audit' && v.decision === 'pass');
+    const holder = h.cardsTo('ou_office1').at(-1)!;
+    const answers = await Promise.all([h.tap('ou_office1', holder.message_id, value, { comment: '' }), h.tap('ou_office1', holder.message_id, value, { comment: '' })]);
+    expect(answers.map((a) => a.toast?.type).sort()).toEqual(['info', 'success']);
+    const { s } = await settlementRow(code);
+    expect(s.state).toBe('finance_audit');
+    expect(s.audits).toHaveLength(1);
+    // Finance got one card, not two.
+    expect(h.cardsTo('ou_fin1').filter((m) => JSON.stringify(m.content).includes(code))).toHaveLength(1);
   });
 
   it('returns the settlement to the handler at each audit, with the reason', async () => {
@@ -177,6 +195,35 @@ describe('settlement', () => {
     const refused = await h.press('ou_staff1', code, 'settlement.sign');
     expect(refused.toast?.type).toBe('error');
     expect((await settlementRow(code)).s.signatures).toEqual([]);
+  });
+
+  it('asks for the written reason before signing an over-standard meal, and signs once it is given', async () => {
+    const code = await openWithInvoice({ amount: '1200' });
+    const refused = await h.press('ou_staff1', code, 'settlement.sign');
+    expect(refused.toast?.content).toContain('情况说明');
+    const witnessIsHandler = await h.press('ou_staff1', code, 'settlement.list.save', { guests: '张伟 处长', witness: 'ou_staff1' });
+    expect(witnessIsHandler.toast?.content).toContain('证明人不能是经办人本人');
+    const saved = await h.press('ou_staff1', code, 'settlement.list.save', { guests: '张伟 处长\n李娜 科长', activities: '09:00 园区展厅 考察调研', accompany: '王小明、赵敏', reason: '来访人员临时增加，按实际用餐人数结算' });
+    expect(saved.toast).toMatchObject({ type: 'success' });
+    const text = cardText(h.card('ou_staff1', code));
+    expect(text).toContain('李娜（科长）');
+    expect(text).toContain('经办人说明');
+    const signed = await h.press('ou_staff1', code, 'settlement.sign');
+    expect(signed.toast).toMatchObject({ type: 'success', content: '已签字' });
+  });
+
+  it('attaches an invoice sent in the reception group', async () => {
+    h.setDay(0);
+    const code = await h.approvedReception();
+    h.setDay(11);
+    await h.say('ou_staff1', `结算 ${code}`);
+    await h.addLine('ou_staff1', code, { ...meal, invoice_no: '04970001' });
+    const group = h.fake.chats().find((c) => c.name?.startsWith(code));
+    expect(group).toBeTruthy();
+    await h.sendDocument('ou_staff1', { chatId: group!.chat_id, chatType: 'group' });
+    const classified = await h.classify('ou_staff1', code, '发票', 1);
+    expect(classified.toast).toMatchObject({ type: 'success' });
+    expect(cardText(h.card('ou_staff1', code))).toContain('单据：发票');
   });
 
   it('answers bad amounts next to the field and stores nothing', async () => {
