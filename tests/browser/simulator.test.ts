@@ -379,6 +379,33 @@ describe('simulator page (real server)', () => {
     expect(errors).toEqual([]);
   });
 
+  it('sends an image and a PDF with the attach button: a thumbnail and a file chip in the conversation', async () => {
+    // A 1×1 PNG and a tiny PDF, as the file picker would hand them over.
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+    const pdf = Buffer.from('%PDF-1.4\n%%EOF\n');
+    expect(await page.locator('[data-testid="attach-btn"]').innerText()).toBe('📎 附件');
+    const chooser = page.waitForEvent('filechooser');
+    await page.locator('[data-testid="attach-btn"]').click();
+    await (await chooser).setFiles({ name: '发票.png', mimeType: 'image/png', buffer: png });
+
+    const image = page.locator('.msg-mine[data-msg-type="image"] img.msg-image').last();
+    await image.waitFor({ timeout: 10_000 });
+    await expect.poll(() => image.evaluate((n) => (n as HTMLImageElement).complete && (n as HTMLImageElement).naturalWidth)).toBe(1);
+    expect(await image.getAttribute('src')).toMatch(/^\/sim\/api\/images\/img_/);
+
+    await page.locator('[data-testid="attach-input"]').setInputFiles({ name: '接待发票.pdf', mimeType: 'application/pdf', buffer: pdf });
+    const chip = page.locator('.msg-mine[data-msg-type="file"] [data-testid="file-chip"]').last();
+    await chip.waitFor({ timeout: 10_000 });
+    expect(await chip.locator('.msg-file-name').innerText()).toBe('接待发票.pdf');
+    expect(await chip.locator('.msg-file-icon').innerText()).toBe('PDF');
+    const href = await chip.getAttribute('href');
+    expect(href).toMatch(/^\/sim\/api\/files\/file_/);
+    expect((await (await page.request.get(`${server!.base}${href}`)).body()).equals(pdf)).toBe(true);
+    await page.locator('.msg-mine[data-msg-type="image"]').last().screenshot({ path: path.join(artifacts, 'simulator-sent-image.png') });
+    await page.locator('.msg-mine[data-msg-type="file"]').last().screenshot({ path: path.join(artifacts, 'simulator-sent-file.png') });
+    expect(errors).toEqual([]);
+  });
+
   it('switching person clears the view; phone width stays readable', async () => {
     await page.locator('[data-testid="person-select"]').selectOption('ou_head1');
     await expect.poll(() => page.locator('[data-testid="chat-item"][data-chat-id="p2p:ou_head1"]').count()).toBe(1);

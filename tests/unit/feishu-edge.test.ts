@@ -70,6 +70,17 @@ describe('normalizeFeishu', () => {
     expect(n.kind === 'event' && n.event.type === 'message' && n.event.resource).toEqual({ key: 'img_1', kind: 'image' });
   });
 
+  it('reads a file message in a group as a resource with its name, not addressed to the bot', () => {
+    const n = normalizeFeishu(
+      messageEnvelope({ message_type: 'file', content: JSON.stringify({ file_key: 'file_v3_1', file_name: '发票.pdf' }), mentions: undefined }),
+      { botOpenId: 'ou_bot' },
+    );
+    expect(n).toMatchObject({
+      kind: 'event',
+      event: { type: 'message', msgType: 'file', text: '', chatType: 'group', mentionsBot: false, mentions: [], resource: { key: 'file_v3_1', kind: 'file', name: '发票.pdf' } },
+    });
+  });
+
   it('reads a card action with its form values and the message that holds the card', () => {
     const n = normalizeFeishu({
       schema: '2.0',

@@ -19,8 +19,34 @@ export interface SimulatorMessenger extends Messenger {
   ensureP2p(userId: string): Promise<string>;
   /** Stores a message a person typed (the page shows it), returning its id. */
   storeIncoming(input: { chatId: string; sender: string; text: string }): Promise<string>;
+  /**
+   * Stores an image or file a person sent on the page and the message that shows it, the way
+   * Feishu does: the message content names the resource key, and `downloadResource` returns the bytes.
+   */
+  storeIncomingResource(input: IncomingResource): Promise<{ messageId: string; key: string }>;
   /** Creates the office chat named in the org file so broadcasts have somewhere to go. */
   ensureOfficeChat(org: Org): Promise<void>;
+}
+
+export interface IncomingResource {
+  chatId: string;
+  sender: string;
+  kind: 'image' | 'file';
+  data: Buffer;
+  contentType: string;
+  /** The file's name as the person's computer had it. */
+  name: string;
+}
+
+export const simImageUrl = (key: string) => `/sim/api/images/${encodeURIComponent(key)}`;
+export const simFileUrl = (key: string) => `/sim/api/files/${encodeURIComponent(key)}`;
+
+/** The resource keys a simulator message carries (as Feishu's image_key / file_key in the content). */
+function resourceOf(msgType: string, content: unknown): { key: string; kind: 'image' | 'file' } | undefined {
+  const c = (content ?? {}) as Record<string, unknown>;
+  if (msgType === 'image' && typeof c.image_key === 'string') return { key: c.image_key, kind: 'image' };
+  if (msgType === 'file' && typeof c.file_key === 'string') return { key: c.file_key, kind: 'file' };
+  return undefined;
 }
 
 export function createSimulatorMessenger(db: Db): SimulatorMessenger {
@@ -33,7 +59,7 @@ export function createSimulatorMessenger(db: Db): SimulatorMessenger {
       ? { msgType: 'text', content: { text: m.text } }
       : m.kind === 'card'
         ? { msgType: 'interactive', content: m.card }
-        : { msgType: 'image', content: { url: `/sim/api/images/${encodeURIComponent(m.imageKey)}` } };
+        : { msgType: 'image', content: { image_key: m.imageKey, url: simImageUrl(m.imageKey) } };
 
   async function ensureP2p(userId: string): Promise<string> {
     const chatId = p2pChatId(userId);
@@ -72,6 +98,20 @@ export function createSimulatorMessenger(db: Db): SimulatorMessenger {
       await db.insert(simMessages).values({ messageId, chatId, sender, msgType: 'text', content: { text } });
       changed();
       return messageId;
+    },
+    async storeIncomingResource({ chatId, sender, kind, data, contentType, name }) {
+      const messageId = `sim_m_${randomUUID().slice(0, 12)}`;
+      const key = `${kind === 'image' ? 'img' : 'file'}_sim_${randomUUID().slice(0, 12)}`;
+      const content =
+        kind === 'image'
+          ? { image_key: key, url: simImageUrl(key) }
+          : { file_key: key, file_name: name, size: data.length, url: simFileUrl(key) };
+      await db.transaction(async (tx) => {
+        await tx.insert(simImages).values({ key, contentType, name, data });
+        await tx.insert(simMessages).values({ messageId, chatId, sender, msgType: kind, content });
+      });
+      changed();
+      return { messageId, key };
     },
     async send(to, message, { uuid }) {
       const chatId = to.type === 'user' ? await ensureP2p(to.id) : to.id;
@@ -113,7 +153,14 @@ export function createSimulatorMessenger(db: Db): SimulatorMessenger {
       await db.insert(simImages).values({ key, contentType: 'image/png', data });
       return { imageKey: key };
     },
-    async downloadResource(_messageId, key) {
+    async downloadResource(messageId, key, kind) {
+      // Feishu hands out a message's resource only with that message's id and the right type.
+      const [msg] = await db.select().from(simMessages).where(eq(simMessages.messageId, messageId));
+      if (!msg) throw new MessengerError(`simulator: no message ${messageId}`, false, { platformCode: 230011 });
+      const res = resourceOf(msg.msgType, msg.content);
+      if (!res || res.key !== key || res.kind !== kind) {
+        throw new MessengerError(`simulator: message ${messageId} has no ${kind} ${key}`, false, { platformCode: 234003 });
+      }
       const [img] = await db.select().from(simImages).where(eq(simImages.key, key));
       if (!img) throw new MessengerError(`simulator: no resource ${key}`, false, { platformCode: 234003 });
       return img.data;

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { and, asc, eq, gt, sql } from 'drizzle-orm';
-import express, { type Request, type Response } from 'express';
+import express, { type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Db } from '../../db/client.js';
 import { simChats, simImages, simMessages } from '../../db/schema.js';
@@ -12,6 +12,24 @@ import type { Pipeline } from '../pipeline.js';
 import { BOT_NAME, p2pChatId, type SimulatorMessenger } from './messenger.js';
 
 const publicDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'public');
+
+/** Largest image or file a person can send on the page (Feishu's own limit for files is larger). */
+export const UPLOAD_LIMIT_BYTES = 30 * 1024 * 1024;
+/** Sent as an image message (shown inline); anything else is sent as a file. */
+const INLINE_IMAGE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/bmp']);
+
+/** A safe media type from the request's Content-Type, or application/octet-stream. */
+function mediaType(header: string | undefined): string {
+  const type = (header ?? '').split(';')[0].trim().toLowerCase();
+  return /^[a-z0-9][\w.+-]*\/[a-z0-9][\w.+-]*$/.test(type) ? type : 'application/octet-stream';
+}
+
+/** The file's own name, without any folder, at most 200 characters. */
+function fileName(raw: unknown): string {
+  const base = String(typeof raw === 'string' ? raw : '').split(/[\\/]/).pop() ?? '';
+  const clean = base.replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, 200);
+  return clean || '未命名文件';
+}
 
 const sendBody = z.object({ user: z.string().min(1), text: z.string().trim().min(1, '消息不能为空').max(2000, '消息过长'), chat_id: z.string().optional() });
 const actionBody = z.object({
@@ -81,16 +99,33 @@ export function createSimulatorRoutes(opts: { db: Db; org: Org; messenger: Simul
     res.json({ messages: rows.map((r) => ({ ...r, sender_name: r.sender === 'bot' ? BOT_NAME : (names.get(r.sender) ?? r.sender) })) });
   });
 
+  /** The chat a person sends into: their one-to-one chat with the bot, or a group they are in. */
+  async function chatFor(res: Response, user: string, requested: string | undefined): Promise<{ chatId: string; chatType: 'p2p' | 'group' } | undefined> {
+    if (!org.person(user)) {
+      bad(res, 400, '未知人员');
+      return undefined;
+    }
+    const chatId = requested || p2pChatId(user);
+    const [chat] = await db.select().from(simChats).where(eq(simChats.chatId, chatId));
+    if (chat && !chat.members.includes(user)) {
+      bad(res, 403, '您不在该群聊中');
+      return undefined;
+    }
+    if (!chat && chatId !== p2pChatId(user)) {
+      bad(res, 404, '会话不存在');
+      return undefined;
+    }
+    if (!chat) await messenger.ensureP2p(user);
+    return { chatId, chatType: chat?.chatType === 'group' ? 'group' : 'p2p' };
+  }
+
   router.post('/sim/api/messages', json, async (req: Request, res: Response) => {
     const parsed = sendBody.safeParse(req.body);
     if (!parsed.success) return bad(res, 400, parsed.error.issues[0]?.message ?? '请求格式错误');
     const { user, text } = parsed.data;
-    if (!org.person(user)) return bad(res, 400, '未知人员');
-    const chatId = parsed.data.chat_id ?? p2pChatId(user);
-    const [chat] = await db.select().from(simChats).where(eq(simChats.chatId, chatId));
-    if (chat && !chat.members.includes(user)) return bad(res, 403, '您不在该群聊中');
-    if (!chat) await messenger.ensureP2p(user);
-    const chatType = chat?.chatType === 'group' ? 'group' : 'p2p';
+    const target = await chatFor(res, user, parsed.data.chat_id);
+    if (!target) return;
+    const { chatId, chatType } = target;
     const messageId = await messenger.storeIncoming({ chatId, sender: user, text });
     const mention = `@${BOT_NAME}`;
     // "@钱进" typed on the page is a mention of that person, as Feishu would deliver it.
@@ -141,10 +176,60 @@ export function createSimulatorRoutes(opts: { db: Db; org: Org; messenger: Simul
     res.json(toCallbackResponse(result));
   });
 
+  // The body is the file itself; who sends it, where, and its name are in the query string, its
+  // type in Content-Type. Parse errors are answered here, in Chinese, rather than by the app's handler.
+  const raw = express.raw({ type: () => true, limit: UPLOAD_LIMIT_BYTES });
+  const rawBody = (req: Request, res: Response, next: NextFunction) =>
+    raw(req, res, (err?: unknown) => {
+      if (!err) return next();
+      const status = (err as { status?: number }).status;
+      if (status === 413) return bad(res, 413, `文件过大，不能超过 ${UPLOAD_LIMIT_BYTES / 1024 / 1024} MB`);
+      return bad(res, status && status >= 400 && status < 500 ? status : 400, '文件读取失败，请重新发送');
+    });
+
+  router.post('/sim/api/upload', rawBody, async (req: Request, res: Response) => {
+    const data: unknown = req.body;
+    if (!Buffer.isBuffer(data) || data.length === 0) return bad(res, 400, '文件为空，请重新选择');
+    const user = typeof req.query.user === 'string' ? req.query.user : '';
+    const requested = typeof req.query.chat_id === 'string' ? req.query.chat_id : undefined;
+    const target = await chatFor(res, user, requested);
+    if (!target) return;
+    const { chatId, chatType } = target;
+    const contentType = mediaType(req.get('content-type'));
+    const kind = INLINE_IMAGE_TYPES.has(contentType) ? 'image' : 'file';
+    const name = fileName(req.query.name);
+    const { messageId, key } = await messenger.storeIncomingResource({ chatId, sender: user, kind, data, contentType, name });
+    await pipeline.accept({
+      type: 'message',
+      source: 'simulator',
+      eventId: randomUUID(),
+      messageId,
+      chatId,
+      chatType,
+      senderId: user,
+      msgType: kind,
+      text: '',
+      // An image or file carries no @mention: in a group the bot does not see it as addressed to it.
+      mentionsBot: chatType === 'p2p',
+      mentions: [],
+      // As Feishu: an image message names only its key, a file message also the file's name.
+      resource: kind === 'image' ? { key, kind } : { key, kind, name },
+    });
+    res.json({ message_id: messageId, msg_type: kind, key });
+  });
+
+  // What a person sent is served as sent: images inline (known raster types only), files as downloads.
   router.get('/sim/api/images/:key', async (req: Request, res: Response) => {
     const [img] = await db.select().from(simImages).where(eq(simImages.key, String(req.params.key)));
-    if (!img) return bad(res, 404, '图片不存在');
-    res.type(img.contentType).send(img.data);
+    if (!img || !INLINE_IMAGE_TYPES.has(img.contentType)) return bad(res, 404, '图片不存在');
+    res.set('X-Content-Type-Options', 'nosniff').type(img.contentType).send(img.data);
+  });
+
+  router.get('/sim/api/files/:key', async (req: Request, res: Response) => {
+    const key = String(req.params.key);
+    const [file] = key.startsWith('file_') ? await db.select().from(simImages).where(eq(simImages.key, key)) : [];
+    if (!file) return bad(res, 404, '文件不存在');
+    res.set('X-Content-Type-Options', 'nosniff').attachment(file.name ?? key).type(file.contentType).send(file.data);
   });
 
   return router;

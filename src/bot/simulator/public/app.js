@@ -6,6 +6,8 @@ import { cardSummary, renderCard, renderTextMessage } from './card-render.js';
 const BOT_NAME = '接待助手';
 const STORAGE_KEY = 'jiedai.sim.user';
 const QUICK_COMMANDS = ['帮助', '新建接待', '待办', '我的接待', '标准'];
+/** The server's limit for a sent image or file (UPLOAD_LIMIT_BYTES in routes.ts). */
+const UPLOAD_LIMIT_MB = 30;
 
 const $ = (id) => document.getElementById(id);
 const ui = {
@@ -21,8 +23,12 @@ const ui = {
   composer: $('composer'),
   input: $('composer-input'),
   send: $('send-btn'),
+  attach: $('attach-btn'),
+  attachInput: $('attach-input'),
   toasts: $('toasts'),
 };
+
+const ATTACH_LABEL = ui.attach.textContent;
 
 const state = {
   unit: '',
@@ -196,6 +202,8 @@ function selectPerson(id) {
 
   ui.input.disabled = !state.user;
   ui.send.disabled = !state.user;
+  ui.attach.disabled = !state.user;
+  ui.attach.textContent = ATTACH_LABEL;
   if (state.user) {
     ensureChat(p2pId(state.user), BOT_NAME, 'p2p');
     state.activeChat = p2pId(state.user);
@@ -223,6 +231,7 @@ function preview(m) {
   if (m.msg_type === 'text') return String(m.content?.text ?? '').replace(/<at\s[^>]*>([^<]*)<\/at>/gi, '@$1');
   if (m.msg_type === 'interactive') return cardSummary(m.content);
   if (m.msg_type === 'image') return '[图片]';
+  if (m.msg_type === 'file') return `[文件] ${String(m.content?.file_name ?? '')}`;
   return `[${m.msg_type}]`;
 }
 
@@ -457,6 +466,8 @@ function messageNode(m) {
     link.rel = 'noopener';
     link.appendChild(img);
     main.appendChild(link);
+  } else if (m.msg_type === 'file') {
+    main.appendChild(fileChip(m.content ?? {}));
   } else if (m.msg_type === 'text') {
     const bubble = el('div', 'bubble');
     bubble.appendChild(renderTextMessage(m.content?.text ?? '', ctx));
@@ -466,6 +477,33 @@ function messageNode(m) {
   }
   node.append(avatar, main);
   return node;
+}
+
+function formatSize(bytes) {
+  const n = Number(bytes);
+  if (!Number.isFinite(n) || n < 0) return '';
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** A sent file: its type, name and size, a download link. */
+function fileChip(content) {
+  const name = String(content.file_name ?? '文件');
+  const url = String(content.url ?? '');
+  const chip = el('a', 'msg-file');
+  chip.dataset.testid = 'file-chip';
+  if (url.startsWith('/sim/api/files/')) {
+    chip.href = url;
+    chip.download = name;
+  }
+  const dot = name.lastIndexOf('.');
+  const ext = dot > 0 && name.length - dot <= 6 ? name.slice(dot + 1).toUpperCase() : '文件';
+  const info = el('div', 'msg-file-main');
+  info.append(el('span', 'msg-file-name', name), el('span', 'msg-file-size', formatSize(content.size)));
+  info.firstChild.title = name;
+  chip.append(el('span', 'msg-file-icon', ext), info);
+  return chip;
 }
 
 function scrollToBottom() {
@@ -528,6 +566,46 @@ async function sendMessage() {
   }
 }
 
+/** Sends the chosen files one by one; each arrives in the chat as an image or file message. */
+async function sendFiles(files) {
+  if (!state.user || !files.length) return;
+  const gen = state.gen;
+  const chatId = state.activeChat;
+  ui.attach.disabled = true;
+  ui.attach.textContent = '上传中…';
+  try {
+    for (const file of files) {
+      if (gen !== state.gen) return;
+      if (!file.size) {
+        toast('error', `“${file.name}”是空文件，未发送`);
+        continue;
+      }
+      if (file.size > UPLOAD_LIMIT_MB * 1024 * 1024) {
+        toast('error', `“${file.name}”超过 ${UPLOAD_LIMIT_MB} MB，未发送`);
+        continue;
+      }
+      const q = new URLSearchParams({ user: state.user, name: file.name });
+      if (chatId) q.set('chat_id', chatId);
+      let res;
+      try {
+        res = await fetch(`/sim/api/upload?${q}`, { method: 'POST', headers: { 'content-type': file.type || 'application/octet-stream' }, body: file });
+      } catch {
+        if (gen === state.gen) toast('error', '无法连接本地服务，请确认 npm start 仍在运行');
+        return;
+      }
+      if (!res.ok) {
+        const data = await res.json().catch(() => ({}));
+        if (gen === state.gen) toast('error', (typeof data.error === 'string' && data.error) || `发送失败（${res.status}）`);
+      }
+    }
+  } finally {
+    if (gen === state.gen) {
+      ui.attach.textContent = ATTACH_LABEL;
+      ui.attach.disabled = !state.user;
+    }
+  }
+}
+
 function autosize() {
   ui.input.style.height = 'auto';
   ui.input.style.height = `${Math.min(140, ui.input.scrollHeight)}px`;
@@ -549,6 +627,13 @@ ui.input.addEventListener('keydown', (ev) => {
   }
 });
 ui.input.addEventListener('input', autosize);
+ui.attach.addEventListener('click', () => ui.attachInput.click());
+ui.attachInput.addEventListener('change', () => {
+  const files = [...ui.attachInput.files];
+  // Cleared at once so choosing the same file again sends it again.
+  ui.attachInput.value = '';
+  sendFiles(files);
+});
 ui.personSelect.addEventListener('change', () => selectPerson(ui.personSelect.value));
 
 (async () => {
