@@ -3,6 +3,7 @@ import {
   bigint,
   bigserial,
   customType,
+  date,
   index,
   integer,
   jsonb,
@@ -391,4 +392,49 @@ export const settlementDocuments = pgTable(
     createdAt: ts().notNull().defaultNow(),
   },
   (t) => [index('settlement_documents_settlement_idx').on(t.settlementId), uniqueIndex('settlement_documents_message_uq').on(t.messageId, t.resourceKey)],
+);
+
+/**
+ * 接待台账: one row per reception, the source of statistics, exports and the disclosure. Rows come
+ * from the bot (written when a reception is approved, changed and settled) or from an imported
+ * spreadsheet of earlier years (source 'import', idempotent by `importKey`).
+ * status: approved (money not yet settled) | settled | imported.
+ */
+export const ledgerEntries = pgTable(
+  'ledger_entries',
+  {
+    id: bigserial({ mode: 'number' }).primaryKey(),
+    source: text().notNull(),
+    receptionId: bigint({ mode: 'number' }).references(() => receptions.id),
+    code: text(),
+    /** sha256 of the imported row's normalised content: the same row imported twice is one row. */
+    importKey: text(),
+    /** sha256 of the imported file. */
+    importBatch: text(),
+    /** Arrival date. */
+    date: date({ mode: 'string' }).notNull(),
+    guestUnit: text().notNull(),
+    leadName: text().notNull(),
+    leadTitle: text().notNull(),
+    leadRank: text().notNull(),
+    kind: text().notNull(),
+    guestCount: integer().notNull(),
+    purpose: text().notNull(),
+    accompanyCount: integer().notNull().default(0),
+    /** Settled (or imported) cost in fen; null while not settled. */
+    totalFen: bigint({ mode: 'number' }),
+    department: text().notNull(),
+    letterNo: text(),
+    /** Statistics category (policy `statistics.categories`), fixed when the row is written. */
+    category: text().notNull(),
+    status: text().notNull(),
+    /** Rule findings that needed a written reason (or were blocking) on the request and its settlement. */
+    findings: integer().notNull().default(0),
+    updatedAt: ts().notNull().defaultNow(),
+  },
+  (t) => [
+    index('ledger_entries_date_idx').on(t.date),
+    uniqueIndex('ledger_entries_reception_uq').on(t.receptionId),
+    uniqueIndex('ledger_entries_import_key_uq').on(t.importKey),
+  ],
 );
