@@ -438,3 +438,25 @@ export const ledgerEntries = pgTable(
     uniqueIndex('ledger_entries_import_key_uq').on(t.importKey),
   ],
 );
+
+/**
+ * A ledger import started in chat (导入台账): waiting for the file, then its preview, then imported.
+ * status: awaiting_file → fetching → previewed → imported | cancelled | failed.
+ */
+export const ledgerImports = pgTable(
+  'ledger_imports',
+  {
+    id: bigserial({ mode: 'number' }).primaryKey(),
+    requestedBy: text().notNull(),
+    chatId: text().notNull(),
+    status: text().notNull().default('awaiting_file'),
+    fileName: text(),
+    fileSha256: text(),
+    data: bytea(),
+    /** The dry run's outcome: rows to import, duplicates, bad rows with their reasons. */
+    report: jsonb(),
+    createdAt: ts().notNull().defaultNow(),
+    updatedAt: ts().notNull().defaultNow(),
+  },
+  (t) => [index('ledger_imports_requested_by_idx').on(t.requestedBy, t.status)],
+);

@@ -23,8 +23,12 @@ export type OutboxAction =
   /** Pin the message an earlier outbox row sent. */
   | { op: 'pin'; sentBy: string }
   | { op: 'add_members'; chat: { type: 'chat'; id: string } | CreatedChat; userIds: string[] }
-  /** Download a document someone sent to the bot (message-resource API) and hand it to `onDocument`; `to` is told the outcome. */
-  | { op: 'fetch_document'; documentId: number; messageId: string; key: string; kind: 'image' | 'file'; to: string };
+  /**
+   * Download a file someone sent to the bot (message-resource API) and hand it to `onDocument`; `to`
+   * is told the outcome. `purpose` says whose row `documentId` is: a settlement document (default)
+   * or a ledger import (ledger_imports).
+   */
+  | { op: 'fetch_document'; documentId: number; messageId: string; key: string; kind: 'image' | 'file'; to: string; purpose?: 'settlement' | 'ledger' };
 
 function targetOf(a: OutboxAction): string {
   switch (a.op) {
@@ -42,7 +46,7 @@ function targetOf(a: OutboxAction): string {
     case 'add_members':
       return a.chat.type === 'chat' ? `chat:${a.chat.id}` : `created_chat:${a.chat.sentBy}`;
     case 'fetch_document':
-      return `download:${a.documentId}`;
+      return `download:${a.purpose ?? 'settlement'}:${a.documentId}`;
   }
 }
 
