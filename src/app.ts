@@ -129,6 +129,7 @@ export async function startApp(config: Config, opts: AppOptions): Promise<App> {
   app.use(
     createSettlementExportRoutes({
       secret: config.links.secret,
+      timeZone: config.timeZone,
       clock: opts.clock,
       load: async (code) => {
         const got = await loadSettlement(db, code);

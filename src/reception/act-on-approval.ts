@@ -6,6 +6,7 @@ import { buildRequestFormCard } from '../cards/request-form-card.js';
 import { escapeMd } from '../cards/elements.js';
 import { approvals, receptions } from '../db/schema.js';
 import { recordVisit } from './guest-history.js';
+import { recordInLedger } from './ledger-sync.js';
 import { patchCards, sendApprovalCards, updateStatusCard } from './notify.js';
 import { startPlan } from './plan.js';
 import { applyChange, dropChange, shiftNote, whereOf } from './change-request.js';
@@ -114,7 +115,7 @@ export async function onApprovalAct(event: CardActionEvent, ctx: HandlerContext)
     await ctx.send({ type: 'user', id: r.requester }, { kind: 'text', text: `接待${r.code}的变更未获同意（${actor}${DECISIONS[d]}${comment ? `：${comment}` : ''}），原批准方案继续有效。` });
   } else if (newState === 'approved') {
     await startPlan(ctx, r);
-    await recordVisit(ctx.tx, r, ctx.now);
+    await Promise.all([recordVisit(ctx.tx, r, ctx.now), recordInLedger(ctx.tx, ctx.policy, r, { status: 'approved', now: ctx.now })]);
     await ctx.send({ type: 'user', id: r.requester }, { kind: 'text', text: `您提交的接待申请${r.code}（${String((r.form as Record<string, unknown>).guest_unit ?? '')}）已审批通过。` });
   } else if (newState === 'rejected') {
     await ctx.send({ type: 'user', id: r.requester }, { kind: 'text', text: `您提交的接待申请${r.code}已被${actor}驳回。理由：${comment}` });

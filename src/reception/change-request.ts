@@ -1,3 +1,4 @@
+import { recordInLedger } from './ledger-sync.js';
 import { and, eq } from 'drizzle-orm';
 import type { HandlerContext } from '../bot/context.js';
 import type { CardActionEvent, CardActionResult, MessageEvent } from '../bot/event.js';
@@ -127,6 +128,7 @@ export async function applyChange(ctx: Ctx, r: Reception, change: PendingChange)
     .set({ form: change.form, findings: change.findings, reason: change.reason, extraLevel: change.extraLevel, state: 'approved', pendingChange: null, updatedAt: ctx.now })
     .where(eq(receptions.id, r.id));
   await ctx.audit({ actor: change.by, entity: 'reception', entityId: r.code, action: 'change', from: r.state, to: 'approved', reason: change.diff.join('；') });
+  await recordInLedger(ctx.tx, ctx.policy, { ...r, form: change.form, findings: change.findings }, { status: 'approved', now: ctx.now });
   const shift = days(String(before.arrive_date), String(change.form.arrive_date));
   if (shift) {
     const open = await ctx.tx.select().from(tasks).where(and(eq(tasks.receptionId, r.id), eq(tasks.status, 'open')));

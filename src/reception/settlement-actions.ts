@@ -11,6 +11,7 @@ import { expenseLines, receptions, settlementDocuments, settlements, type Settle
 import { hasBlocking, type Finding } from '../rules/finding.js';
 import type { ReceptionRequest } from '../rules/read-request.js';
 import { EXPENSE_CATEGORIES, PAYMENT_METHODS } from '../rules/vocabulary.js';
+import { notable, recordInLedger } from './ledger-sync.js';
 import { formatFen, parseYuan } from './money.js';
 import { codeArg } from './reception-commands.js';
 import {
@@ -466,6 +467,8 @@ export async function onAudit(event: CardActionEvent, ctx: HandlerContext): Prom
     await ctx.send({ type: 'user', id: l.s.handler }, { kind: 'text', text: `接待${l.r.code}的结算已经接待办审核通过，已转财务审核。` });
   } else {
     await ctx.tx.update(receptions).set({ state: 'settled', updatedAt: ctx.now }).where(eq(receptions.id, l.r.id));
+    const settledFindings = notable(await settlementFindings(ctx, next));
+    await recordInLedger(ctx.tx, ctx.policy, l.r, { status: 'settled', totalFen: totals(next).totalFen, guestCount: next.s.guests.length || undefined, settlementFindings: settledFindings, now: ctx.now });
     await ctx.audit({ actor: who, entity: 'reception', entityId: l.r.code, action: 'settled', from: 'settling', to: 'settled' });
     const t = totals(next);
     await ctx.send({ type: 'user', id: l.s.handler }, { kind: 'card', card: await settlementCard(ctx, next, l.s.handler, { notice: `接待${escapeMd(l.r.code)}已结算：合计${formatFen(t.totalFen)}元，人均${formatFen(t.perPersonFen)}元。结算内容已锁定。` }) });
