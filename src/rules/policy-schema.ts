@@ -163,6 +163,11 @@ export const policySchema = z.strictObject({
         }),
       )
       .min(1),
+    /**
+     * Which of the bot's receptions statistics count: `approved` (approved, changed, in settlement and
+     * settled) or `settled` (only settled ones). Imported ledger rows always count.
+     */
+    count: z.enum(['approved', 'settled'], { error: 'expected approved or settled' }).default('approved'),
   }),
   budget: z.strictObject({
     annual: money(),
