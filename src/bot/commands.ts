@@ -12,6 +12,7 @@ import { onRequestSubmit } from '../reception/submit-request.js';
 import { onAssignCommand, onTaskAssign, onTaskDone } from '../reception/task-actions.js';
 import { onAudit, onLineAdd, onLineRemove, onListSave, onSettleCommand, onSign, onSubmit } from '../reception/settlement-actions.js';
 import { onStatisticsCommand } from '../reception/statistics.js';
+import { onDisclosureCommand } from '../reception/disclosure.js';
 import { onDocumentClassify, onDocumentMessage, onDocumentRemove } from '../reception/settlement-documents.js';
 import type { MessageEvent } from './event.js';
 import type { HandlerContext } from './context.js';
@@ -61,6 +62,7 @@ const commands: Command[] = [
   { name: '指派', freeText: true, handler: onAssignCommand(mentionedPerson) },
   { name: '结算', handler: onSettleCommand },
   { name: '统计', freeText: true, handler: onStatisticsCommand },
+  { name: '公开', freeText: true, handler: onDisclosureCommand },
 ];
 
 /** The person a 代理 command names: a real @mention, else "@名字" typed as text. */

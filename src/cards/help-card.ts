@@ -12,6 +12,7 @@ export const COMMANDS: { usage: string; does: string; example?: string }[] = [
   { usage: '撤回 接待编号', does: '撤回本人尚未审批完成的申请', example: '撤回 JD-2026-0042' },
   { usage: '结算 接待编号', does: '开始或继续接待结算（接待清单、费用、双签、双审）', example: '结算 JD-2026-0042' },
   { usage: '统计 [年份/本月/上月/本年]', does: '按批次、人次、类别统计接待情况', example: '统计 2026' },
+  { usage: '公开 年份', does: '生成年度公务接待情况公开稿', example: '公开 2026' },
   { usage: '标准', does: '查看现行接待标准' },
   { usage: '代理 @某人 至 日期', does: '出差期间委托他人代为审批；“代理 取消”结束委托', example: '代理 @钱进 至 2026-12-31' },
 ];

@@ -15,7 +15,7 @@ export async function recordInLedger(
   tx: Executor,
   policy: Policy,
   r: Pick<Reception, 'id' | 'code' | 'form' | 'department' | 'findings'>,
-  opts: { status: 'approved' | 'settled'; totalFen?: number; guestCount?: number; settlementFindings?: number; now: Date },
+  opts: { status: 'approved' | 'settled'; totalFen?: number; guestCount?: number; accompanyCount?: number; settlementFindings?: number; now: Date },
 ): Promise<void> {
   const f = r.form as ReceptionRequest;
   const values = {
@@ -30,7 +30,7 @@ export async function recordInLedger(
     kind: f.kind,
     guestCount: opts.guestCount ?? f.guest_count,
     purpose: f.purpose,
-    accompanyCount: f.accompany_count ?? 0,
+    accompanyCount: opts.accompanyCount ?? f.accompany_count ?? 0,
     totalFen: opts.totalFen ?? null,
     department: r.department,
     letterNo: f.letter_no || null,

@@ -17,6 +17,7 @@ import { codeArg } from './reception-commands.js';
 import {
   auditors,
   contentHash,
+  guestCountOf,
   linesAndDocs,
   loadSettlement,
   type Loaded,
@@ -468,7 +469,7 @@ export async function onAudit(event: CardActionEvent, ctx: HandlerContext): Prom
   } else {
     await ctx.tx.update(receptions).set({ state: 'settled', updatedAt: ctx.now }).where(eq(receptions.id, l.r.id));
     const settledFindings = notable(await settlementFindings(ctx, next));
-    await recordInLedger(ctx.tx, ctx.policy, l.r, { status: 'settled', totalFen: totals(next).totalFen, guestCount: next.s.guests.length || undefined, settlementFindings: settledFindings, now: ctx.now });
+    await recordInLedger(ctx.tx, ctx.policy, l.r, { status: 'settled', totalFen: totals(next).totalFen, guestCount: guestCountOf(next), settlementFindings: settledFindings, now: ctx.now });
     await ctx.audit({ actor: who, entity: 'reception', entityId: l.r.code, action: 'settled', from: 'settling', to: 'settled' });
     const t = totals(next);
     await ctx.send({ type: 'user', id: l.s.handler }, { kind: 'card', card: await settlementCard(ctx, next, l.s.handler, { notice: `接待${escapeMd(l.r.code)}已结算：合计${formatFen(t.totalFen)}元，人均${formatFen(t.perPersonFen)}元。结算内容已锁定。` }) });

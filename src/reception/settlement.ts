@@ -187,12 +187,24 @@ export async function settlementFindings(ctx: Pick<HandlerContext, 'tx' | 'polic
   return sortFindings(checkSettlement(facts, l.r.form as ReceptionRequest, ctx.policy, ctx.now, { timeZone: ctx.config.timeZone }));
 }
 
+/**
+ * The guests the settlement is for: the list as edited, once it names more than the lead guest it
+ * starts with; until then the number on the request.
+ */
+export function guestCountOf(l: Pick<Loaded, 'r' | 's'>): number {
+  return l.s.guests.length > 1 ? l.s.guests.length : (l.r.form as ReceptionRequest).guest_count;
+}
+
+/** Accompanying people: the names listed, else the number on the request. */
+export function accompanyCountOf(l: Pick<Loaded, 'r' | 's'>): number {
+  return l.s.accompany.length || ((l.r.form as ReceptionRequest).accompany_count ?? 0);
+}
+
 export function totals(l: Loaded) {
   const totalFen = l.lines.reduce((n, x) => n + x.amountFen, 0);
   const by = new Map<string, number>();
   for (const x of l.lines) by.set(x.category, (by.get(x.category) ?? 0) + x.amountFen);
-  const f = l.r.form as ReceptionRequest;
-  const persons = Math.max(1, (l.s.guests.length || f.guest_count) + l.s.accompany.length);
+  const persons = Math.max(1, guestCountOf(l) + accompanyCountOf(l));
   return { totalFen, byCategory: [...by].map(([category, amountFen]) => ({ category, amountFen })), persons, perPersonFen: Math.round(totalFen / persons) };
 }
 
@@ -231,7 +243,7 @@ export async function buildReport(tx: Executor, org: Org, l: Loaded): Promise<Se
     arriveDate: f.arrive_date,
     departDate: f.depart_date,
     ...(f.letter_no ? { letterNo: f.letter_no } : {}),
-    guestCount: l.s.guests.length || f.guest_count,
+    guestCount: guestCountOf(l),
     guests: l.s.guests,
     activities: l.s.activities,
     accompany: l.s.accompany,

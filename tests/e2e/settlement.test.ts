@@ -124,6 +124,18 @@ describe('settlement', () => {
     expect(cardText(again.card)).toContain('结算内容已锁定');
     const late = await h.tap('ou_staff1', 'om_x', { action: 'settlement.line.add', code }, meal);
     expect(late.toast?.content).toContain('已结算');
+
+    // The settled reception is in the ledger, and in 统计 for its month and the year's disclosure.
+    const month = String((done.r.form as { arrive_date: string }).arrive_date).slice(0, 7);
+    const stats = await h.ask('ou_office1', `统计 ${month}`);
+    const statsText = cardText(stats.card);
+    expect(statsText).toMatch(/共接待 \d+ 批次 \d+ 人\*\*，费用合计 450\.00元/);
+    expect(statsText).toContain('统计口径');
+    expect(JSON.stringify(stats.card)).toContain('"tag":"chart"');
+    expect((await h.ask('ou_staff1', `统计 ${month}`)).text).toContain('仅限接待办、财务和单位领导');
+    const disclosure = await h.ask('ou_office1', `公开 ${month.slice(0, 4)}`);
+    expect(disclosure.text).toContain(`某某高新区管委会${month.slice(0, 4)}年度公务接待情况公开`);
+    expect(disclosure.text).toContain('实际支出0.05万元');
   });
 
   it('voids both signatures when the content changes after signing, and refuses a signature on the old content', async () => {
