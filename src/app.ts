@@ -16,7 +16,9 @@ import { createOutboxSender, type OutboxSender } from './jobs/outbox.js';
 import { createScheduler, type Scheduler } from './jobs/scheduler.js';
 import { loadOrg, type Org } from './reception/org.js';
 import { approvalReminderJobs } from './reception/reminders.js';
+import { buildLedgerWorkbook } from './reception/ledger-export.js';
 import { createDocumentStore } from './reception/settlement-documents.js';
+import { createLedgerFileStore } from './ledger/chat.js';
 import { createSettlementExportRoutes } from './reception/settlement-routes.js';
 import { buildReport, loadSettlement, type Loaded } from './reception/settlement.js';
 import { ensureDailyDigest, planJobs } from './reception/plan-jobs.js';
@@ -107,7 +109,9 @@ export async function startApp(config: Config, opts: AppOptions): Promise<App> {
   const { org, policy, database, messenger, simulator } = await openCore(config, log);
   const { db } = database;
 
-  const outbox = createOutboxSender({ db: database.background, messenger, log: log.child({ component: 'outbox' }), pollMs: opts.outboxPollMs, clock: opts.clock, onDocument: createDocumentStore({ config, org, policy, log }) });
+  const documents = createDocumentStore({ config, org, policy, log });
+  const ledgerFiles = createLedgerFileStore({ config, org, policy, log }, opts.clock);
+  const outbox = createOutboxSender({ db: database.background, messenger, log: log.child({ component: 'outbox' }), pollMs: opts.outboxPollMs, clock: opts.clock, onDocument: (fileDb, action, data) => (action.purpose === 'ledger' ? ledgerFiles : documents)(fileDb, action, data), renderFile: (db, spec) => buildLedgerWorkbook(db, policy, spec) });
   const pipeline = createPipeline({ db, router: createBotRouter(), config, org, policy, log, afterCommit: () => outbox.kick(), clock: opts.clock });
   const scheduler = createJobScheduler({ config, org, policy, database, log, beforeJobs: (now) => pipeline.recover(now), afterRun: () => outbox.kick(), clock: opts.clock });
 

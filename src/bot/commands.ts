@@ -13,7 +13,9 @@ import { onAssignCommand, onTaskAssign, onTaskDone } from '../reception/task-act
 import { onAudit, onLineAdd, onLineRemove, onListSave, onSettleCommand, onSign, onSubmit } from '../reception/settlement-actions.js';
 import { onStatisticsCommand } from '../reception/statistics.js';
 import { onDisclosureCommand } from '../reception/disclosure.js';
+import { onExportCommand } from '../reception/ledger-export.js';
 import { onDocumentClassify, onDocumentMessage, onDocumentRemove } from '../reception/settlement-documents.js';
+import { onLedgerCancel, onLedgerCommand, onLedgerImport } from '../ledger/chat.js';
 import type { MessageEvent } from './event.js';
 import type { HandlerContext } from './context.js';
 import { createRouter, type Command, type Router } from './router.js';
@@ -62,7 +64,9 @@ const commands: Command[] = [
   { name: '指派', freeText: true, handler: onAssignCommand(mentionedPerson) },
   { name: '结算', handler: onSettleCommand },
   { name: '统计', freeText: true, handler: onStatisticsCommand },
+  { name: '导入台账', handler: onLedgerCommand },
   { name: '公开', freeText: true, handler: onDisclosureCommand },
+  { name: '导出', freeText: true, handler: onExportCommand },
 ];
 
 /** The person a 代理 command names: a real @mention, else "@名字" typed as text. */
@@ -90,6 +94,8 @@ export function createBotRouter(): Router {
       'settlement.audit': onAudit,
       'settlement.doc': onDocumentClassify,
       'settlement.doc.remove': onDocumentRemove,
+      'ledger.import': onLedgerImport,
+      'ledger.cancel': onLedgerCancel,
     },
     onResource: onDocumentMessage,
     fallback: async (event, ctx) => {

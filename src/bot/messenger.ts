@@ -7,7 +7,12 @@ import type { Card } from '../cards/card.js';
  */
 export type Recipient = { type: 'user'; id: string } | { type: 'chat'; id: string };
 
-export type OutgoingMessage = { kind: 'text'; text: string } | { kind: 'card'; card: Card } | { kind: 'image'; imageKey: string };
+export type OutgoingMessage =
+  | { kind: 'text'; text: string }
+  | { kind: 'card'; card: Card }
+  | { kind: 'image'; imageKey: string }
+  /** A file uploaded first with `uploadFile` (a spreadsheet the bot generated). */
+  | { kind: 'file'; fileKey: string };
 
 export interface Messenger {
   readonly name: 'feishu' | 'simulator' | 'dingtalk';
@@ -19,6 +24,8 @@ export interface Messenger {
   createChat(input: { name: string; description?: string; userIds: string[]; uuid: string }): Promise<{ chatId: string }>;
   addMembers(chatId: string, userIds: string[]): Promise<void>;
   uploadImage(data: Buffer): Promise<{ imageKey: string }>;
+  /** Uploads a file to send in a `file` message; `name` is what the recipient sees and saves it as. */
+  uploadFile(data: Buffer, name: string): Promise<{ fileKey: string }>;
   downloadResource(messageId: string, key: string, kind: 'image' | 'file'): Promise<Buffer>;
 }
 

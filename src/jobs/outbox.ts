@@ -12,10 +12,15 @@ import { RateLimiter } from './rate-limiter.js';
 /** A group the outbox itself creates: sends to it wait until the create_chat row has delivered. */
 export type CreatedChat = { type: 'created_chat'; sentBy: string };
 
+/** A file the outbox generates at delivery: the ledger of a period as a spreadsheet (导出). */
+export type FileSpec = { kind: 'ledger_export'; from: string; to: string; label: string };
+
 export type OutboxAction =
   | { op: 'send'; to: Recipient | CreatedChat; message: OutgoingMessage }
   /** Render a seating chart, upload it and send it as an image message. */
   | { op: 'send_chart'; to: Recipient | CreatedChat; chart: ChartSpec }
+  /** Render a file (`renderFile`), upload it and send it as a file message. */
+  | { op: 'send_file'; to: Recipient | CreatedChat; file: FileSpec }
   | { op: 'reply'; messageId: string; message: OutgoingMessage }
   /** Update a card by its message id, or by the outbox row that sent it (resolved at delivery). */
   | { op: 'update_card'; messageId?: string; sentBy?: string; card: Card }
@@ -34,6 +39,7 @@ function targetOf(a: OutboxAction): string {
   switch (a.op) {
     case 'send':
     case 'send_chart':
+    case 'send_file':
       return a.to.type === 'created_chat' ? `created_chat:${a.to.sentBy}` : `${a.to.type}:${a.to.id}`;
     case 'reply':
       return `message:${a.messageId}`;
@@ -101,6 +107,8 @@ export interface OutboxSenderOptions {
   clock?: () => Date;
   /** Stores a downloaded document (fetch_document), in its own transaction; must be idempotent. */
   onDocument?: (db: Db, action: Extract<OutboxAction, { op: 'fetch_document' }>, data: Buffer) => Promise<void>;
+  /** Generates the file a send_file row names, from the database as it is at delivery. */
+  renderFile?: (db: Db, spec: FileSpec) => Promise<{ name: string; data: Buffer }>;
 }
 
 export interface OutboxSender {
@@ -168,6 +176,14 @@ export function createOutboxSender(opts: OutboxSenderOptions): OutboxSender {
         // The upload is keyed by nothing Feishu dedupes, so a retry may upload twice; the message itself is sent once (uuid).
         const { imageKey } = await messenger.uploadImage(png);
         return messenger.send(to, { kind: 'image', imageKey }, { uuid: row.id });
+      }
+      case 'send_file': {
+        if (!opts.renderFile) throw new MessengerError('no file renderer configured', false);
+        const to = await recipient(a.to);
+        const file = await opts.renderFile(db, a.file);
+        // As with charts, a retry may upload again; the message is sent once (uuid).
+        const { fileKey } = await messenger.uploadFile(file.data, file.name);
+        return messenger.send(to, { kind: 'file', fileKey }, { uuid: row.id });
       }
       case 'reply':
         return messenger.reply(a.messageId, a.message, { uuid: row.id });

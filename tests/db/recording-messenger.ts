@@ -10,6 +10,7 @@ export function createRecordingMessenger(opts: { delayMs?: number } = {}) {
   const delivered = new Map<string, { to?: Recipient; message?: OutgoingMessage; messageId: string }>();
   const calls: string[] = [];
   const updates: { messageId: string; card: Card }[] = [];
+  const files: { fileKey: string; name: string; data: Buffer }[] = [];
   let failures: MessengerError[] = [];
   let n = 0;
   const pause = () => new Promise((r) => setTimeout(r, opts.delayMs ?? 0));
@@ -45,6 +46,11 @@ export function createRecordingMessenger(opts: { delayMs?: number } = {}) {
     async uploadImage() {
       return { imageKey: 'img_1' };
     },
+    async uploadFile(data, name) {
+      const fileKey = `file_${files.length + 1}`;
+      files.push({ fileKey, name, data });
+      return { fileKey };
+    },
     async downloadResource() {
       return Buffer.from('');
     },
@@ -54,6 +60,7 @@ export function createRecordingMessenger(opts: { delayMs?: number } = {}) {
     delivered,
     calls,
     updates,
+    files,
     failNext(...errors: MessengerError[]) {
       failures = errors;
     },

@@ -37,6 +37,8 @@ export function createFeishuMessenger(opts: FeishuMessengerOptions): Messenger &
         return { msg_type: 'interactive', content: JSON.stringify(m.card) };
       case 'image':
         return { msg_type: 'image', content: JSON.stringify({ image_key: m.imageKey }) };
+      case 'file':
+        return { msg_type: 'file', content: JSON.stringify({ file_key: m.fileKey }) };
     }
   };
 
@@ -96,6 +98,14 @@ export function createFeishuMessenger(opts: FeishuMessengerOptions): Messenger &
       };
       return { imageKey: requireField(res.image_key, 'upload: no image_key') };
     },
+    async uploadFile(data, name) {
+      // As with images, the SDK returns the response's `data` object.
+      const res = (await call('upload file', async () => ({
+        code: 0,
+        ...(await client.im.file.create({ data: { file_type: feishuFileType(name), file_name: name, file: data } })),
+      }))) as { file_key?: string };
+      return { fileKey: requireField(res.file_key, 'upload: no file_key') };
+    },
     async downloadResource(messageId, key, kind) {
       const res = await call('download', async () => {
         const r = await client.im.messageResource.get({ path: { message_id: messageId, file_key: key }, params: { type: kind } });
@@ -106,6 +116,16 @@ export function createFeishuMessenger(opts: FeishuMessengerOptions): Messenger &
       return Buffer.concat(chunks);
     },
   };
+}
+
+/** Feishu's file_type for an upload, from the name's extension: xls covers .xlsx too; anything else is a stream. */
+export function feishuFileType(name: string): 'pdf' | 'doc' | 'xls' | 'ppt' | 'stream' {
+  const ext = /\.([a-z0-9]+)$/i.exec(name)?.[1]?.toLowerCase();
+  if (ext === 'pdf') return 'pdf';
+  if (ext === 'doc' || ext === 'docx') return 'doc';
+  if (ext === 'xls' || ext === 'xlsx') return 'xls';
+  if (ext === 'ppt' || ext === 'pptx') return 'ppt';
+  return 'stream';
 }
 
 function requireField(v: string | undefined, message: string): string {

@@ -49,17 +49,37 @@ function resourceOf(msgType: string, content: unknown): { key: string; kind: 'im
   return undefined;
 }
 
+/** The download's content type, by the name the bot gave the file. */
+function contentTypeOf(name: string): string {
+  if (/\.xlsx$/i.test(name)) return 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+  if (/\.pdf$/i.test(name)) return 'application/pdf';
+  return 'application/octet-stream';
+}
+
 export function createSimulatorMessenger(db: Db): SimulatorMessenger {
   const changes = new EventEmitter();
   changes.setMaxListeners(1000);
   const changed = () => changes.emit('change');
 
-  const toContent = (m: OutgoingMessage) =>
-    m.kind === 'text'
-      ? { msgType: 'text', content: { text: m.text } }
-      : m.kind === 'card'
-        ? { msgType: 'interactive', content: m.card }
-        : { msgType: 'image', content: { image_key: m.imageKey, url: simImageUrl(m.imageKey) } };
+  const toContent = async (m: OutgoingMessage): Promise<{ msgType: string; content: unknown }> => {
+    switch (m.kind) {
+      case 'text':
+        return { msgType: 'text', content: { text: m.text } };
+      case 'card':
+        return { msgType: 'interactive', content: m.card };
+      case 'image':
+        return { msgType: 'image', content: { image_key: m.imageKey, url: simImageUrl(m.imageKey) } };
+      case 'file': {
+        // The page's file chip shows the name and size, as for a file a person sent.
+        const [f] = await db
+          .select({ name: simImages.name, size: sql<number>`octet_length(${simImages.data})` })
+          .from(simImages)
+          .where(eq(simImages.key, m.fileKey));
+        if (!f) throw new MessengerError(`simulator: no file ${m.fileKey}`, false, { platformCode: 234003 });
+        return { msgType: 'file', content: { file_key: m.fileKey, file_name: f.name ?? m.fileKey, size: Number(f.size), url: simFileUrl(m.fileKey) } };
+      }
+    }
+  };
 
   async function ensureP2p(userId: string): Promise<string> {
     const chatId = p2pChatId(userId);
@@ -70,7 +90,7 @@ export function createSimulatorMessenger(db: Db): SimulatorMessenger {
   async function insert(chatId: string, message: OutgoingMessage, uuid: string, replyTo?: string) {
     const [chat] = await db.select().from(simChats).where(eq(simChats.chatId, chatId));
     if (!chat) throw new MessengerError(`simulator: no chat ${chatId}`, false, { platformCode: 230002 });
-    const { msgType, content } = toContent(message);
+    const { msgType, content } = await toContent(message);
     const messageId = `sim_m_${randomUUID().slice(0, 12)}`;
     const rows = await db
       .insert(simMessages)
@@ -152,6 +172,11 @@ export function createSimulatorMessenger(db: Db): SimulatorMessenger {
       const key = `img_sim_${randomUUID().slice(0, 12)}`;
       await db.insert(simImages).values({ key, contentType: 'image/png', data });
       return { imageKey: key };
+    },
+    async uploadFile(data, name) {
+      const key = `file_sim_${randomUUID().slice(0, 12)}`;
+      await db.insert(simImages).values({ key, contentType: contentTypeOf(name), name, data });
+      return { fileKey: key };
     },
     async downloadResource(messageId, key, kind) {
       // Feishu hands out a message's resource only with that message's id and the right type.
