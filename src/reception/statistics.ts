@@ -104,48 +104,58 @@ export function basisText(policy: Policy): string {
 
 const tally = (r: { batches: unknown; persons: unknown; fen: unknown }): Tally => ({ batches: Number(r.batches), persons: Number(r.persons ?? 0), fen: Number(r.fen ?? 0) });
 
-/** Every figure of one period in a few grouped queries on the ledger's date index. */
+/**
+ * Every figure of one period in one pass over the period's ledger rows (the arrival-date index):
+ * grouping sets give the categories, departments, months, years and the total together. The
+ * budget needs whole years, so a period that is not made of whole years reads its years once more.
+ */
 export async function computeStatistics(db: Executor, policy: Policy, period: Period): Promise<Statistics> {
   const l = ledgerEntries;
-  const where = and(between(l.date, period.from, period.to), inArray(l.status, countedStatuses(policy)));
-  const measures = {
-    batches: sql<number>`count(*)`,
-    persons: sql<number>`coalesce(sum(${l.guestCount}), 0)`,
-    fen: sql<number>`coalesce(sum(${l.totalFen}), 0)`,
-  };
-  const month = sql<string>`to_char(${l.date}, 'YYYY-MM')`;
-  const years = Array.from({ length: Number(period.to.slice(0, 4)) - Number(period.from.slice(0, 4)) + 1 }, (_, i) => Number(period.from.slice(0, 4)) + i);
-  const [byCategory, byDepartment, byMonth, [extra], budgetRows] = await Promise.all([
-    db.select({ category: l.category, ...measures }).from(l).where(where).groupBy(l.category),
-    db.select({ department: l.department, ...measures }).from(l).where(where).groupBy(l.department),
-    db.select({ month, ...measures }).from(l).where(where).groupBy(month).orderBy(month),
-    db
-      .select({
-        unsettled: sql<number>`count(*) filter (where ${l.status} = 'approved')`,
-        findings: sql<number>`coalesce(sum(${l.findings}), 0)`,
-        withFindings: sql<number>`count(*) filter (where ${l.findings} > 0)`,
-      })
-      .from(l)
-      .where(where),
-    db
-      .select({ year: sql<number>`extract(year from ${l.date})::int`, fen: measures.fen })
-      .from(l)
-      .where(and(between(l.date, `${years[0]}-01-01`, `${years.at(-1)}-12-31`), inArray(l.status, countedStatuses(policy))))
-      .groupBy(sql`1`),
-  ]);
-  const cats = new Map(byCategory.map((r) => [r.category, tally(r)]));
-  const order = [...STAT_CATEGORIES] as string[];
-  const total = byCategory.reduce<Tally>((t, r) => ({ batches: t.batches + Number(r.batches), persons: t.persons + Number(r.persons), fen: t.fen + Number(r.fen) }), { batches: 0, persons: 0, fen: 0 });
+  const statuses = countedStatuses(policy);
+  const firstYear = Number(period.from.slice(0, 4));
+  const lastYear = Number(period.to.slice(0, 4));
+  const years = Array.from({ length: lastYear - firstYear + 1 }, (_, i) => firstYear + i);
+  const wholeYears = period.from.endsWith('-01-01') && period.to.endsWith('-12-31');
+  type Row = { category: string | null; department: string | null; month: string | null; year: number | null; g: number; batches: string; persons: string; fen: string; unsettled: string; findings: string; with_findings: string };
+  const grouped = db.execute(sql`
+    select ${l.category} as category, ${l.department} as department, to_char(${l.date}, 'YYYY-MM') as month, extract(year from ${l.date})::int as year,
+      grouping(${l.category}, ${l.department}, to_char(${l.date}, 'YYYY-MM'), extract(year from ${l.date})::int) as g,
+      count(*) as batches, coalesce(sum(${l.guestCount}), 0) as persons, coalesce(sum(${l.totalFen}), 0) as fen,
+      count(*) filter (where ${l.status} = 'approved') as unsettled, coalesce(sum(${l.findings}), 0) as findings, count(*) filter (where ${l.findings} > 0) as with_findings
+    from ${l}
+    where ${between(l.date, period.from, period.to)} and ${inArray(l.status, statuses)}
+    group by grouping sets ((${l.category}), (${l.department}), (to_char(${l.date}, 'YYYY-MM')), (extract(year from ${l.date})::int), ())`);
+  const yearly = wholeYears
+    ? undefined
+    : db
+        .select({ year: sql<number>`extract(year from ${l.date})::int`, fen: sql<string>`coalesce(sum(${l.totalFen}), 0)` })
+        .from(l)
+        .where(and(between(l.date, `${firstYear}-01-01`, `${lastYear}-12-31`), inArray(l.status, statuses)))
+        .groupBy(sql`1`);
+  const [result, yearRows] = await Promise.all([grouped, yearly]);
+  const rows = ((result as unknown as { rows?: Row[] }).rows ?? (result as unknown as Row[])) as Row[];
+  // grouping() sets a bit for each column left out: category 8, department 4, month 2, year 1.
+  const set = (g: number) => rows.filter((r) => Number(r.g) === g);
+  const t = (r: Row): Tally => tally(r);
+  const totalRow = set(15)[0];
+  const cats = new Map(set(7).map((r) => [r.category!, t(r)]));
+  const yearFen = new Map<number, number>(
+    wholeYears ? set(14).map((r) => [Number(r.year), Number(r.fen)]) : (yearRows ?? []).map((r) => [Number(r.year), Number(r.fen)]),
+  );
   return {
     period,
     basis: basisText(policy),
-    total,
-    byCategory: order.map((category) => ({ category, ...(cats.get(category) ?? { batches: 0, persons: 0, fen: 0 }) })),
-    byDepartment: byDepartment.map((r) => ({ department: r.department, ...tally(r) })).sort((a, b) => b.fen - a.fen || b.batches - a.batches),
-    byMonth: byMonth.map((r) => ({ month: r.month, ...tally(r) })),
-    unsettled: Number(extra?.unsettled ?? 0),
-    findings: { count: Number(extra?.findings ?? 0), receptions: Number(extra?.withFindings ?? 0) },
-    budget: years.map((year) => ({ year, annualFen: Math.round(policy.budget.annual * 100), usedFen: Number(budgetRows.find((b) => Number(b.year) === year)?.fen ?? 0) })),
+    total: totalRow ? t(totalRow) : { batches: 0, persons: 0, fen: 0 },
+    byCategory: (STAT_CATEGORIES as readonly string[]).map((category) => ({ category, ...(cats.get(category) ?? { batches: 0, persons: 0, fen: 0 }) })),
+    byDepartment: set(11)
+      .map((r) => ({ department: r.department!, ...t(r) }))
+      .sort((a, b) => b.fen - a.fen || b.batches - a.batches),
+    byMonth: set(13)
+      .map((r) => ({ month: r.month!, ...t(r) }))
+      .sort((a, b) => a.month.localeCompare(b.month)),
+    unsettled: Number(totalRow?.unsettled ?? 0),
+    findings: { count: Number(totalRow?.findings ?? 0), receptions: Number(totalRow?.with_findings ?? 0) },
+    budget: years.map((year) => ({ year, annualFen: Math.round(policy.budget.annual * 100), usedFen: yearFen.get(year) ?? 0 })),
   };
 }
 
