@@ -11,6 +11,7 @@ import { escapeMd } from '../cards/elements.js';
 import type { Db } from '../db/client.js';
 import { expenseLines, outbox, receptions, settlementDocuments, settlements } from '../db/schema.js';
 import { enqueue, type OutboxAction } from '../jobs/outbox.js';
+import { takeLedgerFile } from '../ledger/chat.js';
 import { formatFen } from './money.js';
 import { changed, settlementCard } from './settlement-actions.js';
 import { documentKinds, type Loaded, loadSettlement, mayEdit } from './settlement.js';
@@ -60,6 +61,8 @@ async function openSettlementFor(ctx: HandlerContext, event: MessageEvent): Prom
 
 /** An image or file message: attached to the open settlement, or answered with what to do. */
 export async function onDocumentMessage(event: MessageEvent, ctx: HandlerContext): Promise<void> {
+  // A spreadsheet the office sends after 导入台账 is the ledger to import, not a settlement document.
+  if (await takeLedgerFile(event, ctx)) return;
   const res = event.resource!;
   const target = await openSettlementFor(ctx, event);
   if (!target) {
