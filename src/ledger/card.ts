@@ -53,7 +53,7 @@ export function buildLedgerImportCard(opts: { importId: number; report: LedgerRe
   if (r.fileProblem) {
     elements.push(md(`**文件无法导入**\n${badRowLines(r).join('\n')}`), md('请按导入模板修改后，重新发送“导入台账”。'));
   } else {
-    elements.push(md(`共 ${r.total} 行：可导入 **${r.toImport}** 行，已导入过 ${r.alreadyImported} 行，错误 **${r.bad}** 行`));
+    elements.push(md(`共 ${r.total} 行：可导入 ${r.toImport} 行，已导入过 ${r.alreadyImported} 行，错误 ${r.bad} 行`));
     if (r.bad) elements.push(md(`**错误行**\n${badRowLines(r).join('\n')}`));
     if (r.unmatchedPurpose) elements.push(md(`提示：${r.unmatchedPurpose} 行的事由未写明规定类别（出席会议、考察调研等），将按原文导入。`));
   }
