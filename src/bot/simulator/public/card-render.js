@@ -297,7 +297,12 @@ export function renderMarkdown(content, ctx = {}) {
       const ordered = /\d/.test(bullet[1]);
       const want = ordered ? 'OL' : 'UL';
       if (list && list.tagName !== want) flushList();
-      if (!list) list = el(ordered ? 'ol' : 'ul', 'md-list');
+      if (!list) {
+        list = el(ordered ? 'ol' : 'ul', 'md-list');
+        // "3. …" as the first item numbers the list from 3, as written.
+        const first = ordered ? parseInt(bullet[1], 10) : 1;
+        if (first > 1) list.start = first;
+      }
       flushItem();
       item = [bullet[2]];
       continue;
