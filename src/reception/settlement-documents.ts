@@ -34,7 +34,9 @@ const sameType = (a: string, b: string) => a === b || (['jpg', 'jpeg'].includes(
 /**
  * The settlement a document sent in this conversation belongs to: in a reception's group, that
  * reception's (the group's id is in the result of the outbox row that created it); one-to-one, the
- * sender's most recently touched open settlement. Only the handler and the office attach documents.
+ * sender's most recently touched open settlement of which they are the handler. In the group the
+ * reception office may attach too; one-to-one only the handler does, so an office member's photo is
+ * never filed under somebody else's settlement by guesswork.
  */
 async function openSettlementFor(ctx: HandlerContext, event: MessageEvent): Promise<{ id: number; code: string } | undefined> {
   const office = event.senderId === ctx.org.reception_office.director || ctx.org.reception_office.staff.includes(event.senderId);
@@ -53,7 +55,7 @@ async function openSettlementFor(ctx: HandlerContext, event: MessageEvent): Prom
     .select({ id: settlements.id, code: receptions.code })
     .from(settlements)
     .innerJoin(receptions, eq(receptions.id, settlements.receptionId))
-    .where(and(eq(settlements.state, 'draft'), mine))
+    .where(and(eq(settlements.state, 'draft'), eq(settlements.handler, event.senderId)))
     .orderBy(desc(settlements.updatedAt))
     .limit(1);
   return s;
