@@ -22,6 +22,12 @@ import { TEMPLATE_PATH } from './routes.js';
 /** How long after 导入台账 the person's next file is taken for the ledger. */
 export const AWAIT_FILE_MS = 30 * 60_000;
 const LEDGER_EXTENSIONS = ['xlsx', 'xls', 'csv'];
+/**
+ * Rows per file in chat: the tap that imports reads the file again and must answer within Feishu's
+ * 3 s (a 3,000-row workbook took 1.6 s to read on a loaded two-core machine); larger ledgers go in
+ * parts, or by the ledger tool.
+ */
+export const CHAT_MAX_ROWS = 3_000;
 
 type FetchDocument = Extract<OutboxAction, { op: 'fetch_document' }>;
 
@@ -124,7 +130,7 @@ function reportOf(fileName: string, file: LedgerFile, r: ImportResult): LedgerRe
 
 /** Reads the file and dry-runs it against the ledger, in the caller's transaction. */
 async function preview(tx: Executor, policy: Policy, timeZone: string, now: Date, fileName: string, data: Buffer) {
-  const file = await readLedgerFile(fileName, data, { today: localDate(now, timeZone) });
+  const file = await readLedgerFile(fileName, data, { today: localDate(now, timeZone), maxRows: CHAT_MAX_ROWS });
   const batch = createHash('sha256').update(data).digest('hex');
   const result = await importLedger(tx, policy, file, { dryRun: true, batch, now });
   return { file, batch, result };
@@ -180,7 +186,7 @@ export async function onLedgerImport(event: CardActionEvent, ctx: HandlerContext
 
   const skipBad = event.value.skipBad === true;
   const fileName = imp.fileName ?? stored.fileName;
-  const file = await readLedgerFile(fileName, imp.data, { today: localDate(ctx.now, ctx.config.timeZone) });
+  const file = await readLedgerFile(fileName, imp.data, { today: localDate(ctx.now, ctx.config.timeZone), maxRows: CHAT_MAX_ROWS });
   const result = await importLedger(ctx.tx, ctx.policy, file, { skipBad, batch: imp.fileSha256 ?? createHash('sha256').update(imp.data).digest('hex'), now: ctx.now });
   const report = reportOf(fileName, file, result);
   if (result.blocked) {

@@ -305,6 +305,8 @@ const EXAMPLE_KEY = importKeyOf(EXAMPLE_ROW);
 export interface ReadOptions {
   /** The unit's today (YYYY-MM-DD): later dates are refused. */
   today?: string;
+  /** At most this many data rows (default LEDGER_MAX_ROWS). */
+  maxRows?: number;
 }
 
 /** Reads an .xlsx or .csv ledger: the good rows, and every problem with its row number and column. */
@@ -359,7 +361,8 @@ export async function readLedgerFile(name: string, bytes: Buffer, opts: ReadOpti
   const data = found.grid.slice(found.at + 1).filter((r) => r.cells.some((c) => text(c) !== ''));
   if (problems.length) return { format, encoding, rows: [], problems, total: data.length, badRows: [], fileProblem: true };
   if (!data.length) return fail('表头下没有数据行', encoding);
-  if (data.length > LEDGER_MAX_ROWS) return fail(`共${data.length}行数据，超过每次${LEDGER_MAX_ROWS}行的上限，请分批导入`, encoding);
+  const maxRows = opts.maxRows ?? LEDGER_MAX_ROWS;
+  if (data.length > maxRows) return fail(`共${data.length}行数据，超过每次${maxRows}行的上限，请分批导入`, encoding);
 
   const rows: LedgerRow[] = [];
   const badRows: number[] = [];

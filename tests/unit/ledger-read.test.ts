@@ -183,6 +183,9 @@ describe('reading a CSV ledger', () => {
       ['发票.pdf', Buffer.from('%PDF-1.4'), /不是台账表格/],
       ['a.xlsx', Buffer.from('PK\u0003\u0004 not really a zip'), /无法按Excel工作簿/],
     ];
+    const many = await readLedgerFile('a.csv', Buffer.from(csvText(GOOD_ROWS)), { maxRows: 2 });
+    expect(many.fileProblem).toBe(true);
+    expect(lines(many)).toEqual(['共3行数据，超过每次2行的上限，请分批导入']);
     for (const [name, bytes, re] of cases) {
       const f = await read(name, bytes);
       expect(f.fileProblem, name).toBe(true);
