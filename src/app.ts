@@ -20,6 +20,7 @@ import { buildLedgerWorkbook } from './reception/ledger-export.js';
 import { createDocumentStore } from './reception/settlement-documents.js';
 import { createLedgerFileStore } from './ledger/chat.js';
 import { createSettlementExportRoutes } from './reception/settlement-routes.js';
+import { createLedgerRoutes } from './ledger/routes.js';
 import { buildReport, loadSettlement, type Loaded } from './reception/settlement.js';
 import { ensureDailyDigest, planJobs } from './reception/plan-jobs.js';
 import { loadPolicy } from './rules/load-policy.js';
@@ -141,6 +142,8 @@ export async function startApp(config: Config, opts: AppOptions): Promise<App> {
       },
     }),
   );
+  // The ledger template (接待台账模板) the 导入台账 reply links to.
+  app.use(createLedgerRoutes());
   app.use((_req, res) => res.status(404).json({ error: 'not found' }));
   // Body-parser errors (oversized, bad encoding) and anything else: a short JSON answer, never a stack.
   app.use((err: { status?: number; type?: string; message?: string }, _req: Request, res: Response, _next: NextFunction) => {

@@ -33,6 +33,9 @@ describe('导入台账', () => {
     expect(titleOf(asked.card)).toBe('导入历史接待台账');
     const how = cardText(asked.card);
     expect(how).toContain('/ledger/template.xlsx');
+    const template = await fetch(`${h.bot.url}/ledger/template.xlsx`);
+    expect(template.status).toBe(200);
+    expect(template.headers.get('content-type')).toContain('spreadsheetml');
     expect(how).toContain('接待日期、来访单位、带队领导、职务、级别、接待类型、来访人数、事由、陪餐人数、费用合计、承办部门、公函文号');
 
     await h.sendDocument(OFFICE, { kind: 'file', name: '2025年接待台账.csv', data: MIXED });
