@@ -89,12 +89,12 @@ function signaturesMarkdown(v: SettlementView): string {
 export function lineForm(v: Pick<SettlementView, 'code'>, values: Record<string, string> = {}, errors: LineFormErrors = {}): CardElement {
   const withError = (name: string, el: CardElement): CardElement[] => (errors[name] ? [el, fieldError(errors[name])] : [el]);
   const text = (name: string, label: string, placeholder: string, required = false) =>
-    withError(name, input({ name, label: `${label}${required ? ' *' : ''}`, value: values[name], placeholder, maxLength: name === 'items' || name === 'reason' ? 300 : 100 }));
+    withError(name, input({ name, label, required, value: values[name], placeholder, maxLength: name === 'items' || name === 'reason' ? 300 : 100 }));
   return form('line_form', [
     md('**录入费用**'),
     columns(
-      [md('**类别** *'), ...withError('category', select({ name: 'category', placeholder: '请选择类别', options: ['餐费', '住宿', '用车', '场地', '其他'], value: values.category, required: true }))],
-      [md('**支付方式** *'), ...withError('payment', select({ name: 'payment', placeholder: '请选择支付方式', options: ['公务卡', '转账', '现金'], value: values.payment, required: true }))],
+      [md("**类别** <font color='red'>*</font>"), ...withError('category', select({ name: 'category', placeholder: '请选择类别', options: ['餐费', '住宿', '用车', '场地', '其他'], value: values.category, required: true }))],
+      [md("**支付方式** <font color='red'>*</font>"), ...withError('payment', select({ name: 'payment', placeholder: '请选择支付方式', options: ['公务卡', '转账', '现金'], value: values.payment, required: true }))],
     ),
     columns(text('amount', '金额（元）', '如：1280.50', true), text('persons', '人数', '用餐或住宿人数')),
     columns(text('payee', '收款单位', '如：某某宾馆', true), text('invoice_no', '发票号', '发票号码')),
@@ -108,10 +108,10 @@ function listForm(v: SettlementView, people: { id: string; name: string }[], wit
   return form('list_form', [
     md('**清单信息与证明人**'),
     input({ name: 'guests', label: '来访人员（每行：姓名 职务）', multiline: true, maxLength: 2000, value: v.guests.map((g) => `${g.name} ${g.title}`.trim()).join('\n') }),
-    input({ name: 'activities', label: '活动安排（每行：时间 地点 内容）', multiline: true, maxLength: 2000, value: v.activities.map((a) => `${a.time} ${a.place} ${a.activity}`.trim()).join('\n') }),
+    input({ name: 'activities', label: '活动安排（每行：时间 地点 内容）', multiline: true, maxLength: 2000, value: v.activities.map((a) => [a.time, a.place, a.activity].filter(Boolean).join(' ')).join('\n') }),
     input({ name: 'accompany', label: '陪同人员（以顿号分隔）', maxLength: 300, value: v.accompany.join('、') }),
     input({ name: 'reason', label: '情况说明（须说明理由的事项）', multiline: true, maxLength: 500, value: v.reason ?? '' }),
-    md('**证明人**（第二签字人；不选则由部门负责人签字）'),
+    md('**证明人**（第二签字人：选定证明人的由证明人签字，不选则由部门负责人签字）'),
     {
       tag: 'select_person',
       name: 'witness',
@@ -132,7 +132,7 @@ const row = (...buttons: CardElement[]): CardElement => ({
 
 export function buildSettlementCard(
   v: SettlementView,
-  opts: { mode: SettlementCardMode; people?: { id: string; name: string }[]; witness?: string | null; notice?: string; lineValues?: Record<string, string>; lineErrors?: LineFormErrors; canSign?: boolean; canSubmit?: boolean },
+  opts: { mode: SettlementCardMode; people?: { id: string; name: string }[]; witness?: string | null; notice?: string; lineValues?: Record<string, string>; lineErrors?: LineFormErrors; canSign?: boolean; canSubmit?: boolean; /** Why 签字 is not offered yet. */ signBlocked?: string },
 ): Card {
   const elements: CardElement[] = [];
   if (opts.notice) elements.push(md(opts.notice), hr());
@@ -154,7 +154,8 @@ export function buildSettlementCard(
   }
   if ((opts.mode === 'edit' || opts.mode === 'sign') && v.state === 'draft') {
     const buttons = [];
-    if (opts.canSign !== false) buttons.push(button({ text: '签字', type: 'primary', name: 'sign', value: { action: 'settlement.sign', ...base, hash: v.hash }, confirm: { title: '签字确认', text: `确认本结算内容属实，合计${v.totals.total}元？签字后内容如有变更，签字自动作废。` } }));
+    if (opts.signBlocked) elements.push(hr(), md(`<font color='grey'>${escapeMd(opts.signBlocked)}</font>`));
+    else if (opts.canSign !== false) buttons.push(button({ text: '签字', type: 'primary', name: 'sign', value: { action: 'settlement.sign', ...base, hash: v.hash }, confirm: { title: '签字确认', text: `确认本结算内容属实，合计${v.totals.total}元？签字后内容如有变更，签字自动作废。` } }));
     if (opts.canSubmit) buttons.push(button({ text: '提交审核', name: 'submit', value: { action: 'settlement.submit', ...base, version: v.version } }));
     if (buttons.length) elements.push(hr(), row(...buttons));
   }

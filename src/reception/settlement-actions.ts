@@ -85,7 +85,7 @@ export async function settlementView(ctx: HandlerContext, l: Loaded, findings?: 
     findings: findings ?? (await settlementFindings(ctx, l)),
     signatures: [
       { label: '经办人', name: name(ctx, l.s.handler), ...sigAt(ctx, valid.find((s) => s.role === 'handler')) },
-      { label: second && !seconds.includes(second.by) ? '证明人' : l.s.witness ? '证明人' : '部门负责人', name: second ? name(ctx, second.by) : seconds.map((id) => name(ctx, id)).join('或') || '（请指定证明人）', ...sigAt(ctx, second) },
+      { label: l.s.witness ? '证明人' : '部门负责人', name: second ? name(ctx, second.by) : seconds.map((id) => name(ctx, id)).join('或') || '（请指定证明人）', ...sigAt(ctx, second) },
     ],
     ...(l.s.signatures.length > valid.length ? { voided: '结算内容已变更，原签字已作废，须重新签字。' } : {}),
     audits: l.s.audits.map((a) => `${a.stage === 'office' ? '接待办审核' : '财务审核'}：${name(ctx, a.by)}${a.decision === 'pass' ? '审核通过' : '退回'}（${at(ctx, a.at)}）${a.comment ? `，意见：${a.comment}` : ''}`),
@@ -114,6 +114,13 @@ export async function settlementCard(ctx: HandlerContext, l: Loaded, who: string
   const signedByMe = valid.some((s) => s.by === who);
   const canSign = !signedByMe && (who === l.s.handler || secondSigners(ctx.org, l).includes(who));
   const canSubmit = mode === 'edit' && valid.length === 2;
+  const signBlocked = !canSign
+    ? undefined
+    : !l.lines.length
+      ? '录入费用后方可签字。'
+      : hasBlocking(view.findings)
+        ? '存在【不得办理】事项，修改后方可签字。'
+        : undefined;
   return buildSettlementCard(view, {
     mode,
     people: ctx.org.people.filter((p) => p.id !== l.s.handler).map((p) => ({ id: p.id, name: p.name })),
@@ -123,6 +130,7 @@ export async function settlementCard(ctx: HandlerContext, l: Loaded, who: string
     lineErrors: extra.lineErrors,
     canSign,
     canSubmit,
+    signBlocked,
   });
 }
 
@@ -172,7 +180,8 @@ export async function onSettleCommand(event: MessageEvent, ctx: HandlerContext, 
     const l = got as Loaded;
     if (!maySee(ctx.org, l, who)) return void (await say(`未找到接待${code}，或您无权办理其结算。`));
     const notice = l.s.state === 'settled' ? `接待${escapeMd(code)}已结算，结算内容已锁定，不能再修改；可下载结算表格或打印接待清单。` : undefined;
-    return void (await ctx.sayPrivately({ kind: 'card', card: await settlementCard(ctx, l, who, { notice }) }));
+    const ref = await ctx.sayPrivately({ kind: 'card', card: await settlementCard(ctx, l, who, { notice }) });
+    return void (await remember(ctx, l, ref));
   }
   const office = who === ctx.org.reception_office.director || ctx.org.reception_office.staff.includes(who);
   if (who !== r.requester && !office) return void (await say(`未找到接待${code}，或您无权办理其结算。结算由经办人或接待办发起。`));
@@ -197,9 +206,9 @@ export async function onSettleCommand(event: MessageEvent, ctx: HandlerContext, 
   await ctx.audit({ actor: who, entity: 'reception', entityId: r.code, action: 'settle_start', from: r.state, to: 'settling' });
   const l: Loaded = { r: { ...r, state: 'settling' }, s, lines: [], docs: [] };
   const notice = `已生成接待${escapeMd(code)}的接待清单，请核对来访人员和活动安排，录入各项费用，并将发票等单据（图片或文件）直接发送给接待助手。`;
-  await ctx.sayPrivately({ kind: 'card', card: await settlementCard(ctx, l, who, { notice }) });
+  await remember(ctx, l, await ctx.sayPrivately({ kind: 'card', card: await settlementCard(ctx, l, who, { notice }) }));
   if (who !== r.requester) {
-    await ctx.send({ type: 'user', id: r.requester }, { kind: 'card', card: await settlementCard(ctx, l, r.requester, { notice: `${escapeMd(name(ctx, who))}已发起接待${escapeMd(code)}的结算，请您作为经办人核对清单、录入费用并签字。` }) });
+    await sendCard(ctx, l, r.requester, `${escapeMd(name(ctx, who))}已发起接待${escapeMd(code)}的结算，请您作为经办人核对清单、录入费用并签字。`);
   }
 }
 
@@ -314,9 +323,11 @@ export async function onListSave(event: CardActionEvent, ctx: HandlerContext): P
     const [n, ...rest] = x.split(/[\s,，]+/);
     return { name: n.slice(0, 30), title: rest.join(' ').slice(0, 50) };
   });
+  // "时间 地点 内容"; with two words, "时间 内容" (no place).
   const activities = rows('activities').map((x) => {
-    const [time, place, ...rest] = x.split(/\s+/);
-    return { time: (time ?? '').slice(0, 30), place: (place ?? '').slice(0, 50), activity: rest.join(' ').slice(0, 100) };
+    const [time, ...rest] = x.split(/\s+/);
+    const [place, activity] = rest.length >= 2 ? [rest[0], rest.slice(1).join(' ')] : ['', rest.join(' ')];
+    return { time: (time ?? '').slice(0, 30), place: place.slice(0, 50), activity: activity.slice(0, 100) };
   });
   const accompany = str('accompany')
     .split(/[、,，\s]+/)
@@ -349,7 +360,7 @@ export async function onSign(event: CardActionEvent, ctx: HandlerContext): Promi
   if ('error' in got) return error(got.error);
   const l = got;
   const who = event.operatorId;
-  if (l.s.state !== 'draft') return { toast: { type: 'info', content: `结算已${SETTLEMENT_STATE_LABEL[l.s.state]}，无需签字。` }, card: await settlementCard(ctx, l, who) };
+  if (l.s.state !== 'draft') return { toast: { type: 'info', content: `结算当前${SETTLEMENT_STATE_LABEL[l.s.state]}，无需签字。` }, card: await settlementCard(ctx, l, who) };
   const hash = contentHash(l);
   const valid = validSignatures(l, hash);
   if (valid.some((s) => s.by === who)) return error('您已签字，同一人不能重复签字。');
@@ -390,9 +401,16 @@ export async function onSign(event: CardActionEvent, ctx: HandlerContext): Promi
 
 /** Sends a person the settlement card as they may use it, remembering it so later changes patch it. */
 async function sendCard(ctx: HandlerContext, l: Loaded, to: string, notice: string): Promise<void> {
-  const ref = await ctx.send({ type: 'user', id: to }, { kind: 'card', card: await settlementCard(ctx, l, to, { notice }) });
-  await ctx.tx.update(settlements).set({ cardRefs: [...l.s.cardRefs, ref] }).where(eq(settlements.id, l.s.id));
+  await remember(ctx, l, await ctx.send({ type: 'user', id: to }, { kind: 'card', card: await settlementCard(ctx, l, to, { notice }) }));
+}
+
+/**
+ * Cards with live buttons are remembered (by the outbox row that sends them); when the settlement
+ * goes to audit, is audited or settles, they are all patched to show the state without buttons.
+ */
+async function remember(ctx: HandlerContext, l: Loaded, ref: string): Promise<void> {
   l.s.cardRefs = [...l.s.cardRefs, ref];
+  await ctx.tx.update(settlements).set({ cardRefs: l.s.cardRefs }).where(eq(settlements.id, l.s.id));
 }
 
 /** Cards sent earlier to signers and auditors now show the state, without live buttons. */

@@ -72,7 +72,9 @@ export async function onDocumentMessage(event: MessageEvent, ctx: HandlerContext
     if (event.chatType === 'p2p') await ctx.say({ kind: 'text', text: '您目前没有正在填报的结算，单据未保存。如需报销，请先发送“结算 JD-…”，再发送发票等单据。' });
     return;
   }
-  const fileName = (res.name ?? (res.kind === 'image' ? '图片' : '文件')).slice(0, 100);
+  // Feishu's image messages carry no name: number them within the settlement (图片1, 图片2…).
+  const [{ n }] = await ctx.tx.select({ n: sql<number>`count(*)::int` }).from(settlementDocuments).where(eq(settlementDocuments.settlementId, target.id));
+  const fileName = (res.name ?? `${res.kind === 'image' ? '图片' : '文件'}${Number(n) + 1}`).slice(0, 100);
   const allowed = ctx.policy.settlement.document_types.map((t) => t.toLowerCase());
   if (res.kind === 'file') {
     const ext = extension(fileName);

@@ -106,10 +106,11 @@ export function validSignatures(l: Loaded, hash = contentHash(l)): SettlementSig
 
 const isOffice = (org: Org, id: string) => id === org.reception_office.director || org.reception_office.staff.includes(id);
 
-/** Who may sign second: the department head, or the witness the handler named; never the handler. */
-export function secondSigners(org: Org, l: Loaded): string[] {
+/** Who signs second: the witness the handler named, else the department head; never the handler. */
+export function secondSigners(org: Org, l: Pick<Loaded, 'r' | 's'>): string[] {
   const head = org.departments.find((d) => d.name === l.r.department)?.head;
-  return [...new Set([head, l.s.witness].filter((x): x is string => !!x && x !== l.s.handler))];
+  const second = l.s.witness ?? head;
+  return second && second !== l.s.handler ? [second] : [];
 }
 
 /** Who audits at a stage: the office director (their staff when the director is the handler), then finance. */

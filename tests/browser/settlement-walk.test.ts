@@ -371,16 +371,13 @@ describe('settlement walk in the simulator (real server)', () => {
     expect(errors).toEqual([]);
   });
 
-  it('签字 on 王小明’s first, stale card brings that card up to date instead of signing', async () => {
+  it('王小明’s first card no longer offers 签字 or edits once the settlement went to audit', async () => {
     const cards = page.locator('.msg-bot[data-testid="message"]', { has: page.locator('.card-title', { hasText: new RegExp(`^接待结算：${code}$`) }) });
-    const stale = cards.first();
-    const messageId = await stale.getAttribute('data-message-id');
-    expect(await stale.locator('.card-subtitle').innerText()).toContain('填报中');
-    const body = await tap(stale.locator('button[data-name="sign"]'), '签字确认');
-    expect(body.toast?.type).toBe('info');
-    const same = page.locator(`[data-message-id="${messageId}"]`);
-    await expect.poll(() => same.locator('.card-subtitle').innerText()).toContain('已结算');
-    expect(await same.locator('[data-testid="card"] button').allInnerTexts()).toEqual(['下载结算表格', '打印接待清单']);
+    const first = cards.first();
+    // It was patched when the two signatures sent the settlement to audit, and shows that state.
+    await expect.poll(() => first.locator('.card-subtitle').innerText()).toContain('待接待办审核');
+    expect(await first.locator('button[data-name="sign"]').count()).toBe(0);
+    expect(await first.locator('button[data-name="add_line"]').count()).toBe(0);
     await page.screenshot({ path: path.join(artifacts, 'settlement-walk-done.png') });
     expect(errors).toEqual([]);
   });

@@ -5,6 +5,7 @@ import ExcelJS from 'exceljs';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { receptions, settlements } from '../../src/db/schema.js';
+import { contentHash, loadSettlement, type Loaded } from '../../src/reception/settlement.js';
 import { buttonValues } from './approval-harness.js';
 import { cardText, PNG, startSettlementHarness, type SettlementHarness } from './settlement-harness.js';
 
@@ -204,8 +205,12 @@ describe('settlement', () => {
     expect(text).toMatch(/以现金支付，未写明理由.*\(R16\)/);
     expect(text).toMatch(/土特产.*\(R12\)/);
     expect(text).toMatch(/人均150元，超过县处级.*60/);
-    const refused = await h.press('ou_staff1', code, 'settlement.sign');
-    expect(refused.toast?.type).toBe('error');
+    // No 签字 on the card while something blocks; a tap forged with the card's hash is refused too.
+    expect(buttonValues(h.card('ou_staff1', code)).some((v) => v.action === 'settlement.sign')).toBe(false);
+    expect(text).toContain('存在【不得办理】事项，修改后方可签字');
+    const current = contentHash((await loadSettlement(h.bot.database.db, code)) as Loaded);
+    const forged = await h.tap('ou_staff1', 'om_x', { action: 'settlement.sign', code, hash: current }, {});
+    expect(forged.toast?.type).toBe('error');
     expect((await settlementRow(code)).s.signatures).toEqual([]);
   });
 
