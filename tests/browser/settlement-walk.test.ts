@@ -381,4 +381,25 @@ describe('settlement walk in the simulator (real server)', () => {
     await page.screenshot({ path: path.join(artifacts, 'settlement-walk-done.png') });
     expect(errors).toEqual([]);
   });
+
+  it('shows the reception office 统计 for this month with the settled money and its charts, and the yearly disclosure', async () => {
+    await actAs('office');
+    const month = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit' }).format(new Date());
+    await say(`统计 ${month}`);
+    const stats = cardMessage(`接待统计：${Number(month.slice(0, 4))}年${Number(month.slice(5, 7))}月`);
+    await stats.waitFor({ timeout: 15_000 });
+    const text = await stats.innerText();
+    expect(text).toMatch(/共接待 \d+ 批次 \d+ 人，费用合计 450\.00元/);
+    expect(text).toContain('统计口径');
+    const charts = stats.locator('[data-testid="chart"]');
+    expect(await charts.count()).toBeGreaterThan(0);
+    expect(await charts.first().getAttribute('data-type')).toBe('pie');
+    await shoot(stats, 'statistics-card.png');
+
+    await say(`公开 ${month.slice(0, 4)}`);
+    const disclosure = page.locator('.msg-bot[data-testid="message"]', { hasText: '年度公务接待情况公开' }).last();
+    await disclosure.waitFor({ timeout: 15_000 });
+    expect(await disclosure.innerText()).toContain('特此公开');
+    expect(errors).toEqual([]);
+  });
 });

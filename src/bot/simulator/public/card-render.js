@@ -457,9 +457,43 @@ function renderByTag(e, scope) {
       return renderSelect(e, scope);
     case 'date_picker':
       return renderDate(e, scope);
+    case 'chart':
+      return renderChart(e);
     default:
       return unsupported(e.tag);
   }
+}
+
+/**
+ * A card JSON 2.0 `chart` (a VChart spec) drawn the simple way: one labelled bar per data row.
+ * Feishu draws the real chart; here it is enough to see the figures. Bar and pie specs are read.
+ */
+function renderChart(e) {
+  const spec = (e && typeof e.chart_spec === 'object' && e.chart_spec) || {};
+  const values = Array.isArray(spec.data?.values) ? spec.data.values : Array.isArray(spec.data?.[0]?.values) ? spec.data[0].values : [];
+  const fig = el('figure', 'card-chart');
+  fig.dataset.testid = 'chart';
+  fig.dataset.type = String(spec.type ?? '');
+  if (spec.title?.text) fig.appendChild(el('figcaption', 'card-chart-title', spec.title.text));
+  const labelOf = (v) => {
+    if (spec.type === 'pie') return String(v[spec.categoryField] ?? '');
+    const x = Array.isArray(spec.xField) ? spec.xField.map((f) => v[f]).join(' ') : v[spec.xField];
+    return String(x ?? '');
+  };
+  const valueOf = (v) => Number(spec.type === 'pie' ? v[spec.valueField] : v[spec.yField]) || 0;
+  const max = Math.max(1, ...values.map(valueOf));
+  for (const v of values) {
+    const row = el('div', 'card-chart-row');
+    row.appendChild(el('span', 'card-chart-label', labelOf(v)));
+    const track = el('span', 'card-chart-track');
+    const bar = el('span', 'card-chart-bar');
+    bar.style.width = `${Math.round((100 * valueOf(v)) / max)}%`;
+    track.appendChild(bar);
+    row.appendChild(track);
+    row.appendChild(el('span', 'card-chart-value', String(valueOf(v))));
+    fig.appendChild(row);
+  }
+  return fig;
 }
 
 function renderImg(e, scope, className) {
