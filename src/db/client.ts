@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
@@ -42,27 +41,10 @@ export interface DbOptions {
   max?: number;
 }
 
-/**
- * postgres.js leaves Nagle's algorithm on, so a statement written while the previous one is still
- * unacknowledged waits for that acknowledgement: statements pipelined in one transaction go out one
- * round trip apart. The bot pipelines them (an approval tap sends its independent writes together),
- * so its connections are opened with TCP_NODELAY. Unix-socket paths are connected as they are.
- */
-function noDelaySocket(o: { host: string[]; port: number[]; path?: string | false }): Promise<net.Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = o.path ? net.connect({ path: o.path }) : net.connect({ host: o.host[0], port: o.port[0], noDelay: true });
-    socket.once('connect', () => {
-      socket.off('error', reject);
-      resolve(socket);
-    });
-    socket.once('error', reject);
-  });
-}
-
 /** DATABASE_URL set → postgres.js on a real server; unset → embedded PGlite in dataDir (or in memory for tests). */
 export async function createDatabase(opts: DbOptions): Promise<Database> {
   if (opts.databaseUrl) {
-    const common = { onnotice: () => {}, connect_timeout: 10, socket: noDelaySocket };
+    const common = { onnotice: () => {}, connect_timeout: 10 };
     const client = postgres(opts.databaseUrl, { ...common, max: opts.max ?? 10 });
     const bgClient = postgres(opts.databaseUrl, { ...common, max: 3 });
     const db = drizzlePostgres(client, { schema, casing: 'snake_case' }) as unknown as Db;
