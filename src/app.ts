@@ -17,7 +17,7 @@ import { createScheduler, type Scheduler } from './jobs/scheduler.js';
 import { loadOrg, type Org } from './reception/org.js';
 import { approvalReminderJobs } from './reception/reminders.js';
 import { buildLedgerWorkbook } from './reception/ledger-export.js';
-import { createDocumentStore } from './reception/settlement-documents.js';
+import { createDocumentStore, onDocumentLost } from './reception/settlement-documents.js';
 import { createLedgerFileStore } from './ledger/chat.js';
 import { createSettlementExportRoutes } from './reception/settlement-routes.js';
 import { createLedgerRoutes } from './ledger/routes.js';
@@ -112,7 +112,8 @@ export async function startApp(config: Config, opts: AppOptions): Promise<App> {
 
   const documents = createDocumentStore({ config, org, policy, log });
   const ledgerFiles = createLedgerFileStore({ config, org, policy, log }, opts.clock);
-  const outbox = createOutboxSender({ db: database.background, messenger, log: log.child({ component: 'outbox' }), pollMs: opts.outboxPollMs, clock: opts.clock, onDocument: (fileDb, action, data) => (action.purpose === 'ledger' ? ledgerFiles : documents)(fileDb, action, data), renderFile: (db, spec) => buildLedgerWorkbook(db, policy, spec) });
+  const outbox = createOutboxSender({ db: database.background, messenger, log: log.child({ component: 'outbox' }), pollMs: opts.outboxPollMs, clock: opts.clock, onDocument: (fileDb, action, data) => (action.purpose === 'ledger' ? ledgerFiles : documents)(fileDb, action, data),
+    onDocumentLost, renderFile: (db, spec) => buildLedgerWorkbook(db, policy, spec) });
   const pipeline = createPipeline({ db, router: createBotRouter(), config, org, policy, log, afterCommit: () => outbox.kick(), clock: opts.clock });
   const scheduler = createJobScheduler({ config, org, policy, database, log, beforeJobs: (now) => pipeline.recover(now), afterRun: () => outbox.kick(), clock: opts.clock });
 

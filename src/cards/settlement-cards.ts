@@ -86,7 +86,7 @@ function signaturesMarkdown(v: SettlementView): string {
 }
 
 /** The add-a-line form; field names are the issue's contract (category, amount, persons, payee, invoice_no, payment, items, reason). */
-export function lineForm(v: Pick<SettlementView, 'code'>, values: Record<string, string> = {}, errors: LineFormErrors = {}): CardElement {
+export function lineForm(v: Pick<SettlementView, 'code' | 'version'>, values: Record<string, string> = {}, errors: LineFormErrors = {}): CardElement {
   const withError = (name: string, el: CardElement): CardElement[] => (errors[name] ? [el, fieldError(errors[name])] : [el]);
   const text = (name: string, label: string, placeholder: string, required = false) =>
     withError(name, input({ name, label, required, value: values[name], placeholder, maxLength: name === 'items' || name === 'reason' ? 300 : 100 }));
@@ -100,7 +100,7 @@ export function lineForm(v: Pick<SettlementView, 'code'>, values: Record<string,
     columns(text('payee', '收款单位', '如：某某宾馆', true), text('invoice_no', '发票号', '发票号码')),
     ...text('items', '明细', '菜品、酒水、服务等'),
     ...text('reason', '说明', '现金支付、超标准等须写明理由'),
-    button({ text: '添加费用', type: 'primary', name: 'add_line', submit: true, value: { action: 'settlement.line.add', code: v.code } }),
+    button({ text: '添加费用', type: 'primary', name: 'add_line', submit: true, value: { action: 'settlement.line.add', code: v.code, version: v.version } }),
   ]);
 }
 
@@ -119,7 +119,7 @@ function listForm(v: SettlementView, people: { id: string; name: string }[], wit
       options: people.map((p) => ({ value: p.id })),
       ...(witness ? { initial_option: witness } : {}),
     },
-    button({ text: '保存清单', name: 'save_list', submit: true, value: { action: 'settlement.list.save', code: v.code } }),
+    button({ text: '保存清单', name: 'save_list', submit: true, value: { action: 'settlement.list.save', code: v.code, version: v.version } }),
   ]);
 }
 
@@ -148,7 +148,7 @@ export function buildSettlementCard(
   const base = { code: v.code };
   if (opts.mode === 'edit' && v.state === 'draft') {
     if (v.lines.length) {
-      elements.push(hr(), md('**删除费用**（签字后删除将使签字作废）'), row(...v.lines.map((l) => button({ text: `删除第${l.no}笔`, type: 'danger', value: { action: 'settlement.line.remove', ...base, line: l.id }, confirm: { title: '删除费用', text: `确定删除第${l.no}笔${l.category}${l.amount}元？` } }))));
+      elements.push(hr(), md('**删除费用**（签字后删除将使签字作废）'), row(...v.lines.map((l) => button({ text: `删除第${l.no}笔`, type: 'danger', value: { action: 'settlement.line.remove', ...base, version: v.version, line: l.id }, confirm: { title: '删除费用', text: `确定删除第${l.no}笔${l.category}${l.amount}元？` } }))));
     }
     elements.push(hr(), lineForm(v, opts.lineValues, opts.lineErrors), hr(), listForm(v, opts.people ?? [], opts.witness));
   }

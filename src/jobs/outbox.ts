@@ -107,6 +107,8 @@ export interface OutboxSenderOptions {
   clock?: () => Date;
   /** Stores a downloaded document (fetch_document), in its own transaction; must be idempotent. */
   onDocument?: (db: Db, action: Extract<OutboxAction, { op: 'fetch_document' }>, data: Buffer) => Promise<void>;
+  /** Told when the outbox gives up downloading a document, so its row is closed and the sender told. */
+  onDocumentLost?: (db: Db, action: Extract<OutboxAction, { op: 'fetch_document' }>) => Promise<void>;
   /** Generates the file a send_file row names, from the database as it is at delivery. */
   renderFile?: (db: Db, spec: FileSpec) => Promise<{ name: string; data: Buffer }>;
 }
@@ -258,6 +260,10 @@ export function createOutboxSender(opts: OutboxSenderOptions): OutboxSender {
         nextAttemptAt: new Date(clock().getTime() + (give ? 0 : backoff)),
       })
       .where(eq(outbox.id, row.id));
+    // A download that will never come: its document (or ledger import) must not stay 接收中.
+    if (give && row.op === 'fetch_document' && opts.onDocumentLost) {
+      await opts.onDocumentLost(db, row.payload as Extract<OutboxAction, { op: 'fetch_document' }>).catch((e: unknown) => log.error({ err: e, outboxId: row.id }, 'outbox: could not record a lost download'));
+    }
     return give ? 0 : backoff;
   }
 

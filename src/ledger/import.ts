@@ -2,7 +2,7 @@
 // any bad row imports nothing unless the caller asks to skip bad rows; rows imported before (same
 // content, whatever file they came in) are counted, not imported again (unique import_key, insert …
 // on conflict do nothing), so the same file twice imports once, even from two processes at once.
-import { inArray } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
 import { ledgerEntries } from '../db/schema.js';
 import type { Policy } from '../rules/policy-schema.js';
@@ -24,8 +24,13 @@ export interface ImportResult {
   total: number;
   /** Good rows not in the ledger yet: what an import (would) write. */
   toImport: number;
-  /** Good rows already in the ledger from an earlier import. */
+  /** Good rows already in the ledger: from an earlier import, or the bot's own reception (below). */
   alreadyImported: number;
+  /**
+   * Of those, rows that are a reception the bot already holds (same arrival date, guest unit and
+   * lead guest): a re-imported 导出 sheet or a hand-kept ledger that lists them would count them twice.
+   */
+  alreadyInBot: number;
   /** Rows with a problem. */
   bad: number;
   /** Rows written by this call (0 on a dry run or when blocked). */
@@ -43,7 +48,7 @@ const chunks = <T>(xs: T[]): T[][] => Array.from({ length: Math.ceil(xs.length /
 export async function importLedger(db: Executor, policy: Policy, file: LedgerFile, opts: ImportOptions): Promise<ImportResult> {
   const bad = file.badRows.length;
   const base = { total: file.total, bad, dryRun: opts.dryRun ?? false, unmatchedPurpose: file.rows.filter((r) => r.purposeCategory === null).length };
-  if (file.fileProblem) return { ...base, toImport: 0, alreadyImported: 0, imported: 0, blocked: true };
+  if (file.fileProblem) return { ...base, toImport: 0, alreadyImported: 0, alreadyInBot: 0, imported: 0, blocked: true };
   const now = opts.now ?? new Date();
   return db.transaction(async (tx) => {
     const known = new Set<string>();
@@ -59,8 +64,18 @@ export async function importLedger(db: Executor, policy: Policy, file: LedgerFil
         );
       for (const f of found) if (f.key) known.add(f.key);
     }
-    const fresh = file.rows.filter((r) => !known.has(r.importKey));
-    const counts = { ...base, toImport: fresh.length, alreadyImported: file.rows.length - fresh.length };
+    const same = (date: string, unit: string, lead: string) => `${date}|${unit.trim()}|${lead.trim()}`;
+    const bot = new Set<string>();
+    for (const part of chunks([...new Set(file.rows.map((r) => r.date))])) {
+      const found = await tx
+        .select({ date: ledgerEntries.date, unit: ledgerEntries.guestUnit, lead: ledgerEntries.leadName })
+        .from(ledgerEntries)
+        .where(and(eq(ledgerEntries.source, 'app'), inArray(ledgerEntries.date, part)));
+      for (const f of found) bot.add(same(f.date, f.unit, f.lead));
+    }
+    const inBot = file.rows.filter((r) => bot.has(same(r.date, r.guestUnit, r.leadName))).length;
+    const fresh = file.rows.filter((r) => !known.has(r.importKey) && !bot.has(same(r.date, r.guestUnit, r.leadName)));
+    const counts = { ...base, toImport: fresh.length, alreadyImported: file.rows.length - fresh.length, alreadyInBot: inBot };
     const blocked = bad > 0 && !opts.skipBad;
     if (blocked || opts.dryRun || !fresh.length) return { ...counts, imported: 0, blocked };
     let imported = 0;
@@ -100,4 +115,5 @@ export async function importLedger(db: Executor, policy: Policy, file: LedgerFil
 }
 
 /** `共 120 行：可导入 117 行，已导入过 0 行，错误 3 行` */
-export const summaryLine = (r: ImportResult) => `共 ${r.total} 行：可导入 ${r.toImport} 行，已导入过 ${r.alreadyImported} 行，错误 ${r.bad} 行`;
+export const summaryLine = (r: ImportResult) =>
+  `共 ${r.total} 行：可导入 ${r.toImport} 行，已导入过 ${r.alreadyImported} 行${r.alreadyInBot ? `（其中 ${r.alreadyInBot} 行为接待助手中已有的接待）` : ''}，错误 ${r.bad} 行`;

@@ -1,7 +1,7 @@
 // 结算 and the settlement card's actions: expense lines, the reception list, the two signatures
 // (双签) and the two audits (双次审核). Every action locks the reception and its settlement, changes
 // them in the one transaction it runs in, and answers with the card as it now stands.
-import { and, eq } from 'drizzle-orm';
+import { and, asc, eq, inArray, or } from 'drizzle-orm';
 import type { HandlerContext } from '../bot/context.js';
 import type { CardActionEvent, CardActionResult, MessageEvent } from '../bot/event.js';
 import type { Card } from '../cards/card.js';
@@ -16,6 +16,7 @@ import { formatFen, parseYuan } from './money.js';
 import { codeArg } from './reception-commands.js';
 import {
   auditors,
+  accompanyCountOf,
   contentHash,
   guestCountOf,
   linesAndDocs,
@@ -23,6 +24,7 @@ import {
   type Loaded,
   mayEdit,
   maySee,
+  normalInvoice,
   secondSigners,
   SETTLEMENT_STATE_LABEL,
   settlementFindings,
@@ -240,7 +242,7 @@ function readLineForm(raw: Record<string, unknown> | undefined): { values: Recor
   }
   if (!values.payee) errors.payee = '请填写收款单位';
   else if (values.payee.length > 100) errors.payee = '收款单位不超过100字';
-  if (values.invoice_no && !/^[0-9A-Za-z-]{4,40}$/.test(values.invoice_no)) errors.invoice_no = '发票号应为4至40位数字或字母';
+  if (values.invoice_no && !/^[0-9A-Za-z-\s]{4,40}$/.test(values.invoice_no)) errors.invoice_no = '发票号应为4至40位数字或字母';
   if (values.items.length > 300) errors.items = '明细不超过300字';
   if (values.reason.length > 300) errors.reason = '说明不超过300字';
   if (Object.keys(errors).length || 'error' in amount) return { values, errors };
@@ -252,7 +254,7 @@ function readLineForm(raw: Record<string, unknown> | undefined): { values: Recor
       amountFen: amount.fen,
       persons,
       payee: values.payee,
-      invoiceNo: values.invoice_no || null,
+      invoiceNo: values.invoice_no ? normalInvoice(values.invoice_no) : null,
       payment: values.payment,
       items: values.items || null,
       reason: values.reason || null,
@@ -267,6 +269,15 @@ function editable(ctx: HandlerContext, l: Loaded, who: string): string | undefin
   return undefined;
 }
 
+/**
+ * An edit made on an older card (someone else changed the settlement since, or the same tap came
+ * twice) changes nothing: the person gets the current card to edit instead.
+ */
+async function staleEdit(ctx: HandlerContext, event: CardActionEvent, l: Loaded): Promise<CardActionResult | undefined> {
+  if (event.value.version === l.s.version) return undefined;
+  return { toast: { type: 'warning', content: '结算内容已更新，请在最新卡片上操作。' }, card: await settlementCard(ctx, l, event.operatorId, { notice: '**结算内容已更新**，以下为最新内容，请核对后再操作。' }) };
+}
+
 /** 添加费用: one expense line from the card's form; problems come back next to their fields. */
 export async function onLineAdd(event: CardActionEvent, ctx: HandlerContext): Promise<CardActionResult> {
   const got = await lockFromCard(ctx, event);
@@ -274,6 +285,8 @@ export async function onLineAdd(event: CardActionEvent, ctx: HandlerContext): Pr
   const who = event.operatorId;
   const refused = editable(ctx, got, who);
   if (refused) return error(refused);
+  const stale = await staleEdit(ctx, event, got);
+  if (stale) return stale;
   const read = readLineForm(event.formValue);
   if (!read.line) {
     const card = await settlementCard(ctx, got, who, { lineValues: read.values, lineErrors: read.errors, notice: '<font color=\'red\'>费用未添加，请按提示修改后重新提交。</font>' });
@@ -292,6 +305,8 @@ export async function onLineRemove(event: CardActionEvent, ctx: HandlerContext):
   const who = event.operatorId;
   const refused = editable(ctx, got, who);
   if (refused) return error(refused);
+  const stale = await staleEdit(ctx, event, got);
+  if (stale) return stale;
   const i = got.lines.findIndex((x) => x.id === event.value.line);
   if (i < 0) return { toast: { type: 'info', content: '该笔费用已删除。' }, card: await settlementCard(ctx, got, who) };
   const line = got.lines[i];
@@ -309,6 +324,8 @@ export async function onListSave(event: CardActionEvent, ctx: HandlerContext): P
   const who = event.operatorId;
   const refused = editable(ctx, got, who);
   if (refused) return error(refused);
+  const stale = await staleEdit(ctx, event, got);
+  if (stale) return stale;
   const fv = event.formValue ?? {};
   const str = (k: string) => {
     const v = fv[k];
@@ -370,6 +387,10 @@ export async function onSign(event: CardActionEvent, ctx: HandlerContext): Promi
     return error(`您无权在此结算上签字。双签由经办人${name(ctx, l.s.handler)}和${seconds.join('或') || '经办人指定的证明人'}签字。`);
   }
   if (valid.some((s) => s.role === role)) return error(`${role === 'handler' ? '经办人' : '第二签字人'}已签字。`);
+  const signersAfter = [...valid.map((x) => x.by), who];
+  if (!auditors(ctx.org, l, 'office', signersAfter).length || !auditors(ctx.org, l, 'finance', signersAfter).length) {
+    return error('如由您签字，本结算将无人可以审核（经办人和签字人不能审核本人经办或签字的结算）。请经办人另行指定证明人。');
+  }
   if (event.value.hash !== hash) {
     return { toast: { type: 'warning', content: '结算内容已变更，请核对最新内容后再签字。' }, card: await settlementCard(ctx, l, who, { notice: '**结算内容已变更**，以下为最新内容，请核对后签字。' }) };
   }
@@ -487,7 +508,7 @@ export async function onAudit(event: CardActionEvent, ctx: HandlerContext): Prom
   } else {
     await ctx.tx.update(receptions).set({ state: 'settled', updatedAt: ctx.now }).where(eq(receptions.id, l.r.id));
     const settledFindings = notable(await settlementFindings(ctx, next));
-    await recordInLedger(ctx.tx, ctx.policy, l.r, { status: 'settled', totalFen: totals(next).totalFen, guestCount: guestCountOf(next), settlementFindings: settledFindings, now: ctx.now });
+    await recordInLedger(ctx.tx, ctx.policy, l.r, { status: 'settled', totalFen: totals(next).totalFen, guestCount: guestCountOf(next), accompanyCount: accompanyCountOf(next), settlementFindings: settledFindings, now: ctx.now });
     await ctx.audit({ actor: who, entity: 'reception', entityId: l.r.code, action: 'settled', from: 'settling', to: 'settled' });
     const t = totals(next);
     await ctx.send({ type: 'user', id: l.s.handler }, { kind: 'card', card: await settlementCard(ctx, next, l.s.handler, { notice: `接待${escapeMd(l.r.code)}已结算：合计${formatFen(t.totalFen)}元，人均${formatFen(t.perPersonFen)}元。结算内容已锁定。` }) });
@@ -495,42 +516,38 @@ export async function onAudit(event: CardActionEvent, ctx: HandlerContext): Prom
   return { toast: { type: 'success', content: decision === 'pass' ? '审核通过' : '已退回经办人' }, card: await settlementCard(ctx, next, who, { notice: escapeMd(outcome) }) };
 }
 
-/** 待办 lines for settlements: signatures and audits waiting for this person. */
+/**
+ * 待办 lines for settlements: signatures and audits waiting for this person. Only the settlements
+ * the person can have a part in are read (as handler, witness or head of its department while in
+ * draft; as auditor of a stage they can audit).
+ */
 export async function settlementTodo(ctx: HandlerContext, who: string): Promise<string[]> {
-  const open = await ctx.tx
-    .select({ id: settlements.id, code: receptions.code })
+  const o = ctx.org;
+  const heads = o.departments.filter((d) => d.head === who).map((d) => d.name);
+  const office = who === o.reception_office.director || o.reception_office.staff.includes(who) || who === o.principal;
+  const stages = [...(office ? ['office_audit'] : []), ...(o.finance.includes(who) ? ['finance_audit'] : [])];
+  const mine = or(
+    and(eq(settlements.state, 'draft'), or(eq(settlements.handler, who), eq(settlements.witness, who), heads.length ? inArray(receptions.department, heads) : undefined)),
+    stages.length ? inArray(settlements.state, stages) : undefined,
+  );
+  const rows = await ctx.tx
+    .select({ s: settlements, r: receptions })
     .from(settlements)
     .innerJoin(receptions, eq(receptions.id, settlements.receptionId))
-    .where(and(eq(settlements.state, 'draft')))
-    .limit(500);
-  const auditing = await ctx.tx
-    .select({ code: receptions.code })
-    .from(settlements)
-    .innerJoin(receptions, eq(receptions.id, settlements.receptionId))
-    .where(eq(settlements.state, 'office_audit'))
-    .limit(500);
-  const finance = await ctx.tx
-    .select({ code: receptions.code })
-    .from(settlements)
-    .innerJoin(receptions, eq(receptions.id, settlements.receptionId))
-    .where(eq(settlements.state, 'finance_audit'))
-    .limit(500);
+    .where(mine)
+    .orderBy(asc(settlements.updatedAt))
+    .limit(200);
   const out: string[] = [];
-  for (const { code } of open) {
-    const got = (await loadSettlement(ctx.tx, code)) as Loaded;
-    const valid = validSignatures(got);
-    const mine = valid.some((s) => s.by === who);
-    if (mine) continue;
-    if (who === got.s.handler) out.push(`- **${code}** 结算待您完善并签字（经办人）`);
-    else if (secondSigners(ctx.org, got).includes(who) && valid.some((s) => s.role === 'handler')) out.push(`- **${code}** 结算待您签字（第二签字人）`);
-  }
-  for (const { code } of auditing) {
-    const got = (await loadSettlement(ctx.tx, code)) as Loaded;
-    if (auditors(ctx.org, got, 'office').includes(who)) out.push(`- **${code}** 结算待您审核（接待办审核）`);
-  }
-  for (const { code } of finance) {
-    const got = (await loadSettlement(ctx.tx, code)) as Loaded;
-    if (auditors(ctx.org, got, 'finance').includes(who)) out.push(`- **${code}** 结算待您审核（财务审核）`);
+  for (const { s, r } of rows) {
+    const l = { r, s, ...(s.state === 'draft' ? await linesAndDocs(ctx.tx, s.id) : { lines: [], docs: [] }) } as Loaded;
+    if (s.state === 'draft') {
+      const valid = validSignatures(l);
+      if (valid.some((x) => x.by === who)) continue;
+      if (who === s.handler) out.push(`- **${r.code}** 结算待您完善并签字（经办人）`);
+      else if (secondSigners(o, l).includes(who) && valid.some((x) => x.role === 'handler')) out.push(`- **${r.code}** 结算待您签字（第二签字人）`);
+    } else if (auditors(o, l, s.state === 'office_audit' ? 'office' : 'finance').includes(who)) {
+      out.push(`- **${r.code}** 结算待您审核（${s.state === 'office_audit' ? '接待办审核' : '财务审核'}）`);
+    }
   }
   return out;
 }

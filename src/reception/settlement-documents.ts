@@ -9,7 +9,7 @@ import type { CardActionEvent, CardActionResult, MessageEvent } from '../bot/eve
 import { buildDocumentCard } from '../cards/settlement-cards.js';
 import { escapeMd } from '../cards/elements.js';
 import type { Db } from '../db/client.js';
-import { expenseLines, outbox, receptions, settlementDocuments, settlements } from '../db/schema.js';
+import { expenseLines, ledgerImports, outbox, receptions, settlementDocuments, settlements } from '../db/schema.js';
 import { enqueue, type OutboxAction } from '../jobs/outbox.js';
 import { takeLedgerFile } from '../ledger/chat.js';
 import { formatFen } from './money.js';
@@ -106,12 +106,19 @@ export function createDocumentStore(services: Services) {
         .where(eq(settlementDocuments.id, action.documentId))
         .for('update');
       if (!doc || doc.status !== 'fetching') return;
-      const [s] = await tx.select({ code: receptions.code, state: settlements.state }).from(settlements).innerJoin(receptions, eq(receptions.id, settlements.receptionId)).where(eq(settlements.id, doc.settlementId));
+      const [s] = await tx
+        .select({ code: receptions.code, state: settlements.state })
+        .from(settlements)
+        .innerJoin(receptions, eq(receptions.id, settlements.receptionId))
+        .where(eq(settlements.id, doc.settlementId))
+        .for('update', { of: settlements });
       const { settlement } = services.policy;
       const allowed = settlement.document_types.map((t) => t.toLowerCase());
       const kind = sniff(data);
       let refused: string | undefined;
-      if (data.length > settlement.document_max_mb * 1024 * 1024) refused = `文件大小${(data.length / 1024 / 1024).toFixed(1)}MB，超过${settlement.document_max_mb}MB的上限`;
+      // The download finished after the settlement went to audit (or settled): it is locked.
+      if (s.state !== 'draft') refused = '结算已提交审核或已结算，内容已锁定';
+      else if (data.length > settlement.document_max_mb * 1024 * 1024) refused = `文件大小${(data.length / 1024 / 1024).toFixed(1)}MB，超过${settlement.document_max_mb}MB的上限`;
       else if (!kind || !allowed.some((a) => sameType(a, kind.type))) refused = `文件内容不是可接受的单据格式（${allowed.join('、')}）`;
       const tell = (message: Parameters<typeof enqueue>[1]) => enqueue(tx, message);
       if (refused) {
@@ -151,7 +158,7 @@ export async function onDocumentClassify(event: CardActionEvent, ctx: HandlerCon
   const kind = pick('kind');
   if (!documentKinds(ctx.policy).includes(kind)) return { toast: { type: 'error', content: '请选择单据种类。' } };
   const lineText = pick('line');
-  const pairs = (Array.isArray(event.value.lines) ? event.value.lines : []) as [number, string][];
+  const pairs = (Array.isArray(event.value.lines) ? event.value.lines : []).filter((p): p is [number, string] => Array.isArray(p) && typeof p[0] === 'number' && typeof p[1] === 'string');
   const lineId = pairs.find(([, label]) => label === lineText)?.[0] ?? null;
   if (lineId !== null && !l.lines.some((x) => x.id === lineId)) return { toast: { type: 'error', content: '所选费用已删除，请重新发送“结算 编号”查看。' } };
   if (kind === '发票' && lineId === null) return { toast: { type: 'error', content: '发票须选择对应的费用。' } };
@@ -189,3 +196,24 @@ async function lockDocument(event: CardActionEvent, ctx: HandlerContext): Promis
   return { l, doc };
 }
 
+
+/**
+ * The outbox gave up downloading a file sent to the bot: a settlement document is marked refused,
+ * a ledger import failed, and the sender is asked to send it again.
+ */
+export async function onDocumentLost(db: Db, action: FetchDocument): Promise<void> {
+  await db.transaction(async (tx) => {
+    const ask = (text: string) => enqueue(tx, { op: 'send', to: { type: 'user', id: action.to }, message: { kind: 'text', text } });
+    if (action.purpose === 'ledger') {
+      const [imp] = await tx.update(ledgerImports).set({ status: 'failed', updatedAt: new Date() }).where(and(eq(ledgerImports.id, action.documentId), eq(ledgerImports.status, 'fetching'))).returning();
+      if (imp) await ask(`未能从飞书取得您发送的台账文件${imp.fileName ? `“${imp.fileName}”` : ''}，导入未进行。请重新发送“导入台账”后再发送文件。`);
+      return;
+    }
+    const [doc] = await tx
+      .update(settlementDocuments)
+      .set({ status: 'refused', note: '未能从飞书取得文件' })
+      .where(and(eq(settlementDocuments.id, action.documentId), eq(settlementDocuments.status, 'fetching')))
+      .returning({ name: settlementDocuments.name });
+    if (doc) await ask(`未能从飞书取得单据“${doc.name}”，未附入结算。请重新发送该图片或文件。`);
+  });
+}

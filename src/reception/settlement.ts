@@ -1,10 +1,10 @@
 // The settlement of one reception (SPEC §2.4): loading it, the content its signatures bind, the
 // facts the rules engine checks, who may do what, and the report finance reads.
 import { createHash } from 'node:crypto';
-import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
+import { and, asc, between, eq, inArray, isNull, ne, or, sql } from 'drizzle-orm';
 import type { HandlerContext } from '../bot/context.js';
 import type { Executor } from '../db/client.js';
-import { approvals, expenseLines, receptions, settlementDocuments, settlements, type SettlementSignature } from '../db/schema.js';
+import { approvals, expenseLines, ledgerEntries, receptions, settlementDocuments, settlements, type SettlementSignature } from '../db/schema.js';
 import { checkSettlement } from '../rules/check-settlement.js';
 import { type Finding, sortFindings } from '../rules/finding.js';
 import type { Policy } from '../rules/policy-schema.js';
@@ -113,14 +113,19 @@ export function secondSigners(org: Org, l: Pick<Loaded, 'r' | 's'>): string[] {
   return second && second !== l.s.handler ? [second] : [];
 }
 
-/** Who audits at a stage: the office director (their staff when the director is the handler), then finance. */
-export function auditors(org: Org, l: Loaded, stage: 'office' | 'finance'): string[] {
-  const signers = new Set(l.s.signatures.map((x) => x.by));
-  if (stage === 'office') {
-    const d = org.reception_office.director;
-    return d !== l.s.handler ? [d] : org.reception_office.staff.filter((x) => x !== l.s.handler && !signers.has(x));
-  }
-  return org.finance.filter((x) => x !== l.s.handler && !signers.has(x));
+/**
+ * Who audits at a stage: the office director, else (the director handled or signed it) the office
+ * staff, else the principal leader; then finance. Nobody audits a settlement they handled or signed.
+ * `signers` lets a caller ask before a signature is recorded.
+ */
+export function auditors(org: Org, l: Pick<Loaded, 's'>, stage: 'office' | 'finance', signers: string[] = l.s.signatures.map((x) => x.by)): string[] {
+  const excluded = new Set([l.s.handler, ...signers]);
+  const free = (ids: (string | undefined)[]) => ids.filter((x): x is string => !!x && !excluded.has(x));
+  if (stage === 'finance') return free(org.finance);
+  const director = free([org.reception_office.director]);
+  if (director.length) return director;
+  const staff = free(org.reception_office.staff);
+  return staff.length ? staff : free([org.principal]);
 }
 
 /** The handler and the office edit; signers, auditors and finance see it. */
@@ -131,6 +136,9 @@ export function mayEdit(org: Org, l: Pick<Loaded, 's'>, id: string): boolean {
 export function maySee(org: Org, l: Loaded, id: string): boolean {
   return mayEdit(org, l, id) || secondSigners(org, l).includes(id) || org.finance.includes(id) || l.r.requester === id;
 }
+
+/** Invoice numbers compare without spaces and dashes, in capitals ("0440-0001" is 04400001). */
+export const normalInvoice = (no: string) => no.replace(/[\s-]/g, '').toUpperCase();
 
 /** Invoice numbers of these lines already listed in another reception's settlement: number → that reception's code. */
 export async function invoicesUsedElsewhere(tx: Executor, settlementId: number, lines: ExpenseLine[]): Promise<Map<string, string>> {
@@ -145,20 +153,27 @@ export async function invoicesUsedElsewhere(tx: Executor, settlementId: number, 
   return new Map(rows.map((x) => [x.invoiceNo!, x.code]));
 }
 
-/** Reception money settled this year before this settlement (R13), in fen. */
+/** Reception money settled in the visit's year before this settlement (R13), in fen: from the ledger's date index. */
 async function spentThisYear(tx: Executor, l: Loaded): Promise<number> {
   const year = String((l.r.form as ReceptionRequest).arrive_date).slice(0, 4);
   const [row] = await tx
-    .select({ fen: sql<string>`coalesce(sum(${expenseLines.amountFen}), 0)` })
-    .from(expenseLines)
-    .innerJoin(settlements, eq(settlements.id, expenseLines.settlementId))
-    .innerJoin(receptions, eq(receptions.id, settlements.receptionId))
-    .where(and(eq(settlements.state, 'settled'), ne(settlements.id, l.s.id), sql`${receptions.form}->>'arrive_date' like ${`${year}-%`}`));
+    .select({ fen: sql<string>`coalesce(sum(${ledgerEntries.totalFen}), 0)` })
+    .from(ledgerEntries)
+    .where(and(between(ledgerEntries.date, `${year}-01-01`, `${year}-12-31`), inArray(ledgerEntries.status, ['settled', 'imported']), or(isNull(ledgerEntries.code), ne(ledgerEntries.code, l.r.code))));
   return Number(row?.fen ?? 0);
 }
 
 /** The settlement as the rules engine reads it. */
 export function settlementFacts(l: Loaded, used: Map<string, string>, spentFen?: number): SettlementFacts {
+  // The same invoice twice within this settlement counts as used by the earlier line.
+  const seen = new Map<string, number>();
+  const within = new Map<number, string>();
+  l.lines.forEach((x, i) => {
+    if (!x.invoiceNo) return;
+    const k = normalInvoice(x.invoiceNo);
+    if (seen.has(k)) within.set(x.id, `本结算第${seen.get(k)! + 1}笔费用`);
+    else seen.set(k, i);
+  });
   const stored = l.docs.filter((d) => d.status === 'stored');
   const f = l.r.form as ReceptionRequest;
   const present = new Set([...GENERATED_DOCUMENTS, ...stored.map((d) => d.kind)]);
@@ -174,7 +189,7 @@ export function settlementFacts(l: Loaded, used: Map<string, string>, spentFen?:
       ...(x.reason ? { reason: x.reason } : {}),
       ...(x.invoiceNo ? { invoice_no: x.invoiceNo } : {}),
       invoice_attached: stored.some((d) => d.kind === '发票' && d.lineId === x.id),
-      ...(x.invoiceNo && used.has(x.invoiceNo) ? { invoice_used_in: used.get(x.invoiceNo) } : {}),
+      ...(within.has(x.id) ? { invoice_used_in: within.get(x.id) } : x.invoiceNo && used.has(x.invoiceNo) ? { invoice_used_in: used.get(x.invoiceNo) } : {}),
     })),
     documents: [...present],
     ...(spentFen !== undefined ? { spent_this_year: fenToYuan(spentFen) } : {}),

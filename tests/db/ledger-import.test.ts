@@ -110,4 +110,18 @@ describe('importing a ledger', () => {
     expect(r).toMatchObject({ blocked: true, imported: 0 });
     expect(await tdb.current.main.db.select().from(ledgerEntries).where(eq(ledgerEntries.source, 'import'))).toEqual([]);
   });
+
+  it('does not import again a reception the bot already holds (same date, guest unit and lead guest)', async () => {
+    const bytes = Buffer.from(csvText(GOOD_ROWS));
+    const { file, batch } = await load('overlap.csv', bytes);
+    const first = file.rows[0];
+    await tdb.current.main.db.insert(ledgerEntries).values({
+      source: 'app', code: 'JD-2026-0001', date: first.date, guestUnit: first.guestUnit, leadName: first.leadName, leadTitle: first.leadTitle,
+      leadRank: first.leadRank, kind: first.kind, guestCount: first.guestCount, purpose: first.purpose, department: first.department, category: '其他', status: 'settled', totalFen: first.totalFen,
+    });
+    const r = await importLedger(tdb.current.main.db, policy, file, { batch });
+    expect(r).toMatchObject({ imported: 2, alreadyInBot: 1 });
+    expect(summaryLine(r)).toContain('（其中 1 行为接待助手中已有的接待）');
+    expect((await entries()).filter((e) => e.date === first.date && e.leadName === first.leadName)).toHaveLength(1);
+  });
 });

@@ -5,7 +5,7 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { bundled } from '../../src/config.js';
 import { outbox, receptions, settlementDocuments, settlements } from '../../src/db/schema.js';
-import { createDocumentStore } from '../../src/reception/settlement-documents.js';
+import { createDocumentStore, onDocumentLost } from '../../src/reception/settlement-documents.js';
 import { parsePolicy } from '../../src/rules/load-policy.js';
 import { testServices, useTestDatabase } from './use-test-database.js';
 
@@ -65,5 +65,16 @@ describe('storing a downloaded settlement document', () => {
     await store(tdb.current.main.db, action(d.id), PNG);
     await store(tdb.current.main.db, action(d.id), PNG);
     expect(await told()).toHaveLength(1);
+  });
+
+  it('closes a document whose download the outbox gave up on, and asks the sender to send it again', async () => {
+    const d = await documentRow();
+    await onDocumentLost(tdb.current.main.db, action(d.id));
+    const [row] = await tdb.current.main.db.select().from(settlementDocuments).where(eq(settlementDocuments.id, d.id));
+    expect(row.status).toBe('refused');
+    expect((await told()).join()).toContain('请重新发送该图片或文件');
+    // Once closed, a late success stores nothing.
+    await createDocumentStore(testServices())(tdb.current.main.db, action(d.id), PNG);
+    expect((await told()).length).toBe(1);
   });
 });
