@@ -94,7 +94,7 @@ describe('card renderer (fixture page)', () => {
     await expect.poll(() => card.locator('.card-title').innerText()).toContain('接待审批');
     expect(await card.locator('.card-header').getAttribute('data-template')).toBe('orange');
     expect(await card.locator('.card-columns').count()).toBe(2);
-    expect(await card.locator('.card-unsupported').innerText()).toBe('[不支持的组件: chart]');
+    expect(await card.locator('.card-unsupported').innerText()).toBe('[不支持的组件: audio]');
     expect(await card.locator('img').getAttribute('src')).toBe('/sim/api/images/img_v3_demo');
     expect(await card.locator('a.md-link').getAttribute('href')).toBe('https://www.gov.cn/');
 
