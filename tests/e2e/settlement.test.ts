@@ -42,8 +42,9 @@ describe('settlement', () => {
   it('refuses to settle a reception that has not been held yet', async () => {
     h.setDay(0);
     const code = await h.approvedReception();
-    const answer = await h.ask('ou_staff1', `结算 ${code}`);
-    expect(answer.text).toContain('尚未举行');
+    const before = h.textsTo('ou_staff1').length;
+    await h.say('ou_staff1', `结算 ${code}`);
+    expect(h.textsTo('ou_staff1').slice(before).join()).toContain('尚未举行');
     expect((await settlementRow(code)).s).toBeUndefined();
   });
 
@@ -121,22 +122,30 @@ describe('settlement', () => {
     expect(await print.text()).toContain('公务接待清单');
 
     // Locked: 结算 again shows the settled card; no edits after settlement.
-    const again = await h.ask('ou_staff1', `结算 ${code}`);
-    expect(cardText(again.card)).toContain('结算内容已锁定');
+    const cardsBefore = h.cardsTo('ou_staff1').length;
+    await h.say('ou_staff1', `结算 ${code}`);
+    expect(cardText(h.cardsTo('ou_staff1').slice(cardsBefore).map((m) => m.content))).toContain('结算内容已锁定');
     const late = await h.tap('ou_staff1', 'om_x', { action: 'settlement.line.add', code }, meal);
     expect(late.toast?.content).toContain('已结算');
 
     // The settled reception is in the ledger, and in 统计 for its month and the year's disclosure.
     const month = String((done.r.form as { arrive_date: string }).arrive_date).slice(0, 7);
-    const stats = await h.ask('ou_office1', `统计 ${month}`);
+    const asked = h.cardsTo('ou_office1').length;
+    await h.say('ou_office1', `统计 ${month}`);
+    const stats = { card: h.cardsTo('ou_office1').slice(asked).find((m) => JSON.stringify(m.content).includes('接待统计'))?.content };
     const statsText = cardText(stats.card);
     expect(statsText).toMatch(/共接待 \d+ 批次 \d+ 人\*\*，费用合计 450\.00元/);
     expect(statsText).toContain('统计口径');
     expect(JSON.stringify(stats.card)).toContain('"tag":"chart"');
-    expect((await h.ask('ou_staff1', `统计 ${month}`)).text).toContain('仅限接待办、财务和单位领导');
-    const disclosure = await h.ask('ou_office1', `公开 ${month.slice(0, 4)}`);
-    expect(disclosure.text).toContain(`某某高新区管委会${month.slice(0, 4)}年度公务接待情况公开`);
-    expect(disclosure.text).toContain('实际支出0.05万元');
+    const refusedBefore = h.textsTo('ou_staff1').length;
+    await h.say('ou_staff1', `统计 ${month}`);
+    expect(h.textsTo('ou_staff1').slice(refusedBefore).join()).toContain('仅限接待办、财务和单位领导');
+    // The office chat also gets the plan's reminders on the moved clock: pick the disclosure out.
+    const before = h.textsTo('ou_office1').length;
+    await h.say('ou_office1', `公开 ${month.slice(0, 4)}`);
+    const disclosure = h.textsTo('ou_office1').slice(before).find((t) => t.includes('年度公务接待情况公开')) ?? '';
+    expect(disclosure).toContain(`某某高新区管委会${month.slice(0, 4)}年度公务接待情况公开`);
+    expect(disclosure).toContain('实际支出0.05万元');
   });
 
   it('voids both signatures when the content changes after signing, and refuses a signature on the old content', async () => {
