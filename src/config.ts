@@ -158,3 +158,14 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 export function loadConfigFromProcess(): Config {
   return loadConfig(process.env);
 }
+
+/** For the command-line tools: the configuration, or undefined after printing what is wrong to stderr. */
+export function loadToolConfig(): Config | undefined {
+  try {
+    return loadConfigFromProcess();
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`${err.message}\n`);
+    return undefined;
+  }
+}

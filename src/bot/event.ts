@@ -51,3 +51,9 @@ export interface CardActionResult {
   toast?: Toast;
   card?: Card;
 }
+
+/** One field of a card form as text: a select posts an array (its first option), a missing field is ''. */
+export function formText(form: Record<string, unknown> | undefined, key: string): string {
+  const v = form?.[key];
+  return Array.isArray(v) ? String(v[0] ?? '') : v === undefined || v === null ? '' : String(v);
+}

@@ -7,7 +7,7 @@
 import { and, asc, eq, lte, sql, type SQL } from 'drizzle-orm';
 import pino from 'pino';
 import { createJobScheduler, openCore } from '../app.js';
-import { ConfigError, loadConfigFromProcess } from '../config.js';
+import { loadToolConfig } from '../config.js';
 import { jobs, outbox } from '../db/schema.js';
 import { createOutboxSender } from './outbox.js';
 
@@ -74,16 +74,8 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`${err.message}\n\n${USAGE}\n`);
     return 2;
   }
-  let config;
-  try {
-    config = loadConfigFromProcess();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      return 2;
-    }
-    throw err;
-  }
+  const config = loadToolConfig();
+  if (!config) return 2;
   // Logs go to stderr so stdout stays the tool's answer.
   const log = pino({ level: config.logLevel === 'info' ? 'warn' : config.logLevel }, pino.destination(2));
   const core = await openCore(config, log);

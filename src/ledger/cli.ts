@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import pino from 'pino';
 import { openCore } from '../app.js';
-import { ConfigError, loadConfigFromProcess } from '../config.js';
+import { loadToolConfig } from '../config.js';
 import { localDate } from '../reception/working-time.js';
 import { importLedger, summaryLine } from './import.js';
 import { describeProblem, readLedgerFile } from './read.js';
@@ -73,16 +73,8 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`无法读取文件 / cannot read ${args.file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}\n`);
     return 2;
   }
-  let config;
-  try {
-    config = loadConfigFromProcess();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      return 2;
-    }
-    throw err;
-  }
+  const config = loadToolConfig();
+  if (!config) return 2;
 
   const name = path.basename(args.file);
   const file = await readLedgerFile(name, bytes, { today: localDate(new Date(), config.timeZone) });

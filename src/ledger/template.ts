@@ -4,10 +4,8 @@
 import ExcelJS from 'exceljs';
 import { KINDS, PURPOSES, RANKS } from '../rules/vocabulary.js';
 import { EXAMPLE_ROW, LEDGER_COLUMNS } from './read.js';
+import { FONT, BORDER } from '../reception/xlsx-style.js';
 
-const FONT: Partial<ExcelJS.Font> = { name: '宋体', size: 11 };
-const THIN: Partial<ExcelJS.Border> = { style: 'thin', color: { argb: 'FF000000' } };
-const BORDER: Partial<ExcelJS.Borders> = { top: THIN, left: THIN, bottom: THIN, right: THIN };
 const HEAD_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFD9E1F2' } };
 const EXAMPLE_FONT: Partial<ExcelJS.Font> = { ...FONT, color: { argb: 'FF808080' }, italic: true };
 const WIDTHS = [13, 24, 10, 12, 13, 11, 10, 16, 10, 12, 12, 22];

@@ -10,18 +10,10 @@ import { expenseLines, ledgerEntries, settlements } from '../db/schema.js';
 import type { Policy } from '../rules/policy-schema.js';
 import { formatFen } from './money.js';
 import { computeStatistics, countedStatuses, parsePeriod, type Period } from './statistics.js';
+import { FONT, BORDER, LABEL_FILL, MONEY, toYuan } from './xlsx-style.js';
 
 type Worksheet = ExcelJS.Worksheet;
 type Value = string | number | Date | null | undefined;
-
-const FONT: Partial<ExcelJS.Font> = { name: '宋体', size: 11 };
-const THIN: Partial<ExcelJS.Border> = { style: 'thin', color: { argb: 'FF000000' } };
-const BORDER: Partial<ExcelJS.Borders> = { top: THIN, left: THIN, bottom: THIN, right: THIN };
-const LABEL_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFF2F2F2' } };
-const MONEY = '#,##0.00';
-
-/** Fen as a spreadsheet number of yuan: the double nearest the exact decimal, as if typed (see settlement-xlsx.ts). */
-const toYuan = (fen: number): number => fen / 100;
 
 export const LEDGER_STATUS_LABELS: Record<string, string> = { approved: '已批准', settled: '已结算', imported: '历史导入' };
 const SOURCE_LABELS: Record<string, string> = { app: '接待助手', import: '历史台账' };

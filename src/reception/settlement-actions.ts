@@ -3,7 +3,7 @@
 // them in the one transaction it runs in, and answers with the card as it now stands.
 import { and, asc, eq, inArray, or } from 'drizzle-orm';
 import type { HandlerContext } from '../bot/context.js';
-import type { CardActionEvent, CardActionResult, MessageEvent } from '../bot/event.js';
+import { formText, type CardActionEvent, type CardActionResult, type MessageEvent } from '../bot/event.js';
 import type { Card } from '../cards/card.js';
 import { escapeMd } from '../cards/elements.js';
 import { buildSettlementCard, type LineFormErrors, type SettlementCardMode, type SettlementView } from '../cards/settlement-cards.js';
@@ -226,8 +226,7 @@ const LINE_FIELDS = ['category', 'amount', 'persons', 'payee', 'invoice_no', 'pa
 function readLineForm(raw: Record<string, unknown> | undefined): { values: Record<string, string>; errors: LineFormErrors; line?: Omit<typeof expenseLines.$inferInsert, 'settlementId' | 'createdBy'> } {
   const values: Record<string, string> = {};
   for (const k of LINE_FIELDS) {
-    const v = raw?.[k];
-    values[k] = (Array.isArray(v) ? String(v[0] ?? '') : v === undefined || v === null ? '' : String(v)).trim();
+    values[k] = formText(raw, k).trim();
   }
   const errors: LineFormErrors = {};
   if (!(EXPENSE_CATEGORIES as readonly string[]).includes(values.category)) errors.category = '请选择费用类别';
@@ -278,15 +277,25 @@ async function staleEdit(ctx: HandlerContext, event: CardActionEvent, l: Loaded)
   return { toast: { type: 'warning', content: '结算内容已更新，请在最新卡片上操作。' }, card: await settlementCard(ctx, l, event.operatorId, { notice: '**结算内容已更新**，以下为最新内容，请核对后再操作。' }) };
 }
 
+/**
+ * The start of every edit: the settlement locked, the operator allowed to edit it, it still in
+ * draft, and (unless `version: false`) the card as new as the settlement. Otherwise the answer.
+ */
+async function lockForEdit(ctx: HandlerContext, event: CardActionEvent, opts: { version?: boolean } = {}): Promise<{ l: Loaded } | { answer: CardActionResult }> {
+  const got = await lockFromCard(ctx, event);
+  if ('error' in got) return { answer: error(got.error) };
+  const refused = editable(ctx, got, event.operatorId);
+  if (refused) return { answer: error(refused) };
+  const stale = opts.version === false ? undefined : await staleEdit(ctx, event, got);
+  return stale ? { answer: stale } : { l: got };
+}
+
 /** 添加费用: one expense line from the card's form; problems come back next to their fields. */
 export async function onLineAdd(event: CardActionEvent, ctx: HandlerContext): Promise<CardActionResult> {
-  const got = await lockFromCard(ctx, event);
-  if ('error' in got) return error(got.error);
+  const edit = await lockForEdit(ctx, event);
+  if ('answer' in edit) return edit.answer;
+  const got = edit.l;
   const who = event.operatorId;
-  const refused = editable(ctx, got, who);
-  if (refused) return error(refused);
-  const stale = await staleEdit(ctx, event, got);
-  if (stale) return stale;
   const read = readLineForm(event.formValue);
   if (!read.line) {
     const card = await settlementCard(ctx, got, who, { lineValues: read.values, lineErrors: read.errors, notice: '<font color=\'red\'>费用未添加，请按提示修改后重新提交。</font>' });
@@ -300,13 +309,10 @@ export async function onLineAdd(event: CardActionEvent, ctx: HandlerContext): Pr
 
 /** 删除第n笔: removes a line (until the settlement goes to audit); its documents stay, unlinked. */
 export async function onLineRemove(event: CardActionEvent, ctx: HandlerContext): Promise<CardActionResult> {
-  const got = await lockFromCard(ctx, event);
-  if ('error' in got) return error(got.error);
+  const edit = await lockForEdit(ctx, event);
+  if ('answer' in edit) return edit.answer;
+  const got = edit.l;
   const who = event.operatorId;
-  const refused = editable(ctx, got, who);
-  if (refused) return error(refused);
-  const stale = await staleEdit(ctx, event, got);
-  if (stale) return stale;
   const i = got.lines.findIndex((x) => x.id === event.value.line);
   if (i < 0) return { toast: { type: 'info', content: '该笔费用已删除。' }, card: await settlementCard(ctx, got, who) };
   const line = got.lines[i];
@@ -319,18 +325,11 @@ export async function onLineRemove(event: CardActionEvent, ctx: HandlerContext):
 
 /** 保存清单: the real guest list, activities, accompanying people, the written reason and the witness. */
 export async function onListSave(event: CardActionEvent, ctx: HandlerContext): Promise<CardActionResult> {
-  const got = await lockFromCard(ctx, event);
-  if ('error' in got) return error(got.error);
+  const edit = await lockForEdit(ctx, event);
+  if ('answer' in edit) return edit.answer;
+  const got = edit.l;
   const who = event.operatorId;
-  const refused = editable(ctx, got, who);
-  if (refused) return error(refused);
-  const stale = await staleEdit(ctx, event, got);
-  if (stale) return stale;
-  const fv = event.formValue ?? {};
-  const str = (k: string) => {
-    const v = fv[k];
-    return (Array.isArray(v) ? String(v[0] ?? '') : v == null ? '' : String(v)).trim();
-  };
+  const str = (k: string) => formText(event.formValue, k).trim();
   const rows = (k: string) =>
     str(k)
       .split(/\r?\n/)
@@ -455,11 +454,10 @@ async function submitForAudit(ctx: HandlerContext, l: Loaded, actor: string): Pr
 
 /** 提交审核: after a return, a settlement whose two signatures still hold goes back to audit. */
 export async function onSubmit(event: CardActionEvent, ctx: HandlerContext): Promise<CardActionResult> {
-  const got = await lockFromCard(ctx, event);
-  if ('error' in got) return error(got.error);
+  const edit = await lockForEdit(ctx, event, { version: false });
+  if ('answer' in edit) return edit.answer;
+  const got = edit.l;
   const who = event.operatorId;
-  const refused = editable(ctx, got, who);
-  if (refused) return error(refused);
   if (validSignatures(got).length < 2) return error('须经办人和第二签字人两人签字后才能提交审核。');
   const findings = await settlementFindings(ctx, got);
   if (hasBlocking(findings)) return error('结算存在不得办理的问题，须先修改。');

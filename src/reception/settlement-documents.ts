@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import type { HandlerContext, Services } from '../bot/context.js';
-import type { CardActionEvent, CardActionResult, MessageEvent } from '../bot/event.js';
+import { formText, type CardActionEvent, type CardActionResult, type MessageEvent } from '../bot/event.js';
 import { buildDocumentCard } from '../cards/settlement-cards.js';
 import { escapeMd } from '../cards/elements.js';
 import type { Db } from '../db/client.js';
@@ -150,11 +150,7 @@ export async function onDocumentClassify(event: CardActionEvent, ctx: HandlerCon
   const found = await lockDocument(event, ctx);
   if ('error' in found) return { toast: { type: 'error', content: found.error } };
   const { l, doc } = found;
-  const fv = event.formValue ?? {};
-  const pick = (k: string) => {
-    const v = fv[k];
-    return (Array.isArray(v) ? String(v[0] ?? '') : v == null ? '' : String(v)).trim();
-  };
+  const pick = (k: string) => formText(event.formValue, k).trim();
   const kind = pick('kind');
   if (!documentKinds(ctx.policy).includes(kind)) return { toast: { type: 'error', content: '请选择单据种类。' } };
   const lineText = pick('line');

@@ -5,21 +5,10 @@ import ExcelJS from 'exceljs';
 import { formatFen } from './money.js';
 import { amountInCapitals, formatLocalTime, secondRole, visitDates, type ExportOptions } from './settlement-print.js';
 import type { SettlementReport } from './settlement-report.js';
+import { FONT, BORDER, LABEL_FILL, MONEY, toYuan } from './xlsx-style.js';
 
 type Worksheet = ExcelJS.Worksheet;
 type Value = string | number | undefined;
-
-const FONT: Partial<ExcelJS.Font> = { name: '宋体', size: 11 };
-const THIN: Partial<ExcelJS.Border> = { style: 'thin', color: { argb: 'FF000000' } };
-const BORDER: Partial<ExcelJS.Borders> = { top: THIN, left: THIN, bottom: THIN, right: THIN };
-const LABEL_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFF2F2F2' } };
-const MONEY = '#,##0.00';
-
-/**
- * Fen as a spreadsheet number of yuan. `fen / 100` is the double nearest the exact decimal, the
- * same number Excel would store had "1280.50" been typed: correct to the fen for every safe integer.
- */
-const toYuan = (fen: number): number => fen / 100;
 
 /** One cell of a laid-out row: a value spanning `span` columns. */
 interface Cell {

@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import type { HandlerContext } from '../bot/context.js';
-import type { CardActionEvent, CardActionResult } from '../bot/event.js';
+import { formText, type CardActionEvent, type CardActionResult } from '../bot/event.js';
 import { buildReceptionStatusCard } from '../cards/reception-cards.js';
 import { buildRequestFormCard, type RequestField, type RequestFormValues } from '../cards/request-form-card.js';
 import { approvals, receptions } from '../db/schema.js';
@@ -17,8 +17,8 @@ import { localDate } from './working-time.js';
 /** Form values as strings, for putting back on the card (dates back to YYYY-MM-DD). */
 export function formValues(raw: Record<string, unknown>): RequestFormValues {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(raw)) {
-    const s = Array.isArray(v) ? String(v[0] ?? '') : v === undefined || v === null ? '' : String(v);
+  for (const k of Object.keys(raw)) {
+    const s = formText(raw, k);
     if (s) out[k] = /_date$/.test(k) ? s.slice(0, 10) : s.slice(0, 1000);
   }
   return out as RequestFormValues;
