@@ -8,9 +8,14 @@ export const BASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0
 const children: ChildProcess[] = [];
 const byName = new Map<string, ChildProcess>();
 
-/** Starts `npx tsx <args>`; resolves with the `{"url": …}` line it prints when `waitForUrl`, else at once. */
+/**
+ * Starts `npx tsx <args>`; resolves with the `{"url": …}` line it prints when `waitForUrl`, else at once.
+ * `BENCH_PROFILE=<name>` runs that process under `node --cpu-prof` (profile in .tmp/prof on exit).
+ */
 export function start(name: string, args: string[], env: Record<string, string>, waitForUrl = false): Promise<string> {
-  const child = spawn('npx', ['tsx', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const profile = process.env.BENCH_PROFILE === name;
+  const [cmd, ...pre] = profile ? ['node', '--cpu-prof', '--cpu-prof-dir=.tmp/prof', '--import', 'tsx'] : ['npx', 'tsx'];
+  const child = spawn(cmd, [...pre, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   children.push(child);
   byName.set(name, child);
   let out = '';
@@ -36,7 +41,9 @@ function signal(c: ChildProcess, sig: NodeJS.Signals) {
 
 export async function stopAll(): Promise<void> {
   for (const c of children) signal(c, 'SIGTERM');
-  await new Promise((r) => setTimeout(r, 1500));
+  // A profiled process writes its profile on the way out, which takes a while.
+  const grace = process.env.BENCH_PROFILE ? 40_000 : 1500;
+  await Promise.race([Promise.all(children.map((c) => (c.exitCode !== null ? undefined : new Promise((r) => c.once('exit', r))))), new Promise((r) => setTimeout(r, grace))]);
   for (const c of children) signal(c, 'SIGKILL');
 }
 
