@@ -34,8 +34,14 @@ export interface App {
   pipeline: Pipeline;
   outbox: OutboxSender;
   scheduler: Scheduler;
-  /** Stop taking events, finish in-flight work, flush the outbox, close the database. */
-  close(): Promise<void>;
+  /**
+   * Graceful shutdown: stop taking events (the port is closed, a request still arriving on an open
+   * connection is answered 503, the long connection is closed), finish the requests and handlers in
+   * flight, deliver the outbox rows that fall due, stop the scheduler and the sender, close the
+   * database. Every wait is bounded: the whole takes at most about `timeoutMs` (default 10 s); what
+   * is left stays in the database for another instance, or for this one after a restart.
+   */
+  close(opts?: { timeoutMs?: number }): Promise<void>;
 }
 
 export interface AppOptions {
@@ -119,6 +125,15 @@ export async function startApp(config: Config, opts: AppOptions): Promise<App> {
 
   const app = express();
   app.disable('x-powered-by');
+  // Once shutdown begins, nothing new is taken: a request arriving on a connection that was already
+  // open (a proxy's keep-alive) is answered 503 and the connection closed, so a load balancer retries
+  // it on another instance and takes this one out of rotation (/healthz answers 503 too).
+  let stopping = false;
+  app.use((_req, res, next) => {
+    if (!stopping) return next();
+    res.setHeader('connection', 'close');
+    res.status(503).json({ error: 'shutting down' });
+  });
   app.get('/healthz', async (_req, res) => {
     const ok = await database.ping();
     res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'database unavailable' });
@@ -176,21 +191,57 @@ export async function startApp(config: Config, opts: AppOptions): Promise<App> {
     pipeline,
     outbox,
     scheduler,
-    close() {
+    close(closeOpts = {}) {
       closing ??= (async () => {
+        const started = Date.now();
+        const deadline = started + (closeOpts.timeoutMs ?? 10_000);
+        const left = (cap: number) => Math.max(0, Math.min(cap, deadline - Date.now()));
+        const slog = log.child({ component: 'shutdown' });
+
+        // 1. Stop taking events; let the requests in flight answer (a card action is answered in its request).
+        stopping = true;
         ws?.close();
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeIdleConnections?.();
-        });
-        await scheduler.stop();
-        await pipeline.idle();
-        await outbox.drain(5_000).catch(() => undefined);
-        await outbox.stop();
-        await database.close();
-        log.info('jiedai stopped');
+        const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+        // A keep-alive connection becomes idle once its answer is written; close each as it does.
+        const sweep = setInterval(() => server.closeIdleConnections(), 50);
+        server.closeIdleConnections();
+        const requestsDone = await within(serverClosed, left(3_000));
+        clearInterval(sweep);
+        if (!requestsDone) server.closeAllConnections();
+
+        // 2. No new jobs; the tick in progress finishes (its transaction commits or rolls back).
+        await within(scheduler.stop(), left(3_000));
+
+        // 3. Handlers of events already acknowledged. Any not started stay 'received' in the database
+        //    and are recovered by another instance (or this one after a restart).
+        const handled = await within(pipeline.idle(), left(5_000));
+
+        // 4. Deliver what the handlers queued and whatever else falls due in the time left.
+        await outbox.drain(left(5_000)).catch((err: unknown) => slog.warn({ err }, 'outbox drain failed'));
+        const senderStopped = await within(outbox.stop(), left(2_000));
+
+        // 5. Nothing is using the database any more (or the time is up): close it.
+        await within(database.close(), Math.max(1_000, left(2_000)));
+        slog.info({ ms: Date.now() - started, requestsDone, handled, senderStopped }, 'jiedai stopped');
       })();
       return closing;
     },
   };
+}
+
+/** Waits for `p` at most `ms`: true if it settled in time (a rejection counts as settled). */
+async function within(p: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const settled = p.then(
+    () => true,
+    () => true,
+  );
+  const late = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([settled, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -120,7 +120,10 @@ export interface OutboxSender {
   kick(): void;
   /** One pass: claim due rows and deliver them. Returns how many rows were attempted. */
   runOnce(): Promise<number>;
-  /** Run passes until nothing is pending, or the time is up (for shutdown and tests). */
+  /**
+   * Run passes until nothing is pending that falls due before the time is up, or the time is up
+   * (for shutdown and tests). A row backing off past the deadline is left for later, not waited on.
+   */
   drain(timeoutMs?: number): Promise<void>;
 }
 
@@ -361,10 +364,11 @@ export function createOutboxSender(opts: OutboxSenderOptions): OutboxSender {
       const end = Date.now() + timeoutMs;
       while (Date.now() < end) {
         await runOnce();
+        const dueBy = new Date(clock().getTime() + Math.max(0, end - Date.now()));
         const [pending] = await db
           .select({ n: sql<number>`count(*)::int` })
           .from(outbox)
-          .where(eq(outbox.status, 'pending'));
+          .where(and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, dueBy)));
         if (!pending || pending.n === 0) return;
         await new Promise((r) => setTimeout(r, 50));
       }
