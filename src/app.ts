@@ -6,6 +6,10 @@ import { createBotRouter } from './bot/commands.js';
 import { createFeishuMessenger } from './bot/feishu/messenger.js';
 import { startLongConnection } from './bot/feishu/long-connection.js';
 import { createFeishuWebhook } from './bot/feishu/webhook.js';
+import { createDingTalkFormRoutes } from './bot/dingtalk/form-page.js';
+import { createDingTalkMessenger } from './bot/dingtalk/messenger.js';
+import { tokenKey } from './bot/dingtalk/tokens.js';
+import { startDingTalkTransport } from './bot/dingtalk/transport.js';
 import type { Messenger } from './bot/messenger.js';
 import { createPipeline, type Pipeline } from './bot/pipeline.js';
 import { createSimulatorMessenger, type SimulatorMessenger } from './bot/simulator/messenger.js';
@@ -52,6 +56,8 @@ export interface AppOptions {
   outboxPollMs?: number;
   /** Listen on this host (default all interfaces). */
   host?: string;
+  /** DingTalk Stream: the first reconnect delay (tests shorten it). */
+  dingtalkMinBackoffMs?: number;
 }
 
 /** What the bot and the jobs tool share: org and policy, the migrated database, the messenger (Feishu or the simulator). */
@@ -63,16 +69,25 @@ export interface Core {
   simulator?: SimulatorMessenger;
 }
 
-export async function openCore(config: Config, log: Logger): Promise<Core> {
+export async function openCore(config: Config, log: Logger, clock?: () => Date): Promise<Core> {
   const org = loadOrg(config.orgFile);
   const policy = loadPolicy(config.policyFile);
   const database = await createDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
     await database.migrate();
-    const simulator = config.feishu ? undefined : createSimulatorMessenger(database.db);
+    const simulator = config.feishu || config.dingtalk ? undefined : createSimulatorMessenger(database.db);
     const messenger: Messenger = config.feishu
       ? createFeishuMessenger({ appId: config.feishu.appId, appSecret: config.feishu.appSecret, baseUrl: config.feishu.baseUrl, log })
-      : simulator!;
+      : config.dingtalk
+        ? createDingTalkMessenger({
+            ...config.dingtalk,
+            publicUrl: config.links.baseUrl,
+            tokenKey: tokenKey(config.links.secret),
+            fallbackChatId: org.reception_office.chat_id,
+            log: log.child({ component: 'dingtalk' }),
+            clock,
+          })
+        : simulator!;
     if (simulator) await simulator.ensureOfficeChat(org);
     return { org, policy, database, messenger, simulator };
   } catch (err) {
@@ -113,7 +128,7 @@ export function createJobScheduler(opts: {
 /** Composition: config → org and policy → database and migrations → messenger → pipeline → HTTP and timers. */
 export async function startApp(config: Config, opts: AppOptions): Promise<App> {
   const { log } = opts;
-  const { org, policy, database, messenger, simulator } = await openCore(config, log);
+  const { org, policy, database, messenger, simulator } = await openCore(config, log, opts.clock);
   const { db } = database;
 
   const documents = createDocumentStore({ config, org, policy, log });
@@ -139,11 +154,18 @@ export async function startApp(config: Config, opts: AppOptions): Promise<App> {
     res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'database unavailable' });
   });
   let ws: { close(): void } | undefined;
+  if (config.dingtalk) {
+    // DingTalk: Stream mode (no public URL needed for events), plus the short H5 page for card forms.
+    const key = tokenKey(config.links.secret);
+    const dlog = log.child({ component: 'dingtalk' });
+    app.use(createDingTalkFormRoutes({ pipeline, db, org, tokenKey: key, afterCommit: () => outbox.kick(), log: dlog, clock: opts.clock }));
+    ws = startDingTalkTransport({ ...config.dingtalk, tokenKey: key, pipeline, db, afterCommit: () => outbox.kick(), log: dlog, minBackoffMs: opts.dingtalkMinBackoffMs });
+  }
   if (config.feishu?.mode === 'webhook') {
     app.use(createFeishuWebhook({ encryptKey: config.feishu.encryptKey!, verificationToken: config.feishu.verificationToken, pipeline, log: log.child({ component: 'webhook' }), clock: opts.clock }));
   } else if (config.feishu) {
     ws = startLongConnection({ appId: config.feishu.appId, appSecret: config.feishu.appSecret, baseUrl: config.feishu.baseUrl, pipeline, log: log.child({ component: 'ws' }) });
-  } else {
+  } else if (!config.dingtalk) {
     app.use(createSimulatorRoutes({ db, org, messenger: simulator!, pipeline }));
   }
   // The settled reception's spreadsheet and printable list, behind signed links that expire.
@@ -180,7 +202,7 @@ export async function startApp(config: Config, opts: AppOptions): Promise<App> {
     outbox.start();
     scheduler.start();
   }
-  log.info({ port, mode: config.feishu ? `feishu-${config.feishu.mode}` : 'simulator', database: database.kind }, 'jiedai started');
+  log.info({ port, mode: config.feishu ? `feishu-${config.feishu.mode}` : config.dingtalk ? 'dingtalk-stream' : 'simulator', database: database.kind }, 'jiedai started');
 
   let closing: Promise<void> | undefined;
   return {

@@ -51,6 +51,25 @@ const schema = z
         .optional(),
     ),
     LINK_SECRET: z.preprocess(emptyToUndefined, z.string().min(16, 'must be at least 16 characters').optional()),
+    DINGTALK_CLIENT_ID: optionalString,
+    DINGTALK_CLIENT_SECRET: optionalString,
+    DINGTALK_ROBOT_CODE: optionalString,
+    DINGTALK_BASE_URL: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .url('must be a URL such as https://api.dingtalk.com')
+        .transform((u) => u.replace(/\/+$/, ''))
+        .default('https://api.dingtalk.com'),
+    ),
+    DINGTALK_OAPI_BASE_URL: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .url('must be a URL such as https://oapi.dingtalk.com')
+        .transform((u) => u.replace(/\/+$/, ''))
+        .optional(),
+    ),
     FEISHU_MODE: z.preprocess(emptyToUndefined, z.enum(['ws', 'webhook']).default('ws')),
     TZ_NAME: z.preprocess(
       emptyToUndefined,
@@ -70,6 +89,15 @@ const schema = z
     }
     if (env.FEISHU_APP_SECRET && !env.FEISHU_APP_ID) {
       ctx.addIssue({ code: 'custom', path: ['FEISHU_APP_ID'], message: 'is required when FEISHU_APP_SECRET is set' });
+    }
+    if (env.DINGTALK_CLIENT_ID && !env.DINGTALK_CLIENT_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['DINGTALK_CLIENT_SECRET'], message: 'is required when DINGTALK_CLIENT_ID is set' });
+    }
+    if (env.DINGTALK_CLIENT_SECRET && !env.DINGTALK_CLIENT_ID) {
+      ctx.addIssue({ code: 'custom', path: ['DINGTALK_CLIENT_ID'], message: 'is required when DINGTALK_CLIENT_SECRET is set' });
+    }
+    if (env.DINGTALK_CLIENT_ID && env.FEISHU_APP_ID) {
+      ctx.addIssue({ code: 'custom', path: ['DINGTALK_CLIENT_ID'], message: 'one messenger at a time: unset either the FEISHU_ or the DINGTALK_ variables' });
     }
     if (env.FEISHU_APP_ID && env.FEISHU_MODE === 'webhook' && !env.FEISHU_ENCRYPT_KEY) {
       ctx.addIssue({
@@ -110,6 +138,17 @@ export interface Config {
     baseUrl: string;
     mode: 'ws' | 'webhook';
   };
+  /** Present when a DingTalk app is configured (Stream mode); the org file's ids are then staff ids. */
+  dingtalk?: {
+    clientId: string;
+    clientSecret: string;
+    /** The robot's code; for an internal app's robot it is the app's client id. */
+    robotCode: string;
+    /** The OpenAPI and the Stream gateway (https://api.dingtalk.com). */
+    baseUrl: string;
+    /** The old API host, for media upload (https://oapi.dingtalk.com). */
+    oapiBaseUrl: string;
+  };
 }
 
 export class ConfigError extends Error {
@@ -138,7 +177,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     links: {
       baseUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
       // Without LINK_SECRET the key is derived from the app secret, so every instance of one app agrees.
-      secret: e.LINK_SECRET ?? createHmac('sha256', e.FEISHU_APP_SECRET ?? 'jiedai-local-simulator').update('jiedai export links').digest('hex'),
+      secret: e.LINK_SECRET ?? createHmac('sha256', e.FEISHU_APP_SECRET ?? e.DINGTALK_CLIENT_SECRET ?? 'jiedai-local-simulator').update('jiedai export links').digest('hex'),
     },
     feishu:
       e.FEISHU_APP_ID && e.FEISHU_APP_SECRET
@@ -149,6 +188,17 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
             verificationToken: e.FEISHU_VERIFICATION_TOKEN,
             baseUrl: e.FEISHU_BASE_URL,
             mode: e.FEISHU_MODE,
+          }
+        : undefined,
+    dingtalk:
+      e.DINGTALK_CLIENT_ID && e.DINGTALK_CLIENT_SECRET
+        ? {
+            clientId: e.DINGTALK_CLIENT_ID,
+            clientSecret: e.DINGTALK_CLIENT_SECRET,
+            robotCode: e.DINGTALK_ROBOT_CODE ?? e.DINGTALK_CLIENT_ID,
+            baseUrl: e.DINGTALK_BASE_URL,
+            // A fake in tests serves both; in production the old API has its own host.
+            oapiBaseUrl: e.DINGTALK_OAPI_BASE_URL ?? (e.DINGTALK_BASE_URL === 'https://api.dingtalk.com' ? 'https://oapi.dingtalk.com' : e.DINGTALK_BASE_URL),
           }
         : undefined,
   };

@@ -1,0 +1,144 @@
+import type { Logger } from 'pino';
+import { MessengerError, type Messenger, type OutgoingMessage, type Recipient } from '../messenger.js';
+import { createDingTalkApi, type DingTalkApi } from './api.js';
+import { renderCard, type RobotMessage } from './render.js';
+
+export interface DingTalkMessengerOptions {
+  clientId: string;
+  clientSecret: string;
+  robotCode: string;
+  baseUrl: string;
+  oapiBaseUrl: string;
+  /** Where the bot's H5 form page is reachable, and the key that signs actions and form links. */
+  publicUrl: string;
+  tokenKey: Buffer;
+  /** The reception office's group: where a reception's posts go, since the bot does not create groups on DingTalk. */
+  fallbackChatId: string;
+  log: Logger;
+  timeoutMs?: number;
+  formTtlMs?: number;
+  clock?: () => Date;
+}
+
+/** One-to-one conversations are named `p2p:<staffId>` (as in the simulator); anything else is a group's openConversationId. */
+export const p2pChat = (staffId: string) => `p2p:${staffId}`;
+const P2P = /^p2p:(.+)$/;
+
+/**
+ * Message ids on DingTalk are the bot's own: `dtm|<chat>|<uuid>` for what it sends (the outbox row id,
+ * so a retry names the same message) and `dtin|<chat>|<msgId>` for what people send. The robot send
+ * APIs answer only a processQueryKey, and the chat is needed later to reply in it.
+ */
+export const sentMessageId = (chatId: string, uuid: string) => `dtm|${chatId}|${uuid}`;
+export const inboundMessageId = (chatId: string, msgId: string) => `dtin|${chatId}|${msgId}`;
+export function chatOfMessage(messageId: string): string | undefined {
+  const m = /^dt(?:m|in)\|(.+)\|[^|]+$/.exec(messageId);
+  return m?.[1];
+}
+
+export interface DingTalkMessenger extends Messenger {
+  readonly api: DingTalkApi;
+  /** The robot message a card or text becomes for a conversation (the contract suite reads it). */
+  toRobotMessage(chatId: string, message: OutgoingMessage, messageId: string): RobotMessage;
+}
+
+export function createDingTalkMessenger(opts: DingTalkMessengerOptions): DingTalkMessenger {
+  const api = createDingTalkApi({ ...opts, clock: opts.clock ? () => opts.clock!().getTime() : undefined });
+  const now = () => (opts.clock ? opts.clock() : new Date()).getTime();
+  const formTtlMs = opts.formTtlMs ?? 72 * 3_600_000;
+
+  function toRobotMessage(chatId: string, m: OutgoingMessage, messageId: string): RobotMessage {
+    switch (m.kind) {
+      case 'text':
+        return { msgKey: 'sampleText', msgParam: { content: m.text } };
+      case 'card': {
+        const user = P2P.exec(chatId)?.[1];
+        return renderCard(m.card, { messageId, chatId, user, key: opts.tokenKey, publicUrl: opts.publicUrl, now: now(), formTtlMs });
+      }
+      case 'image':
+        return { msgKey: 'sampleImageMsg', msgParam: { photoURL: m.imageKey } };
+      case 'file': {
+        const f = decodeFileKey(m.fileKey);
+        return { msgKey: 'sampleFile', msgParam: { mediaId: f.m, fileName: f.n, fileType: /\.([a-z0-9]+)$/i.exec(f.n)?.[1]?.toLowerCase() ?? 'file' } };
+      }
+    }
+  }
+
+  async function deliver(chatId: string, message: OutgoingMessage, uuid: string): Promise<{ messageId: string }> {
+    const messageId = sentMessageId(chatId, uuid);
+    const robot = toRobotMessage(chatId, message, messageId);
+    const msgParam = JSON.stringify(robot.msgParam);
+    const user = P2P.exec(chatId)?.[1];
+    if (user) {
+      const res = await api.call<{ processQueryKey?: string; invalidStaffIdList?: string[]; flowControlledStaffIdList?: string[] }>('send to person', '/v1.0/robot/oToMessages/batchSend', {
+        robotCode: opts.robotCode,
+        userIds: [user],
+        msgKey: robot.msgKey,
+        msgParam,
+      });
+      if (res.invalidStaffIdList?.includes(user)) throw new MessengerError(`send to person: ${user} is not a staff id the robot can reach`, false);
+      if (res.flowControlledStaffIdList?.includes(user)) throw new MessengerError(`send to person: ${user} flow controlled`, true, { retryAfterMs: 2000 });
+    } else {
+      await api.call<{ processQueryKey?: string }>('send to group', '/v1.0/robot/groupMessages/send', {
+        robotCode: opts.robotCode,
+        openConversationId: chatId,
+        msgKey: robot.msgKey,
+        msgParam,
+      });
+    }
+    return { messageId };
+  }
+
+  return {
+    name: 'dingtalk',
+    api,
+    toRobotMessage,
+    send(to: Recipient, message, { uuid }) {
+      return deliver(to.type === 'user' ? p2pChat(to.id) : to.id, message, uuid);
+    },
+    reply(messageId, message, { uuid }) {
+      const chat = chatOfMessage(messageId);
+      if (!chat) return Promise.reject(new MessengerError(`reply: ${messageId} is not a DingTalk message id`, false));
+      return deliver(chat, message, uuid);
+    },
+    async updateCard(messageId) {
+      // A robot's ActionCard cannot be edited once sent. The person who tapped gets the outcome as a
+      // reply; stale buttons on older cards are refused by the same checks as on Feishu.
+      opts.log.debug({ messageId }, 'dingtalk: card update not sent (ActionCards cannot be edited)');
+    },
+    async pin() {
+      // Robots cannot pin messages on DingTalk.
+    },
+    async createChat({ name }) {
+      // Creating a group needs a scene-group template registered by the unit's admin; until then a
+      // reception's posts go to the office group (as with plan.group_chat: false on Feishu).
+      opts.log.info({ name, chatId: opts.fallbackChatId }, 'dingtalk: reception group not created, the office group is used');
+      return { chatId: opts.fallbackChatId };
+    },
+    async addMembers() {
+      // See createChat: the office group's members are managed in DingTalk.
+    },
+    async uploadImage(data) {
+      return { imageKey: await api.upload('image', data, 'image.png') };
+    },
+    async uploadFile(data, name) {
+      const mediaId = await api.upload('file', data, name);
+      return { fileKey: Buffer.from(JSON.stringify({ m: mediaId, n: name })).toString('base64url') };
+    },
+    async downloadResource(_messageId, key) {
+      const res = await api.call<{ downloadUrl?: string }>('download', '/v1.0/robot/messageFiles/download', { downloadCode: key, robotCode: opts.robotCode });
+      if (!res.downloadUrl) throw new MessengerError('download: no downloadUrl', true);
+      return api.download('download', res.downloadUrl);
+    },
+  };
+}
+
+function decodeFileKey(key: string): { m: string; n: string } {
+  try {
+    const f = JSON.parse(Buffer.from(key, 'base64url').toString()) as { m?: string; n?: string };
+    if (typeof f.m === 'string' && typeof f.n === 'string') return { m: f.m, n: f.n };
+  } catch {
+    // fall through
+  }
+  throw new MessengerError(`send file: ${key} is not a file this messenger uploaded`, false);
+}

@@ -1,0 +1,105 @@
+import type { Logger } from 'pino';
+import type { Db } from '../../db/client.js';
+import { enqueue } from '../../jobs/outbox.js';
+import type { CardActionEvent, CardActionResult } from '../event.js';
+import type { OutgoingMessage, Recipient } from '../messenger.js';
+import type { Pipeline } from '../pipeline.js';
+import { normalizeRobotMessage } from './normalize.js';
+import { startStream, TOPIC_ROBOT, type CallbackResult, type StreamClient } from './stream.js';
+import { findActionToken, verifyAction } from './tokens.js';
+
+export interface DingTalkTransportOptions {
+  baseUrl: string;
+  clientId: string;
+  clientSecret: string;
+  robotCode: string;
+  tokenKey: Buffer;
+  pipeline: Pipeline;
+  db: Db;
+  /** After outbox rows were written outside the pipeline (the answers to a tap). */
+  afterCommit: () => void;
+  log: Logger;
+  minBackoffMs?: number;
+}
+
+export const REFUSED_ACTION = '该操作指令无效（可能已被修改），未予执行。请在卡片上重新点击按钮办理。';
+
+/**
+ * Stream mode for a DingTalk robot. A robot message is either a command the person typed (recorded
+ * and handled like a Feishu message), or the text a card button sent on their behalf, carrying a
+ * signed action token: that becomes the same card action a Feishu card callback yields, with the
+ * operator taken from the authenticated frame (senderStaffId), never from the text.
+ */
+export function startDingTalkTransport(opts: DingTalkTransportOptions): StreamClient {
+  const { log } = opts;
+  const refused = new Set<string>();
+
+  /** Answers to a tap: the toast as text to the person, the returned card into the conversation. */
+  async function answer(event: CardActionEvent, result: CardActionResult, chatIsGroup: boolean) {
+    const person: Recipient = { type: 'user', id: event.operatorId };
+    const conversation: Recipient = event.chatId && chatIsGroup ? { type: 'chat', id: event.chatId } : person;
+    const out: [Recipient, OutgoingMessage][] = [];
+    if (result.toast) out.push([person, { kind: 'text', text: result.toast.content }]);
+    if (result.card) out.push([conversation, { kind: 'card', card: result.card }]);
+    for (const [to, message] of out) await enqueue(opts.db, { op: 'send', to, message });
+    if (out.length) opts.afterCommit();
+  }
+
+  async function onRobotMessage(data: string): Promise<CallbackResult> {
+    let body: unknown;
+    try {
+      body = JSON.parse(data);
+    } catch {
+      log.warn('dingtalk: robot message data is not JSON');
+      return { code: 400, message: 'data is not JSON' };
+    }
+    const n = normalizeRobotMessage(body, { robotCode: opts.robotCode });
+    if (n.kind === 'invalid') {
+      log.warn({ msgId: n.msgId, reason: n.reason }, 'dingtalk: robot message refused');
+      return { code: 400, message: n.reason };
+    }
+    const e = n.event;
+    const token = e.msgType === 'text' ? findActionToken(e.text) : undefined;
+    if (!token) {
+      const outcome = await opts.pipeline.accept(e);
+      return { code: 200, message: outcome === 'duplicate' ? 'duplicate' : 'OK' };
+    }
+    const action = verifyAction(opts.tokenKey, token);
+    if (action === 'forged' || action === 'malformed') {
+      log.warn({ msgId: n.msgId, sender: e.senderId, reason: action }, 'dingtalk: action token refused');
+      // A repeated delivery of the same frame is answered once.
+      if (!refused.has(n.msgId)) {
+        refused.add(n.msgId);
+        if (refused.size > 1000) refused.delete(refused.values().next().value!);
+        await enqueue(opts.db, { op: 'send', to: { type: 'user', id: e.senderId }, message: { kind: 'text', text: REFUSED_ACTION } });
+        opts.afterCommit();
+      }
+      return { code: 200, message: 'refused' };
+    }
+    const event: CardActionEvent = {
+      type: 'card_action',
+      source: 'dingtalk',
+      eventId: `tap:${n.msgId}`,
+      operatorId: e.senderId,
+      messageId: action.m,
+      chatId: e.chatId,
+      value: action.v,
+      formValue: {},
+      ...(action.n ? { name: action.n } : {}),
+    };
+    const result = await opts.pipeline.act(event);
+    // pipeline.act answers {} for a duplicate event id (a frame delivered twice): nothing more is sent.
+    await answer(event, result, e.chatType === 'group');
+    return { code: 200, message: 'OK' };
+  }
+
+  return startStream({
+    baseUrl: opts.baseUrl,
+    clientId: opts.clientId,
+    clientSecret: opts.clientSecret,
+    topics: [TOPIC_ROBOT],
+    log,
+    minBackoffMs: opts.minBackoffMs,
+    onCallback: async (topic, data) => (topic === TOPIC_ROBOT ? onRobotMessage(data) : { code: 200, message: 'ignored' }),
+  });
+}
