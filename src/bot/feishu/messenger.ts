@@ -30,9 +30,7 @@ export function createFeishuMessenger(opts: FeishuMessengerOptions): Messenger &
   const content = (m: OutgoingMessage) => {
     switch (m.kind) {
       case 'text':
-        // Feishu reads <at user_id="all"></at> in text messages. The bot never mentions anyone in
-        // text, so no angle bracket reaches Feishu as one: user text cannot notify a whole group.
-        return { msg_type: 'text', content: JSON.stringify({ text: m.text.replace(/</g, '＜').replace(/>/g, '＞') }) };
+        return { msg_type: 'text', content: JSON.stringify({ text: plainText(m.text) }) };
       case 'card':
         return { msg_type: 'interactive', content: JSON.stringify(m.card) };
       case 'image':
@@ -116,6 +114,16 @@ export function createFeishuMessenger(opts: FeishuMessengerOptions): Messenger &
       return Buffer.concat(chunks);
     },
   };
+}
+
+/**
+ * Text for a Feishu text message, with no markup left live. Feishu reads <at user_id="all"></at>
+ * (and <b>, <a>…) and `[文本](链接)` hyperlinks in text messages. The bot never mentions anyone or
+ * links in text, so no angle bracket reaches Feishu as one and no "](" follows a bracket: user text
+ * (a guest unit, an approval comment) cannot notify a whole group or hide a link behind words.
+ */
+export function plainText(text: string): string {
+  return text.replace(/</g, '＜').replace(/>/g, '＞').replace(/\]\(/g, '］(');
 }
 
 /** Feishu's file_type for an upload, from the name's extension: xls covers .xlsx too; anything else is a stream. */
