@@ -1,0 +1,155 @@
+// DingTalk end to end: the real bot in Stream mode against the fake DingTalk. A request is filed on
+// the H5 form, climbs the three-level chain by one-tap ActionCard buttons (the command each button
+// sends as the person tapping it), and forged, duplicated, malformed and wrong-person input changes nothing.
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { approvals, receptions } from '../../src/db/schema.js';
+import { validForm } from '../fixtures/request-form.js';
+import { commandOf, buttonsOf, startDingTalkHarness, textOf, type DingTalkHarness } from '../fake-dingtalk/bot-harness.js';
+import { robotFrame } from '../fake-dingtalk/index.js';
+
+describe('DingTalk: the approval chain over Stream mode', () => {
+  let h: DingTalkHarness;
+  beforeAll(async () => {
+    h = await startDingTalkHarness();
+  }, 60_000);
+  afterAll(async () => h?.close());
+
+  async function receptionState(code: string) {
+    const [r] = await h.bot.database.db.select().from(receptions).where(eq(receptions.code, code));
+    return r?.state;
+  }
+
+  /** 新建接待 → the form card → its H5 form filled and submitted; the code from the answer page. */
+  async function file(user = 'ou_staff1') {
+    await h.say(user, '新建接待');
+    const card = h.cardsTo(user, '接待审批单').at(-1)!;
+    expect(card).toBeTruthy();
+    const page = await h.openForm(card, '填写并提交审批');
+    expect(page.status).toBe(200);
+    const done = await h.submitForm(page, '提交审批', validForm());
+    const code = /JD-\d{4}-\d{4,}/.exec(done.html)?.[0];
+    if (!code) throw new Error(`not submitted: ${done.html.replace(/<style>[\s\S]*<\/style>/, "").replace(/<[^>]*>/g, " ").slice(0, 1500)}`);
+    return code;
+  }
+
+  it('opens the stream with the app credentials and answers a command one-to-one by staff id', async () => {
+    expect(h.fake.opens().at(-1)).toEqual({ clientId: 'dingfakeclient0001', ok: true });
+    const ack = await h.say('ou_staff1', '帮助');
+    expect(ack).toMatchObject({ code: 200, headers: { messageId: expect.any(String) } });
+    const last = h.messagesTo('ou_staff1').at(-1)!;
+    expect(textOf(last)).toContain('新建接待');
+    expect(h.fake.tokensIssued()).toBe(1);
+  });
+
+  it('drives a request through department head, office director and leader by one-tap buttons', async () => {
+    const code = await file();
+    expect(await receptionState(code)).toBe('pending');
+    for (const who of ['ou_head1', 'ou_office1', 'ou_leader1']) {
+      const card = h.cardsTo(who, `接待审批：${code}`).at(-1);
+      expect(card, `${who} has an approval card`).toBeTruthy();
+      expect(buttonsOf(card!).map((b) => b.title)).toEqual(['同意', '驳回', '退回修改', '转交', '填写意见后办理']);
+      expect(commandOf(buttonsOf(card!)[0].url)).toMatch(new RegExp(`^同意 ${code} #`));
+      const before = h.textsTo(who).length;
+      await h.tap(who, card!, '同意');
+      expect(h.textsTo(who).slice(before).join('\n')).toMatch(/已同意|同意/);
+    }
+    expect(await receptionState(code)).toBe('approved');
+    const steps = await h.bot.database.db.select().from(approvals);
+    expect(steps.filter((s) => s.actedBy).map((s) => s.actedBy)).toEqual(expect.arrayContaining(['ou_head1', 'ou_office1', 'ou_leader1']));
+    expect(h.textsTo('ou_staff1').concat(h.cardsTo('ou_staff1').map(textOf)).join('\n')).toContain('审批通过');
+  });
+
+  it('refuses a tap by someone who is not the approver, and the request stays where it was', async () => {
+    const code = await file();
+    const card = h.cardsTo('ou_head1', `接待审批：${code}`).at(-1)!;
+    const before = h.textsTo('ou_staff2').length;
+    await h.tap('ou_staff2', card, '同意');
+    expect(h.textsTo('ou_staff2').slice(before).join('\n')).toMatch(/不是|无权|无需/);
+    expect(await receptionState(code)).toBe('pending');
+  });
+
+  it('refuses a command whose token was altered, and nothing changes', async () => {
+    const code = await file();
+    const card = h.cardsTo('ou_head1', `接待审批：${code}`).at(-1)!;
+    const command = commandOf(buttonsOf(card).find((b) => b.title === '同意')!.url);
+    const forged = command.replace(/#(\S)/, (_, c: string) => `#${c === 'A' ? 'B' : 'A'}`);
+    const before = h.textsTo('ou_head1').length;
+    await h.say('ou_head1', forged);
+    expect(h.textsTo('ou_head1').slice(before)).toEqual(['该操作指令无效（可能已被修改），未予执行。请在卡片上重新点击按钮办理。']);
+    expect(await receptionState(code)).toBe('pending');
+  });
+
+  it('handles a frame delivered twice (same msgId) once', async () => {
+    const code = await file();
+    const card = h.cardsTo('ou_head1', `接待审批：${code}`).at(-1)!;
+    const command = commandOf(buttonsOf(card).find((b) => b.title === '同意')!.url);
+    const msgId = `msgdup${Date.now()}`;
+    const a = await h.say('ou_head1', command, { msgId });
+    const b = await h.say('ou_head1', command, { msgId });
+    expect(a.code).toBe(200);
+    expect(b.code).toBe(200);
+    const [r] = await h.bot.database.db.select().from(receptions).where(eq(receptions.code, code));
+    const acted = (await h.bot.database.db.select().from(approvals).where(eq(approvals.receptionId, r.id))).filter((s) => s.actedBy === 'ou_head1');
+    expect(acted).toHaveLength(1);
+    // A typed command delivered twice is answered once.
+    const n = h.messagesTo('ou_staff1').length;
+    await h.say('ou_staff1', '帮助', { msgId: 'msghelp-dup' });
+    await h.say('ou_staff1', '帮助', { msgId: 'msghelp-dup' });
+    expect(h.messagesTo('ou_staff1').length).toBe(n + 1);
+  });
+
+  it('answers malformed frames with a 4xx ack and sends nothing', async () => {
+    const n = h.fake.sent().length;
+    const notJson = robotFrame('{not json', 'bad-1');
+    expect(await h.fake.pushRaw(notJson, 'bad-1')).toMatchObject({ code: 400 });
+    const missing = robotFrame({ msgtype: 'text', text: { content: '帮助' } }, 'bad-2');
+    expect(await h.fake.pushRaw(missing, 'bad-2')).toMatchObject({ code: 400 });
+    const otherRobot = robotFrame(h.fake.robotMessage({ from: 'ou_staff1', text: '帮助', robotCode: 'dingother' }), 'bad-3');
+    expect(await h.fake.pushRaw(otherRobot, 'bad-3')).toMatchObject({ code: 400 });
+    await h.fake.pushRaw('garbage that is not a frame');
+    await h.settle();
+    expect(h.fake.sent().length).toBe(n);
+  });
+
+  it('answers a group @mention in the group, and someone outside the org gets the unknown-person answer', async () => {
+    await h.say('ou_office1', '帮助', { group: true, conversationId: 'oc_office' });
+    expect(textOf(h.groupMessages('oc_office').at(-1)!)).toContain('新建接待');
+    const before = h.fake.sent().length;
+    await h.say('stranger', '我的接待', { noStaffId: true });
+    expect(h.fake.sent().length).toBeGreaterThan(before);
+  });
+
+  it('echoes the gateway ping and reconnects after a disconnect, still working', async () => {
+    const echo = await h.fake.ping();
+    expect(echo).toMatchObject({ code: 200 });
+    const connections = h.fake.connections;
+    await h.fake.disconnect();
+    await new Promise((r) => setTimeout(r, 300));
+    await h.fake.waitConnected();
+    expect(h.fake.connections).toBeGreaterThan(connections);
+    await h.say('ou_staff1', '帮助');
+    expect(textOf(h.messagesTo('ou_staff1').at(-1)!)).toContain('新建接待');
+  });
+
+  it('fetches a new access token when DingTalk answers 401', async () => {
+    const issued = h.fake.tokensIssued();
+    h.fake.revokeTokens();
+    await h.say('ou_staff1', '帮助');
+    expect(h.fake.tokensIssued()).toBe(issued + 1);
+    expect(textOf(h.messagesTo('ou_staff1').at(-1)!)).toContain('新建接待');
+  });
+
+  it('refuses a form link that was altered or has expired, with a clear page', async () => {
+    await h.say('ou_staff1', '新建接待');
+    const card = h.cardsTo('ou_staff1', '接待审批单').at(-1)!;
+    const url = buttonsOf(card).find((b) => b.title === '填写并提交审批')!.url;
+    const path = new URL(url).pathname;
+    const tampered = path.replace(/\.(.)/, (_, c: string) => `.${c === 'A' ? 'B' : 'A'}`);
+    const res = await fetch(`${h.bot.url}${tampered}`);
+    expect(res.status).toBe(403);
+    expect(await res.text()).toContain('签名不符');
+    const post = await fetch(`${h.bot.url}${tampered}`, { method: 'POST', body: new URLSearchParams({ _n: 'a'.repeat(24), guest_unit: 'x' }) });
+    expect(post.status).toBe(403);
+  });
+});
