@@ -95,9 +95,16 @@ export function cpuMs(name: string): number {
   return total;
 }
 
-/** Replaces the block between a benchmark's markers in docs/performance.md. */
+/**
+ * Replaces the block between a benchmark's markers in docs/performance.md. Not in a quick run
+ * (`npm run bench -- --quick`, BENCH_NO_WRITE=1): its short figures would replace the full ones.
+ */
 export function writeSection(marker: string, table: string): void {
   const doc = 'docs/performance.md';
+  if (process.env.BENCH_NO_WRITE === '1') {
+    console.log(`(quick run: not written to ${doc})`);
+    return;
+  }
   const begin = `<!-- bench:${marker}:begin -->`;
   const end = `<!-- bench:${marker}:end -->`;
   const text = fs.readFileSync(doc, 'utf8');

@@ -11,6 +11,9 @@ import { databases, healthy, runBench, start, stopAll, writeSection } from './pr
 const KEY = 'bench-encrypt-key';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const RATES = [100, 300];
+// Saturation: ROUNDS alternating rounds of ROUND_SECONDS per handler (npm run bench -- --quick shortens them).
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUND_SECONDS = Number(process.env.BENCH_ROUND_SECONDS ?? 5);
 
 let seq = 0;
 const event = (): Signed =>
@@ -66,7 +69,8 @@ async function main() {
     }
     // Saturation alternates three 5 s rounds per handler so a noisy moment on the shared machine
     // does not decide the ratio; the rounds are pooled.
-    console.log('closed loop, 32 connections, 3 × 5 s each, alternating…');
+    const sat = `${ROUNDS} × ${ROUND_SECONDS} s`;
+    console.log(`closed loop, 32 connections, ${sat} each, alternating…`);
     const pool = (rs: Result[]): Result => {
       const ok = rs.reduce((n, r) => n + r.ok, 0);
       const w = (k: 'p50' | 'p90' | 'p99') => rs.reduce((n, r) => n + r[k] * r.ok, 0) / ok;
@@ -74,9 +78,9 @@ async function main() {
     };
     const botRounds: Result[] = [];
     const baseRounds: Result[] = [];
-    for (let i = 0; i < 3; i++) {
-      botRounds.push(await closedLoop(target.bot, event, 32, 5));
-      baseRounds.push(await closedLoop(target.base, event, 32, 5));
+    for (let i = 0; i < ROUNDS; i++) {
+      botRounds.push(await closedLoop(target.bot, event, 32, ROUND_SECONDS));
+      baseRounds.push(await closedLoop(target.base, event, 32, ROUND_SECONDS));
     }
     const tb = pool(botRounds);
     const ta = pool(baseRounds);
@@ -104,8 +108,8 @@ async function main() {
         `| ${r.rate} | jiedai webhook | ${ms(r.bot.p50)} | ${ms(r.bot.p90)} | ${ms(r.bot.p99)} | ${ms(r.bot.max)} | ${r.bot.ok}/${r.bot.sent} | ${r.bot.errors} |`,
         `| ${r.rate} | baseline | ${ms(r.base.p50)} | ${ms(r.base.p90)} | ${ms(r.base.p99)} | ${ms(r.base.max)} | ${r.base.ok}/${r.base.sent} | ${r.base.errors} |`,
       ]),
-      `| saturation (32 connections, 3 × 5 s) | jiedai webhook | ${ms(tb.p50)} | ${ms(tb.p90)} | ${ms(tb.p99)} | ${ms(tb.max)} | **${tb.rps.toFixed(0)} events/s** | ${tb.errors} |`,
-      `| saturation (32 connections, 3 × 5 s) | baseline | ${ms(ta.p50)} | ${ms(ta.p90)} | ${ms(ta.p99)} | ${ms(ta.max)} | **${ta.rps.toFixed(0)} events/s** | ${ta.errors} |`,
+      `| saturation (32 connections, ${sat}) | jiedai webhook | ${ms(tb.p50)} | ${ms(tb.p90)} | ${ms(tb.p99)} | ${ms(tb.max)} | **${tb.rps.toFixed(0)} events/s** | ${tb.errors} |`,
+      `| saturation (32 connections, ${sat}) | baseline | ${ms(ta.p50)} | ${ms(ta.p90)} | ${ms(ta.p99)} | ${ms(ta.max)} | **${ta.rps.toFixed(0)} events/s** | ${ta.errors} |`,
       '',
       `Throughput: jiedai ${tb.rps.toFixed(0)} events/s = **${((100 * tb.rps) / ta.rps).toFixed(0)} %** of the baseline's ${ta.rps.toFixed(0)} (target ≥ 60 %). ` +
         `p99 at 300/s: **${ms(rows.find((r) => r.rate === '300/s')!.bot.p99)}** (target ≤ 50 ms).`,

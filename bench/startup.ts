@@ -1,0 +1,243 @@
+// npm run bench (start-up): the time from spawning one instance to the first 200 from /healthz, and
+// its idle memory (RSS) once start-up has settled, for the production path (`node dist/main.js`,
+// built first) on PGlite and on PostgreSQL, and for contrast from the sources under tsx (`npm start`).
+// Side by side in the same run: a baseline (bench/startup-baseline.mjs: plain node, express, the same
+// database opened and pinged). Several rounds, interleaved; each figure is the median with min and max.
+//
+// Env: BENCH_STARTUP_RUNS (rounds, default 5), BENCH_SETTLE_MS (idle time before RSS is read,
+// default 10000), BENCH_NO_BUILD=1 (use dist/ as it is), BENCH_QUICK=1 (2 rounds, 2 s settle; the
+// first starts once, no tsx rows, no first-start baseline, no small-heap row).
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { DEFAULT_APP_ID, DEFAULT_APP_SECRET, startFakeFeishu } from '../tests/fake-feishu/index.js';
+import { databases, runBench, writeSection } from './processes.js';
+
+const QUICK = process.env.BENCH_QUICK === '1';
+const RUNS = Number(process.env.BENCH_STARTUP_RUNS ?? (QUICK ? 2 : 5));
+const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? (QUICK ? 2_000 : 10_000));
+/** A smaller young generation: fewer MB resident, more frequent scavenges (not measured under load here). */
+const SMALL_HEAP = '--max-semi-space-size=1';
+const TARGET = { pgliteMs: 10_000, postgresMs: 3_000, rssMb: 150 };
+const root = process.cwd();
+
+function newestMtime(dir: string): number {
+  let t = 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    t = Math.max(t, e.isDirectory() ? newestMtime(p) : fs.statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+/**
+ * Builds dist/ when it is missing or older than src/ (or always, BENCH_BUILD=1); type errors from
+ * work in progress elsewhere only warn, since tsc emits anyway.
+ */
+function ensureBuilt(): void {
+  const fresh = fs.existsSync('dist/main.js') && fs.statSync('dist/main.js').mtimeMs >= newestMtime('src');
+  if (process.env.BENCH_BUILD !== '1' && (fresh || (process.env.BENCH_NO_BUILD === '1' && fs.existsSync('dist/main.js')))) return;
+  console.log('building dist/ (npm run build)…');
+  const b = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, encoding: 'utf8' });
+  if (b.status !== 0) {
+    if (!fs.existsSync('dist/main.js')) throw new Error(`build failed:\n${b.stdout}${b.stderr}`);
+    console.warn(`build reported errors; measuring the emitted dist/ anyway:\n${(b.stdout + b.stderr).slice(0, 1500)}`);
+  }
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** RSS (MB) of every process in the group led by `pgid` (tsx runs the bot in a child node process). */
+function groupRssMb(pgid: number): number {
+  let kb = 0;
+  for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]) !== pgid) continue;
+      kb += Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+    } catch {
+      /* gone */
+    }
+  }
+  return kb / 1024;
+}
+
+type Runner = 'dist' | 'tsx' | 'baseline';
+const COMMAND: Record<Runner, string[]> = {
+  dist: [process.execPath, 'dist/main.js'],
+  tsx: [path.join('node_modules', '.bin', 'tsx'), 'src/main.ts'],
+  baseline: [process.execPath, 'bench/startup-baseline.mjs'],
+};
+
+interface Measured {
+  ms: number;
+  rssMb?: number;
+  stopMs: number;
+  exitCode: number | null;
+}
+
+/** Spawns, polls /healthz every 20 ms until a 200, optionally waits and reads RSS, then SIGTERMs and waits for the exit. */
+async function measure(runner: Runner, env: Record<string, string>, rss: boolean): Promise<Measured> {
+  const port = await freePort();
+  const [cmd, ...args] = COMMAND[runner];
+  const t0 = performance.now();
+  const child: ChildProcess = spawn(cmd, args, { cwd: root, env: { ...process.env, NODE_OPTIONS: '', ...env, PORT: String(port), LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+  let err = '';
+  child.stderr!.on('data', (d) => (err += d));
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  let gone = false;
+  void exited.then(() => (gone = true));
+  const kill = (sig: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, sig);
+    } catch {
+      /* gone */
+    }
+  };
+  try {
+    let ms = NaN;
+    while (!gone && performance.now() - t0 < 120_000) {
+      try {
+        const res = await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(2000) });
+        if (res.status === 200) {
+          ms = performance.now() - t0;
+          break;
+        }
+      } catch {
+        /* not yet listening */
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    if (Number.isNaN(ms)) throw new Error(`${runner} never answered 200 on /healthz:\n${err}`);
+    let rssMb: number | undefined;
+    if (rss) {
+      await new Promise((r) => setTimeout(r, SETTLE_MS));
+      rssMb = groupRssMb(child.pid!);
+    }
+    const s0 = performance.now();
+    kill('SIGTERM');
+    const exitCode = await Promise.race([exited, new Promise<null>((r) => setTimeout(() => r(null), 20_000))]);
+    return { ms, rssMb, stopMs: performance.now() - s0, exitCode };
+  } finally {
+    kill('SIGKILL');
+  }
+}
+
+interface Summary {
+  median: number;
+  min: number;
+  max: number;
+  n: number;
+}
+const summary = (xs: number[]): Summary => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  return { median: mid, min: s[0], max: s[s.length - 1], n: s.length };
+};
+
+async function main() {
+  ensureBuilt();
+  const suffix = randomBytes(4).toString('hex');
+  const names = Array.from({ length: RUNS }, (_, i) => `jd_bench_start_${suffix}_${i}`);
+  const pg = await databases(names);
+  const fake = await startFakeFeishu();
+  const tmp = path.resolve('.tmp', `bench-startup-${suffix}`);
+  fs.mkdirSync(tmp, { recursive: true });
+  const feishu = { FEISHU_APP_ID: DEFAULT_APP_ID, FEISHU_APP_SECRET: DEFAULT_APP_SECRET, FEISHU_ENCRYPT_KEY: 'bench-encrypt-key', FEISHU_MODE: 'webhook', FEISHU_BASE_URL: fake.url };
+  const results = new Map<string, Measured[]>();
+  const add = (key: string, m: Measured) => results.set(key, [...(results.get(key) ?? []), m]);
+  const started = performance.now();
+
+  try {
+    for (let i = 0; i < RUNS; i++) {
+      console.log(`round ${i + 1} of ${RUNS}…`);
+      // Quick runs make one data directory and one database in the first round and restart on them after.
+      const lite = { DATA_DIR: path.join(tmp, `lite-${QUICK ? 0 : i}`) };
+      const server = { DATABASE_URL: pg.url(names[QUICK ? 0 : i]) };
+      // First starts: an empty data directory / database (PGlite's initdb, all migrations).
+      if (!QUICK || i === 0) {
+        add('dist pglite first', await measure('dist', { ...feishu, ...lite }, false));
+        add('dist postgres first', await measure('dist', { ...feishu, ...server }, false));
+      }
+      if (!QUICK) add('baseline pglite first', await measure('baseline', { DATA_DIR: path.join(tmp, `base-${i}`) }, false));
+      // Restarts on the migrated database: what a deploy or a crash costs. Idle RSS is read on these.
+      // The PGlite baseline opens jiedai's own data directory.
+      add('dist pglite', await measure('dist', { ...feishu, ...lite }, true));
+      add('baseline pglite', await measure('baseline', lite, true));
+      add('dist postgres', await measure('dist', { ...feishu, ...server }, true));
+      add('baseline postgres', await measure('baseline', server, true));
+      if (!QUICK) {
+        add('dist postgres small', await measure('dist', { ...feishu, ...server, NODE_OPTIONS: SMALL_HEAP }, true));
+        add('tsx pglite', await measure('tsx', { ...feishu, ...lite }, true));
+        add('tsx postgres', await measure('tsx', { ...feishu, ...server }, true));
+      }
+    }
+  } finally {
+    await fake.close();
+    await pg.drop();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+
+  const s = (key: string, f: (m: Measured) => number | undefined) => summary((results.get(key) ?? []).map(f).filter((x): x is number => x !== undefined));
+  const time = (key: string) => s(key, (m) => m.ms);
+  const rss = (key: string) => s(key, (m) => m.rssMb);
+  const sec = (x: number) => `${(x / 1000).toFixed(2)} s`;
+  const mb = (x: number) => `${x.toFixed(0)} MB`;
+  const fmt = (x: Summary, f: (v: number) => string) => `**${f(x.median)}** | ${f(x.min)} | ${f(x.max)}`;
+  const ratio = (a: Summary, b: Summary) => `${(a.median / b.median).toFixed(2)}×`;
+  const met = (x: number, target: number) => (x <= target ? 'met' : '**missed**');
+  const exits = [...results.entries()].filter(([k]) => !k.startsWith('baseline')).flatMap(([, ms]) => ms.map((m) => m.exitCode));
+  const cleanExits = exits.filter((c) => c === 0).length;
+
+  const startRows: [string, string, string, number?][] = [
+    ['`node dist/main.js`, PGlite, empty data directory (initdb + all migrations)', 'dist pglite first', 'baseline pglite first', TARGET.pgliteMs],
+    ['`node dist/main.js`, PGlite, restart (migrated)', 'dist pglite', 'baseline pglite', TARGET.pgliteMs],
+    ['`tsx src/main.ts` (`npm start`), PGlite, restart', 'tsx pglite', 'baseline pglite'],
+    ['`node dist/main.js`, PostgreSQL, empty database (all migrations)', 'dist postgres first', 'baseline postgres', TARGET.postgresMs],
+    ['`node dist/main.js`, PostgreSQL, restart (migrated)', 'dist postgres', 'baseline postgres', TARGET.postgresMs],
+    ['`tsx src/main.ts` (`npm start`), PostgreSQL, restart', 'tsx postgres', 'baseline postgres'],
+  ];
+  const rssRows: [string, string, string, number?][] = [
+    ['`node dist/main.js`, PostgreSQL', 'dist postgres', 'baseline postgres', TARGET.rssMb],
+    ['`node dist/main.js`, PGlite', 'dist pglite', 'baseline pglite', TARGET.rssMb],
+    [`\`node ${SMALL_HEAP} dist/main.js\`, PostgreSQL`, 'dist postgres small', 'baseline postgres', TARGET.rssMb],
+    ['`tsx src/main.ts`, PostgreSQL', 'tsx postgres', 'baseline postgres'],
+    ['`tsx src/main.ts`, PGlite', 'tsx pglite', 'baseline pglite'],
+  ];
+  const table = [
+    `Run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC${QUICK ? ' (quick)' : ''} · PostgreSQL ${pg.serverVersion} on 127.0.0.1 · webhook mode · ${RUNS} rounds, interleaved · RSS read ${(SETTLE_MS / 1000).toFixed(0)} s after the first 200 · this benchmark took ${((performance.now() - started) / 1000).toFixed(0)} s`,
+    '',
+    '| start-up to the first 200 from `/healthz` | median | min | max | baseline median | ratio | target |',
+    '|---|---|---|---|---|---|---|',
+    ...startRows
+      .filter(([, key]) => results.has(key))
+      .map(([label, key, base, target]) => {
+        const t = time(key);
+        const b = results.has(base) ? time(base) : undefined;
+        return `| ${label} | ${fmt(t, sec)} | ${b ? sec(b.median) : '—'} | ${b ? ratio(t, b) : '—'} | ${target ? `≤ ${sec(target)}: ${met(t.median, target)}` : '—'} |`;
+      }),
+    '',
+    '| idle RSS of one instance (whole process group) | median | min | max | baseline median | ratio | target |',
+    '|---|---|---|---|---|---|---|',
+    ...rssRows.filter(([, key]) => results.has(key)).map(([label, key, base, target]) => {
+      const r = rss(key);
+      return `| ${label} | ${fmt(r, mb)} | ${mb(rss(base).median)} | ${ratio(r, rss(base))} | ${target ? `≤ ${target} MB: ${met(r.median, target)}` : '—'} |`;
+    }),
+    '',
+    `Baselines: plain node running express and answering \`/healthz\` after a \`select 1\` on the same kind of database (on a restart the PGlite baseline opens jiedai's migrated data directory; its first start initialises a directory of its own). ` +
+      `Graceful stop of an idle instance (SIGTERM to exit): median ${sec(summary([...results.entries()].filter(([k]) => k.startsWith('dist')).flatMap(([, m]) => m.map((x) => x.stopMs))).median)}; ${cleanExits} of ${exits.length} jiedai stops exited 0.`,
+  ].join('\n');
+  console.log(`\n${table}\n`);
+  writeSection('startup', table);
+}
+
+runBench(main);
