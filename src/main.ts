@@ -1,5 +1,7 @@
+import postgres from 'postgres';
 import { startApp } from './app.js';
-import { ConfigError, loadConfigFromProcess } from './config.js';
+import { ConfigError, loadConfigFromProcess, type Config } from './config.js';
+import { createDatabase } from './db/client.js';
 import { createLogger } from './log.js';
 
 /** What a graceful shutdown may take; orchestrators should wait longer than HARD_STOP_MS before SIGKILL. */
@@ -18,9 +20,27 @@ async function main() {
     throw err;
   }
   const log = createLogger(config.logLevel);
+  // `node dist/main.js --migrate-only`: apply the migrations in drizzle/ and exit (an upgrade's first step).
+  if (process.argv.includes('--migrate-only')) {
+    try {
+      await withMigrationLock(config, async () => {
+        const database = await createDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+        try {
+          await database.migrate();
+          log.info({ database: database.kind }, 'migrations applied');
+        } finally {
+          await database.close();
+        }
+      });
+      process.exit(0);
+    } catch (err) {
+      log.fatal({ err }, `migrations failed: ${(err as Error).message}`);
+      process.exit(1);
+    }
+  }
   let app;
   try {
-    app = await startApp(config, { log });
+    app = await withMigrationLock(config, () => startApp(config, { log }));
   } catch (err) {
     const problems = (err as { problems?: string[] }).problems;
     log.fatal({ err: problems ? undefined : err, problems }, `jiedai could not start: ${(err as Error).message}`);
@@ -58,3 +78,20 @@ async function main() {
 }
 
 void main();
+
+/**
+ * Instances started together on one PostgreSQL database would otherwise apply the same migration at
+ * once (one of them then fails on a duplicate table): each start-up takes a session advisory lock
+ * around it, so they migrate one after another and the later ones find nothing to do. PGlite has one
+ * process per data directory, so it needs none.
+ */
+async function withMigrationLock<T>(config: Config, f: () => Promise<T>): Promise<T> {
+  if (!config.databaseUrl) return f();
+  const lock = postgres(config.databaseUrl, { max: 1, onnotice: () => {}, connect_timeout: 10 });
+  try {
+    await lock`select pg_advisory_lock(hashtext('jiedai:migrate'))`;
+    return await f();
+  } finally {
+    await lock.end({ timeout: 2 }).catch(() => undefined);
+  }
+}
