@@ -130,15 +130,19 @@ export function createDingTalkFormRoutes(opts: FormPageOptions): Router {
     if (result.card) {
       const c = readCard(result.card as Card);
       const again = c.forms.find((f) => f.submits.length);
+      const failed = result.toast?.type === 'error' || result.toast?.type === 'warning';
+      if (!failed) {
+        // The card as it now stands replaces the tapped one, as on Feishu: the DingTalk messenger sends
+        // it again into the chat, so the conversation keeps the record and the current buttons.
+        await enqueue(opts.db, { op: 'update_card', messageId: t.m, card: result.card as Card });
+        opts.afterCommit();
+      }
       if (again) {
         // The card came back with the form (problems next to their fields): the page shows it again.
         const next: FormToken = { ...t, t: c.title, f: again.fields, b: again.submits, x: now() + ttl };
         const blocks = c.blocks.map((b) => `<div class="note">${mdText(b)}</div>`).join('');
         return res.type('html').send(formHtml(next, signForm(opts.tokenKey, next), toast + blocks));
       }
-      // The outcome card goes into the chat too, so the conversation keeps the record.
-      await enqueue(opts.db, { op: 'send', to: { type: 'chat', id: t.c }, message: { kind: 'card', card: result.card as Card } });
-      opts.afterCommit();
       return res.type('html').send(page(c.title, `${toast}<h1>${esc(c.title)}</h1>${c.blocks.map((b) => `<div class="note">${mdText(b)}</div>`).join('')}<p class="note">请返回钉钉继续办理。</p>`));
     }
     return res.type('html').send(page(t.t, `${toast}<p class="note">请返回钉钉继续办理。</p>`));

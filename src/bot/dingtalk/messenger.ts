@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { MessengerError, type Messenger, type OutgoingMessage, type Recipient } from '../messenger.js';
 import { createDingTalkApi, type DingTalkApi } from './api.js';
@@ -46,6 +47,7 @@ export function createDingTalkMessenger(opts: DingTalkMessengerOptions): DingTal
   const api = createDingTalkApi({ ...opts, clock: opts.clock ? () => opts.clock!().getTime() : undefined });
   const now = () => (opts.clock ? opts.clock() : new Date()).getTime();
   const formTtlMs = opts.formTtlMs ?? 72 * 3_600_000;
+  const lastUpdate = new Map<string, string>();
 
   function toRobotMessage(chatId: string, m: OutgoingMessage, messageId: string): RobotMessage {
     switch (m.kind) {
@@ -66,7 +68,11 @@ export function createDingTalkMessenger(opts: DingTalkMessengerOptions): DingTal
 
   async function deliver(chatId: string, message: OutgoingMessage, uuid: string): Promise<{ messageId: string }> {
     const messageId = sentMessageId(chatId, uuid);
-    const robot = toRobotMessage(chatId, message, messageId);
+    await post(chatId, toRobotMessage(chatId, message, messageId));
+    return { messageId };
+  }
+
+  async function post(chatId: string, robot: RobotMessage): Promise<void> {
     const msgParam = JSON.stringify(robot.msgParam);
     const user = P2P.exec(chatId)?.[1];
     if (user) {
@@ -86,7 +92,6 @@ export function createDingTalkMessenger(opts: DingTalkMessengerOptions): DingTal
         msgParam,
       });
     }
-    return { messageId };
   }
 
   return {
@@ -101,10 +106,19 @@ export function createDingTalkMessenger(opts: DingTalkMessengerOptions): DingTal
       if (!chat) return Promise.reject(new MessengerError(`reply: ${messageId} is not a DingTalk message id`, false));
       return deliver(chat, message, uuid);
     },
-    async updateCard(messageId) {
-      // A robot's ActionCard cannot be edited once sent. The person who tapped gets the outcome as a
-      // reply; stale buttons on older cards are refused by the same checks as on Feishu.
-      opts.log.debug({ messageId }, 'dingtalk: card update not sent (ActionCards cannot be edited)');
+    async updateCard(messageId, card) {
+      // A robot's ActionCard cannot be edited once sent: the card as it now stands is sent again into
+      // the same conversation, under the same message id (its buttons act on the same card), so the
+      // person always has the current buttons (a settlement's 签字 carries the content it signs).
+      // The same content twice is sent once; buttons on older copies are refused by the domain's checks.
+      const chat = chatOfMessage(messageId);
+      if (!chat) throw new MessengerError(`update card: ${messageId} is not a DingTalk message id`, false);
+      const robot = toRobotMessage(chat, { kind: 'card', card }, messageId);
+      const digest = createHash('sha256').update(JSON.stringify(card)).digest('hex');
+      if (lastUpdate.get(messageId) === digest) return;
+      await post(chat, robot);
+      lastUpdate.set(messageId, digest);
+      if (lastUpdate.size > 5000) lastUpdate.delete(lastUpdate.keys().next().value!);
     },
     async pin() {
       // Robots cannot pin messages on DingTalk.

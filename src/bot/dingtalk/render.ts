@@ -153,7 +153,10 @@ export function renderCard(card: Card, ctx: RenderContext): RobotMessage {
 
   for (const f of out.forms) {
     if (!f.submits.length) continue;
-    if (!f.required) f.submits.forEach(tap);
+    // One tap is offered only when the form can be sent empty (the approval's optional 意见): a form
+    // with a required field or a pre-filled value (the reception list) would post less than it shows.
+    const oneTap = !f.required && f.fields.every((x) => x.k === 'note' || !x.d);
+    if (oneTap) f.submits.forEach(tap);
     if (ctx.user) {
       const t: FormToken = {
         m: ctx.messageId,
@@ -164,9 +167,9 @@ export function renderCard(card: Card, ctx: RenderContext): RobotMessage {
         b: f.submits.map((b) => ({ t: b.text, ...(b.name ? { n: b.name } : {}), v: b.value })),
         x: ctx.now + ctx.formTtlMs,
       };
-      const label = f.required ? `填写并${f.submits[0].text}` : '填写意见后办理';
+      const label = f.fields.some((x) => x.n === 'comment') && oneTap ? '填写意见后办理' : `填写并${f.submits[0].text}`;
       actions.push({ title: label, url: `${ctx.publicUrl}/dingtalk/form/${signForm(ctx.key, t)}` });
-    } else if (f.required) {
+    } else if (!oneTap) {
       notes.push('本卡片的表单请在与接待助手的单聊中填写（如发送“结算 JD-…”取得本人卡片）。');
     }
   }

@@ -2,7 +2,6 @@ import type { Logger } from 'pino';
 import type { Db } from '../../db/client.js';
 import { enqueue } from '../../jobs/outbox.js';
 import type { CardActionEvent, CardActionResult } from '../event.js';
-import type { OutgoingMessage, Recipient } from '../messenger.js';
 import type { Pipeline } from '../pipeline.js';
 import { normalizeRobotMessage } from './normalize.js';
 import { startStream, TOPIC_ROBOT, type CallbackResult, type StreamClient } from './stream.js';
@@ -34,15 +33,15 @@ export function startDingTalkTransport(opts: DingTalkTransportOptions): StreamCl
   const { log } = opts;
   const refused = new Set<string>();
 
-  /** Answers to a tap: the toast as text to the person, the returned card into the conversation. */
-  async function answer(event: CardActionEvent, result: CardActionResult, chatIsGroup: boolean) {
-    const person: Recipient = { type: 'user', id: event.operatorId };
-    const conversation: Recipient = event.chatId && chatIsGroup ? { type: 'chat', id: event.chatId } : person;
-    const out: [Recipient, OutgoingMessage][] = [];
-    if (result.toast) out.push([person, { kind: 'text', text: result.toast.content }]);
-    if (result.card) out.push([conversation, { kind: 'card', card: result.card }]);
-    for (const [to, message] of out) await enqueue(opts.db, { op: 'send', to, message });
-    if (out.length) opts.afterCommit();
+  /**
+   * Answers to a tap: the toast as text to the person (a toast is private on Feishu too), and the
+   * returned card as an update of the tapped card, which the DingTalk messenger sends again into
+   * the card's conversation (an update with the same content as one the domain made is sent once).
+   */
+  async function answer(event: CardActionEvent, result: CardActionResult) {
+    if (result.toast) await enqueue(opts.db, { op: 'send', to: { type: 'user', id: event.operatorId }, message: { kind: 'text', text: result.toast.content } });
+    if (result.card) await enqueue(opts.db, { op: 'update_card', messageId: event.messageId, card: result.card });
+    if (result.toast || result.card) opts.afterCommit();
   }
 
   async function onRobotMessage(data: string): Promise<CallbackResult> {
@@ -89,7 +88,7 @@ export function startDingTalkTransport(opts: DingTalkTransportOptions): StreamCl
     };
     const result = await opts.pipeline.act(event);
     // pipeline.act answers {} for a duplicate event id (a frame delivered twice): nothing more is sent.
-    await answer(event, result, e.chatType === 'group');
+    await answer(event, result);
     return { code: 200, message: 'OK' };
   }
 
