@@ -1,12 +1,17 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { Tx } from '../db/client.js';
+import { hot, setPlaceholder as p } from '../db/hot.js';
 import { auditLog } from '../db/schema.js';
 import { enqueue, type OutboxAction } from '../jobs/outbox.js';
 import type { Org } from '../reception/org.js';
 import type { Policy } from '../rules/policy-schema.js';
 import type { BotEvent } from './event.js';
 import type { OutgoingMessage, Recipient } from './messenger.js';
+
+const insertAudit = hot('audit_insert', (ex) =>
+  ex.insert(auditLog).values({ actor: p('actor'), entity: p('entity'), entityId: p('entityId'), action: p('action'), fromState: p('fromState'), toState: p('toState'), reason: p('reason'), detail: p('detail'), at: p('at') }),
+);
 
 /** Long-lived parts a handler may use; built once in main.ts. */
 export interface Services {
@@ -31,7 +36,8 @@ export interface HandlerContext extends Services {
    */
   sayPrivately(message: OutgoingMessage): Promise<string>;
   send(to: Recipient, message: OutgoingMessage): Promise<string>;
-  enqueue(action: OutboxAction): Promise<string>;
+  /** Writes an outbox row; `id` when the caller needs the row's id before the write completes. */
+  enqueue(action: OutboxAction, id?: string): Promise<string>;
   audit(entry: { actor: string; entity: string; entityId: string; action: string; from?: string; to?: string; reason?: string; detail?: unknown }): Promise<void>;
 }
 
@@ -58,19 +64,9 @@ export function createHandlerContext(services: Services, tx: Tx, event: BotEvent
       return enqueue(tx, { op: 'send', to: { type: 'user', id: event.senderId }, message });
     },
     send: (to, message) => enqueue(tx, { op: 'send', to, message }),
-    enqueue: (action) => enqueue(tx, action),
+    enqueue: (action, id) => enqueue(tx, action, id),
     audit: async (e) => {
-      await tx.insert(auditLog).values({
-        actor: e.actor,
-        entity: e.entity,
-        entityId: e.entityId,
-        action: e.action,
-        fromState: e.from,
-        toState: e.to,
-        reason: e.reason,
-        detail: e.detail ?? null,
-        at: now,
-      });
+      await insertAudit(tx, { actor: e.actor, entity: e.entity, entityId: e.entityId, action: e.action, fromState: e.from, toState: e.to, reason: e.reason, detail: e.detail, at: now });
     },
   };
 }

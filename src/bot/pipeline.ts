@@ -1,10 +1,21 @@
 import { and, asc, eq, lte, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.js';
+import { hot, setPlaceholder as p } from '../db/hot.js';
 import { inboundEvents } from '../db/schema.js';
 import { enqueue } from '../jobs/outbox.js';
 import { createHandlerContext, type Services } from './context.js';
 import type { BotEvent, CardActionEvent, CardActionResult } from './event.js';
 import type { Router } from './router.js';
+
+
+/** A card action, recorded as done in the transaction that handles it (built once: src/db/hot.ts). */
+const recordAction = hot('inbound_action', (ex) =>
+  ex
+    .insert(inboundEvents)
+    .values({ source: p('source'), eventId: p('eventId'), messageId: p('messageId'), kind: p('kind'), payload: p('payload'), receivedAt: p('receivedAt'), status: 'done', processedAt: p('processedAt'), attempts: 1 })
+    .onConflictDoNothing()
+    .returning({ id: inboundEvents.id }),
+);
 
 export interface Pipeline {
   /**
@@ -158,11 +169,7 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
       const elog = log.child({ eventId: event.eventId, kind: event.type });
       try {
         const result = await db.transaction(async (tx) => {
-          const rows = await tx
-            .insert(inboundEvents)
-            .values({ ...values, status: 'done', processedAt: now, attempts: 1 })
-            .onConflictDoNothing()
-            .returning({ id: inboundEvents.id });
+          const rows = await recordAction(tx, { ...values, processedAt: now });
           if (!rows.length) return undefined;
           return router.onAction(event, createHandlerContext(opts, tx, event, now, elog));
         });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
+import { hot, setPlaceholder as p } from '../db/hot.js';
 import type { Logger } from 'pino';
 import type { Card } from '../cards/card.js';
 import type { Executor, Db } from '../db/client.js';
@@ -56,9 +57,10 @@ function targetOf(a: OutboxAction): string {
   }
 }
 
+const insertRow = hot('outbox_insert', (ex) => ex.insert(outbox).values({ id: p('id'), op: p('op'), target: p('target'), payload: p('payload') }));
+
 /** Writes the message in the caller's transaction; nothing is sent until that transaction commits. */
-export async function enqueue(tx: Executor, action: OutboxAction): Promise<string> {
-  const id = randomUUID();
+export async function enqueue(tx: Executor, action: OutboxAction, id: string = randomUUID()): Promise<string> {
   const target = targetOf(action);
   if ((action.op === 'update_card' || action.op === 'pin') && action.sentBy) {
     // One statement: the row takes the target of the send it refers to (so the sender keeps them in
@@ -88,7 +90,7 @@ export async function enqueue(tx: Executor, action: OutboxAction): Promise<strin
       insert into outbox (id, op, target, payload) values (${id}, ${action.op}, ${target}, ${JSON.stringify(action)}::jsonb)`);
     return id;
   }
-  await tx.insert(outbox).values({ id, op: action.op, target, payload: action });
+  await insertRow(tx, { id, op: action.op, target, payload: action });
   return id;
 }
 

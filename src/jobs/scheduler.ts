@@ -1,4 +1,5 @@
 import { and, asc, eq, lte, sql } from 'drizzle-orm';
+import { hot, setPlaceholder as p } from '../db/hot.js';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
 import type { Db, Executor, Tx } from '../db/client.js';
@@ -29,15 +30,18 @@ export async function scheduleJob(tx: Executor, job: NewJob): Promise<boolean> {
   return rows.length > 0;
 }
 
-/** Adds several jobs in one statement; those whose key exists already are left out. */
-export async function scheduleJobs(tx: Executor, list: NewJob[]): Promise<number> {
-  if (!list.length) return 0;
-  const rows = await tx
+const insertJob = hot('job_insert', (ex) =>
+  ex
     .insert(jobs)
-    .values(list.map((job) => ({ kind: job.kind, runAt: job.runAt, payload: job.payload ?? {}, uniqueKey: job.uniqueKey })))
+    .values({ kind: p('kind'), runAt: p('runAt'), payload: p('payload'), uniqueKey: p('uniqueKey') })
     .onConflictDoNothing()
-    .returning({ id: jobs.id });
-  return rows.length;
+    .returning({ id: jobs.id }),
+);
+
+/** Adds several jobs, those whose key exists already left out; how many were new. The rows go out together (pipelined). */
+export async function scheduleJobs(tx: Executor, list: NewJob[]): Promise<number> {
+  const rows = await Promise.all(list.map((job) => insertJob(tx, { kind: job.kind, runAt: job.runAt, payload: job.payload ?? {}, uniqueKey: job.uniqueKey ?? null })));
+  return rows.reduce((n, r) => n + r.length, 0);
 }
 
 export interface SchedulerOptions {

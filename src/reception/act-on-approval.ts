@@ -1,16 +1,17 @@
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { HandlerContext } from '../bot/context.js';
 import type { CardActionEvent, CardActionResult } from '../bot/event.js';
 import { buildReceptionStatusCard } from '../cards/reception-cards.js';
 import { buildRequestFormCard } from '../cards/request-form-card.js';
 import { escapeMd } from '../cards/elements.js';
+import { hot, setPlaceholder } from '../db/hot.js';
 import { approvals, receptions } from '../db/schema.js';
 import { recordVisit } from './guest-history.js';
 import { recordInLedger } from './ledger-sync.js';
 import { patchCards, sendApprovalCards, updateStatusCard } from './notify.js';
 import { startPlan } from './plan.js';
 import { applyChange, dropChange, shiftNote, whereOf } from './change-request.js';
-import { activeDelegates, AWAITING_APPROVAL, findReception, roundSteps, STATE_LABEL, viewOf } from './store.js';
+import { activeDelegates, AWAITING_APPROVAL, lockForAct, STATE_LABEL, viewOf } from './store.js';
 import { formValues } from './submit-request.js';
 import { localDate } from './working-time.js';
 
@@ -18,6 +19,14 @@ const DECISIONS = { approve: '同意', reject: '驳回', return: '退回修改',
 type Decision = keyof typeof DECISIONS;
 
 const error = (content: string): CardActionResult => ({ toast: { type: 'error', content } });
+
+// The statements every tap runs, built once (src/db/hot.ts).
+const p = setPlaceholder;
+const recordAct = hot('approval_act', (ex) =>
+  ex.update(approvals).set({ status: p('status'), actedBy: p('actedBy'), onBehalfOf: p('onBehalfOf'), comment: p('comment'), actedAt: p('actedAt') }).where(eq(approvals.id, p('id'))),
+);
+const setPending = hot('approval_pending', (ex) => ex.update(approvals).set({ status: 'pending', pendingSince: p('pendingSince') }).where(eq(approvals.id, p('id'))));
+const setState = hot('reception_state', (ex) => ex.update(receptions).set({ state: p('state'), updatedAt: p('updatedAt') }).where(eq(receptions.id, p('id'))));
 
 /**
  * approval.act: one tap of 同意 / 驳回 / 退回修改 / 转交. The reception and the step are locked in
@@ -29,18 +38,19 @@ export async function onApprovalAct(event: CardActionEvent, ctx: HandlerContext)
   if (typeof code !== 'string' || typeof approvalId !== 'number' || typeof round !== 'number' || typeof decision !== 'string' || !(decision in DECISIONS)) {
     return error('卡片数据无效，未作任何更改。');
   }
-  const r = await findReception(ctx.tx, code, { lock: true });
-  const [step] = r ? await ctx.tx.select().from(approvals).where(and(eq(approvals.id, approvalId), eq(approvals.receptionId, r.id))).for('update') : [];
+  const { r, steps: locked } = await lockForAct(ctx.tx, code, approvalId);
+  const step = locked.find((s) => s.id === approvalId);
   if (!r || !step || step.round !== round) return error('卡片信息与接待记录不符，未作任何更改。');
+  const current = locked.filter((s) => s.round === r.round);
 
   const operator = event.operatorId;
   const name = (id: string) => ctx.org.person(id)?.name ?? id;
-  const view = async () => viewOf(ctx.org, r, await roundSteps(ctx.tx, r));
+  const view = () => viewOf(ctx.org, r, current);
 
   const awaiting = AWAITING_APPROVAL.includes(r.state);
   if (r.round !== round || step.status !== 'pending' || !awaiting) {
     const state = awaiting && r.round === round ? `本级已${step.status === 'approved' ? '同意' : '处理'}` : STATE_LABEL[r.state] ?? r.state;
-    const card = buildReceptionStatusCard(await view(), { title: `接待审批：${r.code}`, outcome: `该审批已处理（${state}），无需再次操作。`, template: 'grey' });
+    const card = buildReceptionStatusCard(view(), { title: `接待审批：${r.code}`, outcome: `该审批已处理（${state}），无需再次操作。`, template: 'grey' });
     return { toast: { type: 'info', content: `该审批已处理（${state}）。` }, card };
   }
 
@@ -67,25 +77,25 @@ export async function onApprovalAct(event: CardActionEvent, ctx: HandlerContext)
     if (target === r.requester) return error('不能转交给申请人本人审批。');
     if (target === step.approver) return error(`${name(target)}已是当前审批人。`);
     // One person, one level: whoever holds or has acted on another step of this round cannot take this one.
-    const others = (await roundSteps(ctx.tx, r)).filter((s) => s.id !== step.id);
+    const others = current.filter((s) => s.id !== step.id);
     if (others.some((s) => s.approver === target || s.actedBy === target || s.onBehalfOf === target)) {
       return error(`${name(target)}已在本次审批中承担其他层级，不能再转交其审批。`);
     }
+    const moved = { ...step, approver: target, cardRefs: [], pendingSince: ctx.now };
     await ctx.tx.update(approvals).set({ approver: target, cardRefs: [], pendingSince: ctx.now }).where(eq(approvals.id, step.id));
     await audit('transfer', 'pending', 'pending', { from: step.approver, to: target });
-    await patchCards(ctx, r, step.cardRefs, { title: `接待审批：${r.code}`, text: `已由${actor}转交${name(target)}审批`, template: 'grey' });
-    const [moved] = await ctx.tx.select().from(approvals).where(eq(approvals.id, step.id));
-    await sendApprovalCards(ctx, r, moved, `${escapeMd(actor)}将此审批转交给您${comment ? `，意见：${escapeMd(comment)}` : ''}。`);
-    await updateStatusCard(ctx, r);
-    const card = buildReceptionStatusCard(await view(), { title: `接待审批：${r.code}`, outcome: `已转交${name(target)}审批`, template: 'grey' });
+    await patchCards(ctx, r, step.cardRefs, { title: `接待审批：${r.code}`, text: `已由${actor}转交${name(target)}审批`, template: 'grey' }, current);
+    const steps = current.map((s) => (s.id === step.id ? moved : s));
+    await sendApprovalCards(ctx, r, moved, `${escapeMd(actor)}将此审批转交给您${comment ? `，意见：${escapeMd(comment)}` : ''}。`, steps);
+    await updateStatusCard(ctx, r, steps);
+    const card = buildReceptionStatusCard(viewOf(ctx.org, r, steps), { title: `接待审批：${r.code}`, outcome: `已转交${name(target)}审批`, template: 'grey' });
     return { toast: { type: 'success', content: `已转交${name(target)}` }, card };
   }
 
   const status = d === 'approve' ? 'approved' : d === 'reject' ? 'rejected' : 'returned';
   // Independent statements go out together: on PostgreSQL they are pipelined on the transaction's connection.
   const acted = { status, actedBy: operator, onBehalfOf: onBehalfOf ?? null, comment, actedAt: ctx.now };
-  const [, read] = await Promise.all([ctx.tx.update(approvals).set(acted).where(eq(approvals.id, step.id)), roundSteps(ctx.tx, r)]);
-  const before = read.map((s) => (s.id === step.id ? { ...s, ...acted } : s));
+  const before = current.map((s) => (s.id === step.id ? { ...s, ...acted } : s));
   const next = d === 'approve' ? before.find((s) => s.step === step.step + 1) : undefined;
   const isChange = r.state === 'change_pending';
   const fromState = r.state;
@@ -97,8 +107,9 @@ export async function onApprovalAct(event: CardActionEvent, ctx: HandlerContext)
   const outcome = `${actor}：${DECISIONS[d]}${comment ? `（${comment}）` : ''}`;
   const template = d === 'approve' ? 'green' : d === 'reject' ? 'red' : 'grey';
   await Promise.all([
-    stateChanges ? ctx.tx.update(receptions).set({ state: newState, updatedAt: ctx.now }).where(eq(receptions.id, r.id)) : undefined,
-    next ? ctx.tx.update(approvals).set({ status: 'pending', pendingSince: ctx.now }).where(eq(approvals.id, next.id)) : undefined,
+    recordAct(ctx.tx, { id: step.id, ...acted }),
+    stateChanges ? setState(ctx.tx, { id: r.id, state: newState, updatedAt: ctx.now }) : undefined,
+    next ? setPending(ctx.tx, { id: next.id, pendingSince: ctx.now }) : undefined,
     audit(d, fromState, next ? `${fromState}:${next.step}` : newState),
     patchCards(ctx, r, step.cardRefs, { title: `接待审批：${r.code}`, text: outcome, template }, steps),
   ]);

@@ -1,7 +1,9 @@
-import { eq } from 'drizzle-orm';
+import { randomUUID } from 'node:crypto';
+import { eq, sql } from 'drizzle-orm';
 import type { HandlerContext } from '../bot/context.js';
 import { buildApprovalCard, buildReceptionStatusCard } from '../cards/reception-cards.js';
 import type { Card, HeaderColour } from '../cards/card.js';
+import { hot, setPlaceholder } from '../db/hot.js';
 import { approvals } from '../db/schema.js';
 import { scheduleJobs } from '../jobs/scheduler.js';
 import { activeDelegates, type Approval, type Reception, roundSteps, viewOf } from './store.js';
@@ -26,9 +28,12 @@ export async function sendApprovalCards(ctx: Ctx, r: Reception, step: Approval, 
   const tz = ctx.config.timeZone;
   // `since` ties the job to this stay of the step with this approver: after 转交 and back, old jobs stay silent.
   const payload = { approvalId: step.id, approver: step.approver, since: ctx.now.toISOString() };
-  // Independent statements go out together (pipelined on PostgreSQL).
-  const [first, delegates] = await Promise.all([
-    ctx.enqueue({ op: 'send', to: { type: 'user', id: step.approver }, message: { kind: 'card', card } }),
+  // Independent statements go out together (pipelined on PostgreSQL); the step records its card's
+  // outbox row in the same round trip, and again below only if delegates get copies.
+  const first: string = randomUUID();
+  const [, , delegates] = await Promise.all([
+    ctx.enqueue({ op: 'send', to: { type: 'user', id: step.approver }, message: { kind: 'card', card } }, first),
+    setCardRefs(ctx.tx, { id: step.id, cardRefs: [...step.cardRefs, first] }),
     activeDelegates(ctx.tx, step.approver, today),
     scheduleJobs(ctx.tx, [
       { kind: 'approval.remind', runAt: addWorkingHours(ctx.now, ctx.policy.reminders.approval_remind_after_hours, wh, tz), payload, uniqueKey: `approval.remind:${step.id}:${step.approver}:${ctx.now.toISOString()}` },
@@ -41,11 +46,10 @@ export async function sendApprovalCards(ctx: Ctx, r: Reception, step: Approval, 
     const copy = buildApprovalCard(view, { approvalId: step.id, round: r.round, people, note: `您正代理${approverName}审批，操作将记录为“代${approverName}”。` });
     refs.push(await ctx.enqueue({ op: 'send', to: { type: 'user', id: delegate }, message: { kind: 'card', card: copy } }));
   }
-  await ctx.tx
-    .update(approvals)
-    .set({ cardRefs: [...step.cardRefs, ...refs] })
-    .where(eq(approvals.id, step.id));
+  if (refs.length > 1) await setCardRefs(ctx.tx, { id: step.id, cardRefs: [...step.cardRefs, ...refs] });
 }
+
+const setCardRefs = hot('approval_card_refs', (ex) => ex.update(approvals).set({ cardRefs: setPlaceholder('cardRefs') }).where(eq(approvals.id, sql.placeholder('id'))));
 
 /** Replaces every copy of a step's card, and the requester's status card, with a card that only reports. */
 export async function patchCards(ctx: Ctx, r: Reception, cardRefs: string[], outcome: { title: string; text: string; template: HeaderColour }, known?: Approval[]): Promise<void> {

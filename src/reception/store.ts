@@ -1,5 +1,6 @@
-import { and, asc, eq, gte, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, gte, isNull, or, sql } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
+import { hot } from '../db/hot.js';
 import { approvals, delegations, receptionCounters, receptions } from '../db/schema.js';
 import type { ReceptionView, StepView } from '../cards/reception-cards.js';
 import type { Finding } from '../rules/finding.js';
@@ -36,18 +37,45 @@ export async function nextCode(tx: Executor, year: number): Promise<string> {
 
 export const CODE_PATTERN = /^JD-\d{4}-\d{4,}$/;
 
+const byCode = hot('reception_by_code', (ex) => ex.select().from(receptions).where(eq(receptions.code, sql.placeholder('code'))));
+const byCodeLocked = hot('reception_by_code_locked', (ex) => ex.select().from(receptions).where(eq(receptions.code, sql.placeholder('code'))).for('update'));
+const stepsOfRound = hot('approvals_of_round', (ex) =>
+  ex
+    .select()
+    .from(approvals)
+    .where(and(eq(approvals.receptionId, sql.placeholder('receptionId')), eq(approvals.round, sql.placeholder('round'))))
+    .orderBy(asc(approvals.step)),
+);
+// The current round's steps of the reception with this code, and one named step whatever its round.
+const currentCode = (column: 'id' | 'round') => sql`(select ${sql.identifier(column)} from ${receptions} where ${receptions.code} = ${sql.placeholder('code')})`;
+const stepsForAct = hot('approvals_for_act', (ex) =>
+  ex
+    .select()
+    .from(approvals)
+    .where(and(eq(approvals.receptionId, currentCode('id')), or(eq(approvals.round, currentCode('round')), eq(approvals.id, sql.placeholder('approvalId')))))
+    .orderBy(asc(approvals.step))
+    .for('update'),
+);
+
 export async function findReception(tx: Executor, code: string, opts: { lock?: boolean } = {}): Promise<Reception | undefined> {
-  const q = tx.select().from(receptions).where(eq(receptions.code, code.toUpperCase()));
-  const [row] = opts.lock ? await q.for('update') : await q;
+  const [row] = await (opts.lock ? byCodeLocked : byCode)(tx, { code: code.toUpperCase() });
   return row;
 }
 
 export async function roundSteps(tx: Executor, r: Reception): Promise<Approval[]> {
-  return tx
-    .select()
-    .from(approvals)
-    .where(and(eq(approvals.receptionId, r.id), eq(approvals.round, r.round)))
-    .orderBy(asc(approvals.step));
+  return stepsOfRound(tx, { receptionId: r.id, round: r.round });
+}
+
+/**
+ * For a tap on an approval card: the reception, locked, and the steps of its current round plus
+ * the step the card names (of whatever round), locked too. Both statements go out at once (one
+ * round trip on PostgreSQL); the server runs them in order, so the steps are read after the
+ * reception's lock is held.
+ */
+export async function lockForAct(tx: Executor, code: string, approvalId: number): Promise<{ r?: Reception; steps: Approval[] }> {
+  const values = { code: code.toUpperCase(), approvalId };
+  const [[r], steps] = await Promise.all([byCodeLocked(tx, values), stepsForAct(tx, values)]);
+  return { r, steps };
 }
 
 export function viewOf(org: Org, r: Reception, steps: Approval[]): ReceptionView {
@@ -82,10 +110,14 @@ export async function mayView(tx: Executor, org: Org, r: Reception, userId: stri
 }
 
 /** The people who may act for `approver` today: their active delegates. */
-export async function activeDelegates(tx: Executor, approver: string, today: string): Promise<string[]> {
-  const rows = await tx
+const delegatesOf = hot('active_delegates', (ex) =>
+  ex
     .select({ delegate: delegations.delegate })
     .from(delegations)
-    .where(and(eq(delegations.principal, approver), isNull(delegations.cancelledAt), gte(delegations.until, today)));
+    .where(and(eq(delegations.principal, sql.placeholder('approver')), isNull(delegations.cancelledAt), gte(delegations.until, sql.placeholder('today')))),
+);
+
+export async function activeDelegates(tx: Executor, approver: string, today: string): Promise<string[]> {
+  const rows = await delegatesOf(tx, { approver, today });
   return [...new Set(rows.map((r) => r.delegate))];
 }
