@@ -4,20 +4,21 @@
 // Side by side in the same run: a baseline (bench/startup-baseline.mjs: plain node, express, the same
 // database opened and pinged). Several rounds, interleaved; each figure is the median with min and max.
 //
-// Env: BENCH_STARTUP_RUNS (rounds, default 5), BENCH_SETTLE_MS (idle time before RSS is read,
-// default 10000), BENCH_NO_BUILD=1 (use dist/ as it is), BENCH_QUICK=1 (2 rounds, 2 s settle; the
+// Env: BENCH_STARTUP_RUNS (rounds, default 3), BENCH_SETTLE_MS (idle time before RSS is read,
+// default 8000), BENCH_NO_BUILD=1 (use dist/ as it is), BENCH_QUICK=1 (2 rounds, 1 s settle; the
 // first starts once, no tsx rows, no first-start baseline, no small-heap row).
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_APP_ID, DEFAULT_APP_SECRET, startFakeFeishu } from '../tests/fake-feishu/index.js';
 import { databases, runBench, writeSection } from './processes.js';
 
 const QUICK = process.env.BENCH_QUICK === '1';
-const RUNS = Number(process.env.BENCH_STARTUP_RUNS ?? (QUICK ? 2 : 5));
-const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? (QUICK ? 2_000 : 10_000));
+const RUNS = Number(process.env.BENCH_STARTUP_RUNS ?? (QUICK ? 2 : 3));
+const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? (QUICK ? 1_000 : 8_000));
 /** A smaller young generation: fewer MB resident, more frequent scavenges (not measured under load here). */
 const SMALL_HEAP = '--max-semi-space-size=1';
 const TARGET = { pgliteMs: 10_000, postgresMs: 3_000, rssMb: 150 };
@@ -56,19 +57,27 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** RSS (MB) of every process in the group led by `pgid` (tsx runs the bot in a child node process). */
-function groupRssMb(pgid: number): number {
+/**
+ * RSS (MB) and CPU time so far (user + system, ms) of every process in the group led by `pgid` (tsx
+ * runs the bot in a child node process), from /proc. The CPU time hardly depends on what else the
+ * machine is doing, the wall-clock time does: on a shared machine it shows what start-up would take
+ * on an idle one.
+ */
+function group(pgid: number): { rssMb: number; cpuMs: number } {
   let kb = 0;
+  let ticks = 0;
   for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
     try {
       const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]) !== pgid) continue;
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(f[2]) !== pgid) continue;
+      ticks += Number(f[11]) + Number(f[12]);
       kb += Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
     } catch {
       /* gone */
     }
   }
-  return kb / 1024;
+  return { rssMb: kb / 1024, cpuMs: ticks * 10 }; // USER_HZ is 100 on Linux
 }
 
 type Runner = 'dist' | 'tsx' | 'baseline';
@@ -80,6 +89,7 @@ const COMMAND: Record<Runner, string[]> = {
 
 interface Measured {
   ms: number;
+  cpuMs: number;
   rssMb?: number;
   stopMs: number;
   exitCode: number | null;
@@ -118,15 +128,16 @@ async function measure(runner: Runner, env: Record<string, string>, rss: boolean
       await new Promise((r) => setTimeout(r, 20));
     }
     if (Number.isNaN(ms)) throw new Error(`${runner} never answered 200 on /healthz:\n${err}`);
+    const { cpuMs } = group(child.pid!);
     let rssMb: number | undefined;
     if (rss) {
       await new Promise((r) => setTimeout(r, SETTLE_MS));
-      rssMb = groupRssMb(child.pid!);
+      rssMb = group(child.pid!).rssMb;
     }
     const s0 = performance.now();
     kill('SIGTERM');
     const exitCode = await Promise.race([exited, new Promise<null>((r) => setTimeout(() => r(null), 20_000))]);
-    return { ms, rssMb, stopMs: performance.now() - s0, exitCode };
+    return { ms, cpuMs, rssMb, stopMs: performance.now() - s0, exitCode };
   } finally {
     kill('SIGKILL');
   }
@@ -189,6 +200,7 @@ async function main() {
 
   const s = (key: string, f: (m: Measured) => number | undefined) => summary((results.get(key) ?? []).map(f).filter((x): x is number => x !== undefined));
   const time = (key: string) => s(key, (m) => m.ms);
+  const cpu = (key: string) => s(key, (m) => m.cpuMs);
   const rss = (key: string) => s(key, (m) => m.rssMb);
   const sec = (x: number) => `${(x / 1000).toFixed(2)} s`;
   const mb = (x: number) => `${x.toFixed(0)} MB`;
@@ -216,14 +228,16 @@ async function main() {
   const table = [
     `Run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC${QUICK ? ' (quick)' : ''} · PostgreSQL ${pg.serverVersion} on 127.0.0.1 · webhook mode · ${RUNS} rounds, interleaved · RSS read ${(SETTLE_MS / 1000).toFixed(0)} s after the first 200 · this benchmark took ${((performance.now() - started) / 1000).toFixed(0)} s`,
     '',
-    '| start-up to the first 200 from `/healthz` | median | min | max | baseline median | ratio | target |',
-    '|---|---|---|---|---|---|---|',
+    '| start-up to the first 200 from `/healthz` | median | min | max | baseline median | ratio | CPU time (median) | baseline CPU | target |',
+    '|---|---|---|---|---|---|---|---|---|',
     ...startRows
       .filter(([, key]) => results.has(key))
       .map(([label, key, base, target]) => {
         const t = time(key);
         const b = results.has(base) ? time(base) : undefined;
-        return `| ${label} | ${fmt(t, sec)} | ${b ? sec(b.median) : '—'} | ${b ? ratio(t, b) : '—'} | ${target ? `≤ ${sec(target)}: ${met(t.median, target)}` : '—'} |`;
+        const c = cpu(key);
+        const bc = results.has(base) ? sec(cpu(base).median) : '—';
+        return `| ${label} | ${fmt(t, sec)} | ${b ? sec(b.median) : '—'} | ${b ? ratio(t, b) : '—'} | ${sec(c.median)} | ${bc} | ${target ? `≤ ${sec(target)}: ${met(t.median, target)}` : '—'} |`;
       }),
     '',
     '| idle RSS of one instance (whole process group) | median | min | max | baseline median | ratio | target |',
@@ -233,7 +247,8 @@ async function main() {
       return `| ${label} | ${fmt(r, mb)} | ${mb(rss(base).median)} | ${ratio(r, rss(base))} | ${target ? `≤ ${target} MB: ${met(r.median, target)}` : '—'} |`;
     }),
     '',
-    `Baselines: plain node running express and answering \`/healthz\` after a \`select 1\` on the same kind of database (on a restart the PGlite baseline opens jiedai's migrated data directory; its first start initialises a directory of its own). ` +
+    `CPU time: user + system time of the process (group) from /proc up to the first 200; on a shared machine the wall-clock time also holds the time spent waiting for a core (load average ${os.loadavg()[0].toFixed(1)} at the end of this benchmark on ${os.cpus().length} cores), the CPU time does not. ` +
+      `Baselines: plain node running express and answering \`/healthz\` after a \`select 1\` on the same kind of database (on a restart the PGlite baseline opens jiedai's migrated data directory; its first start initialises a directory of its own). ` +
       `Graceful stop of an idle instance (SIGTERM to exit): median ${sec(summary([...results.entries()].filter(([k]) => k.startsWith('dist')).flatMap(([, m]) => m.map((x) => x.stopMs))).median)}; ${cleanExits} of ${exits.length} jiedai stops exited 0.`,
   ].join('\n');
   console.log(`\n${table}\n`);
