@@ -5,7 +5,8 @@ import { startApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import type { Database } from '../../src/db/client.js';
 import {
-  approvals, auditLog, delegations, guestProfiles, guestVisits, inboundEvents, jobs, outbox, receptions, settlements, tasks,
+  approvals, auditLog, delegations, expenseLines, guestProfiles, guestVisits, inboundEvents, jobs, ledgerEntries, ledgerImports, outbox,
+  receptions, settlementDocuments, settlements, tasks,
 } from '../../src/db/schema.js';
 import {
   buildCardAction, buildMessageEvent, DEFAULT_APP_ID, signedRequest, startFakeFeishu,
@@ -107,7 +108,10 @@ export async function startSecureBot(opts: { env?: Record<string, string> } = {}
 
 /** Every row of the tables that hold the bot's state, as JSON, to compare before and after. */
 export async function snapshotState(database: Database): Promise<Record<string, string>> {
-  const tables = { receptions, approvals, auditLog, outbox, jobs, tasks, delegations, settlements, guestProfiles, guestVisits, inboundEvents };
+  const tables = {
+    receptions, approvals, auditLog, outbox, jobs, tasks, delegations, settlements, expenseLines, settlementDocuments, guestProfiles, guestVisits,
+    ledgerEntries, ledgerImports, inboundEvents,
+  };
   const out: Record<string, string> = {};
   for (const [name, table] of Object.entries(tables)) out[name] = JSON.stringify(await database.db.select().from(table));
   return out;

@@ -9,7 +9,53 @@ export type Normalized =
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
+
+/** Feishu's ids are a few dozen characters; anything far longer is not one (and would not fit a unique index). */
+const MAX_ID_LENGTH = 256;
+/** Card values and form values the bot's cards produce are two or three levels deep. */
+const MAX_VALUE_DEPTH = 16;
+
+/**
+ * Text PostgreSQL can store: no NUL (text and jsonb refuse it) and no lone UTF-16 surrogate (jsonb
+ * refuses the escape JSON.stringify writes for one). Each becomes U+FFFD, as a decoder would show it.
+ */
+export function storable(s: string): string {
+  return s.replace(/\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+}
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? storable(v) : undefined);
+const id = (v: unknown): string | undefined => {
+  const s = str(v);
+  return s && s.length <= MAX_ID_LENGTH ? s : undefined;
+};
+/** A scalar as text; anything else (an object whose toString is not a function, an array) is no text. */
+const text = (v: unknown): string => (typeof v === 'string' ? storable(v) : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '');
+
+const TOO_DEEP = Symbol('too deep');
+/** A JSON value with every string and key storable; `__proto__` keys dropped; TOO_DEEP past the limit. */
+function clean(v: unknown, depth = 0): unknown {
+  if (depth > MAX_VALUE_DEPTH) return TOO_DEEP;
+  if (typeof v === 'string') return storable(v);
+  if (Array.isArray(v)) {
+    const out: unknown[] = [];
+    for (const x of v) {
+      const c = clean(x, depth + 1);
+      if (c === TOO_DEEP) return TOO_DEEP;
+      out.push(c);
+    }
+    return out;
+  }
+  if (isObj(v)) {
+    const out: Obj = {};
+    for (const [k, x] of Object.entries(v)) {
+      if (k === '__proto__') continue;
+      const c = clean(x, depth + 1);
+      if (c === TOO_DEEP) return TOO_DEEP;
+      out[storable(k)] = c;
+    }
+    return out;
+  }
+  return v;
+}
 
 /**
  * The long connection's dispatcher hands handlers a flattened object (header fields beside event
@@ -31,9 +77,9 @@ export function normalizeFeishu(body: unknown, opts: { botOpenId?: string } = {}
     return { kind: 'invalid', reason: 'not a v2.0 event envelope' };
   }
   const header = body.header;
-  const eventId = str(header.event_id);
-  const type = str(header.event_type);
-  if (!eventId || !type) return { kind: 'invalid', reason: 'header.event_id or header.event_type missing', eventId };
+  const eventId = id(header.event_id);
+  const type = id(header.event_type);
+  if (!eventId || !type) return { kind: 'invalid', reason: 'header.event_id or header.event_type missing or too long', eventId };
   if (type === 'im.message.receive_v1') return message(eventId, body.event, opts.botOpenId);
   if (type === 'card.action.trigger') return cardAction(eventId, body.event);
   if (type === 'im.message.message_read_v1' || type === 'im.chat.member.bot.added_v1') {
@@ -46,14 +92,14 @@ function message(eventId: string, e: Obj, botOpenId?: string): Normalized {
   const sender = isObj(e.sender) ? e.sender : undefined;
   const m = isObj(e.message) ? e.message : undefined;
   if (!sender || !m) return { kind: 'invalid', reason: 'event.sender or event.message missing', eventId };
-  if (sender.sender_type !== 'user') return { kind: 'ignored', reason: `sender is ${String(sender.sender_type)}, not a user`, eventId };
-  const senderId = isObj(sender.sender_id) ? str(sender.sender_id.open_id) : undefined;
-  const messageId = str(m.message_id);
-  const chatId = str(m.chat_id);
+  if (sender.sender_type !== 'user') return { kind: 'ignored', reason: `sender is ${text(sender.sender_type).slice(0, 40) || 'not given'}, not a user`, eventId };
+  const senderId = isObj(sender.sender_id) ? id(sender.sender_id.open_id) : undefined;
+  const messageId = id(m.message_id);
+  const chatId = id(m.chat_id);
   const chatType = m.chat_type === 'p2p' ? 'p2p' : m.chat_type === 'group' ? 'group' : undefined;
-  const msgType = str(m.message_type);
+  const msgType = id(m.message_type);
   if (!senderId || !messageId || !chatId || !chatType || !msgType) {
-    return { kind: 'invalid', reason: 'message fields missing (sender open_id, message_id, chat_id, chat_type, message_type)', eventId };
+    return { kind: 'invalid', reason: 'message fields missing or too long (sender open_id, message_id, chat_id, chat_type, message_type)', eventId };
   }
   let content: Obj = {};
   try {
@@ -66,12 +112,14 @@ function message(eventId: string, e: Obj, botOpenId?: string): Normalized {
   const mentionsBot =
     chatType === 'p2p' ||
     mentions.some((x) => (botOpenId ? isObj(x.id) && x.id.open_id === botOpenId : true));
-  const text = msgType === 'text' ? stripMentions(String(content.text ?? '')) : msgType === 'post' ? postText(content) : '';
+  const said = msgType === 'text' ? stripMentions(text(content.text)) : msgType === 'post' ? postText(content) : '';
+  const imageKey = id(content.image_key);
+  const fileKey = id(content.file_key);
   const resource =
-    msgType === 'image' && str(content.image_key)
-      ? { key: String(content.image_key), kind: 'image' as const }
-      : msgType === 'file' && str(content.file_key)
-        ? { key: String(content.file_key), kind: 'file' as const, name: str(content.file_name) }
+    msgType === 'image' && imageKey
+      ? { key: imageKey, kind: 'image' as const }
+      : msgType === 'file' && fileKey
+        ? { key: fileKey, kind: 'file' as const, name: str(content.file_name)?.slice(0, 200) }
         : undefined;
   return {
     kind: 'event',
@@ -84,10 +132,13 @@ function message(eventId: string, e: Obj, botOpenId?: string): Normalized {
       chatType,
       senderId,
       msgType,
-      text,
+      text: said,
       mentionsBot,
       resource,
-      mentions: mentions.flatMap((x) => (isObj(x.id) && str(x.id.open_id) ? [{ id: String(x.id.open_id), name: String(x.name ?? '') }] : [])),
+      mentions: mentions.flatMap((x) => {
+        const openId = isObj(x.id) ? id(x.id.open_id) : undefined;
+        return openId ? [{ id: openId, name: text(x.name).slice(0, 100) }] : [];
+      }),
     },
   };
 }
@@ -96,9 +147,9 @@ function cardAction(eventId: string, e: Obj): Normalized {
   const operator = isObj(e.operator) ? e.operator : undefined;
   const action = isObj(e.action) ? e.action : undefined;
   const context = isObj(e.context) ? e.context : {};
-  const operatorId = operator ? str(operator.open_id) : undefined;
-  const messageId = str(context.open_message_id);
-  if (!operatorId || !action || !messageId) return { kind: 'invalid', reason: 'operator.open_id, action or context.open_message_id missing', eventId };
+  const operatorId = operator ? id(operator.open_id) : undefined;
+  const messageId = id(context.open_message_id);
+  if (!operatorId || !action || !messageId) return { kind: 'invalid', reason: 'operator.open_id, action or context.open_message_id missing or too long', eventId };
   let value: unknown = action.value;
   if (typeof value === 'string') {
     try {
@@ -107,6 +158,9 @@ function cardAction(eventId: string, e: Obj): Normalized {
       value = { raw: value };
     }
   }
+  value = clean(value);
+  const formValue = clean(action.form_value);
+  if (value === TOO_DEEP || formValue === TOO_DEEP) return { kind: 'invalid', reason: `action.value or action.form_value nested deeper than ${MAX_VALUE_DEPTH}`, eventId };
   return {
     kind: 'event',
     event: {
@@ -115,9 +169,9 @@ function cardAction(eventId: string, e: Obj): Normalized {
       eventId,
       operatorId,
       messageId,
-      chatId: str(context.open_chat_id),
+      chatId: id(context.open_chat_id),
       value: isObj(value) ? value : {},
-      formValue: isObj(action.form_value) ? action.form_value : undefined,
+      formValue: isObj(formValue) ? formValue : undefined,
       name: str(action.name),
       option: str(action.option),
     },
@@ -133,6 +187,6 @@ function postText(content: Obj): string {
   const body = isObj(content.zh_cn) ? content.zh_cn : content;
   const rows = Array.isArray(body.content) ? body.content : [];
   const parts: string[] = [];
-  for (const row of rows) if (Array.isArray(row)) for (const el of row) if (isObj(el) && el.tag === 'text') parts.push(String(el.text ?? ''));
+  for (const row of rows) if (Array.isArray(row)) for (const el of row) if (isObj(el) && el.tag === 'text') parts.push(text(el.text));
   return stripMentions(parts.join(' '));
 }

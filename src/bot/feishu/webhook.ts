@@ -2,7 +2,7 @@ import express, { type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import type { Pipeline } from '../pipeline.js';
 import { toCallbackResponse } from './callback-response.js';
-import { normalizeFeishu } from './normalize.js';
+import { normalizeFeishu, type Normalized } from './normalize.js';
 import { computeSignature, decrypt, isFresh, signatureMatches } from './verify.js';
 
 export interface WebhookOptions {
@@ -56,7 +56,14 @@ export function createFeishuWebhook(opts: WebhookOptions): express.Router {
     } catch {
       return refuse(res, 400, 'cannot decrypt body');
     }
-    const n = normalizeFeishu(body);
+    let n: Normalized;
+    try {
+      n = normalizeFeishu(body);
+    } catch (err) {
+      // A payload the normaliser did not foresee is a bad request, never a 500 (Feishu would not retry it anyway).
+      log.warn({ err }, 'feishu webhook: payload could not be read');
+      return refuse(res, 400, 'payload could not be read', eventIdOf(body));
+    }
 
     // URL verification carries no signature headers (feishu-protocol.md §1.2); decrypting with our key is its proof.
     if (n.kind === 'challenge') {
@@ -65,7 +72,8 @@ export function createFeishuWebhook(opts: WebhookOptions): express.Router {
     }
     if (!signed) return refuse(res, 401, 'signature headers missing', eventIdOf(body));
     if (!isFresh(timestamp, clock())) return refuse(res, 401, 'timestamp is older than 5 minutes or in the future', eventIdOf(body));
-    const token = (body as { header?: { token?: unknown } }).header?.token;
+    // The body is a JSON value of any shape here (null, a number…); only an envelope has a header.
+    const token = (body as { header?: { token?: unknown } } | null)?.header?.token;
     if (opts.verificationToken && token !== opts.verificationToken) return refuse(res, 401, 'verification token does not match', eventIdOf(body));
     if (n.kind === 'invalid') return refuse(res, 400, n.reason, n.eventId);
     if (n.kind === 'ignored') {
@@ -89,7 +97,8 @@ export function createFeishuWebhook(opts: WebhookOptions): express.Router {
   return router;
 }
 
+/** The event id for a log line: at most 100 characters of it, whatever was sent. */
 function eventIdOf(body: unknown): string | undefined {
-  const id = (body as { header?: { event_id?: unknown } })?.header?.event_id;
-  return typeof id === 'string' ? id : undefined;
+  const id = (body as { header?: { event_id?: unknown } } | null)?.header?.event_id;
+  return typeof id === 'string' ? id.slice(0, 100) : undefined;
 }
