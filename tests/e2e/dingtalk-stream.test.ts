@@ -1,0 +1,89 @@
+// The DingTalk Stream client, configuration and card rendering on their own: credentials refused,
+// the settings validated, user text unable to make links in DingTalk markdown.
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderCard, toDingTalkMarkdown } from '../../src/bot/dingtalk/render.js';
+import { startStream } from '../../src/bot/dingtalk/stream.js';
+import { signAction, tokenKey, verifyAction, verifyForm } from '../../src/bot/dingtalk/tokens.js';
+import { button, card, escapeMd, md } from '../../src/cards/elements.js';
+import { ConfigError, loadConfig } from '../../src/config.js';
+import { DT_CLIENT_ID, DT_CLIENT_SECRET, startFakeDingTalk, type FakeDingTalk } from '../fake-dingtalk/index.js';
+
+describe('the DingTalk Stream client', () => {
+  let fake: FakeDingTalk;
+  beforeAll(async () => {
+    fake = await startFakeDingTalk();
+  });
+  afterAll(async () => fake?.close());
+
+  it('is refused by the gateway with a wrong client secret, never connects, and keeps trying with backoff', async () => {
+    const client = startStream({ baseUrl: fake.url, clientId: DT_CLIENT_ID, clientSecret: 'wrong', topics: ['/v1.0/im/bot/messages/get'], log: pino({ level: 'silent' }), minBackoffMs: 20, maxBackoffMs: 40, onCallback: async () => ({ code: 200, message: 'OK' }) });
+    await new Promise((r) => setTimeout(r, 300));
+    client.close();
+    const refused = fake.opens().filter((o) => !o.ok);
+    expect(refused.length).toBeGreaterThan(1);
+    expect(client.connected).toBe(false);
+    expect(fake.connections).toBe(0);
+  });
+
+  it('connects with the right credentials and acknowledges a callback frame by its messageId with the handler code', async () => {
+    const seen: string[] = [];
+    const client = startStream({
+      baseUrl: fake.url, clientId: DT_CLIENT_ID, clientSecret: DT_CLIENT_SECRET, topics: ['/v1.0/im/bot/messages/get'], log: pino({ level: 'silent' }),
+      onCallback: async (_topic, data) => {
+        seen.push(data);
+        return { code: 200, message: 'OK' };
+      },
+    });
+    await client.ready();
+    const ack = await fake.say({ from: 'ou_staff1', text: '帮助' });
+    expect(ack).toMatchObject({ code: 200, message: 'OK', headers: { contentType: 'application/json' } });
+    expect(JSON.parse(seen[0])).toMatchObject({ senderStaffId: 'ou_staff1', text: { content: '帮助' } });
+    client.close();
+  });
+});
+
+describe('DingTalk configuration', () => {
+  const base = { DINGTALK_CLIENT_ID: 'dingabc', DINGTALK_CLIENT_SECRET: 'secret-secret' };
+
+  it('reads the DingTalk app with the robot code defaulting to the client id and the public API hosts', () => {
+    const c = loadConfig(base);
+    expect(c.feishu).toBeUndefined();
+    expect(c.dingtalk).toEqual({ clientId: 'dingabc', clientSecret: 'secret-secret', robotCode: 'dingabc', baseUrl: 'https://api.dingtalk.com', oapiBaseUrl: 'https://oapi.dingtalk.com' });
+  });
+
+  it('refuses a client id without its secret, and Feishu and DingTalk at once', () => {
+    expect(() => loadConfig({ DINGTALK_CLIENT_ID: 'dingabc' })).toThrow(ConfigError);
+    expect(() => loadConfig({ ...base, FEISHU_APP_ID: 'cli_abc', FEISHU_APP_SECRET: 's' })).toThrow(/one messenger at a time/);
+  });
+});
+
+describe('DingTalk cards and tokens', () => {
+  const key = tokenKey('a-link-secret-of-enough-length');
+
+  it('shows user text from a card as text: it cannot open a link, a heading or bold in DingTalk markdown', () => {
+    const shown = toDingTalkMarkdown(`**来访单位**：${escapeMd('[点此领取](https://evil.example) # **紧急**')}`);
+    expect(shown).toBe('**来访单位**：［点此领取］（https://evil.example） ＃ ＊＊紧急＊＊');
+  });
+
+  it('renders buttons as commands carrying a signed token that verifies, and refuses an altered one', () => {
+    const c = card({ title: '接待审批：JD-2026-0001', elements: [md('待审批'), button({ text: '同意', value: { action: 'approval.act', code: 'JD-2026-0001', approval: 1, round: 1, decision: 'approve' } })] });
+    const m = renderCard(c, { messageId: 'dtm|p2p:ou_head1|u1', chatId: 'p2p:ou_head1', user: 'ou_head1', key, publicUrl: 'https://x', now: Date.now(), formTtlMs: 1000 });
+    expect(m.msgKey).toBe('sampleActionCard');
+    const command = decodeURIComponent(m.msgParam.singleURL.split('content=')[1]);
+    expect(command).toMatch(/^同意 JD-2026-0001 #/);
+    const token = command.split('#')[1];
+    expect(verifyAction(key, token)).toMatchObject({ m: 'dtm|p2p:ou_head1|u1', v: { decision: 'approve' } });
+    expect(verifyAction(tokenKey('another-secret-of-enough-length'), token)).toBe('forged');
+    expect(verifyAction(key, signAction(key, { v: {}, m: 'x' }).replace('.', '..'))).toBe('malformed');
+  });
+
+  it('expires a form link', () => {
+    const c = card({ title: '表单', elements: [{ tag: 'form', name: 'f', elements: [{ tag: 'input', name: 'amount', required: true, label: { tag: 'plain_text', content: '金额' } }, button({ text: '添加', submit: true, value: { action: 'x' } })] }] });
+    const now = Date.now();
+    const m = renderCard(c, { messageId: 'dtm|p2p:u|1', chatId: 'p2p:u', user: 'u', key, publicUrl: 'https://x', now, formTtlMs: 1000 });
+    const token = m.msgParam.singleURL.split('/dingtalk/form/')[1];
+    expect(verifyForm(key, token, now)).toMatchObject({ u: 'u', f: [{ n: 'amount', k: 'text', r: true }] });
+    expect(verifyForm(key, token, now + 2000)).toBe('expired');
+  });
+});
