@@ -68,11 +68,32 @@ async function pool(url: string, requests: Signed[], concurrency: number, check:
   return summarise(latencies, errors, (performance.now() - start) / 1000);
 }
 
-export async function benchCardTaps(opts: { bot: string; base: string; botDbUrl: string; key: string; count: number }) {
+/**
+ * The form cards the staff fill in, sent through the fake Feishu's own message API as the bot
+ * would have sent them in answer to 新建接待, so the status-card updates after each tap find their
+ * message there (as they would in Feishu) instead of failing.
+ */
+async function sendFormCards(fake: string, count: number): Promise<string[]> {
+  const auth = await fetch(`${fake}/open-apis/auth/v3/tenant_access_token/internal`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ app_id: 'cli_0123456789abcdef', app_secret: 's' }) });
+  const { tenant_access_token: token } = (await auth.json()) as { tenant_access_token: string };
+  const ids: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const res = await fetch(`${fake}/open-apis/im/v1/messages?receive_id_type=open_id`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ receive_id: `ou_s${i % TAP_DEPARTMENTS}`, msg_type: 'interactive', content: JSON.stringify({ schema: '2.0', body: { elements: [{ tag: 'markdown', content: '新建接待申请' }] } }) }),
+    });
+    ids.push(((await res.json()) as { data: { message_id: string } }).data.message_id);
+  }
+  return ids;
+}
+
+export async function benchCardTaps(opts: { bot: string; base: string; botDbUrl: string; fake: string; key: string; count: number }) {
   const sign = (payload: unknown) => signedRequest(payload, { encryptKey: opts.key });
   // Requests to approve: filed through the same card callback, 8 at a time, by the staff of 20 departments.
-  const forms = Array.from({ length: opts.count }, (_, i) =>
-    sign(buildCardAction({ operatorOpenId: `ou_s${i % TAP_DEPARTMENTS}`, value: { action: 'request.submit' }, formValue: form, messageId: `om_form_${i}` })),
+  const formIds = await sendFormCards(opts.fake, opts.count);
+  const forms = formIds.map((messageId, i) =>
+    sign(buildCardAction({ operatorOpenId: `ou_s${i % TAP_DEPARTMENTS}`, value: { action: 'request.submit' }, formValue: form, messageId })),
   );
   const submit = await pool(opts.bot, forms, 8, (b) => b.includes('已提交'));
   const db = postgres(opts.botDbUrl, { max: 1, onnotice: () => {} });

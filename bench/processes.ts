@@ -19,7 +19,14 @@ export function start(name: string, args: string[], env: Record<string, string>,
   children.push(child);
   byName.set(name, child);
   let out = '';
-  child.stderr!.on('data', (d) => (out += d));
+  // Everything a child prints is kept in .tmp/bench-<name>.log, to read after a run.
+  fs.mkdirSync('.tmp', { recursive: true });
+  const logFile = fs.createWriteStream(`.tmp/bench-${name.replace(/\W+/g, '-')}.log`);
+  child.stdout!.pipe(logFile);
+  child.stderr!.on('data', (d) => {
+    out += d;
+    logFile.write(d);
+  });
   return new Promise((resolve, reject) => {
     child.stdout!.on('data', (d) => {
       out += d;

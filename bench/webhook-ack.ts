@@ -38,7 +38,7 @@ async function main() {
       FEISHU_ENCRYPT_KEY: KEY,
       FEISHU_MODE: 'webhook',
       FEISHU_BASE_URL: fakeUrl,
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
       ORG_FILE: tapsOrg(),
     });
     await start('baseline', ['bench/baseline-server.ts'], { PORT: String(basePort), DATABASE_URL: dbUrl(dbs.base), FEISHU_ENCRYPT_KEY: KEY });
@@ -54,7 +54,7 @@ async function main() {
     // Card callbacks first, on a bot without the webhook phases' backlog of 10,000+ replies still
     // being sent (at Feishu's 50/s that takes minutes), which is not an office's steady state.
     console.log('card callbacks: 20 concurrent approval taps…');
-    const cards = await benchCardTaps({ bot: target.bot, base: target.base, botDbUrl: dbUrl(dbs.bot), key: KEY, count: Number(process.env.BENCH_TAPS ?? 400) });
+    const cards = await benchCardTaps({ bot: target.bot, base: target.base, botDbUrl: dbUrl(dbs.bot), fake: fakeUrl, key: KEY, count: Number(process.env.BENCH_TAPS ?? 400) });
 
     if (process.env.BENCH_ONLY === 'cards') {
       console.log(cards);

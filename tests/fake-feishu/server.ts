@@ -45,6 +45,8 @@ export interface FakeFeishu {
   rotateToken(): void;
   /** Forget recorded requests, messages, patches, chats and uploads (not faults or tokens). */
   reset(): void;
+  /** Forget the request log and the patches but keep messages, so later updates still find them (a long benchmark's memory). */
+  trim(): void;
   close(): Promise<void>;
 }
 
@@ -248,6 +250,10 @@ export async function startFakeFeishu(options: FakeFeishuOptions = {}): Promise<
     rotateToken: () => {
       tokenGeneration += 1;
       token = tokenFor(tokenGeneration);
+    },
+    trim: () => {
+      store.requests.length = 0;
+      store.patches.length = 0;
     },
     reset: () => {
       store.requests.length = 0;
