@@ -255,6 +255,48 @@ describe('deliveries that are not from Feishu, or not from now', () => {
     expect(await snapshotState(s.bot.database)).toEqual(before);
   });
 
+  // Regressions found by the fuzz test: each of these answered 500 or 503 before.
+  it('answers correctly signed payloads of odd shapes with 2xx or 4xx, never 5xx', async () => {
+    const statuses: string[] = [];
+    const send = async (name: string, payload: unknown) => statuses.push(`${name} ${(await s.post(payload)).status}`);
+    for (const plain of ['null', '1', '"x"', '[]', 'true']) {
+      const req = signedRequest(plain, { encryptKey: SECRETS.encryptKey });
+      statuses.push(`${plain} ${(await s.postRaw(req.body, req.headers)).status}`);
+    }
+    const long = 'x'.repeat(5_000);
+    await send('long event id', s.message({ text: '帮助', eventId: long, chatId: 'oc_odd_1' }));
+    await send('long message id', s.message({ text: '帮助', messageId: `om_${long}`, chatId: 'oc_odd_2' }));
+    await send('long chat id', s.message({ text: '帮助', chatId: `oc_${long}` }));
+    const withText = (text: unknown, chatId: string) => {
+      const e = s.message({ senderOpenId: 'ou_staff2', chatId });
+      e.event.message.content = JSON.stringify({ text });
+      return e;
+    };
+    await send('NUL in text', withText('帮助\u0000', 'oc_odd_nul'));
+    await send('lone surrogate in text', withText('帮助 \ud800', 'oc_odd_surrogate'));
+    await send('text whose toString is not a function', withText({ toString: 1 }, 'oc_odd_tostring'));
+    const mention = s.message({ text: '帮助', senderOpenId: 'ou_staff2', chatId: 'oc_odd_mention', chatType: 'group', mentions: [{ openId: 'ou_bot', name: 'x' }] });
+    (mention.event.message as Obj).mentions = [{ key: '@_user_1', id: { open_id: 'ou_bot' }, name: { toString: 1, valueOf: 2 } }];
+    await send('mention name whose toString is not a function', mention);
+    let deep: unknown = 'leaf';
+    for (let i = 0; i < 100; i++) deep = { a: deep };
+    await send('card value nested 100 deep', s.action({ operatorOpenId: 'ou_staff2', value: { action: 'no.such', deep } }));
+    await send('card value with NUL', s.action({ operatorOpenId: 'ou_staff2', value: { action: 'approval.act\u0000', code: '\ud800' }, formValue: { comment: '\u0000' } }));
+    const sender = s.message({ text: '帮助' }) as { event: { sender: Obj } };
+    sender.event.sender.sender_type = { toString: 1 };
+    await send('sender type whose toString is not a function', sender);
+
+    expect(statuses.filter((x) => !/ (200|400|401)$/.test(x))).toEqual([]);
+    expect(statuses.filter((x) => x.startsWith('long '))).toEqual(['long event id 400', 'long message id 400', 'long chat id 400']);
+    expect(statuses).toContain('card value nested 100 deep 400');
+    await s.settle();
+    // Text with a NUL or a lone surrogate is stored (as U+FFFD) and answered.
+    expect(sentTo('oc_odd_nul')).toHaveLength(1);
+    expect(sentTo('oc_odd_surrogate')).toHaveLength(1);
+    expect(sentTo('oc_odd_tostring')).toHaveLength(1);
+    expect((await fetch(`${s.bot.url}/healthz`)).status).toBe(200);
+  });
+
   it('answers other methods on the event path with 404 and a short JSON body, never a stack', async () => {
     for (const method of ['GET', 'PUT', 'DELETE']) {
       const res = await fetch(`${s.bot.url}/feishu/events`, { method });
