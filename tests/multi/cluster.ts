@@ -238,9 +238,11 @@ ${upstreamPorts.map((u) => `    server 127.0.0.1:${u} max_fails=1 fail_timeout=2
 `;
   const confFile = p('nginx.conf');
   fs.writeFileSync(confFile, conf);
-  const test = spawnSync(bin, ['-t', '-c', confFile, '-p', prefix], { encoding: 'utf8' });
+  // -e: the startup error log too, so nothing is written outside `dir` (nor needs /var/log/nginx).
+  const args = ['-e', p('error.log'), '-c', confFile, '-p', prefix];
+  const test = spawnSync(bin, ['-t', ...args], { encoding: 'utf8' });
   if (test.status !== 0) throw new Error(`nginx -t failed:\n${test.stderr}`);
-  const child = spawn(bin, ['-c', confFile, '-p', prefix], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(bin, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
   const url = `http://127.0.0.1:${port}`;

@@ -4,7 +4,9 @@
 // and whose backends it terminates. The bot keeps answering what it can (a message event it cannot
 // record gets a 503, so Feishu delivers it again; a card tap gets the error toast, and the person taps
 // again), queues what it cannot send, recovers without a restart, and loses and doubles nothing.
+import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeSection } from '../../bench/processes.js';
 import { buildCardAction, buildMessageEvent, signedRequest, startFakeFeishu, type FakeFeishu, type InjectionHandle } from '../fake-feishu/index.js';
 import { botEnv, ENCRYPT_KEY, freePort, freshDatabase, instance, PG_URL, sleep, tempDir, writeOrg, type Instance } from './cluster.js';
 import { ledger, query } from './checks.js';
@@ -23,6 +25,7 @@ describe('faults: Feishu misbehaving, the database cut and restored', () => {
   let proxy: PgProxy;
   let bot: Instance;
   const everyone = people(4, 3);
+  const figures: [string, string | number][] = [];
 
   beforeAll(async () => {
     dir = tempDir('jiedai-faults-');
@@ -35,6 +38,19 @@ describe('faults: Feishu misbehaving, the database cut and restored', () => {
   }, 180_000);
 
   afterAll(async () => {
+    if (figures.length) {
+      const table = [
+        `Run ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC · one instance (\`node --import tsx src/main.ts\`, webhook mode) · PostgreSQL through a TCP proxy the test cuts`,
+        '',
+        '| fault | outcome |',
+        '|---|---|',
+        ...figures.map(([k, v]) => `| ${k} | ${v} |`),
+      ].join('\n');
+      fs.mkdirSync('.tmp', { recursive: true });
+      fs.writeFileSync('.tmp/faults.md', `${table}\n`);
+      if (process.env.WRITE_PERFORMANCE_DOC === '1') writeSection('faults', table);
+      console.log(table);
+    }
     await bot?.stop().catch(() => undefined);
     await fake?.close();
     await proxy?.close();
@@ -80,12 +96,17 @@ describe('faults: Feishu misbehaving, the database cut and restored', () => {
       fake.inject({ route: CHATS, times: 1, fault: { drop: true } }),
     ];
     const stats = newStats();
+    const t0 = performance.now();
     const codes = await pool(everyone.slice(0, 4), 4, (p, i) => fileAndApprove({ url: bot.url, fake, databaseUrl: db.url, stats, waitMs: 180_000 }, p, i));
     await sleep(2_000); // the late answer lands
     const l = await nothingLostNothingTwice(codes, stats);
     for (const f of faults) expect(f.hits).toBeGreaterThan(0);
     expect(faults.map((f) => f.hits)).toEqual([2, 1, 2, 1, 2, 1, 1, 1, 1, 1, 1]);
 
+    figures.push(
+      ['Feishu faults injected (send: 500 ×2, 503, 429 reset 2 s ×2, no answer, dropped ×2, answer after 12 s; patch: 502, dropped, 429; create chat: 503, dropped)', faults.reduce((n, f) => n + f.hits, 0)],
+      ['four requests filed and approved through them', `${((performance.now() - t0) / 1000).toFixed(1)} s`],
+    );
     // Each faulted send was sent again with the same uuid, and that uuid made one message.
     const sends = fake.requests.filter((r) => `${r.method} ${r.path}` === SEND);
     const uuidOf = (r: (typeof sends)[number]) => String((r.body as { uuid?: string }).uuid);
@@ -108,6 +129,8 @@ describe('faults: Feishu misbehaving, the database cut and restored', () => {
     const stats = newStats();
     const group = everyone.slice(4, 10);
     const acceptedBefore = proxy.accepted;
+    const dedupedBefore = fake.requests.filter((r) => r.duplicate).length;
+    let restoredAt = 0;
     let cut: Promise<Record<string, unknown>> | undefined;
     const cutOnce = () =>
       (cut ??= (async () => {
@@ -127,6 +150,7 @@ describe('faults: Feishu misbehaving, the database cut and restored', () => {
         const tapBody = (await tap.json()) as { toast?: { content?: string } };
         await sleep(Math.max(0, 8_000 - (Date.now() - cutAt)));
         await proxy.restore();
+        restoredAt = performance.now();
         return { dropped, health: health.status, message: msg.status, tap: tap.status, tapToast: tapBody.toast?.content, tapMs, ask };
       })());
     const codes = await pool(group, 6, (p, i) =>
@@ -156,8 +180,20 @@ describe('faults: Feishu misbehaving, the database cut and restored', () => {
     const { ask } = during as { ask: unknown };
     const again = signedRequest(ask, { encryptKey: ENCRYPT_KEY });
     expect((await fetch(`${bot.url}/feishu/events`, { method: 'POST', headers: again.headers, body: again.body })).status).toBe(200);
-    await nothingLostNothingTwice(codes, stats);
+    const flowsDone = performance.now();
+    const l = await nothingLostNothingTwice(codes, stats);
+    const quietAt = performance.now();
     expect(proxy.accepted).toBeGreaterThan(acceptedBefore);
+    const [{ retried }] = await query<{ retried: number }>(db.url, `select count(*)::int as retried from outbox where attempts > 1`);
+    figures.push(
+      ['database cut: connections dropped, then refused for', `${during.dropped}, 8 s`],
+      ['during the cut: /healthz; a message event; a card tap', `${during.health}; ${during.message} (Feishu re-delivers); ${during.tap} with 「${TRY_AGAIN}」 in ${during.tapMs} ms`],
+      ['card taps tapped again after that toast (new event id)', stats.retaps],
+      ['from the restore to the last 同意 of the six requests in flight', `${((flowsDone - restoredAt) / 1000).toFixed(1)} s`],
+      ['from the restore to everything delivered (outbox empty)', `${((quietAt - restoredAt) / 1000).toFixed(1)} s`],
+      ['sends repeated after the cut that Feishu had already made (deduplicated by uuid)', l.dedupedSends - dedupedBefore],
+      ['outbox rows that needed more than one attempt (whole file so far)', retried],
+    );
     const replies = fake.sent().filter((m) => m.receive_id === 'oc_p2p_ou_off' || m.chat_id === 'oc_p2p_ou_off');
     expect(replies.length).toBeGreaterThanOrEqual(1);
     const events = await query<{ status: string }>(db.url, `select status from inbound_events where event_id = 'ev_during_cut'`);
@@ -176,5 +212,6 @@ describe('faults: Feishu misbehaving, the database cut and restored', () => {
       fileAndApprove({ url: bot.url, fake, databaseUrl: db.url, stats, waitMs: 180_000, retapOnError: true, deliverOpts: { tries: 60, pauseMs: 1_000 } }, p, i + 200),
     );
     await nothingLostNothingTwice(codes, stats);
+    figures.push(['backends terminated (pg_terminate_backend), then two requests filed and approved', `${killed[0].n} backends; ${stats.retaps} taps tapped again`]);
   }, 600_000);
 });
