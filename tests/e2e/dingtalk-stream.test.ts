@@ -2,6 +2,7 @@
 // the settings validated, user text unable to make links in DingTalk markdown.
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fit } from '../../src/bot/dingtalk/messenger.js';
 import { renderCard, toDingTalkMarkdown } from '../../src/bot/dingtalk/render.js';
 import { startStream } from '../../src/bot/dingtalk/stream.js';
 import { signAction, tokenKey, verifyAction, verifyForm } from '../../src/bot/dingtalk/tokens.js';
@@ -85,5 +86,13 @@ describe('DingTalk cards and tokens', () => {
     const token = m.msgParam.singleURL.split('/dingtalk/form/')[1];
     expect(verifyForm(key, token, now)).toMatchObject({ u: 'u', f: [{ n: 'amount', k: 'text', r: true }] });
     expect(verifyForm(key, token, now + 2000)).toBe('expired');
+  });
+
+  it("keeps a card within DingTalk's 15,000 bytes by shortening its text, never its buttons", () => {
+    const long = { msgKey: 'sampleActionCard', msgParam: { title: '接待结算', text: '费用明细'.repeat(3000), singleTitle: '签字', singleURL: 'dtmd://dingtalkclient/sendMessage?content=x' } };
+    const out = fit(long);
+    expect(Buffer.byteLength(JSON.stringify(out.msgParam))).toBeLessThanOrEqual(15_000);
+    expect(out.msgParam.text).toContain('内容较长，其余从略');
+    expect(out.msgParam.singleURL).toBe(long.msgParam.singleURL);
   });
 });

@@ -73,7 +73,7 @@ export function createDingTalkMessenger(opts: DingTalkMessengerOptions): DingTal
   }
 
   async function post(chatId: string, robot: RobotMessage): Promise<void> {
-    const msgParam = JSON.stringify(robot.msgParam);
+    const msgParam = JSON.stringify(fit(robot).msgParam);
     const user = P2P.exec(chatId)?.[1];
     if (user) {
       const res = await api.call<{ processQueryKey?: string; invalidStaffIdList?: string[]; flowControlledStaffIdList?: string[] }>('send to person', '/v1.0/robot/oToMessages/batchSend', {
@@ -145,6 +145,21 @@ export function createDingTalkMessenger(opts: DingTalkMessengerOptions): DingTal
       return api.download('download', res.downloadUrl);
     },
   };
+}
+
+/** DingTalk takes at most 15,000 bytes of msgParam: a longer card keeps its buttons and loses the end of its text. */
+export function fit(robot: RobotMessage, limit = 15_000): RobotMessage {
+  const size = (m: RobotMessage) => Buffer.byteLength(JSON.stringify(m.msgParam));
+  const field = robot.msgParam.text !== undefined ? 'text' : robot.msgParam.content !== undefined ? 'content' : undefined;
+  if (size(robot) <= limit || !field) return robot;
+  const full = robot.msgParam[field];
+  let keep = full.length;
+  let out = robot;
+  while (keep > 0 && size(out) > limit) {
+    keep = Math.floor(keep * 0.8);
+    out = { ...robot, msgParam: { ...robot.msgParam, [field]: `${full.slice(0, keep)}\n\n……（内容较长，其余从略，请发送命令查看详情）` } };
+  }
+  return out;
 }
 
 function decodeFileKey(key: string): { m: string; n: string } {

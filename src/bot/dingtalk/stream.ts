@@ -160,6 +160,7 @@ export function startStream(opts: StreamOptions): StreamClient {
           isOpen = false;
           clearInterval(keepalive);
           failures = 0;
+          clearTimeout(timer);
           timer = undefined;
           void connect();
           setTimeout(() => ws.close(), 1000).unref?.();
