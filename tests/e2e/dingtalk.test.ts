@@ -152,4 +152,34 @@ describe('DingTalk: the approval chain over Stream mode', () => {
     const post = await fetch(`${h.bot.url}${tampered}`, { method: 'POST', body: new URLSearchParams({ _n: 'a'.repeat(24), guest_unit: 'x' }) });
     expect(post.status).toBe(403);
   });
+
+  it('rejects with a reason written on the comment page, and refuses 驳回 without one', async () => {
+    const code = await file();
+    const card = h.cardsTo('ou_head1', `接待审批：${code}`).at(-1)!;
+    const before = h.textsTo('ou_head1').length;
+    await h.tap('ou_head1', card, '驳回');
+    expect(h.textsTo('ou_head1').slice(before).join('\n')).toContain('理由');
+    expect(await receptionState(code)).toBe('pending');
+    const page = await h.openForm(card, '填写意见后办理');
+    expect(page.buttons).toEqual(['同意', '驳回', '退回修改', '转交']);
+    expect(page.html).toMatch(/<option value="[^"]+">[^<]+（办公室）<\/option>/);
+    await h.submitForm(page, '驳回', { comment: '来访事由与本单位职能无关' });
+    expect(await receptionState(code)).toBe('rejected');
+  });
+
+  it('handles a form page submitted twice once, and refuses a post without its nonce', async () => {
+    const count = async () => (await h.bot.database.db.select().from(receptions)).length;
+    await h.say('ou_staff2', '新建接待');
+    const card = h.cardsTo('ou_staff2', '接待审批单').at(-1)!;
+    const page = await h.openForm(card, '填写并提交审批');
+    const n = await count();
+    const first = await h.submitForm(page, '提交审批', validForm({ guest_unit: '省财政厅' }));
+    expect(first.html).toMatch(/JD-\d{4}-\d{4,}/);
+    const again = await h.submitForm(page, '提交审批', validForm({ guest_unit: '省财政厅' }));
+    expect(again.html).toContain('请勿重复提交');
+    expect(await count()).toBe(n + 1);
+    const res = await fetch(`${h.bot.url}${page.action}`, { method: 'POST', body: new URLSearchParams({ _b: '0', guest_unit: 'x' }) });
+    expect(res.status).toBe(400);
+    expect(await count()).toBe(n + 1);
+  });
 });
