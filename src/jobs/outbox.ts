@@ -58,6 +58,10 @@ function targetOf(a: OutboxAction): string {
 }
 
 const insertRow = hot('outbox_insert', (ex) => ex.insert(outbox).values({ id: p('id'), op: p('op'), target: p('target'), payload: p('payload') }));
+const rowById = hot('outbox_row', (ex) => ex.select().from(outbox).where(eq(outbox.id, sql.placeholder('id'))));
+const setSent = hot('outbox_sent', (ex) =>
+  ex.update(outbox).set({ status: 'sent', result: p('result'), sentAt: p('sentAt'), lockedUntil: null, lastError: null }).where(eq(outbox.id, sql.placeholder('id'))),
+);
 
 /** Writes the message in the caller's transaction; nothing is sent until that transaction commits. */
 export async function enqueue(tx: Executor, action: OutboxAction, id: string = randomUUID()): Promise<string> {
@@ -230,7 +234,7 @@ export function createOutboxSender(opts: OutboxSenderOptions): OutboxSender {
   }
 
   async function sentMessageId(outboxId: string): Promise<string> {
-    const [ref] = await db.select().from(outbox).where(eq(outbox.id, outboxId));
+    const [ref] = await rowById(db, { id: outboxId });
     const id = (ref?.result as { messageId?: string } | null)?.messageId;
     if (ref?.status === 'failed') throw new MessengerError(`card to update was never sent (${outboxId})`, false);
     if (!id) throw new MessengerError(`card to update not sent yet (${outboxId})`, true, { retryAfterMs: 1000, waiting: true });
@@ -238,10 +242,7 @@ export function createOutboxSender(opts: OutboxSenderOptions): OutboxSender {
   }
 
   async function markSent(row: Row, result: unknown) {
-    await db
-      .update(outbox)
-      .set({ status: 'sent', result: result ?? {}, sentAt: clock(), lockedUntil: null, lastError: null })
-      .where(eq(outbox.id, row.id));
+    await setSent(db, { id: row.id, result: result ?? {}, sentAt: clock() });
   }
 
   async function markFailed(row: Row, err: unknown) {

@@ -8,18 +8,34 @@ export interface WorkingHours {
   workdays: number[]; // 1 = Monday … 7 = Sunday
 }
 
-/** Wall-clock parts of an instant in a time zone. */
 const formats = new Map<string, Intl.DateTimeFormat>();
+/** The zone's offset from UTC (ms) in each quarter hour asked about; ICU's formatToParts is slow. */
+const offsets = new Map<string, number>();
+const QUARTER = 15 * 60_000;
 
-export function zonedParts(at: Date, timeZone: string) {
-  let f = formats.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23', weekday: 'short' });
-    formats.set(timeZone, f);
+function offsetAt(at: Date, timeZone: string): number {
+  // Every zone changes its offset on a quarter hour of UTC, so one reading holds for the whole quarter.
+  const key = `${timeZone} ${Math.floor(at.getTime() / QUARTER)}`;
+  let offset = offsets.get(key);
+  if (offset === undefined) {
+    let f = formats.get(timeZone);
+    if (!f) {
+      f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
+      formats.set(timeZone, f);
+    }
+    const p = Object.fromEntries(f.formatToParts(at).map((x) => [x.type, x.value]));
+    offset = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second)) - Math.floor(at.getTime() / 1000) * 1000;
+    if (offsets.size > 10_000) offsets.clear();
+    offsets.set(key, offset);
   }
-  const p = Object.fromEntries(f.formatToParts(at).map((x) => [x.type, x.value]));
-  const weekday = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].indexOf(p.weekday) + 1;
-  return { date: `${p.year}-${p.month}-${p.day}`, minutes: Number(p.hour) * 60 + Number(p.minute), seconds: Number(p.second), weekday };
+  return offset;
+}
+
+/** Wall-clock parts of an instant in a time zone. */
+export function zonedParts(at: Date, timeZone: string) {
+  const local = new Date(at.getTime() + offsetAt(at, timeZone));
+  const weekday = ((local.getUTCDay() + 6) % 7) + 1; // 1 = Monday … 7 = Sunday
+  return { date: local.toISOString().slice(0, 10), minutes: local.getUTCHours() * 60 + local.getUTCMinutes(), seconds: local.getUTCSeconds(), weekday };
 }
 
 /** The instant of a wall-clock date and minute in a time zone (handles any fixed or DST offset). */

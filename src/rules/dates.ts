@@ -12,9 +12,15 @@ export function parseDate(value: unknown): string | null {
   return `${m[1]}-${m[2]}-${m[3]}`;
 }
 
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
 export function todayIn(now: Date, timeZone = 'Asia/Shanghai'): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
-  return parts; // en-CA formats as YYYY-MM-DD
+  let f = dayFormats.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    dayFormats.set(timeZone, f);
+  }
+  return f.format(now); // en-CA formats as YYYY-MM-DD
 }
 
 function toUtc(date: string): Date {

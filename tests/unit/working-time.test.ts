@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addWorkingHours, localDate } from '../../src/reception/working-time.js';
+import { addWorkingHours, localDate, zonedParts } from '../../src/reception/working-time.js';
 
 const wh = { start: '08:30', end: '17:30', workdays: [1, 2, 3, 4, 5] };
 const tz = 'Asia/Shanghai';
@@ -28,5 +28,26 @@ describe('working-time arithmetic for reminders', () => {
 
   it('tells the local date in the unit’s time zone, not UTC', () => {
     expect(localDate(new Date('2026-11-22T17:00:00Z'), tz)).toBe('2026-11-23');
+  });
+});
+
+describe('zonedParts', () => {
+  it('reads the same wall clock as Intl in zones with DST and with half- and quarter-hour offsets, across their transitions', () => {
+    const zones = ['Asia/Shanghai', 'America/New_York', 'Europe/London', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'America/St_Johns'];
+    const start = Date.UTC(2026, 0, 1);
+    for (const timeZone of zones) {
+      const f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23', weekday: 'short' });
+      // Every 97 minutes and 13 seconds through a year: around every transition, at odd moments of the quarter hour.
+      for (let t = start; t < start + 366 * 86_400_000; t += 97 * 60_000 + 13_000) {
+        const p = Object.fromEntries(f.formatToParts(new Date(t)).map((x) => [x.type, x.value]));
+        const got = zonedParts(new Date(t), timeZone);
+        expect(got, `${timeZone} ${new Date(t).toISOString()}`).toEqual({
+          date: `${p.year}-${p.month}-${p.day}`,
+          minutes: Number(p.hour) * 60 + Number(p.minute),
+          seconds: Number(p.second),
+          weekday: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].indexOf(p.weekday) + 1,
+        });
+      }
+    }
   });
 });
