@@ -3,10 +3,10 @@
 // sends as the person tapping it), and forged, duplicated, malformed and wrong-person input changes nothing.
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { approvals, receptions } from '../../src/db/schema.js';
+import { approvals, delegations, receptions } from '../../src/db/schema.js';
 import { validForm } from '../fixtures/request-form.js';
 import { commandOf, buttonsOf, startDingTalkHarness, textOf, type DingTalkHarness } from '../fake-dingtalk/bot-harness.js';
-import { robotFrame } from '../fake-dingtalk/index.js';
+import { DT_BOT_USER_ID, robotFrame } from '../fake-dingtalk/index.js';
 
 describe('DingTalk: the approval chain over Stream mode', () => {
   let h: DingTalkHarness;
@@ -181,5 +181,13 @@ describe('DingTalk: the approval chain over Stream mode', () => {
     const res = await fetch(`${h.bot.url}${page.action}`, { method: 'POST', body: new URLSearchParams({ _b: '0', guest_unit: 'x' }) });
     expect(res.status).toBe(400);
     expect(await count()).toBe(n + 1);
+  });
+
+  it('reads the person a 代理 names from a real @mention in a group, and from a typed name one-to-one', async () => {
+    const until = `${new Date().getFullYear() + 1}-06-30`;
+    await h.say('ou_head2', `@接待助手 代理 @钱进 至 ${until}`, { group: true, conversationId: 'oc_office', atUsers: [{ dingtalkId: DT_BOT_USER_ID }, { dingtalkId: '$:LWCP_v1:$q', staffId: 'ou_office2' }] });
+    await h.say('ou_leader2', `代理 @赵敏 至 ${until}`);
+    const rows = await h.bot.database.db.select().from(delegations);
+    expect(rows.map((r) => [r.principal, r.delegate, r.until])).toEqual(expect.arrayContaining([['ou_head2', 'ou_office2', until], ['ou_leader2', 'ou_office1', until]]));
   });
 });

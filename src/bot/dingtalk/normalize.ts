@@ -51,9 +51,10 @@ export function normalizeRobotMessage(body: unknown, opts: { robotCode: string }
     if (!code) return { kind: 'invalid', reason: 'file without downloadCode', msgId };
     resource = { key: code, kind: 'file', name: str(content.fileName) };
   }
-  // Other @mentions stay in DingTalk's text as "@名字"; they are dropped as Feishu's placeholders are.
-  if (atUsers.length) text = text.replace(/@\S+/g, ' ');
+  // A leading "@接待助手" (how a group message addresses the robot) goes, so the command word comes
+  // first; "@名字" later in the text stays, as 代理 and 指派 read a typed name when there is no mention.
   text = text.replace(/\s+/g, ' ').trim();
+  if (conversationType === 'group') text = text.replace(/^(?:@\S+\s*)+/, '').trim();
 
   return {
     kind: 'message',
