@@ -2,6 +2,7 @@
 // number), with 确认导入 / 跳过错误行并导入 / 取消 while it waits, and the outcome without buttons after.
 import type { Card, CardElement } from '../cards/card.js';
 import { button, card, escapeMd, hr, md } from '../cards/elements.js';
+import { summaryLine } from './import.js';
 import { describeProblem, type LedgerProblem } from './read.js';
 
 /** What ledger_imports.report holds: the dry run (and, once imported, the outcome). */
@@ -13,6 +14,8 @@ export interface LedgerReport {
   total: number;
   toImport: number;
   alreadyImported: number;
+  /** Of those, rows for receptions the bot already holds (filed and approved in chat). */
+  alreadyInBot?: number;
   bad: number;
   unmatchedPurpose: number;
   /** The first problems (at most REPORT_PROBLEMS), and how many there are in all. */
@@ -53,7 +56,7 @@ export function buildLedgerImportCard(opts: { importId: number; report: LedgerRe
   if (r.fileProblem) {
     elements.push(md(`**文件无法导入**\n${badRowLines(r).join('\n')}`), md('请按导入模板修改后，重新发送“导入台账”。'));
   } else {
-    elements.push(md(`共 ${r.total} 行：可导入 ${r.toImport} 行，已导入过 ${r.alreadyImported} 行，错误 ${r.bad} 行`));
+    elements.push(md(summaryLine({ ...r, alreadyInBot: r.alreadyInBot ?? 0 })));
     if (r.bad) elements.push(md(`**错误行**\n${badRowLines(r).join('\n')}`));
     if (r.unmatchedPurpose) elements.push(md(`提示：${r.unmatchedPurpose} 行的事由未写明规定类别（出席会议、考察调研等），将按原文导入。`));
   }

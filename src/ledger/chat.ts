@@ -120,6 +120,7 @@ function reportOf(fileName: string, file: LedgerFile, r: ImportResult): LedgerRe
     total: r.total,
     toImport: r.toImport,
     alreadyImported: r.alreadyImported,
+    alreadyInBot: r.alreadyInBot,
     bad: r.bad,
     unmatchedPurpose: r.unmatchedPurpose,
     problems: file.problems.slice(0, REPORT_PROBLEMS),

@@ -115,5 +115,5 @@ export async function importLedger(db: Executor, policy: Policy, file: LedgerFil
 }
 
 /** `共 120 行：可导入 117 行，已导入过 0 行，错误 3 行` */
-export const summaryLine = (r: ImportResult) =>
+export const summaryLine = (r: Pick<ImportResult, 'total' | 'toImport' | 'alreadyImported' | 'alreadyInBot' | 'bad'>) =>
   `共 ${r.total} 行：可导入 ${r.toImport} 行，已导入过 ${r.alreadyImported} 行${r.alreadyInBot ? `（其中 ${r.alreadyInBot} 行为接待助手中已有的接待）` : ''}，错误 ${r.bad} 行`;

@@ -314,6 +314,13 @@ describe('the import card', () => {
     expect(JSON.stringify(done)).toContain('已导入 10 行');
   });
 
+  it('says how many of the rows already imported are receptions the bot holds', () => {
+    const c = buildLedgerImportCard({ importId: 1, report: report({ total: 3, toImport: 2, alreadyImported: 1, alreadyInBot: 1 }), state: 'previewed' });
+    expect(JSON.stringify(c.body)).toContain('共 3 行：可导入 2 行，已导入过 1 行（其中 1 行为接待助手中已有的接待），错误 0 行');
+    const older = buildLedgerImportCard({ importId: 1, report: report({ total: 3, toImport: 2, alreadyImported: 1 }), state: 'previewed' });
+    expect(JSON.stringify(older.body)).toContain('共 3 行：可导入 2 行，已导入过 1 行，错误 0 行');
+  });
+
   it('escapes what the file says', () => {
     const c = buildLedgerImportCard({ importId: 1, report: report({ fileName: '<at id=all></at>.csv', bad: 1, toImport: 0, problems: [{ row: 2, column: '来访单位', message: '“<at id=all>”' }] }), state: 'previewed' });
     // Markdown carries it as entities (the summary is plain text).
