@@ -8,7 +8,8 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog } from '../../src/db/schema.js';
 import { startBot } from './start-bot.js';
-import { buildUrlVerification, computeSignature, encryptPayload, encryptString, signedRequest, startFakeFeishu, type SentMessage } from '../fake-feishu/index.js';
+import { buildUrlVerification, computeSignature, encryptPayload, encryptString, signedRequest, startFakeFeishu, type FakeFeishu, type SentMessage } from '../fake-feishu/index.js';
+import { startSettlementHarness } from './settlement-harness.js';
 import { buttonValue, buttonValues, cardText, p2p, titleOf, validForm, type TapAnswer } from './approval-harness.js';
 import { SECRETS, snapshotState, startSecureBot, type SecureBot } from './secure-bot.js';
 
@@ -419,11 +420,11 @@ interface CardSeen {
 }
 
 /** Every card and text the bot sent, patched or answered, parsed from the raw bytes the fake received. */
-function everythingSent(answers: TapAnswer[]): { cards: CardSeen[]; texts: string[]; unparsable: string[] } {
+function everythingSent(answers: TapAnswer[], fake: FakeFeishu = s.fake): { cards: CardSeen[]; texts: string[]; unparsable: string[] } {
   const cards: CardSeen[] = [];
   const texts: string[] = [];
   const unparsable: string[] = [];
-  for (const r of s.fake.requests) {
+  for (const r of fake.requests) {
     const body = r.body as { msg_type?: string; content?: unknown; card?: unknown } | undefined;
     if (!body || r.status !== 200) continue;
     const isSend = r.method === 'POST' && /^\/open-apis\/im\/v1\/messages(\/[^/]+\/reply)?$/.test(r.path);
@@ -443,7 +444,11 @@ function everythingSent(answers: TapAnswer[]): { cards: CardSeen[]; texts: strin
     if (isPatch || body.msg_type === 'interactive') cards.push({ where: `${r.method} ${r.path}`, card: content as Obj });
     else if (body.msg_type === 'text') texts.push(String((content as { text?: unknown }).text));
   }
-  for (const a of answers) if (a.card?.data) cards.push({ where: 'callback answer', card: a.card.data as Obj });
+  for (const a of answers) {
+    if (!a.card?.data) continue;
+    const { __after: _harnessNote, ...card } = a.card.data as Obj; // the settlement harness marks its answers
+    cards.push({ where: 'callback answer', card });
+  }
   return { cards, texts, unparsable };
 }
 
@@ -467,8 +472,10 @@ function cardProblems({ where, card }: CardSeen): string[] {
         if (node.includes('**粗**')) say(`injected emphasis in markdown at ${path}`);
         if (/<\/font><font|<font color=red>/i.test(node)) say(`injected font tag in markdown at ${path}`);
       } else if (node.includes('<at id=all>')) {
-        // Raw user text is fine where Feishu shows text as typed: plain_text, an input's value, the chat-list summary.
-        const literal = (parent?.tag === 'plain_text' && key === 'content') || key === 'default_value' || path.startsWith('config.summary');
+        // Raw user text is fine where Feishu shows text as typed (plain_text, an input's value, the
+        // chat-list summary) or does not show it at all (a button's callback value, an option's value).
+        const literal =
+          (parent?.tag === 'plain_text' && key === 'content') || key === 'default_value' || path.startsWith('config.summary') || /(^|\.)value(\.|\[|$)/.test(path);
         if (!literal) say(`raw user text at ${path} (tag ${String(parent?.tag)})`);
       }
       return;
@@ -552,6 +559,52 @@ describe('markdown injection in every field a person types', () => {
     const chat = s.fake.chats().find((c) => c.name?.startsWith(code));
     expect(chat?.name).toBeDefined();
   });
+});
+
+describe('markdown injection in the settlement', () => {
+  it('shows the markup typed into the reception list, expense lines and audit comments as text on every settlement card', async () => {
+    const h = await startSettlementHarness();
+    try {
+      const answers: TapAnswer[] = [];
+      const keep = (a: TapAnswer) => (answers.push(a), a);
+      h.setDay(0);
+      const code = await h.approvedReception({ guest_unit: tagged('单位'), lead_name: tagged('张'), notes: tagged('备注') });
+      h.setDay(11);
+      await h.say(STAFF1, `结算 ${code}`);
+      const line = { category: '餐费', amount: '450', persons: '8', payee: tagged('收款'), invoice_no: '04400001', payment: '公务卡', items: tagged('明细'), reason: tagged('费用说明') };
+      expect(keep(await h.addLine(STAFF1, code, line)).toast?.type).toBe('success');
+      await h.sendDocument(STAFF1);
+      keep(await h.classify(STAFF1, code, '发票', 1));
+      const saved = keep(
+        await h.press(STAFF1, code, 'settlement.list.save', {
+          guests: `${tagged('来宾')} 处长\n李娜 ${tagged('科长')}`,
+          activities: `09:00 ${tagged('地点')} ${tagged('内容')}`,
+          accompany: tagged('陪同'),
+          reason: tagged('清单说明'),
+        }),
+      );
+      expect(saved.toast?.type, JSON.stringify(saved.toast)).toBe('success');
+      expect(keep(await h.press(STAFF1, code, 'settlement.sign')).toast?.type).toBe('success');
+      expect(keep(await h.press(HEAD1, code, 'settlement.sign')).toast?.type).toBe('success');
+      const returned = keep(await h.press(OFFICE1, code, 'settlement.audit', { comment: tagged('审核退回') }, (v) => v.decision === 'return'));
+      expect(returned.toast?.type, JSON.stringify(returned.toast)).toBe('success');
+      await h.say(STAFF1, `结算 ${code}`);
+      await h.settle();
+
+      const { cards, texts, unparsable } = everythingSent(answers, h.fake);
+      expect(unparsable).toEqual([]);
+      const settlementCards = cards.filter((c) => titleOf(c.card).includes(code));
+      expect(settlementCards.length).toBeGreaterThan(5);
+      expect(cards.flatMap(cardProblems)).toEqual([]);
+      const shown = cards.map((c) => cardText(c.card)).join('\n');
+      // The list splits lines on spaces (姓名 职务, 时间 地点 内容), so only the start of each is checked whole.
+      for (const tag of ['收款', '明细', '清单说明', '审核退回']) expect(shown, tag).toContain(tagged(tag));
+      for (const tag of ['来宾', '科长', '地点', '内容', '陪同']) expect(shown, tag).toContain(`${tag}<at`);
+      expect(texts.filter((t) => /[<>]/.test(t) || /\]\(/.test(t))).toEqual([]);
+    } finally {
+      await h.close();
+    }
+  }, 120_000);
 });
 
 // ---------------------------------------------------------------------------------------------
