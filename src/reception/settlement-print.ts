@@ -220,7 +220,7 @@ export function renderSettlementPage(report: SettlementReport, opts: ExportOptio
 <section class="signs">
 ${signCell('经办人', ...signed(r.handler.name, r.handler.signature, tz))}
 ${signCell(secondRole(r), ...signed(r.second?.name, r.second?.signature, tz))}
-${signCell('审批人', r.approver, '')}
+${signCell('审批人', r.approver, r.approvedAt ? formatLocalTime(r.approvedAt, tz) : '')}
 </section>
 <div class="closing">
 <div class="audits">${audits}</div>

@@ -64,8 +64,9 @@ export interface SettlementReport {
   };
   handler: { name: string; signature?: ReportSignature };
   second?: { name: string; role: string; signature?: ReportSignature };
-  /** Who gave the request its final approval (审批人). */
+  /** Who gave the request its final approval (审批人), and when (ISO time). */
   approver?: string;
+  approvedAt?: string;
   audits: ReportAudit[];
   /** settling states in Chinese: 填报中 / 待接待办审核 / 待财务审核 / 已结算 */
   stateLabel: string;

@@ -121,7 +121,7 @@ function listSheet(wb: ExcelJS.Workbook, report: SettlementReport, tz: string): 
     layRow(ws, row++, [{ v: role, align: 'center', bold: true }, { v: name ?? '', span: 2 }, { v: formatLocalTime(at, tz), span: 2 }, { v: state, align: 'center' }]);
   sign('经办人', r.handler.name, r.handler.signature?.at, r.handler.signature ? '已签' : '未签');
   sign(secondRole(r), r.second?.name, r.second?.signature?.at, r.second?.signature ? '已签' : '未签');
-  sign('审批人', r.approver, undefined, r.approver ? '已审批' : '');
+  sign('审批人', r.approver, r.approvedAt, r.approver ? '已审批' : '');
 
   row++;
   heading(ws, row++, '审核', 6);

@@ -225,9 +225,11 @@ export function totals(l: Loaded) {
 }
 
 /** Who gave the request its final approval. */
-async function finalApprover(tx: Executor, r: Reception): Promise<string | undefined> {
+/** Who gave the request its final approval, and when. */
+async function finalApproval(tx: Executor, r: Reception): Promise<{ by: string; at?: Date } | undefined> {
   const steps = await tx.select().from(approvals).where(and(eq(approvals.receptionId, r.id), eq(approvals.round, r.round), eq(approvals.status, 'approved'))).orderBy(asc(approvals.step));
-  return steps.at(-1)?.actedBy ?? undefined;
+  const last = steps.at(-1);
+  return last?.actedBy ? { by: last.actedBy, at: last.actedAt ?? undefined } : undefined;
 }
 
 /** The report the spreadsheet and the printable page are built from. */
@@ -245,7 +247,7 @@ export async function buildReport(tx: Executor, org: Org, l: Loaded): Promise<Se
   const secondId = second?.by ?? l.s.witness ?? head;
   const secondRole = secondId && secondId === head && secondId !== l.s.witness ? '部门负责人' : '证明人';
   const lineNo = new Map(l.lines.map((x, i) => [x.id, i + 1]));
-  const approver = await finalApprover(tx, l.r);
+  const approval = await finalApproval(tx, l.r);
   return {
     code: l.r.code,
     unit: org.unit,
@@ -282,7 +284,7 @@ export async function buildReport(tx: Executor, org: Org, l: Loaded): Promise<Se
     totals: totals(l),
     handler: { name: name(l.s.handler), ...(sig('handler', '经办人') ? { signature: sig('handler', '经办人') } : {}) },
     ...(secondId ? { second: { name: name(secondId), role: secondRole, ...(sig('second', secondRole) ? { signature: sig('second', secondRole) } : {}) } } : {}),
-    ...(approver ? { approver: name(approver) } : {}),
+    ...(approval ? { approver: name(approval.by), ...(approval.at ? { approvedAt: approval.at.toISOString() } : {}) } : {}),
     audits: l.s.audits
       .filter((a) => a.decision === 'pass')
       .map((a) => ({ stage: a.stage === 'office' ? ('接待办审核' as const) : ('财务审核' as const), name: name(a.by), at: a.at, ...(a.comment ? { comment: a.comment } : {}) })),

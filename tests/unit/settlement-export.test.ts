@@ -81,7 +81,7 @@ describe('settlement workbook', () => {
     // Times in the unit's zone (UTC+8).
     expect(rowStarting(all, '经办人', '赵敏', '赵敏', '2026-03-12 10:15', '2026-03-12 10:15', '已签')).toBeDefined();
     expect(rowStarting(all, '证明人', '孙强', '孙强', '2026-03-12 14:40', '2026-03-12 14:40', '已签')).toBeDefined();
-    expect(rowStarting(all, '审批人', '周建国')).toBeDefined();
+    expect(rowStarting(all, '审批人', '周建国', '周建国', '2026-03-02 11:20', '2026-03-02 11:20', '已审批')).toBeDefined();
     expect(rowStarting(all, '接待办审核', '吴丽', '2026-03-13 09:05', '2026-03-13 09:05', '三单齐全')).toBeDefined();
     expect(rowStarting(all, '财务审核', '郑华', '2026-03-13 16:30')).toBeDefined();
   });
@@ -144,6 +144,8 @@ describe('printable page', () => {
   it('is a whole page with the list, the total in figures and capitals, the signers and the seal area', () => {
     const html = renderSettlementPage(sampleReport());
     expect(html.startsWith('<!doctype html>')).toBe(true);
+    // The approver's line carries the date of the final approval, as the signers' lines do.
+    expect(html).toMatch(/审批人：<\/span><span class="line">周建国<\/span><\/div><div class="when">日期：2026-03-02 11:20/);
     expect(html).toContain('@page { size: A4; margin: 15mm; }');
     for (const text of ['公务接待清单', '编号：JD-2026-0001', '省发展和改革委员会', '发改函〔2026〕12号', '李娜', '高新区产业园', '刘洋、陈静', '2,580.80', '贰仟伍佰捌拾元捌角整', '经办人', '证明人', '审批人', '周建国', '（单位盖章）', '2026-03-12 10:15']) {
       expect(html).toContain(text);
