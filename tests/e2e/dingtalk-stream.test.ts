@@ -2,6 +2,7 @@
 // the settings validated, user text unable to make links in DingTalk markdown.
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDingTalkApi } from '../../src/bot/dingtalk/api.js';
 import { fit } from '../../src/bot/dingtalk/messenger.js';
 import { renderCard, toDingTalkMarkdown } from '../../src/bot/dingtalk/render.js';
 import { startStream } from '../../src/bot/dingtalk/stream.js';
@@ -19,12 +20,25 @@ describe('the DingTalk Stream client', () => {
 
   it('is refused by the gateway with a wrong client secret, never connects, and keeps trying with backoff', async () => {
     const client = startStream({ baseUrl: fake.url, clientId: DT_CLIENT_ID, clientSecret: 'wrong', topics: ['/v1.0/im/bot/messages/get'], log: pino({ level: 'silent' }), minBackoffMs: 20, maxBackoffMs: 40, onCallback: async () => ({ code: 200, message: 'OK' }) });
-    await new Promise((r) => setTimeout(r, 300));
+    for (let i = 0; i < 100 && fake.opens().filter((o) => !o.ok).length < 2; i++) await new Promise((r) => setTimeout(r, 50));
     client.close();
     const refused = fake.opens().filter((o) => !o.ok);
     expect(refused.length).toBeGreaterThan(1);
     expect(client.connected).toBe(false);
     expect(fake.connections).toBe(0);
+  });
+
+  it('caches the access token until shortly before it expires, then fetches a new one', async () => {
+    let now = Date.now();
+    const api = createDingTalkApi({ clientId: DT_CLIENT_ID, clientSecret: DT_CLIENT_SECRET, baseUrl: fake.url, oapiBaseUrl: fake.url, log: pino({ level: 'silent' }), clock: () => now });
+    const issued = fake.tokensIssued();
+    const [a, b] = await Promise.all([api.token(), api.token()]);
+    expect(b).toBe(a);
+    now += 6800 * 1000; // the token lives 7,200 s; it is replaced five minutes early (after 6,900 s)
+    expect(await api.token()).toBe(a);
+    now += 200 * 1000;
+    expect(await api.token()).not.toBe(a);
+    expect(fake.tokensIssued()).toBe(issued + 2);
   });
 
   it('connects with the right credentials and acknowledges a callback frame by its messageId with the handler code', async () => {
