@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outbox } from '../../src/db/schema.js';
-import { buildUrlVerification, computeSignature, encryptString, signedRequest } from '../fake-feishu/index.js';
+import { buildUrlVerification, computeSignature, encryptString } from '../fake-feishu/index.js';
 import { buttonValue, buttonValues, p2p, titleOf, validForm } from './approval-harness.js';
 import { SECRETS, snapshotState, startSecureBot, type Answer, type SecureBot } from './secure-bot.js';
 
@@ -210,22 +210,26 @@ afterAll(async () => {
 function bases(g: ReturnType<typeof generators>, i: number): unknown {
   const outsider = g.pick(['ou_staff2', 'ou_fuzz_outsider', `ou_fuzz_${i}`]);
   const chatId = `oc_fuzz_${i}`;
+  // Ids from the index rather than the builders' random ones, so a seed gives the same payloads.
+  const ids = { eventId: `ev_fuzz_${i}`, messageId: `om_fuzz_${i}` };
+  const tap = { eventId: `ev_fuzz_${i}`, token: `c-fuzz-${i}` };
   switch (g.int(10)) {
     case 0:
     case 1:
       // Group messages without an @mention: read, recorded, not answered.
-      return s.message({ text: g.pick(['帮助', '待办', `查看 ${code}`, '新建接待 明天', '随便说说']), senderOpenId: outsider, chatId, chatType: 'group' });
+      return s.message({ ...ids, text: g.pick(['帮助', '待办', `查看 ${code}`, '新建接待 明天', '随便说说']), senderOpenId: outsider, chatId, chatType: 'group' });
     case 2:
-      return s.message({ text: g.pick(['帮助', '待办', `查看 ${code}`, '我的接待', '标准']), senderOpenId: outsider, chatId, chatType: 'p2p', mentions: g.chance(0.3) ? [{ openId: 'ou_bot', name: '接待助手' }] : undefined });
+      return s.message({ ...ids, text: g.pick(['帮助', '待办', `查看 ${code}`, '我的接待', '标准']), senderOpenId: outsider, chatId, chatType: 'p2p', mentions: g.chance(0.3) ? [{ openId: 'ou_bot', name: '接待助手' }] : undefined });
     case 3:
-      return s.message({ messageType: g.pick(['image', 'file', 'post', 'sticker']), content: { image_key: 'img_x', file_key: 'file_x', file_name: 'a.pdf', zh_cn: { content: [[{ tag: 'text', text: '帮助' }]] } }, senderOpenId: 'ou_fuzz_outsider', chatId, chatType: 'group' });
+      return s.message({ ...ids, messageType: g.pick(['image', 'file', 'post', 'sticker']), content: { image_key: 'img_x', file_key: 'file_x', file_name: 'a.pdf', zh_cn: { content: [[{ tag: 'text', text: '帮助' }]] } }, senderOpenId: 'ou_fuzz_outsider', chatId, chatType: 'group' });
     case 4:
     case 5:
-      return s.action({ operatorOpenId: outsider, messageId: approvalMessage, value: { ...approvalValue, decision: g.pick(['approve', 'reject', 'return', 'transfer']) }, formValue: { comment: '理由', transfer_to: 'ou_office2' } });
+      return s.action({ ...tap, operatorOpenId: outsider, messageId: approvalMessage, value: { ...approvalValue, decision: g.pick(['approve', 'reject', 'return', 'transfer']) }, formValue: { comment: '理由', transfer_to: 'ou_office2' } });
     case 6:
-      return s.action({ operatorOpenId: 'ou_fuzz_outsider', messageId: `om_fuzz_${i}`, value: { action: 'request.submit' }, formValue: validForm() });
+      return s.action({ ...tap, operatorOpenId: 'ou_fuzz_outsider', messageId: `om_fuzz_${i}`, value: { action: 'request.submit' }, formValue: validForm() });
     case 7:
       return s.action({
+        ...tap,
         operatorOpenId: outsider,
         messageId: `om_fuzz_${i}`,
         value: g.pick([
@@ -253,6 +257,13 @@ const jsonHeaders = { 'content-type': 'application/json; charset=utf-8' };
 function signRaw(body: Buffer | string, key: string = SECRETS.encryptKey, timestamp = String(nowSec())) {
   const nonce = createHash('md5').update(body).digest('hex').slice(0, 8);
   return { ...jsonHeaders, 'x-lark-request-timestamp': timestamp, 'x-lark-request-nonce': nonce, 'x-lark-signature': computeSignature(timestamp, nonce, key, body.toString()) };
+}
+
+/** Encrypts (with an IV from the generator) and signs as Feishu does: the same seed, the same bytes but the timestamp. */
+function sealed(g: ReturnType<typeof generators>, payload: unknown, timestamp = String(nowSec())): { body: string; headers: Record<string, string> } {
+  const iv = g.randomBytes(16);
+  const body = JSON.stringify({ encrypt: encryptString(typeof payload === 'string' ? payload : JSON.stringify(payload), SECRETS.encryptKey, iv) });
+  return { body, headers: signRaw(body, SECRETS.encryptKey, timestamp) };
 }
 
 interface Shot {
@@ -304,12 +315,12 @@ describe(`fuzzing /feishu/events (seed ${SEED})`, () => {
         }
         case 1:
         case 2: {
-          const req = signedRequest(base, { encryptKey: SECRETS.encryptKey });
+          const req = sealed(g, base);
           shots.push({ kind: 'changed after signing', body: g.mutateBytes(req.body), headers: req.headers });
           break;
         }
         case 3: {
-          const req = signedRequest(base, { encryptKey: SECRETS.encryptKey });
+          const req = sealed(g, base);
           const headers: Record<string, string> = { ...req.headers };
           const h = g.pick(['x-lark-signature', 'x-lark-request-nonce', 'x-lark-request-timestamp'] as const);
           // HTTP drops a header value's surrounding spaces, so the change must survive trimming.
@@ -322,14 +333,14 @@ describe(`fuzzing /feishu/events (seed ${SEED})`, () => {
         }
         case 4: {
           // Encrypted with another key; signed with that key or with ours.
-          const body = JSON.stringify({ encrypt: encryptString(JSON.stringify(base), `other-${g.int(1000)}`) });
+          const body = JSON.stringify({ encrypt: encryptString(JSON.stringify(base), `other-${g.int(1000)}`, g.randomBytes(16)) });
           shots.push({ kind: 'another key', body, headers: g.chance(0.5) ? signRaw(body) : signRaw(body, 'other') });
           break;
         }
         default: {
           if ((base as Obj).type === 'url_verification') continue;
           const offset = g.pick([-1, 1]) * (301 + g.int(10 * 86_400));
-          const req = signedRequest(base, { encryptKey: SECRETS.encryptKey, timestamp: String(nowSec() + offset) });
+          const req = sealed(g, base, String(nowSec() + offset));
           shots.push({ kind: 'stale or future', body: req.body, headers: req.headers });
         }
       }
@@ -373,7 +384,8 @@ describe(`fuzzing /feishu/events (seed ${SEED})`, () => {
           }
       }
       if (plaintext.length > 350_000) plaintext = plaintext.slice(0, 350_000);
-      const envelope = g.chance(0.1) ? { encrypt: encryptString(plaintext, SECRETS.encryptKey), [g.randomString().slice(0, 10)]: g.randomValue() } : { encrypt: encryptString(plaintext, SECRETS.encryptKey) };
+      const encrypt = encryptString(plaintext, SECRETS.encryptKey, g.randomBytes(16));
+      const envelope = g.chance(0.1) ? { encrypt, [g.randomString().slice(0, 10)]: g.randomValue() } : { encrypt };
       const body = JSON.stringify(envelope);
       const isChallenge = plaintext.includes('url_verification');
       shots.push({ kind: isChallenge ? 'signed challenge' : 'signed mutation', body, headers: isChallenge && g.chance(0.5) ? jsonHeaders : signRaw(body) });
