@@ -3,13 +3,14 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDingTalkApi } from '../../src/bot/dingtalk/api.js';
-import { fit } from '../../src/bot/dingtalk/messenger.js';
+import { createDingTalkMessenger, fit } from '../../src/bot/dingtalk/messenger.js';
+import { MessengerError } from '../../src/bot/messenger.js';
 import { renderCard, toDingTalkMarkdown } from '../../src/bot/dingtalk/render.js';
 import { startStream } from '../../src/bot/dingtalk/stream.js';
 import { signAction, tokenKey, verifyAction, verifyForm } from '../../src/bot/dingtalk/tokens.js';
 import { button, card, escapeMd, md } from '../../src/cards/elements.js';
 import { ConfigError, loadConfig } from '../../src/config.js';
-import { DT_CLIENT_ID, DT_CLIENT_SECRET, startFakeDingTalk, type FakeDingTalk } from '../fake-dingtalk/index.js';
+import { DT_CLIENT_ID, DT_CLIENT_SECRET, DT_ROBOT_CODE, startFakeDingTalk, type FakeDingTalk } from '../fake-dingtalk/index.js';
 
 describe('the DingTalk Stream client', () => {
   let fake: FakeDingTalk;
@@ -55,6 +56,37 @@ describe('the DingTalk Stream client', () => {
     expect(ack).toMatchObject({ code: 200, message: 'OK', headers: { contentType: 'application/json' } });
     expect(JSON.parse(seen[0])).toMatchObject({ senderStaffId: 'ou_staff1', text: { content: '帮助' } });
     client.close();
+  });
+});
+
+describe('the DingTalk messenger tells the outbox what to retry', () => {
+  let fake: FakeDingTalk;
+  let messenger: ReturnType<typeof createDingTalkMessenger>;
+  const send = (uuid: string) => messenger.send({ type: 'user', id: 'ou_staff1' }, { kind: 'text', text: '通知' }, { uuid }).catch((e: unknown) => e);
+  beforeAll(async () => {
+    fake = await startFakeDingTalk();
+    messenger = createDingTalkMessenger({
+      clientId: DT_CLIENT_ID, clientSecret: DT_CLIENT_SECRET, robotCode: DT_ROBOT_CODE, baseUrl: fake.url, oapiBaseUrl: fake.url,
+      publicUrl: 'https://x', tokenKey: tokenKey('a-link-secret-of-enough-length'), fallbackChatId: 'oc_office', log: pino({ level: 'silent' }), timeoutMs: 2000,
+    });
+  });
+  afterAll(async () => fake?.close());
+
+  it('retries 429 (after Retry-After), 5xx and flow control; a bad request or an unknown staff id is final', async () => {
+    const path = '/v1.0/robot/oToMessages/batchSend';
+    fake.failNext(path, 429, { code: 'Throttling', message: '请求过于频繁' }, { 'retry-after': '3' });
+    expect(await send('r1')).toMatchObject({ retryable: true, detail: { status: 429, retryAfterMs: 3000 } });
+    fake.failNext(path, 503, { code: 'ServiceUnavailable', message: '服务不可用' });
+    expect(await send('r2')).toMatchObject({ retryable: true, detail: { status: 503 } });
+    fake.failNext(path, 403, { code: 'Forbidden.AccessDenied.QpsLimitForApi', message: '限流' });
+    expect(await send('r3')).toMatchObject({ retryable: true });
+    fake.failNext(path, 400, { code: 'InvalidParameter', message: 'msgParam 不合法' });
+    const bad = await send('r4');
+    expect(bad).toBeInstanceOf(MessengerError);
+    expect(bad).toMatchObject({ retryable: false, detail: { status: 400 } });
+    fake.failNext(path, 200, { processQueryKey: 'q', invalidStaffIdList: ['ou_staff1'], flowControlledStaffIdList: [] });
+    expect(await send('r5')).toMatchObject({ retryable: false });
+    expect(await send('r6')).toMatchObject({ messageId: 'dtm|p2p:ou_staff1|r6' });
   });
 });
 

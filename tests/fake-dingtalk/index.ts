@@ -56,6 +56,8 @@ export interface FakeDingTalk {
   addFile(downloadCode: string, bytes: Buffer, contentType: string): void;
   /** Every token issued so far answers 401 from now on. */
   revokeTokens(): void;
+  /** The next call to `path` answers `status` with `body` (DingTalk's {code, message}); or names `invalidStaffIdList`. */
+  failNext(path: string, status: number, body?: Obj, headers?: Record<string, string>): void;
   waitConnected(): Promise<void>;
   readonly connections: number;
   /** A robot message frame from `from` (staff id); resolves with the bot's ack. */
@@ -77,6 +79,7 @@ export async function startFakeDingTalk(): Promise<FakeDingTalk> {
   const tokens = new Map<string, boolean>();
   const tickets = new Set<string>();
   const acks = new Map<string, (a: Ack) => void>();
+  const faults = new Map<string, { status: number; body: Obj; headers: Record<string, string> }>();
   let issued = 0;
   let seq = 0;
   let socket: WebSocket | undefined;
@@ -107,6 +110,12 @@ export async function startFakeDingTalk(): Promise<FakeDingTalk> {
       }
     }
     const route = `${req.method} ${url.pathname}`;
+    const fault = faults.get(url.pathname);
+    if (fault) {
+      faults.delete(url.pathname);
+      res.writeHead(fault.status, { 'content-type': 'application/json', ...fault.headers });
+      return res.end(JSON.stringify(fault.body));
+    }
     if (route === 'POST /v1.0/oauth2/accessToken') {
       if (body.appKey !== DT_CLIENT_ID || body.appSecret !== DT_CLIENT_SECRET) return json(res, 400, { code: 'invalidClientIdOrSecret', message: '无效的clientId或者clientSecret' });
       const t = `tok_${randomUUID()}`;
@@ -255,6 +264,9 @@ export async function startFakeDingTalk(): Promise<FakeDingTalk> {
     opens: () => [...opens],
     uploads: () => [...uploads],
     addFile: (code, bytes, contentType) => void files.set(code, { bytes, contentType }),
+    failNext(path, status, body = {}, headers = {}) {
+      faults.set(path, { status, body, headers });
+    },
     revokeTokens() {
       for (const k of tokens.keys()) tokens.set(k, false);
     },
