@@ -8,7 +8,28 @@ import type { BotEvent, CardActionEvent, CardActionResult } from './event.js';
 import type { Router } from './router.js';
 
 
-/** A card action, recorded as done in the transaction that handles it (built once: src/db/hot.ts). */
+// The statements every event runs, built once (src/db/hot.ts).
+const recordEvent = hot('inbound_event', (ex) =>
+  ex
+    .insert(inboundEvents)
+    .values({ source: p('source'), eventId: p('eventId'), messageId: p('messageId'), kind: p('kind'), payload: p('payload'), receivedAt: p('receivedAt') })
+    .onConflictDoNothing()
+    .returning({ id: inboundEvents.id }),
+);
+const claimEvent = hot('inbound_claim', (ex) =>
+  ex
+    .select()
+    .from(inboundEvents)
+    .where(and(eq(inboundEvents.id, sql.placeholder('id')), eq(inboundEvents.status, 'received')))
+    .for('update', { skipLocked: true }),
+);
+const markDone = hot('inbound_done', (ex) =>
+  ex
+    .update(inboundEvents)
+    .set({ status: 'done', processedAt: p('processedAt'), attempts: sql`${inboundEvents.attempts} + 1` })
+    .where(eq(inboundEvents.id, sql.placeholder('id'))),
+);
+/** A card action, recorded as done in the transaction that handles it. */
 const recordAction = hot('inbound_action', (ex) =>
   ex
     .insert(inboundEvents)
@@ -52,18 +73,7 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
   const inFlight = new Set<Promise<void>>();
 
   async function record(event: BotEvent): Promise<number | undefined> {
-    const rows = await db
-      .insert(inboundEvents)
-      .values({
-        source: event.source,
-        eventId: event.eventId,
-        messageId: event.type === 'message' ? event.messageId : null,
-        kind: event.type,
-        payload: event,
-        receivedAt: clock(),
-      })
-      .onConflictDoNothing()
-      .returning({ id: inboundEvents.id });
+    const rows = await recordEvent(db, { source: event.source, eventId: event.eventId, messageId: event.type === 'message' ? event.messageId : null, kind: event.type, payload: event, receivedAt: clock() });
     return rows[0]?.id;
   }
 
@@ -73,20 +83,13 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
     let event: BotEvent | undefined;
     try {
       return await db.transaction(async (tx) => {
-        const [row] = await tx
-          .select()
-          .from(inboundEvents)
-          .where(and(eq(inboundEvents.id, id), eq(inboundEvents.status, 'received')))
-          .for('update', { skipLocked: true });
+        const [row] = await claimEvent(tx, { id });
         if (!row) return undefined; // done already, or another instance holds it
         event = row.payload as BotEvent;
         const elog = log.child({ eventId: event.eventId, kind: event.type });
         const ctx = createHandlerContext(opts, tx, event, now, elog);
         const result = event.type === 'message' ? (await router.onMessage(event, ctx), undefined) : await router.onAction(event, ctx);
-        await tx
-          .update(inboundEvents)
-          .set({ status: 'done', processedAt: now, attempts: sql`${inboundEvents.attempts} + 1` })
-          .where(eq(inboundEvents.id, id));
+        await markDone(tx, { id, processedAt: now });
         return result;
       });
     } catch (err) {
