@@ -82,15 +82,23 @@ describe('DingTalk: settlement and its signatures', () => {
     expect(textOf(mine)).not.toContain('未附发票');
     expect(buttonsOf(mine).map((b) => b.title)).toContain('签字');
     const before = h.textsTo('ou_staff1').length;
+    // 签字 asks first, as the Feishu card's confirm dialog does; nothing is signed until 确认.
     await h.tap('ou_staff1', mine, '签字');
+    const ask = latest('ou_staff1', '签字确认');
+    expect(textOf(ask)).toContain('合计450.00元');
+    expect((await rows(code)).s.state).not.toBe('office_audit');
+    expect(h.textsTo('ou_staff1').slice(before)).not.toContain('已签字');
+    await h.tap('ou_staff1', ask, '确认');
     expect(h.textsTo('ou_staff1').slice(before)).toContain('已签字');
     // Someone else tapping the handler's 签字 is refused and changes nothing.
     const signedBefore = (await rows(code)).s.state;
     await h.tap('ou_staff2', mine, '签字');
+    await h.tap('ou_staff2', latest('ou_staff2', '签字确认'), '确认');
     expect((await rows(code)).s.state).toBe(signedBefore);
     const headCard = latest('ou_head1', title);
     expect(textOf(headCard)).toContain('请您核对后签字');
     await h.tap('ou_head1', headCard, '签字');
+    await h.tap('ou_head1', latest('ou_head1', '签字确认'), '确认');
     expect((await rows(code)).s.state).toBe('office_audit');
 
     // The office director's audit card offers 审核通过 as one tap.

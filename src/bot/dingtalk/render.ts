@@ -48,6 +48,7 @@ interface Button {
   name?: string;
   value: Obj;
   submit: boolean;
+  confirm?: { t: string; x: string };
 }
 
 interface FormPart {
@@ -85,7 +86,8 @@ function walk(elements: CardElement[], out: { blocks: string[]; buttons: Button[
       case 'button': {
         const b = (el.behaviors as Obj[] | undefined)?.find((x) => x.type === 'callback');
         if (!b || !isObj(b.value)) break;
-        const button: Button = { text: plainText(el.text), name: typeof el.name === 'string' ? el.name : undefined, value: b.value, submit: el.form_action_type === 'submit' };
+        const confirm = isObj(el.confirm) ? { t: plainText(el.confirm.title), x: plainText(el.confirm.text) } : undefined;
+        const button: Button = { text: plainText(el.text), name: typeof el.name === 'string' ? el.name : undefined, value: b.value, submit: el.form_action_type === 'submit', ...(confirm ? { confirm } : {}) };
         if (form && button.submit) form.submits.push(button);
         else out.buttons.push(button);
         break;
@@ -147,7 +149,7 @@ export function renderCard(card: Card, ctx: RenderContext): RobotMessage {
   const notes: string[] = [];
 
   const tap = (b: Button) => {
-    const token = signAction(ctx.key, { v: b.value, m: ctx.messageId, ...(b.name ? { n: b.name } : {}) });
+    const token = signAction(ctx.key, { v: b.value, m: ctx.messageId, ...(b.name ? { n: b.name } : {}), ...(b.confirm ? { q: b.confirm } : {}) });
     actions.push({ title: b.text, url: sendMessageLink(actionText(b.text, b.value, token)) });
   };
 

@@ -16,6 +16,8 @@ export interface ActionToken {
   m: string;
   /** The button's name. */
   n?: string;
+  /** The button asks first (签字, 删除): the confirmation's title and text. */
+  q?: { t: string; x: string };
 }
 
 export interface FormField {

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Db } from '../../db/client.js';
+import { button, card, escapeMd, md } from '../../cards/elements.js';
 import { enqueue } from '../../jobs/outbox.js';
 import type { CardActionEvent, CardActionResult } from '../event.js';
 import type { Pipeline } from '../pipeline.js';
@@ -32,6 +33,7 @@ export const REFUSED_ACTION = '该操作指令无效（可能已被修改），�
 export function startDingTalkTransport(opts: DingTalkTransportOptions): StreamClient {
   const { log } = opts;
   const refused = new Set<string>();
+  const confirming = new Set<string>();
 
   /**
    * Answers to a tap: the toast as text to the person (a toast is private on Feishu too), and the
@@ -74,6 +76,17 @@ export function startDingTalkTransport(opts: DingTalkTransportOptions): StreamCl
         opts.afterCommit();
       }
       return { code: 200, message: 'refused' };
+    }
+    if (action.q) {
+      // A button that asks first (签字, 删除): the person gets the question with a 确认 button that acts.
+      if (!confirming.has(n.msgId)) {
+        confirming.add(n.msgId);
+        if (confirming.size > 1000) confirming.delete(confirming.values().next().value!);
+        const ask = card({ title: action.q.t, template: 'orange', elements: [md(escapeMd(action.q.x)), button({ text: '确认', type: 'primary', ...(action.n ? { name: action.n } : {}), value: action.v })] });
+        await enqueue(opts.db, { op: 'send', to: { type: 'user', id: e.senderId }, message: { kind: 'card', card: ask } });
+        opts.afterCommit();
+      }
+      return { code: 200, message: 'OK' };
     }
     const event: CardActionEvent = {
       type: 'card_action',
