@@ -9,12 +9,15 @@ import {
   receptions, settlementDocuments, settlements, tasks,
 } from '../../src/db/schema.js';
 import {
-  buildCardAction, buildMessageEvent, DEFAULT_APP_ID, signedRequest, startFakeFeishu,
+  buildCardAction, buildMessageEvent, signedRequest, startFakeFeishu,
   type CardActionInput, type FakeFeishu, type MessageEventInput,
 } from '../fake-feishu/index.js';
 
 /** Distinctive values, so a log line that carries one is found by a plain substring search. */
 export const SECRETS = {
+  // Not DEFAULT_APP_ID: the SDK caches tenant tokens per app id for the whole process, and other
+  // bots started beside this one (with the default app and secret) must not pick up its token.
+  appId: 'cli_5ec0de5ec0de5ec0',
   appSecret: 'app-secret-Q7v2LmX9pR4tWc',
   encryptKey: 'encrypt-key-Z3k8Wq1Nf6HyPd',
   verificationToken: 'verify-token-B5c0Jd7Ge2MsXa',
@@ -47,7 +50,7 @@ export interface SecureBot {
 }
 
 export async function startSecureBot(opts: { env?: Record<string, string> } = {}): Promise<SecureBot> {
-  const fake = await startFakeFeishu({ appSecret: SECRETS.appSecret });
+  const fake = await startFakeFeishu({ appId: SECRETS.appId, appSecret: SECRETS.appSecret });
   const logLines: string[] = [];
   let skewMs = 0;
   const clock = () => new Date(Date.now() + skewMs);
@@ -55,7 +58,7 @@ export async function startSecureBot(opts: { env?: Record<string, string> } = {}
     PORT: '0',
     DATA_DIR: 'memory://',
     LOG_LEVEL: 'debug',
-    FEISHU_APP_ID: DEFAULT_APP_ID,
+    FEISHU_APP_ID: SECRETS.appId,
     FEISHU_APP_SECRET: SECRETS.appSecret,
     FEISHU_ENCRYPT_KEY: SECRETS.encryptKey,
     FEISHU_VERIFICATION_TOKEN: SECRETS.verificationToken,
@@ -88,8 +91,8 @@ export async function startSecureBot(opts: { env?: Record<string, string> } = {}
     skew: (ms) => {
       skewMs = ms;
     },
-    message: (input = {}) => buildMessageEvent({ verificationToken: SECRETS.verificationToken, ...input }),
-    action: (input = {}) => buildCardAction({ verificationToken: SECRETS.verificationToken, ...input }),
+    message: (input = {}) => buildMessageEvent({ verificationToken: SECRETS.verificationToken, appId: SECRETS.appId, ...input }),
+    action: (input = {}) => buildCardAction({ verificationToken: SECRETS.verificationToken, appId: SECRETS.appId, ...input }),
     async post(payload, o = {}) {
       const req = signedRequest(payload, { encryptKey: SECRETS.encryptKey, timestamp: o.timestamp ?? String(Math.floor(clock().getTime() / 1000)), nonce: o.nonce });
       return postRaw(req.body, req.headers);
