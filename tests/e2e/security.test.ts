@@ -618,8 +618,8 @@ describe('the simulator when a Feishu app is configured', () => {
     ['GET', '/sim/index.html'],
     ['GET', '/sim/api/people'],
     ['GET', `/sim/api/messages?user=${STAFF1}`],
-    ['POST', '/sim/api/send'],
-    ['POST', '/sim/api/action'],
+    ['POST', '/sim/api/messages'],
+    ['POST', '/sim/api/card-action'],
     ['POST', '/sim/api/upload'],
   ];
   const probe = async (url: string) =>
@@ -657,6 +657,11 @@ describe('the simulator when a Feishu app is configured', () => {
       expect((await fetch(`${bot.url}/`)).status).toBe(200);
       expect((await fetch(`${bot.url}/sim/api/people`)).status).toBe(200);
       expect((await fetch(`${bot.url}/feishu/events`, { method: 'POST', headers: json, body: '{}' })).status).toBe(404);
+      // The simulator's own request size limits.
+      const huge = await fetch(`${bot.url}/sim/api/messages`, { method: 'POST', headers: json, body: JSON.stringify({ user: STAFF1, text: 'x'.repeat(100_000) }) });
+      expect(huge.status).toBe(413);
+      const long = await fetch(`${bot.url}/sim/api/messages`, { method: 'POST', headers: json, body: JSON.stringify({ user: STAFF1, text: 'x'.repeat(2_001) }) });
+      expect(long.status).toBe(400);
     } finally {
       await bot.close();
     }
