@@ -7,7 +7,7 @@ import { createFeishuMessenger } from './bot/feishu/messenger.js';
 import { startLongConnection } from './bot/feishu/long-connection.js';
 import { createFeishuWebhook } from './bot/feishu/webhook.js';
 import { createDingTalkFormRoutes } from './bot/dingtalk/form-page.js';
-import { createDingTalkMessenger } from './bot/dingtalk/messenger.js';
+import { createDingTalkMessenger, type DingTalkMessenger } from './bot/dingtalk/messenger.js';
 import { tokenKey } from './bot/dingtalk/tokens.js';
 import { startDingTalkTransport } from './bot/dingtalk/transport.js';
 import type { Messenger } from './bot/messenger.js';
@@ -84,6 +84,7 @@ export async function openCore(config: Config, log: Logger, clock?: () => Date):
             publicUrl: config.links.baseUrl,
             tokenKey: tokenKey(config.links.secret),
             fallbackChatId: org.reception_office.chat_id,
+            formSignIn: Boolean(config.dingtalk.corpId),
             log: log.child({ component: 'dingtalk' }),
             clock,
           })
@@ -158,7 +159,11 @@ export async function startApp(config: Config, opts: AppOptions): Promise<App> {
     // DingTalk: Stream mode (no public URL needed for events), plus the short H5 page for card forms.
     const key = tokenKey(config.links.secret);
     const dlog = log.child({ component: 'dingtalk' });
-    app.use(createDingTalkFormRoutes({ pipeline, db, org, tokenKey: key, afterCommit: () => outbox.kick(), log: dlog, clock: opts.clock }));
+    const api = (messenger as DingTalkMessenger).api;
+    const corpId = config.dingtalk.corpId;
+    app.use(
+      createDingTalkFormRoutes({ pipeline, db, org, tokenKey: key, afterCommit: () => outbox.kick(), log: dlog, clock: opts.clock, signIn: corpId ? { corpId, identify: (code) => api.identify(code) } : undefined }),
+    );
     ws = startDingTalkTransport({ ...config.dingtalk, tokenKey: key, pipeline, db, afterCommit: () => outbox.kick(), log: dlog, minBackoffMs: opts.dingtalkMinBackoffMs });
   }
   if (config.feishu?.mode === 'webhook') {

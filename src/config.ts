@@ -54,6 +54,7 @@ const schema = z
     DINGTALK_CLIENT_ID: optionalString,
     DINGTALK_CLIENT_SECRET: optionalString,
     DINGTALK_ROBOT_CODE: optionalString,
+    DINGTALK_CORP_ID: optionalString,
     DINGTALK_BASE_URL: z.preprocess(
       emptyToUndefined,
       z
@@ -148,6 +149,8 @@ export interface Config {
     baseUrl: string;
     /** The old API host, for media upload (https://oapi.dingtalk.com). */
     oapiBaseUrl: string;
+    /** The unit's corpId: when set, the H5 form page signs the person in through DingTalk (JSAPI requestAuthCode). */
+    corpId?: string;
   };
 }
 
@@ -199,6 +202,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
             baseUrl: e.DINGTALK_BASE_URL,
             // A fake in tests serves both; in production the old API has its own host.
             oapiBaseUrl: e.DINGTALK_OAPI_BASE_URL ?? (e.DINGTALK_BASE_URL === 'https://api.dingtalk.com' ? 'https://oapi.dingtalk.com' : e.DINGTALK_BASE_URL),
+            ...(e.DINGTALK_CORP_ID ? { corpId: e.DINGTALK_CORP_ID } : {}),
           }
         : undefined,
   };

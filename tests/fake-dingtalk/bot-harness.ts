@@ -46,7 +46,7 @@ export interface FormPage {
 }
 
 export function parseFormPage(status: number, html: string): FormPage {
-  const action = /<form method="post" action="([^"]+)"/.exec(html)?.[1];
+  const action = /<form[^>]* method="post" action="([^"]+)"/.exec(html)?.[1];
   const nonce = /name="_n" value="([^"]+)"/.exec(html)?.[1];
   const buttons = [...html.matchAll(/<button type="submit" name="_b" value="\d+">([^<]*)<\/button>/g)].map((m) => m[1]);
   return {
@@ -83,7 +83,7 @@ export interface DingTalkHarness {
   submitForm(page: FormPage, button: string, values: Obj): Promise<FormPage>;
 }
 
-export async function startDingTalkHarness(opts: { clock?: boolean } = {}): Promise<DingTalkHarness> {
+export async function startDingTalkHarness(opts: { clock?: boolean; env?: Record<string, string> } = {}): Promise<DingTalkHarness> {
   let offset = 0;
   const clock = opts.clock ? () => new Date(Date.now() + offset) : undefined;
   const fake = await startFakeDingTalk();
@@ -96,6 +96,7 @@ export async function startDingTalkHarness(opts: { clock?: boolean } = {}): Prom
     DINGTALK_CLIENT_SECRET: DT_CLIENT_SECRET,
     DINGTALK_BASE_URL: fake.url,
     PUBLIC_URL: 'https://jiedai.example.gov.cn',
+    ...opts.env,
   };
   const log = pino({ level: 'info' }, { write: (s: string) => void logLines.push(s) });
   const bot = await startApp(loadConfig(env), { log, outboxPollMs: 100, host: '127.0.0.1', clock, dingtalkMinBackoffMs: 50 });

@@ -56,6 +56,8 @@ export interface FakeDingTalk {
   addFile(downloadCode: string, bytes: Buffer, contentType: string): void;
   /** Every token issued so far answers 401 from now on. */
   revokeTokens(): void;
+  /** A JSAPI auth code (requestAuthCode) that names `staffId`, usable once. */
+  addAuthCode(code: string, staffId: string): void;
   /** The next call to `path` answers `status` with `body` (DingTalk's {code, message}); or names `invalidStaffIdList`. */
   failNext(path: string, status: number, body?: Obj, headers?: Record<string, string>): void;
   waitConnected(): Promise<void>;
@@ -80,6 +82,7 @@ export async function startFakeDingTalk(): Promise<FakeDingTalk> {
   const tickets = new Set<string>();
   const acks = new Map<string, (a: Ack) => void>();
   const faults = new Map<string, { status: number; body: Obj; headers: Record<string, string> }>();
+  const authCodes = new Map<string, string>();
   let issued = 0;
   let seq = 0;
   let socket: WebSocket | undefined;
@@ -159,6 +162,13 @@ export async function startFakeDingTalk(): Promise<FakeDingTalk> {
       if (!f) return json(res, 404, {});
       res.writeHead(200, { 'content-type': f.contentType });
       return res.end(f.bytes);
+    }
+    if (route === 'POST /topapi/v2/user/getuserinfo') {
+      if (tokens.get(url.searchParams.get('access_token') ?? '') !== true) return json(res, 200, { errcode: 40014, errmsg: '不合法的access_token' });
+      const who = authCodes.get(String(body.code ?? ''));
+      if (!who) return json(res, 200, { errcode: 40078, errmsg: '不存在的临时授权码' });
+      authCodes.delete(String(body.code));
+      return json(res, 200, { errcode: 0, errmsg: 'ok', result: { userid: who, name: who } });
     }
     if (route === 'POST /media/upload') {
       if (tokens.get(url.searchParams.get('access_token') ?? '') !== true) return json(res, 200, { errcode: 40014, errmsg: '不合法的access_token' });
@@ -264,6 +274,7 @@ export async function startFakeDingTalk(): Promise<FakeDingTalk> {
     opens: () => [...opens],
     uploads: () => [...uploads],
     addFile: (code, bytes, contentType) => void files.set(code, { bytes, contentType }),
+    addAuthCode: (code, staffId) => void authCodes.set(code, staffId),
     failNext(path, status, body = {}, headers = {}) {
       faults.set(path, { status, body, headers });
     },

@@ -97,7 +97,23 @@ export function createDingTalkApi(opts: DingTalkApiOptions) {
     return Buffer.from(await res.arrayBuffer());
   }
 
-  return { token, call, upload, download, log: opts.log };
+  /** The staff id behind a JSAPI auth code (免登, dd.runtime.permission.requestAuthCode); undefined if DingTalk does not know the code. */
+  async function identify(code: string): Promise<string | undefined> {
+    for (let attempt = 0; ; attempt++) {
+      const t = await token(attempt > 0);
+      const res = await http('identify', `${opts.oapiBaseUrl}/topapi/v2/user/getuserinfo?access_token=${encodeURIComponent(t)}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ code }),
+      });
+      const body = (await res.json().catch(() => ({}))) as { errcode?: number; result?: { userid?: string } };
+      if ((body.errcode === 40014 || body.errcode === 42001) && attempt === 0) continue;
+      if (res.status >= 500) throw new MessengerError(`identify: HTTP ${res.status}`, true, { status: res.status });
+      return body.errcode === 0 && typeof body.result?.userid === 'string' ? body.result.userid : undefined;
+    }
+  }
+
+  return { token, call, upload, download, identify, log: opts.log };
 }
 
 export type DingTalkApi = ReturnType<typeof createDingTalkApi>;

@@ -19,6 +19,12 @@ export interface FormPageOptions {
   log: Logger;
   clock?: () => Date;
   formTtlMs?: number;
+  /**
+   * DingTalk sign-in on the page (DINGTALK_CORP_ID set): the page asks DingTalk for an auth code
+   * (JSAPI requestAuthCode, inside the DingTalk client), and the post is made by the person DingTalk
+   * names, who must be the card's recipient on a one-to-one card.
+   */
+  signIn?: { corpId: string; identify(code: string): Promise<string | undefined> };
 }
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -59,6 +65,26 @@ function field(f: FormField, people: Map<string, string>): string {
   }
 }
 
+/** Asks DingTalk (inside its client) for a one-time auth code; the buttons wait for it. */
+function signInScript(corpId: string): string {
+  return `<script src="https://g.alicdn.com/dingding/dingtalk-jsapi/3.0.25/dingtalk.open.js"></script><script>
+(function () {
+  var f = document.getElementById('f'), b = f.querySelectorAll('button'), who = document.getElementById('who');
+  b.forEach(function (x) { x.disabled = true; });
+  function fail(m) { who.textContent = m; who.className = 'note err'; }
+  if (!window.dd || dd.env.platform === 'notInDingTalk') return fail('请在钉钉客户端中打开此表单。');
+  who.textContent = '正在确认您的身份……';
+  dd.ready(function () {
+    dd.runtime.permission.requestAuthCode({
+      corpId: ${JSON.stringify(corpId).replace(/</g, '\\u003c')},
+      onSuccess: function (r) { f._code.value = r.code; who.textContent = ''; b.forEach(function (x) { x.disabled = false; }); },
+      onFail: function () { fail('无法确认您的身份，请在钉钉中重新打开此表单。'); }
+    });
+  });
+})();
+</script>`;
+}
+
 /**
  * The short H5 page a DingTalk card form opens (钉钉 ActionCards have no input fields): the same
  * fields, names and options as the Feishu card form, posted back as the same card action, so the
@@ -86,7 +112,9 @@ export function createDingTalkFormRoutes(opts: FormPageOptions): Router {
     const buttons = t.b.map((b, i) => `<button type="submit" name="_b" value="${i}">${esc(b.t)}</button>`).join('');
     return page(
       t.t,
-      `<h1>${esc(t.t)}</h1>${notice}<form method="post" action="/dingtalk/form/${token}"><input type="hidden" name="_n" value="${nonce}">${t.f.map((f) => field(f, people)).join('')}<div class="btns">${buttons}</div></form>`,
+      `<h1>${esc(t.t)}</h1>${notice}<form id="f" method="post" action="/dingtalk/form/${token}"><input type="hidden" name="_n" value="${nonce}">${
+        opts.signIn ? '<input type="hidden" name="_code" value=""><div id="who" class="note"></div>' : ''
+      }${t.f.map((f) => field(f, people)).join('')}<div class="btns">${buttons}</div></form>${opts.signIn ? signInScript(opts.signIn.corpId) : ''}`,
     );
   }
 
@@ -103,6 +131,20 @@ export function createDingTalkFormRoutes(opts: FormPageOptions): Router {
     const button = t.b[Number.isInteger(index) ? index : -1];
     const nonce = typeof body._n === 'string' && /^[0-9a-f]{16,32}$/.test(body._n) ? body._n : undefined;
     if (!button || !nonce) return refuse(res, 400, '提交的表单内容不完整，未予受理。');
+    let operator = t.u;
+    if (opts.signIn) {
+      const code = typeof body._code === 'string' && body._code.length <= 200 ? body._code : '';
+      if (!code) return refuse(res, 401, '请在钉钉客户端中打开此表单，以便确认您的身份。');
+      const who = await opts.signIn.identify(code).catch(() => undefined);
+      if (!who) return refuse(res, 401, '无法确认您的身份，请在钉钉中重新打开此表单。');
+      if (t.u && who !== t.u) {
+        opts.log.warn({ who, for: t.u }, 'dingtalk form: posted by someone else');
+        return refuse(res, 403, '此表单仅限卡片的接收人本人填写，未予受理。');
+      }
+      operator = who;
+    } else if (!t.u) {
+      return refuse(res, 403, '此表单需在钉钉中确认身份后填写，未予受理。');
+    }
     const formValue: Record<string, unknown> = {};
     for (const f of t.f) {
       if (f.k === 'note') continue;
@@ -115,7 +157,7 @@ export function createDingTalkFormRoutes(opts: FormPageOptions): Router {
       type: 'card_action',
       source: 'dingtalk',
       eventId: `form:${createHash('sha256').update(String(req.params.token)).digest('hex').slice(0, 16)}:${nonce}`,
-      operatorId: t.u,
+      operatorId: operator,
       messageId: t.m,
       chatId: t.c,
       value: button.v,

@@ -19,6 +19,8 @@ export interface DingTalkMessengerOptions {
   timeoutMs?: number;
   formTtlMs?: number;
   clock?: () => Date;
+  /** The form page signs people in through DingTalk (DINGTALK_CORP_ID set). */
+  formSignIn?: boolean;
 }
 
 /** One-to-one conversations are named `p2p:<staffId>` (as in the simulator); anything else is a group's openConversationId. */
@@ -55,7 +57,7 @@ export function createDingTalkMessenger(opts: DingTalkMessengerOptions): DingTal
         return { msgKey: 'sampleText', msgParam: { content: m.text } };
       case 'card': {
         const user = P2P.exec(chatId)?.[1];
-        return renderCard(m.card, { messageId, chatId, user, key: opts.tokenKey, publicUrl: opts.publicUrl, now: now(), formTtlMs });
+        return renderCard(m.card, { messageId, chatId, user, key: opts.tokenKey, publicUrl: opts.publicUrl, now: now(), formTtlMs, signIn: opts.formSignIn });
       }
       case 'image':
         return { msgKey: 'sampleImageMsg', msgParam: { photoURL: m.imageKey } };

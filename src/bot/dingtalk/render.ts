@@ -22,6 +22,8 @@ export interface RenderContext {
   publicUrl: string;
   now: number;
   formTtlMs: number;
+  /** The form page signs people in through DingTalk: a group card's form gets a link too, for whoever opens it. */
+  signIn?: boolean;
 }
 
 /** Characters HTML-escaped by escapeMd come back as full-width look-alikes, so user text cannot make a DingTalk link or heading. */
@@ -159,10 +161,10 @@ export function renderCard(card: Card, ctx: RenderContext): RobotMessage {
     // with a required field or a pre-filled value (the reception list) would post less than it shows.
     const oneTap = !f.required && f.fields.every((x) => x.k === 'note' || !x.d);
     if (oneTap) f.submits.forEach(tap);
-    if (ctx.user) {
+    if (ctx.user || ctx.signIn) {
       const t: FormToken = {
         m: ctx.messageId,
-        u: ctx.user,
+        u: ctx.user ?? '',
         c: ctx.chatId,
         t: title,
         f: f.fields,

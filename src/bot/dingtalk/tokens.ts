@@ -33,7 +33,7 @@ export interface FormField {
 export interface FormToken {
   /** Card message id. */
   m: string;
-  /** The person the page is for (the staff id the card was sent to). */
+  /** The person the page is for (the staff id the card was sent to); '' on a group's card (sign-in decides). */
   u: string;
   /** The conversation the card is in. */
   c: string;
