@@ -58,4 +58,21 @@ describe('DingTalk: the form page signs people in', () => {
     // The domain answered the signed-in person (the reception does not exist): no 401/403 from the page.
     expect(answer.html).not.toContain('未予受理');
   });
+
+  it("turns a group card's buttons into sign-in pages, so a tap does not depend on the group text reaching the robot", async () => {
+    const groupCard = card({ title: '接待任务', elements: [button({ text: '完成', value: { action: 'task.done', code: 'JD-2026-9999', task: 1 } })] });
+    await h.bot.messenger.send({ type: 'chat', id: 'oc_office' }, { kind: 'card', card: groupCard }, { uuid: 'group-button-1' });
+    const sent = h.groupMessages('oc_office').at(-1)!;
+    const [done] = buttonsOf(sent);
+    expect(done.title).toBe('完成');
+    expect(done.url).toMatch(/^https:\/\/jiedai\.example\.gov\.cn\/dingtalk\/form\//);
+    const page = await h.openForm(sent, '完成');
+    expect(page.buttons).toEqual(['完成']);
+    const unsigned = await h.submitForm(page, '完成', {});
+    expect(unsigned.status).toBe(401);
+    h.fake.addAuthCode('code-office1', 'ou_office1');
+    const answer = await h.submitForm(page, '完成', { _code: 'code-office1' });
+    expect(answer.status).toBe(200);
+    expect(answer.html).not.toContain('未予受理');
+  });
 });

@@ -150,7 +150,21 @@ export function renderCard(card: Card, ctx: RenderContext): RobotMessage {
   const actions: { title: string; url: string }[] = [];
   const notes: string[] = [];
 
+  const formUrl = (t: FormToken) => `${ctx.publicUrl}/dingtalk/form/${signForm(ctx.key, t)}`;
   const tap = (b: Button) => {
+    if (!ctx.user && ctx.signIn) {
+      // On a group's card with sign-in on, a button opens the page with just that button (and its
+      // question), and acts as whoever DingTalk signs in: it does not depend on the group's text
+      // reaching the robot.
+      const t: FormToken = {
+        m: ctx.messageId, u: '', c: ctx.chatId, t: title,
+        f: b.confirm ? [{ n: '', l: `${b.confirm.t}：${b.confirm.x}`, k: 'note' }] : [],
+        b: [{ t: b.text, ...(b.name ? { n: b.name } : {}), v: b.value }],
+        x: ctx.now + ctx.formTtlMs,
+      };
+      actions.push({ title: b.text, url: formUrl(t) });
+      return;
+    }
     const token = signAction(ctx.key, { v: b.value, m: ctx.messageId, ...(b.name ? { n: b.name } : {}), ...(b.confirm ? { q: b.confirm } : {}) });
     actions.push({ title: b.text, url: sendMessageLink(actionText(b.text, b.value, token)) });
   };
@@ -172,7 +186,7 @@ export function renderCard(card: Card, ctx: RenderContext): RobotMessage {
         x: ctx.now + ctx.formTtlMs,
       };
       const label = f.fields.some((x) => x.n === 'comment') && oneTap ? '填写意见后办理' : `填写并${f.submits[0].text}`;
-      actions.push({ title: label, url: `${ctx.publicUrl}/dingtalk/form/${signForm(ctx.key, t)}` });
+      actions.push({ title: label, url: formUrl(t) });
     } else if (!oneTap) {
       notes.push('本卡片的表单请在与接待助手的单聊中填写（如发送“结算 JD-…”取得本人卡片）。');
     }
