@@ -51,14 +51,17 @@ async function main() {
   // SIGTERM (docker stop, systemd, Kubernetes) or SIGINT (Ctrl-C): shut down gracefully (see
   // App.close: stop taking events, finish in-flight work, flush the outbox, close the database) and
   // exit 0. The close is bounded by SHUTDOWN_BUDGET_MS; the hard stop after HARD_STOP_MS (exit 1)
-  // is only a guard against a wait that was never bounded. A second signal stops at once.
-  let stopping = false;
+  // is only a guard against a wait that was never bounded. A second signal stops at once, unless it
+  // comes within a second of the first: Ctrl-C in a terminal, or a signal to the process group,
+  // reaches npm or tsx and this process together, and they pass it on again.
+  let stoppingSince: number | undefined;
   const stop = async (signal: string) => {
-    if (stopping) {
+    if (stoppingSince !== undefined) {
+      if (Date.now() - stoppingSince < 1_000) return;
       log.warn({ signal }, 'second signal: stopping now');
       process.exit(1);
     }
-    stopping = true;
+    stoppingSince = Date.now();
     log.info({ signal }, 'shutting down');
     const force = setTimeout(() => {
       log.error('shutdown did not finish in time; exiting');
