@@ -250,7 +250,7 @@ async function main() {
     '',
     `CPU time: user + system time of the process (group) from /proc up to the first 200; on a shared machine the wall-clock time also holds the time spent waiting for a core (load average ${os.loadavg()[0].toFixed(1)} at the end of this benchmark on ${os.cpus().length} cores), the CPU time does not. ` +
       `Baselines: plain node running express and answering \`/healthz\` after a \`select 1\` on the same kind of database (on a restart the PGlite baseline opens jiedai's migrated data directory; its first start initialises a directory of its own). ` +
-      `Graceful stop of an idle instance (SIGTERM to exit): median ${sec(summary([...results.entries()].filter(([k]) => k.startsWith('dist')).flatMap(([, m]) => m.map((x) => x.stopMs))).median)}; ${cleanExits} of ${exits.length} stops of `node dist/main.js` exited 0.`,
+      `Graceful stop of an idle instance (SIGTERM to exit): median ${sec(summary([...results.entries()].filter(([k]) => k.startsWith('dist')).flatMap(([, m]) => m.map((x) => x.stopMs))).median)}; ${cleanExits} of ${exits.length} stops of \`node dist/main.js\` exited 0.`,
   ].join('\n');
   console.log(`\n${table}\n`);
   writeSection('startup', table);
