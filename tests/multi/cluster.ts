@@ -109,7 +109,7 @@ export interface Instance {
   log(): string;
 }
 
-export async function healthy(url: string, timeoutMs = 60_000): Promise<void> {
+export async function healthy(url: string, timeoutMs = 120_000): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (Date.now() < end) {
     try {

@@ -33,7 +33,7 @@ describe('several instances behind nginx on one PostgreSQL database', () => {
     for (let i = 0; i < INSTANCES; i++) bots.push(instance(`bot${i}`, await freePort(), env, dir));
     await Promise.all(bots.map((b) => b.start()));
     nginx = await startNginx(dir, bots.map((b) => b.port));
-  }, 180_000);
+  }, 300_000);
 
   afterAll(async () => {
     await Promise.all(bots.map((b) => b.stop().catch(() => undefined)));
