@@ -68,7 +68,8 @@ export function createRouter(opts: {
     },
     async onAction(event, ctx) {
       const name = typeof event.value.action === 'string' ? event.value.action : '';
-      const handler = opts.actions[name];
+      // Own keys only: a value naming 'toString' or 'constructor' is no action.
+      const handler = Object.hasOwn(opts.actions, name) ? opts.actions[name] : undefined;
       if (!handler) return opts.staleAction(event, ctx);
       return handler(event, ctx);
     },

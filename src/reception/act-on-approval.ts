@@ -35,7 +35,7 @@ const setState = hot('reception_state', (ex) => ex.update(receptions).set({ stat
  */
 export async function onApprovalAct(event: CardActionEvent, ctx: HandlerContext): Promise<CardActionResult> {
   const { code, approval: approvalId, round, decision } = event.value as Record<string, unknown>;
-  if (typeof code !== 'string' || typeof approvalId !== 'number' || typeof round !== 'number' || typeof decision !== 'string' || !(decision in DECISIONS)) {
+  if (typeof code !== 'string' || typeof approvalId !== 'number' || typeof round !== 'number' || typeof decision !== 'string' || !Object.hasOwn(DECISIONS, decision)) {
     return error('卡片数据无效，未作任何更改。');
   }
   const { r, steps: locked } = await lockForAct(ctx.tx, code, approvalId);

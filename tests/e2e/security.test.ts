@@ -396,11 +396,9 @@ describe('card callbacks whose value names what the operator may not touch', () 
     expect(await domainState()).toEqual(before);
   });
 
-  // KNOWN DEFECT, in src/reception/act-on-approval.ts (not this suite's file): `decision in DECISIONS`
-  // also accepts the names Object.prototype carries ('toString', 'constructor', …), so the current
-  // approver can send a request back (退回修改) without the reason that 退回修改 requires, and the
-  // cards and audit log then show "function toString() { [native code] }". Flip to it() once fixed.
-  it.fails('refuses a decision named after an Object.prototype member (toString) from the current approver', async () => {
+  // `decision in DECISIONS` once also accepted the names Object.prototype carries ('toString',
+  // 'constructor', …): the current approver could send a request back (退回修改) without a reason.
+  it('refuses a decision named after an Object.prototype member (toString) from the current approver', async () => {
     const { code } = await submit(STAFF1, validForm({ guest_unit: '原型链测试单位' }));
     const card = openApprovalCard(HEAD1, code!)!;
     const before = await domainState();

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseCommand } from '../../src/bot/router.js';
+import { createRouter, parseCommand } from '../../src/bot/router.js';
+import type { HandlerContext } from '../../src/bot/context.js';
+import type { CardActionEvent } from '../../src/bot/event.js';
 import { stripMentions } from '../../src/bot/feishu/normalize.js';
 
 const commands = [
@@ -45,5 +47,23 @@ describe('parseCommand', () => {
 describe('stripMentions', () => {
   it('removes Feishu mention placeholders from group messages', () => {
     expect(stripMentions('@_user_1 新建接待 明天')).toBe('新建接待 明天');
+  });
+});
+
+describe('card action routing', () => {
+  it('treats an action named after an Object.prototype member as no action', async () => {
+    const seen: string[] = [];
+    const router = createRouter({
+      commands: [],
+      actions: { 'approval.act': async () => (seen.push('approval.act'), {}) },
+      fallback: async () => undefined,
+      unknownPerson: async () => undefined,
+      staleAction: async (e) => (seen.push(`stale:${String(e.value.action)}`), { toast: { type: 'info', content: '该卡片已失效' } }),
+    });
+    const ctx = {} as HandlerContext;
+    for (const action of ['constructor', 'valueOf', 'hasOwnProperty', '__proto__', 'toString', 'approval.act']) {
+      await router.onAction({ type: 'card_action', value: { action } } as unknown as CardActionEvent, ctx);
+    }
+    expect(seen).toEqual(['stale:constructor', 'stale:valueOf', 'stale:hasOwnProperty', 'stale:__proto__', 'stale:toString', 'approval.act']);
   });
 });
