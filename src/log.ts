@@ -7,7 +7,11 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       level,
       base: { app: 'jiedai' },
       redact: {
-        paths: ['appSecret', 'encryptKey', 'verificationToken', '*.appSecret', '*.encryptKey', '*.verificationToken', 'headers.authorization', '*.headers.authorization', 'config.feishu'],
+        paths: [
+          'appSecret', 'encryptKey', 'verificationToken', '*.appSecret', '*.encryptKey', '*.verificationToken', 'headers.authorization', '*.headers.authorization', 'config.feishu',
+          // DingTalk: the app secret and the access token header.
+          'clientSecret', '*.clientSecret', 'config.dingtalk', 'headers["x-acs-dingtalk-access-token"]', '*.headers["x-acs-dingtalk-access-token"]',
+        ],
         censor: '[redacted]',
       },
     },
