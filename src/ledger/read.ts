@@ -3,7 +3,8 @@
 // every problem named by its spreadsheet row number (as Excel shows it) and column. Pure: no database.
 import { createHash } from 'node:crypto';
 import { parse as parseCsv } from 'csv-parse/sync';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { excel } from '../reception/xlsx-style.js';
 import { parseYuan } from '../reception/money.js';
 import { KINDS, PURPOSES, RANKS, type Kind, type Purpose, type Rank } from '../rules/vocabulary.js';
 
@@ -114,7 +115,7 @@ const headerName = (v: Raw) =>
 // Files into grids
 
 async function xlsxGrid(bytes: Buffer): Promise<{ grids: Grid[][] } | { error: string }> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (excel().Workbook)();
   try {
     await wb.xlsx.load(bytes as unknown as ExcelJS.Buffer);
   } catch {

@@ -1,10 +1,10 @@
 // The ledger import template (接待台账导入模板.xlsx): the 接待台账 sheet with the header row, one
 // example row (recognised and refused if imported as it is) and drop-downs for 级别 and 接待类型;
 // the 说明 sheet describes each column and lists the allowed values.
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { KINDS, PURPOSES, RANKS } from '../rules/vocabulary.js';
 import { EXAMPLE_ROW, LEDGER_COLUMNS } from './read.js';
-import { FONT, BORDER } from '../reception/xlsx-style.js';
+import { excel, FONT, BORDER } from '../reception/xlsx-style.js';
 
 const HEAD_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFD9E1F2' } };
 const EXAMPLE_FONT: Partial<ExcelJS.Font> = { ...FONT, color: { argb: 'FF808080' }, italic: true };
@@ -13,7 +13,7 @@ const WIDTHS = [13, 24, 10, 12, 13, 11, 10, 16, 10, 12, 12, 22];
 const VALIDATED_ROWS = 2000;
 
 export async function buildLedgerTemplate(): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook();
+  const wb = new (excel().Workbook)();
   wb.creator = '接待助手';
   const ws = wb.addWorksheet('接待台账', { views: [{ state: 'frozen', ySplit: 1 }] });
   ws.columns = LEDGER_COLUMNS.map((c, i) => ({ header: c.name, key: c.name, width: WIDTHS[i] }));

@@ -2,7 +2,7 @@
 // count, the bot's and imported history, by arrival date), 费用明细 (the expense lines of the bot's
 // settled receptions) and 汇总 (the statistics by category and department, with the 统计口径).
 import { and, asc, between, eq, inArray } from 'drizzle-orm';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import type { HandlerContext } from '../bot/context.js';
 import type { MessageEvent } from '../bot/event.js';
 import type { Executor } from '../db/client.js';
@@ -10,7 +10,7 @@ import { expenseLines, ledgerEntries, settlements } from '../db/schema.js';
 import type { Policy } from '../rules/policy-schema.js';
 import { formatFen } from './money.js';
 import { computeStatistics, countedStatuses, parsePeriod, type Period } from './statistics.js';
-import { FONT, BORDER, LABEL_FILL, MONEY, toYuan } from './xlsx-style.js';
+import { excel, FONT, BORDER, LABEL_FILL, MONEY, toYuan } from './xlsx-style.js';
 
 type Worksheet = ExcelJS.Worksheet;
 type Value = string | number | Date | null | undefined;
@@ -178,7 +178,7 @@ export const ledgerExportName = (period: Period) => `接待台账-${period.label
 /** The .xlsx of a period: 接待台账, 费用明细, 汇总. Amounts are exact to the fen. */
 export async function buildLedgerWorkbook(db: Executor, policy: Policy, period: Period): Promise<{ name: string; data: Buffer }> {
   const [entries, lines, stats] = await Promise.all([ledgerRows(db, policy, period), settledLines(db, period), computeStatistics(db, policy, period)]);
-  const wb = new ExcelJS.Workbook();
+  const wb = new (excel().Workbook)();
   wb.creator = '接待助手';
   wb.title = `接待台账 ${period.label}`;
 

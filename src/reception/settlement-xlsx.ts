@@ -1,11 +1,11 @@
 // The settlement as a spreadsheet for finance: 接待清单 (the reception list, R5, with signatures and
 // audits), 费用明细 (one row per expense line, totals by category, per person) and 单据 (the
 // documents, R15). A pure function of the report; print-ready on A4.
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { formatFen } from './money.js';
 import { amountInCapitals, formatLocalTime, secondRole, visitDates, type ExportOptions } from './settlement-print.js';
 import type { SettlementReport } from './settlement-report.js';
-import { FONT, BORDER, LABEL_FILL, MONEY, toYuan } from './xlsx-style.js';
+import { excel, FONT, BORDER, LABEL_FILL, MONEY, toYuan } from './xlsx-style.js';
 
 type Worksheet = ExcelJS.Worksheet;
 type Value = string | number | undefined;
@@ -199,7 +199,7 @@ function documentsSheet(wb: ExcelJS.Workbook, report: SettlementReport): void {
 /** The .xlsx file: 接待清单, 费用明细, 单据. */
 export async function buildSettlementWorkbook(report: SettlementReport, opts: ExportOptions = {}): Promise<Buffer> {
   const tz = opts.timeZone ?? 'Asia/Shanghai';
-  const wb = new ExcelJS.Workbook();
+  const wb = new (excel().Workbook)();
   wb.creator = '接待助手';
   wb.title = `公务接待清单 ${report.code}`;
   if (report.settledAt && !Number.isNaN(Date.parse(report.settledAt))) wb.created = wb.modified = new Date(report.settledAt);
