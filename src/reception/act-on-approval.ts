@@ -4,6 +4,7 @@ import type { CardActionEvent, CardActionResult } from '../bot/event.js';
 import { buildReceptionStatusCard } from '../cards/reception-cards.js';
 import { buildRequestFormCard } from '../cards/request-form-card.js';
 import { escapeMd } from '../cards/elements.js';
+import { cut } from '../bot/text.js';
 import { hot, setPlaceholder } from '../db/hot.js';
 import { approvals, receptions } from '../db/schema.js';
 import { recordVisit } from './guest-history.js';
@@ -62,7 +63,7 @@ export async function onApprovalAct(event: CardActionEvent, ctx: HandlerContext)
     if (!delegates.includes(operator)) return error(`您不是该审批的当前审批人（${name(step.approver)}），无权操作。`);
     onBehalfOf = step.approver;
   }
-  const comment = String(event.formValue?.comment ?? '').trim().slice(0, 500) || null;
+  const comment = cut(String(event.formValue?.comment ?? '').trim(), 500) || null;
   const d = decision as Decision;
   if ((d === 'reject' || d === 'return') && !comment) return error(`${DECISIONS[d]}须在“意见”中填写理由。`);
   const actor = onBehalfOf ? `${name(operator)}（代${name(onBehalfOf)}）` : name(operator);

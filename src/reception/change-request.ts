@@ -5,6 +5,7 @@ import type { CardActionEvent, CardActionResult, MessageEvent } from '../bot/eve
 import { buildReceptionStatusCard } from '../cards/reception-cards.js';
 import { buildRequestFormCard } from '../cards/request-form-card.js';
 import { escapeMd } from '../cards/elements.js';
+import { cut } from '../bot/text.js';
 import { approvals, receptions, tasks, type PendingChange } from '../db/schema.js';
 import { needsExtraApproval } from '../rules/extra-approval.js';
 import type { Finding } from '../rules/finding.js';
@@ -81,7 +82,7 @@ export async function onRequestChange(event: CardActionEvent, ctx: HandlerContex
   const newConcern = findings.filter((f) => f.severity === 'reason' && !known.has(key(f)));
   const extra = needsExtraApproval(findings, ctx.policy, read.value);
   const newExtra = extra.required && r.extraLevel.length === 0;
-  const reasonText = String(raw.reason ?? '').trim().slice(0, 1000);
+  const reasonText = cut(String(raw.reason ?? '').trim(), 1000);
   if (newConcern.length && !reasonText) return again('变更有须说明理由的事项，请填写情况说明后再提交。', findings, true);
   const who = ctx.org.person(event.operatorId)?.name ?? event.operatorId;
 

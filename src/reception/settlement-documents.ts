@@ -8,6 +8,7 @@ import type { HandlerContext, Services } from '../bot/context.js';
 import { formText, type CardActionEvent, type CardActionResult, type MessageEvent } from '../bot/event.js';
 import { buildDocumentCard } from '../cards/settlement-cards.js';
 import { escapeMd } from '../cards/elements.js';
+import { cut } from '../bot/text.js';
 import type { Db } from '../db/client.js';
 import { expenseLines, ledgerImports, outbox, receptions, settlementDocuments, settlements } from '../db/schema.js';
 import { enqueue, type OutboxAction } from '../jobs/outbox.js';
@@ -74,7 +75,7 @@ export async function onDocumentMessage(event: MessageEvent, ctx: HandlerContext
   }
   // Feishu's image messages carry no name: number them within the settlement (图片1, 图片2…).
   const [{ n }] = await ctx.tx.select({ n: sql<number>`count(*)::int` }).from(settlementDocuments).where(eq(settlementDocuments.settlementId, target.id));
-  const fileName = (res.name ?? `${res.kind === 'image' ? '图片' : '文件'}${Number(n) + 1}`).slice(0, 100);
+  const fileName = cut(res.name ?? `${res.kind === 'image' ? '图片' : '文件'}${Number(n) + 1}`, 100);
   const allowed = ctx.policy.settlement.document_types.map((t) => t.toLowerCase());
   if (res.kind === 'file') {
     const ext = extension(fileName);

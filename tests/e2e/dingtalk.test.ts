@@ -1,9 +1,9 @@
 // DingTalk end to end: the real bot in Stream mode against the fake DingTalk. A request is filed on
 // the H5 form, climbs the three-level chain by one-tap ActionCard buttons (the command each button
 // sends as the person tapping it), and forged, duplicated, malformed and wrong-person input changes nothing.
-import { eq } from 'drizzle-orm';
+import { desc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { approvals, delegations, receptions } from '../../src/db/schema.js';
+import { approvals, delegations, inboundEvents, receptions } from '../../src/db/schema.js';
 import { validForm } from '../fixtures/request-form.js';
 import { commandOf, buttonsOf, startDingTalkHarness, textOf, type DingTalkHarness } from '../fake-dingtalk/bot-harness.js';
 import { DT_BOT_USER_ID, robotFrame } from '../fake-dingtalk/index.js';
@@ -108,8 +108,20 @@ describe('DingTalk: the approval chain over Stream mode', () => {
     const otherRobot = robotFrame(h.fake.robotMessage({ from: 'ou_staff1', text: '帮助', robotCode: 'dingother' }), 'bad-3');
     expect(await h.fake.pushRaw(otherRobot, 'bad-3')).toMatchObject({ code: 400 });
     await h.fake.pushRaw('garbage that is not a frame');
+    // JSON that is no frame at all: the process stays up and the stream goes on working.
+    for (const raw of ['null', '[]', '42', '"text"']) await h.fake.pushRaw(raw);
     await h.settle();
     expect(h.fake.sent().length).toBe(n);
+    await h.say('ou_staff1', '帮助');
+    expect(h.fake.sent().length).toBeGreaterThan(n);
+  });
+
+  it('stores text with NUL characters and half emoji as text, and answers it', async () => {
+    const n = h.fake.sent().length;
+    await h.say('ou_staff1', `帮助\u0000${'\ud83d'}`);
+    expect(h.fake.sent().length).toBeGreaterThan(n);
+    const [row] = await h.bot.database.db.select().from(inboundEvents).orderBy(desc(inboundEvents.id)).limit(1);
+    expect((row.payload as { text: string }).text).toBe('帮助\ufffd\ufffd');
   });
 
   it('answers a group @mention in the group, and someone outside the org gets the unknown-person answer', async () => {

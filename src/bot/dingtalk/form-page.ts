@@ -7,6 +7,7 @@ import { enqueue } from '../../jobs/outbox.js';
 import type { Org } from '../../reception/org.js';
 import type { CardActionEvent } from '../event.js';
 import type { Pipeline } from '../pipeline.js';
+import { cut, storable } from '../text.js';
 import { readCard } from './render.js';
 import { signForm, verifyForm, type FormField, type FormToken } from './tokens.js';
 
@@ -18,7 +19,6 @@ export interface FormPageOptions {
   afterCommit: () => void;
   log: Logger;
   clock?: () => Date;
-  formTtlMs?: number;
   /**
    * DingTalk sign-in on the page (DINGTALK_CORP_ID set): the page asks DingTalk for an auth code
    * (JSAPI requestAuthCode, inside the DingTalk client), and the post is made by the person DingTalk
@@ -95,7 +95,6 @@ export function createDingTalkFormRoutes(opts: FormPageOptions): Router {
   const router = express.Router();
   const now = () => (opts.clock ? opts.clock() : new Date()).getTime();
   const people = new Map(opts.org.people.map((p) => [p.id, `${p.name}（${p.department}）`]));
-  const ttl = opts.formTtlMs ?? 72 * 3_600_000;
 
   const refuse = (res: Response, status: number, text: string) => res.status(status).type('html').send(page('接待助手', `<div class="msg error">${esc(text)}</div>`));
 
@@ -149,7 +148,7 @@ export function createDingTalkFormRoutes(opts: FormPageOptions): Router {
     for (const f of t.f) {
       if (f.k === 'note') continue;
       const raw = body[f.n];
-      const v = typeof raw === 'string' ? raw.slice(0, 5000) : '';
+      const v = typeof raw === 'string' ? cut(storable(raw), 5000) : '';
       if (f.k === 'text' || f.k === 'textarea') formValue[f.n] = v;
       else if (v) formValue[f.n] = f.k === 'date' ? `${v} +0800` : v; // Feishu posts dates with the zone
     }
@@ -181,7 +180,8 @@ export function createDingTalkFormRoutes(opts: FormPageOptions): Router {
       }
       if (again) {
         // The card came back with the form (problems next to their fields): the page shows it again.
-        const next: FormToken = { ...t, t: c.title, f: again.fields, b: again.submits, x: now() + ttl };
+        // Same expiry as the link it came from: posting a bad form again must not keep a link alive for ever.
+        const next: FormToken = { ...t, t: c.title, f: again.fields, b: again.submits, x: t.x };
         const blocks = c.blocks.map((b) => `<div class="note">${mdText(b)}</div>`).join('');
         return res.type('html').send(formHtml(next, signForm(opts.tokenKey, next), toast + blocks));
       }

@@ -1,9 +1,16 @@
 import type { MessageEvent } from '../event.js';
+import { cut, storable } from '../text.js';
 import { inboundMessageId, p2pChat } from './messenger.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
+/** DingTalk's ids are a few dozen characters; anything far longer is not one (and would not fit a unique index). */
+const MAX_ID_LENGTH = 256;
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? storable(v) : undefined);
+const id = (v: unknown): string | undefined => {
+  const s = str(v);
+  return s && s.length <= MAX_ID_LENGTH ? s : undefined;
+};
 
 export type NormalizedRobot =
   | { kind: 'message'; event: MessageEvent; msgId: string }
@@ -17,12 +24,12 @@ export type NormalizedRobot =
  */
 export function normalizeRobotMessage(body: unknown, opts: { robotCode: string }): NormalizedRobot {
   if (!isObj(body)) return { kind: 'invalid', reason: 'data is not a JSON object' };
-  const msgId = str(body.msgId);
-  const conversationId = str(body.conversationId);
+  const msgId = id(body.msgId);
+  const conversationId = id(body.conversationId);
   const conversationType = body.conversationType === '1' ? 'p2p' : body.conversationType === '2' ? 'group' : undefined;
   const msgtype = str(body.msgtype);
-  const staffId = str(body.senderStaffId);
-  const senderId = str(body.senderId);
+  const staffId = id(body.senderStaffId);
+  const senderId = id(body.senderId);
   if (!msgId || !conversationId || !conversationType || !msgtype || (!staffId && !senderId)) {
     return { kind: 'invalid', reason: 'robot message fields missing (msgId, conversationId, conversationType, msgtype, sender)', msgId };
   }
@@ -38,10 +45,10 @@ export function normalizeRobotMessage(body: unknown, opts: { robotCode: string }
   let resource: MessageEvent['resource'];
   if (msgtype === 'text') {
     if (!isObj(body.text) || typeof body.text.content !== 'string') return { kind: 'invalid', reason: 'text.content missing', msgId };
-    text = body.text.content;
+    text = storable(body.text.content);
   } else if (msgtype === 'richText') {
     const parts = Array.isArray(content.richText) ? content.richText.filter(isObj) : [];
-    text = parts.map((p) => (typeof p.text === 'string' ? p.text : '')).join(' ');
+    text = storable(parts.map((p) => (typeof p.text === 'string' ? p.text : '')).join(' '));
   } else if (msgtype === 'picture') {
     const code = str(content.downloadCode) ?? str(content.pictureDownloadCode);
     if (!code) return { kind: 'invalid', reason: 'picture without downloadCode', msgId };
@@ -49,7 +56,8 @@ export function normalizeRobotMessage(body: unknown, opts: { robotCode: string }
   } else if (msgtype === 'file') {
     const code = str(content.downloadCode);
     if (!code) return { kind: 'invalid', reason: 'file without downloadCode', msgId };
-    resource = { key: code, kind: 'file', name: str(content.fileName) };
+    const name = str(content.fileName);
+    resource = { key: code, kind: 'file', ...(name ? { name: cut(name, 200) } : {}) };
   }
   // A leading "@接待助手" (how a group message addresses the robot) goes, so the command word comes
   // first; "@名字" later in the text stays, as 代理 and 指派 read a typed name when there is no mention.

@@ -104,7 +104,14 @@ export function startStream(opts: StreamOptions): StreamClient {
       return schedule();
     }
     if (closed) return;
-    const ws = new WebSocket(`${target.endpoint}${target.endpoint.includes('?') ? '&' : '?'}ticket=${encodeURIComponent(target.ticket)}`);
+    let ws: WebSocket;
+    try {
+      ws = new WebSocket(`${target.endpoint}${target.endpoint.includes('?') ? '&' : '?'}ticket=${encodeURIComponent(target.ticket)}`);
+    } catch (err) {
+      // An endpoint the gateway gave that is no URL: try the gateway again later, as for any failure.
+      log.error({ err: (err as Error).message, endpoint: target.endpoint }, 'dingtalk stream: could not connect to the endpoint');
+      return schedule();
+    }
     socket = ws;
     let alive = true;
     ws.on('open', () => {
@@ -148,7 +155,8 @@ export function startStream(opts: StreamOptions): StreamClient {
     } catch {
       return log.warn('dingtalk stream: frame is not JSON, ignored');
     }
-    const headers = frame && typeof frame.headers === 'object' && frame.headers ? frame.headers : {};
+    if (!frame || typeof frame !== 'object' || Array.isArray(frame)) return log.warn('dingtalk stream: frame is not a JSON object, ignored');
+    const headers = typeof frame.headers === 'object' && frame.headers ? frame.headers : {};
     const messageId = headers.messageId;
     if (frame.type === 'SYSTEM') {
       if (headers.topic === 'ping') return send(ws, { code: 200, headers, message: 'OK', data: frame.data });

@@ -1,4 +1,5 @@
 import type { BotEvent } from '../event.js';
+import { cut, storable } from '../text.js';
 
 /** The outcome of reading one Feishu payload at the edge. */
 export type Normalized =
@@ -15,13 +16,7 @@ const MAX_ID_LENGTH = 256;
 /** Card values and form values the bot's cards produce are two or three levels deep. */
 const MAX_VALUE_DEPTH = 16;
 
-/**
- * Text PostgreSQL can store: no NUL (text and jsonb refuse it) and no lone UTF-16 surrogate (jsonb
- * refuses the escape JSON.stringify writes for one). Each becomes U+FFFD, as a decoder would show it.
- */
-export function storable(s: string): string {
-  return s.replace(/\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
-}
+export { storable };
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? storable(v) : undefined);
 const id = (v: unknown): string | undefined => {
   const s = str(v);
@@ -119,7 +114,7 @@ function message(eventId: string, e: Obj, botOpenId?: string): Normalized {
     msgType === 'image' && imageKey
       ? { key: imageKey, kind: 'image' as const }
       : msgType === 'file' && fileKey
-        ? { key: fileKey, kind: 'file' as const, name: str(content.file_name)?.slice(0, 200) }
+        ? { key: fileKey, kind: 'file' as const, name: content.file_name === undefined ? undefined : cut(text(content.file_name), 200) || undefined }
         : undefined;
   return {
     kind: 'event',
@@ -137,7 +132,7 @@ function message(eventId: string, e: Obj, botOpenId?: string): Normalized {
       resource,
       mentions: mentions.flatMap((x) => {
         const openId = isObj(x.id) ? id(x.id.open_id) : undefined;
-        return openId ? [{ id: openId, name: text(x.name).slice(0, 100) }] : [];
+        return openId ? [{ id: openId, name: cut(text(x.name), 100) }] : [];
       }),
     },
   };
