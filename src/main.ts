@@ -1,6 +1,5 @@
-import postgres from 'postgres';
 import { startApp } from './app.js';
-import { ConfigError, loadConfigFromProcess, type Config } from './config.js';
+import { ConfigError, loadConfigFromProcess } from './config.js';
 import { createDatabase } from './db/client.js';
 import { createLogger } from './log.js';
 
@@ -23,15 +22,13 @@ async function main() {
   // `node dist/main.js --migrate-only`: apply the migrations in drizzle/ and exit (an upgrade's first step).
   if (process.argv.includes('--migrate-only')) {
     try {
-      await withMigrationLock(config, async () => {
-        const database = await createDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-        try {
-          await database.migrate();
-          log.info({ database: database.kind }, 'migrations applied');
-        } finally {
-          await database.close();
-        }
-      });
+      const database = await createDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+      try {
+        await database.migrate();
+        log.info({ database: database.kind }, 'migrations applied');
+      } finally {
+        await database.close();
+      }
       process.exit(0);
     } catch (err) {
       log.fatal({ err }, `migrations failed: ${(err as Error).message}`);
@@ -40,7 +37,7 @@ async function main() {
   }
   let app;
   try {
-    app = await withMigrationLock(config, () => startApp(config, { log }));
+    app = await startApp(config, { log });
   } catch (err) {
     const problems = (err as { problems?: string[] }).problems;
     log.fatal({ err: problems ? undefined : err, problems }, `jiedai could not start: ${(err as Error).message}`);
@@ -82,19 +79,3 @@ async function main() {
 
 void main();
 
-/**
- * Instances started together on one PostgreSQL database would otherwise apply the same migration at
- * once (one of them then fails on a duplicate table): each start-up takes a session advisory lock
- * around it, so they migrate one after another and the later ones find nothing to do. PGlite has one
- * process per data directory, so it needs none.
- */
-async function withMigrationLock<T>(config: Config, f: () => Promise<T>): Promise<T> {
-  if (!config.databaseUrl) return f();
-  const lock = postgres(config.databaseUrl, { max: 1, onnotice: () => {}, connect_timeout: 10 });
-  try {
-    await lock`select pg_advisory_lock(hashtext('jiedai:migrate'))`;
-    return await f();
-  } finally {
-    await lock.end({ timeout: 2 }).catch(() => undefined);
-  }
-}

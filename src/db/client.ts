@@ -41,6 +41,26 @@ export interface DbOptions {
   max?: number;
 }
 
+/**
+ * Applies the migrations while holding an advisory lock, so instances started together on one
+ * database migrate one after another (drizzle's migrator takes no lock of its own). Only the
+ * migration is under the lock, not the rest of start-up, and the wait is bounded (lock_timeout).
+ */
+async function migrateUnderLock(client: postgres.Sql): Promise<void> {
+  const lock = await client.reserve();
+  try {
+    await lock`select set_config('lock_timeout', '120s', false)`;
+    await lock`select pg_advisory_lock(hashtext('jiedai:migrate'))`;
+    try {
+      await migratePostgres(drizzlePostgres(client, { casing: 'snake_case' }), { migrationsFolder });
+    } finally {
+      await lock`select pg_advisory_unlock(hashtext('jiedai:migrate'))`.catch(() => undefined);
+    }
+  } finally {
+    lock.release();
+  }
+}
+
 /** DATABASE_URL set → postgres.js on a real server; unset → embedded PGlite in dataDir (or in memory for tests). */
 export async function createDatabase(opts: DbOptions): Promise<Database> {
   if (opts.databaseUrl) {
@@ -53,7 +73,7 @@ export async function createDatabase(opts: DbOptions): Promise<Database> {
       db,
       background,
       kind: 'postgres',
-      migrate: () => migratePostgres(drizzlePostgres(client, { casing: 'snake_case' }), { migrationsFolder }),
+      migrate: () => migrateUnderLock(client),
       ping: () => ping(db),
       close: async () => {
         await Promise.all([client.end({ timeout: 5 }), bgClient.end({ timeout: 5 })]);
