@@ -154,7 +154,7 @@ export async function startApp(config: Config, opts: AppOptions): Promise<App> {
     const ok = await database.ping();
     res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'database unavailable' });
   });
-  let ws: { close(): void } | undefined;
+  let ws: { close(): void; idle?(): Promise<void> } | undefined;
   if (config.dingtalk) {
     // DingTalk: Stream mode (no public URL needed for events), plus the short H5 page for card forms.
     const key = tokenKey(config.links.secret);
@@ -241,7 +241,7 @@ export async function startApp(config: Config, opts: AppOptions): Promise<App> {
 
         // 3. Handlers of events already acknowledged. Any not started stay 'received' in the database
         //    and are recovered by another instance (or this one after a restart).
-        const handled = await within(pipeline.idle(), left(5_000));
+        const handled = await within(Promise.all([pipeline.idle(), ws?.idle?.()]), left(5_000));
 
         // 4. Deliver what the handlers queued and whatever else falls due in the time left.
         await outbox.drain(left(5_000)).catch((err: unknown) => slog.warn({ err }, 'outbox drain failed'));

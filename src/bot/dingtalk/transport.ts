@@ -30,7 +30,7 @@ export const REFUSED_ACTION = '该操作指令无效（可能已被修改），�
  * signed action token: that becomes the same card action a Feishu card callback yields, with the
  * operator taken from the authenticated frame (senderStaffId), never from the text.
  */
-export function startDingTalkTransport(opts: DingTalkTransportOptions): StreamClient {
+export function startDingTalkTransport(opts: DingTalkTransportOptions): StreamClient & { idle(): Promise<void> } {
   const { log } = opts;
   const refused = new Set<string>();
   const confirming = new Set<string>();
@@ -105,13 +105,28 @@ export function startDingTalkTransport(opts: DingTalkTransportOptions): StreamCl
     return { code: 200, message: 'OK' };
   }
 
-  return startStream({
+  // Frames being handled: a graceful shutdown waits for them (a tap's answer is written after its
+  // transaction), so the database is not closed under them.
+  const inFlight = new Set<Promise<unknown>>();
+  const stream = startStream({
     baseUrl: opts.baseUrl,
     clientId: opts.clientId,
     clientSecret: opts.clientSecret,
     topics: [TOPIC_ROBOT],
     log,
     minBackoffMs: opts.minBackoffMs,
-    onCallback: async (topic, data) => (topic === TOPIC_ROBOT ? onRobotMessage(data) : { code: 200, message: 'ignored' }),
+    onCallback: (topic, data) => {
+      if (topic !== TOPIC_ROBOT) return Promise.resolve({ code: 200, message: 'ignored' });
+      const handling = onRobotMessage(data);
+      const settled = handling.then(() => undefined, () => undefined);
+      inFlight.add(settled);
+      void settled.finally(() => inFlight.delete(settled));
+      return handling;
+    },
+  });
+  return Object.assign(stream, {
+    async idle() {
+      while (inFlight.size) await Promise.all([...inFlight]);
+    },
   });
 }
