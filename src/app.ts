@@ -1,4 +1,7 @@
+import fs from 'node:fs';
 import http from 'node:http';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
@@ -207,6 +210,9 @@ export async function startApp(config: Config, opts: AppOptions): Promise<App> {
     outbox.start();
     scheduler.start();
   }
+  if (database.kind === 'postgres' && !postgresGuarded()) {
+    log.error('node_modules/postgres is not patched (scripts/patch-postgres.mjs did not run: npm ci --ignore-scripts?): a database outage under a transaction can stop this process');
+  }
   log.info({ port, mode: config.feishu ? `feishu-${config.feishu.mode}` : config.dingtalk ? 'dingtalk-stream' : 'simulator', database: database.kind }, 'jiedai started');
 
   let closing: Promise<void> | undefined;
@@ -270,5 +276,15 @@ async function within(p: Promise<unknown>, ms: number): Promise<boolean> {
     return await Promise.race([settled, late]);
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/** Whether scripts/patch-postgres.mjs guarded the postgres.js this process loads (see the README). */
+function postgresGuarded(): boolean {
+  try {
+    const dir = path.dirname(createRequire(import.meta.url).resolve('postgres'));
+    return fs.readFileSync(path.join(dir, 'connection.js'), 'utf8').includes('/* jiedai: guarded */');
+  } catch {
+    return false;
   }
 }
