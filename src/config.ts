@@ -97,6 +97,10 @@ const schema = z
     if (env.DINGTALK_CLIENT_SECRET && !env.DINGTALK_CLIENT_ID) {
       ctx.addIssue({ code: 'custom', path: ['DINGTALK_CLIENT_ID'], message: 'is required when DINGTALK_CLIENT_SECRET is set' });
     }
+    if (env.DINGTALK_CLIENT_ID && !env.PUBLIC_URL) {
+      // The forms are pages the bot serves: a phone must be able to open their links.
+      ctx.addIssue({ code: 'custom', path: ['PUBLIC_URL'], message: 'is required with DingTalk: the form pages are linked from the cards, and a phone cannot open http://localhost' });
+    }
     if (env.DINGTALK_CLIENT_ID && env.FEISHU_APP_ID) {
       ctx.addIssue({ code: 'custom', path: ['DINGTALK_CLIENT_ID'], message: 'one messenger at a time: unset either the FEISHU_ or the DINGTALK_ variables' });
     }

@@ -91,7 +91,7 @@ describe('the DingTalk messenger tells the outbox what to retry', () => {
 });
 
 describe('DingTalk configuration', () => {
-  const base = { DINGTALK_CLIENT_ID: 'dingabc', DINGTALK_CLIENT_SECRET: 'secret-secret' };
+  const base = { DINGTALK_CLIENT_ID: 'dingabc', DINGTALK_CLIENT_SECRET: 'secret-secret', PUBLIC_URL: 'https://jiedai.example.gov.cn' };
 
   it('reads the DingTalk app with the robot code defaulting to the client id and the public API hosts', () => {
     const c = loadConfig(base);
@@ -101,6 +101,8 @@ describe('DingTalk configuration', () => {
 
   it('refuses a client id without its secret, and Feishu and DingTalk at once', () => {
     expect(() => loadConfig({ DINGTALK_CLIENT_ID: 'dingabc' })).toThrow(ConfigError);
+    // The forms are pages on the bot: without its public address their links would point at localhost.
+    expect(() => loadConfig({ DINGTALK_CLIENT_ID: 'dingabc', DINGTALK_CLIENT_SECRET: 'secret-secret' })).toThrow(/PUBLIC_URL/);
     expect(() => loadConfig({ ...base, FEISHU_APP_ID: 'cli_abc', FEISHU_APP_SECRET: 's' })).toThrow(/one messenger at a time/);
   });
 });
