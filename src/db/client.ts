@@ -46,8 +46,9 @@ export interface DbOptions {
  * database migrate one after another (drizzle's migrator takes no lock of its own). Only the
  * migration is under the lock, not the rest of start-up, and the wait is bounded (lock_timeout).
  */
-async function migrateUnderLock(client: postgres.Sql): Promise<void> {
-  const lock = await client.reserve();
+async function migrateUnderLock(databaseUrl: string, client: postgres.Sql): Promise<void> {
+  // A connection of its own, outside the pool: a pool of one would otherwise wait for itself.
+  const lock = postgres(databaseUrl, { max: 1, onnotice: () => {}, connect_timeout: 10 });
   try {
     await lock`select set_config('lock_timeout', '120s', false)`;
     await lock`select pg_advisory_lock(hashtext('jiedai:migrate'))`;
@@ -57,7 +58,8 @@ async function migrateUnderLock(client: postgres.Sql): Promise<void> {
       await lock`select pg_advisory_unlock(hashtext('jiedai:migrate'))`.catch(() => undefined);
     }
   } finally {
-    lock.release();
+    // Ending the session also gives the lock back, should the unlock not have reached the server.
+    await lock.end({ timeout: 2 }).catch(() => undefined);
   }
 }
 
@@ -73,7 +75,7 @@ export async function createDatabase(opts: DbOptions): Promise<Database> {
       db,
       background,
       kind: 'postgres',
-      migrate: () => migrateUnderLock(client),
+      migrate: () => migrateUnderLock(opts.databaseUrl!, client),
       ping: () => ping(db),
       close: async () => {
         await Promise.all([client.end({ timeout: 5 }), bgClient.end({ timeout: 5 })]);
