@@ -122,8 +122,10 @@ describe('the Feishu webhook', () => {
   });
 
   it('delivers exactly once when Feishu first answers 500 and then 429', async () => {
-    fake.inject({ route: 'POST /open-apis/im/v1/messages', times: 1, fault: { status: 500 } });
-    fake.inject({ route: 'POST /open-apis/im/v1/messages', times: 1, fault: { status: 429, resetSeconds: 1 } });
+    // Only this chat's sends: a reply of an earlier test still being sent must not use a fault up.
+    const when = (b: unknown) => (b as { receive_id?: string } | null)?.receive_id === 'oc_flaky';
+    fake.inject({ route: 'POST /open-apis/im/v1/messages', times: 1, when, fault: { status: 500 } });
+    fake.inject({ route: 'POST /open-apis/im/v1/messages', times: 1, when, fault: { status: 429, resetSeconds: 1 } });
     await post(buildMessageEvent({ text: '帮助', senderOpenId: 'ou_staff1', chatId: 'oc_flaky' }));
     const msg = await fake.waitForMessage((m) => m.receive_id === 'oc_flaky', 15_000);
     await settle();
@@ -134,10 +136,11 @@ describe('the Feishu webhook', () => {
   });
 
   it('delivers exactly once when the connection drops mid-send', async () => {
-    fake.inject({ route: 'POST /open-apis/im/v1/messages', times: 1, fault: { drop: true } });
+    const inject = fake.inject({ route: 'POST /open-apis/im/v1/messages', times: 1, when: (b) => (b as { receive_id?: string } | null)?.receive_id === 'oc_dropped', fault: { drop: true } });
     await post(buildMessageEvent({ text: '帮助', senderOpenId: 'ou_staff1', chatId: 'oc_dropped' }));
     await fake.waitForMessage((m) => m.receive_id === 'oc_dropped', 15_000);
     await settle();
+    expect(inject.hits).toBe(1);
     expect(sendsTo('oc_dropped')).toHaveLength(1);
   });
 

@@ -5,6 +5,7 @@ export const TOKEN_PATH = '/open-apis/auth/v3/tenant_access_token/internal';
 
 interface Rule {
   match: (key: string) => boolean;
+  when?: (body: unknown) => boolean;
   remaining: number;
   fault: Fault;
 }
@@ -35,7 +36,7 @@ export class Injector {
 
   inject(options: InjectOptions): InjectionHandle {
     const times = options.times ?? 1;
-    const rule: Rule = { match: routeMatcher(options.route), remaining: times, fault: options.fault };
+    const rule: Rule = { match: routeMatcher(options.route), when: options.when, remaining: times, fault: options.fault };
     this.rules.push(rule);
     return {
       get hits() {
@@ -47,9 +48,9 @@ export class Injector {
     };
   }
 
-  /** Consume and return the first fault whose route matches "METHOD /path". */
-  take(key: string): Fault | undefined {
-    const rule = this.rules.find((r) => r.remaining > 0 && r.match(key));
+  /** Consume and return the first fault whose route matches "METHOD /path" (and whose `when` the body passes). */
+  take(key: string, body?: unknown): Fault | undefined {
+    const rule = this.rules.find((r) => r.remaining > 0 && r.match(key) && (!r.when || r.when(body)));
     if (!rule) return undefined;
     rule.remaining -= 1;
     if (rule.remaining <= 0) this.rules = this.rules.filter((r) => r !== rule);

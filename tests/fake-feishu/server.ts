@@ -169,7 +169,7 @@ export async function startFakeFeishu(options: FakeFeishuOptions = {}): Promise<
     const parsed = parseBody(raw, req.headers['content-type']);
     const query = Object.fromEntries(url.searchParams);
     const rec = store.record({ method, path, query, headers: { ...req.headers }, body: parsed.body, at: now() });
-    const fault = injector.take(`${method} ${path}`);
+    const fault = injector.take(`${method} ${path}`, parsed.body);
     if (fault && (await applyFault(fault, req, res, rec))) return;
     if (fault && 'delayMs' in fault) rec.delayedMs = fault.delayMs;
     const body = (typeof parsed.body === 'object' && parsed.body !== null ? parsed.body : {}) as Record<string, unknown>;

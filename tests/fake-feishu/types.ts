@@ -102,6 +102,8 @@ export interface InjectOptions {
   route?: string | RegExp;
   /** How many matching requests get the fault (default 1; Infinity for all). */
   times?: number;
+  /** Only requests whose parsed body passes (e.g. one recipient's sends), so other traffic cannot use the fault up. */
+  when?: (body: unknown) => boolean;
   fault: Fault;
 }
 
