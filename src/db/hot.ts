@@ -18,6 +18,10 @@ const sessionOf = (ex: Executor): Session => (ex as unknown as { session: Sessio
  * to the session it was prepared on; this keeps one per driver and runs it on the caller's
  * connection. On postgres.js a prepared query is also a named server-side statement, so
  * PostgreSQL parses and plans it once per connection. Values are passed by `sql.placeholder` name.
+ *
+ * It leans on drizzle's internals (a query's `session.client`, a prepared query's `client` and
+ * `params`), which is why drizzle-orm is pinned to an exact version; the approval, pipeline and
+ * outbox tests run every statement made here on PGlite and on PostgreSQL.
  */
 export function hot<R>(name: string, build: (ex: Executor) => { prepare(name: string): Prepared<R> }): (ex: Executor, values?: Record<string, unknown>) => Promise<R> {
   const byDriver = new Map<object, Prepared<R>>();
