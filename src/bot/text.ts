@@ -18,3 +18,15 @@ export function cut(s: string, max: number): string {
   const end = /[\ud800-\udbff]/.test(s[max - 1] ?? '') ? max - 1 : max;
   return s.slice(0, end);
 }
+
+/** A non-empty string made storable; anything else is none. */
+export const nonEmptyText = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? storable(v) : undefined);
+
+/** Platform ids are a few dozen characters; anything far longer is not one (and would not fit a unique index). */
+const MAX_ID_LENGTH = 256;
+
+/** A platform id (event, message, chat, person) from a payload, or none when it is missing or too long. */
+export function platformId(v: unknown): string | undefined {
+  const s = nonEmptyText(v);
+  return s && s.length <= MAX_ID_LENGTH ? s : undefined;
+}

@@ -1,16 +1,11 @@
 import type { MessageEvent } from '../event.js';
-import { cut, storable } from '../text.js';
+import { cut, nonEmptyText, platformId, storable } from '../text.js';
 import { inboundMessageId, p2pChat } from './messenger.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-/** DingTalk's ids are a few dozen characters; anything far longer is not one (and would not fit a unique index). */
-const MAX_ID_LENGTH = 256;
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? storable(v) : undefined);
-const id = (v: unknown): string | undefined => {
-  const s = str(v);
-  return s && s.length <= MAX_ID_LENGTH ? s : undefined;
-};
+const str = nonEmptyText;
+const id = platformId;
 
 export type NormalizedRobot =
   | { kind: 'message'; event: MessageEvent; msgId: string }

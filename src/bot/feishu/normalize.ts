@@ -1,5 +1,5 @@
 import type { BotEvent } from '../event.js';
-import { cut, storable } from '../text.js';
+import { cut, nonEmptyText, platformId, storable } from '../text.js';
 
 /** The outcome of reading one Feishu payload at the edge. */
 export type Normalized =
@@ -11,17 +11,12 @@ export type Normalized =
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Feishu's ids are a few dozen characters; anything far longer is not one (and would not fit a unique index). */
-const MAX_ID_LENGTH = 256;
 /** Card values and form values the bot's cards produce are two or three levels deep. */
 const MAX_VALUE_DEPTH = 16;
 
 export { storable };
-const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? storable(v) : undefined);
-const id = (v: unknown): string | undefined => {
-  const s = str(v);
-  return s && s.length <= MAX_ID_LENGTH ? s : undefined;
-};
+const str = nonEmptyText;
+const id = platformId;
 /** A scalar as text; anything else (an object whose toString is not a function, an array) is no text. */
 const text = (v: unknown): string => (typeof v === 'string' ? storable(v) : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '');
 
