@@ -29,12 +29,20 @@ const markDone = hot('inbound_done', (ex) =>
     .set({ status: 'done', processedAt: p('processedAt'), attempts: sql`${inboundEvents.attempts} + 1` })
     .where(eq(inboundEvents.id, sql.placeholder('id'))),
 );
-/** A card action, recorded as done in the transaction that handles it. */
+/**
+ * A card action, recorded as done in the transaction that handles it. An event id seen before is a
+ * duplicate (no row comes back), unless that earlier delivery failed: a failed action changed
+ * nothing, so the same event delivered again is handled afresh (its row taken over).
+ */
 const recordAction = hot('inbound_action', (ex) =>
   ex
     .insert(inboundEvents)
     .values({ source: p('source'), eventId: p('eventId'), messageId: p('messageId'), kind: p('kind'), payload: p('payload'), receivedAt: p('receivedAt'), status: 'done', processedAt: p('processedAt'), attempts: 1 })
-    .onConflictDoNothing()
+    .onConflictDoUpdate({
+      target: [inboundEvents.source, inboundEvents.eventId],
+      set: { status: 'done', processedAt: p('processedAt'), attempts: sql`${inboundEvents.attempts} + 1`, lastError: null },
+      setWhere: eq(inboundEvents.status, 'failed'),
+    })
     .returning({ id: inboundEvents.id }),
 );
 

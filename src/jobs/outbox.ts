@@ -147,6 +147,8 @@ export function createOutboxSender(opts: OutboxSenderOptions): OutboxSender {
   let running: Promise<number> | undefined;
   let again = false;
   let stopped = true;
+  /** Set by stop(): a write that failed is not tried again, the lease hands its row on. */
+  let stopping = false;
 
   async function claim(): Promise<Row[]> {
     const now = clock();
@@ -273,37 +275,68 @@ export function createOutboxSender(opts: OutboxSenderOptions): OutboxSender {
     return give ? 0 : backoff;
   }
 
-  /** Rows to one target go in order; a failure holds back that target's later rows in this batch. */
-  async function deliverTarget(rows: Row[]) {
-    for (let i = 0; i < rows.length; i++) {
-      const row = rows[i];
-      await limiter.take(row.target);
+  /**
+   * Writes down what a delivery did, through a database outage: the message went out (or the
+   * attempt failed), and writing that once the database is back beats waiting for the lease to run
+   * out and sending it again. Gives up (the lease then hands the row to the next pass) shortly
+   * before the lease ends, or at once when the sender is stopping.
+   */
+  async function note<T>(write: () => Promise<T>, leaseEnds: number): Promise<T> {
+    for (let pause = 250; ; pause = Math.min(pause * 2, 4_000)) {
       try {
-        await markSent(row, await deliver(row));
+        return await write();
       } catch (err) {
-        const backoff = await markFailed(row, err);
-        const rest = rows.slice(i + 1).map((r) => r.id);
-        if (rest.length) {
-          await db
-            .update(outbox)
-            .set({ lockedUntil: null, nextAttemptAt: new Date(clock().getTime() + backoff), attempts: sql`${outbox.attempts} - 1` })
-            .where(inArray(outbox.id, rest));
-        }
-        return;
+        if (stopping || performance.now() + pause > leaseEnds - 5_000) throw err;
+        log.warn({ err, retryInMs: pause }, 'outbox: could not record a delivery, trying again');
+        await new Promise((r) => setTimeout(r, pause));
       }
     }
   }
 
+  /** Rows to one target go in order; a failure holds back that target's later rows in this batch. */
+  async function deliverTarget(rows: Row[], leaseEnds: number) {
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i];
+      await limiter.take(row.target);
+      let result: unknown;
+      let failure: { err: unknown } | undefined;
+      try {
+        result = await deliver(row);
+      } catch (err) {
+        failure = { err };
+      }
+      if (!failure) {
+        await note(() => markSent(row, result), leaseEnds);
+        continue;
+      }
+      const backoff = await note(() => markFailed(row, failure.err), leaseEnds);
+      const rest = rows.slice(i + 1).map((r) => r.id);
+      if (rest.length) {
+        await note(
+          () =>
+            db
+              .update(outbox)
+              .set({ lockedUntil: null, nextAttemptAt: new Date(clock().getTime() + backoff), attempts: sql`${outbox.attempts} - 1` })
+              .where(inArray(outbox.id, rest)),
+          leaseEnds,
+        );
+      }
+      return;
+    }
+  }
+
   async function pass(): Promise<number> {
+    const claimedAt = performance.now();
     const rows = await claim();
     if (!rows.length) return 0;
+    const leaseEnds = claimedAt + leaseMs;
     const byTarget = new Map<string, Row[]>();
     for (const r of rows) byTarget.set(r.target, [...(byTarget.get(r.target) ?? []), r]);
     // A few targets at a time: enough to keep the rate limit busy, never a burst of connections.
     const queue = [...byTarget.values()];
     await Promise.all(
       Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
-        for (let t = queue.shift(); t; t = queue.shift()) await deliverTarget(t);
+        for (let t = queue.shift(); t; t = queue.shift()) await deliverTarget(t, leaseEnds);
       }),
     );
     return rows.length;
@@ -351,11 +384,13 @@ export function createOutboxSender(opts: OutboxSenderOptions): OutboxSender {
     start() {
       if (!stopped) return;
       stopped = false;
+      stopping = false;
       schedule();
       void runOnce();
     },
     async stop() {
       stopped = true;
+      stopping = true;
       if (timer) clearTimeout(timer);
       await running;
     },

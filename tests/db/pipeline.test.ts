@@ -119,4 +119,24 @@ describe('the inbound pipeline', () => {
     const r = await p.act({ type: 'card_action', source: 'feishu', eventId: 'ca_1', operatorId: 'ou_staff1', messageId: 'om_x', value: { action: 'no.such.thing' } });
     expect(r.toast?.type).toBe('warning');
   });
+
+  it('answers a card action that failed with the error toast, and handles the same event delivered again instead of calling it a duplicate', async () => {
+    let calls = 0;
+    const flaky: Router = {
+      onMessage: async () => undefined,
+      onAction: async () => {
+        if (++calls === 1) throw new Error('connection closed');
+        return { toast: { type: 'success', content: '已同意' } };
+      },
+    };
+    const p = pipelineWith(flaky);
+    const tap = { type: 'card_action', source: 'feishu', eventId: 'ca_again', operatorId: 'ou_staff1', messageId: 'om_x', value: { action: 'approval.act' } } as const;
+    expect(await p.act(tap)).toEqual({ toast: { type: 'error', content: '操作未能完成，请稍后重试。' } });
+    expect(await tdb.current.main.db.select().from(inboundEvents)).toMatchObject([{ eventId: 'ca_again', status: 'failed', lastError: 'connection closed' }]);
+    expect(await p.act(tap)).toEqual({ toast: { type: 'success', content: '已同意' } });
+    expect(await tdb.current.main.db.select().from(inboundEvents)).toMatchObject([{ eventId: 'ca_again', status: 'done', attempts: 2, lastError: null }]);
+    // Once it has been handled, the same event again is a duplicate: answered with nothing, not run.
+    expect(await p.act(tap)).toEqual({});
+    expect(calls).toBe(2);
+  });
 });

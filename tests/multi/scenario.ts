@@ -133,11 +133,18 @@ export async function fileAndApprove(opts: DriveOptions, p: Person, i: number): 
           formValue: { comment: '' },
         }),
       );
+      const approvedNow = async () =>
+        (await query(opts.databaseUrl, `select 1 from approvals a join receptions r on r.id = a.reception_id where r.code = $1 and a.approver = $2 and a.status = 'approved'`, [code, approver])).length > 0;
+      // A tap answered with the error toast can still have committed (its commit reached the
+      // database, the answer did not come back): the tap again then says it is done already.
+      if (n > 0 && String(toastOf(answer).content ?? '').startsWith('该审批已处理') && (await approvedNow())) {
+        answer = { status: 200, body: {}, attempts: 0 };
+        break;
+      }
       if (!(opts.retapOnError && toastOf(answer).content === TRY_AGAIN)) break;
       stats.retaps++;
       await sleep(1_000);
-      const step = await query(opts.databaseUrl, `select 1 from approvals a join receptions r on r.id = a.reception_id where r.code = $1 and a.approver = $2 and a.status = 'approved'`, [code, approver]);
-      if (step.length) {
+      if (await approvedNow()) {
         answer = { status: 200, body: {}, attempts: 0 };
         break;
       }
