@@ -61,6 +61,8 @@ export const outbox = pgTable(
     attempts: integer().notNull().default(0),
     nextAttemptAt: ts().notNull().defaultNow(),
     lockedUntil: ts(),
+    /** The sender (one per process start) that holds the lease: it may take back a row whose claim it never heard answered. */
+    lockedBy: text(),
     lastError: text(),
     result: jsonb(),
     createdAt: ts().notNull().defaultNow(),

@@ -150,8 +150,17 @@ export function createOutboxSender(opts: OutboxSenderOptions): OutboxSender {
   /** Set by stop(): a write that failed is not tried again, the lease hands its row on. */
   let stopping = false;
 
+  /**
+   * This sender's name on the rows it leases. Passes never overlap, so at a claim nothing this
+   * sender leased is in its hands: a row still leased to it is one whose claim committed while the
+   * answer was lost (the database connection dropped), and it takes that row back at once instead
+   * of leaving it for the lease to run out.
+   */
+  const owner = randomUUID();
+
   async function claim(): Promise<Row[]> {
     const now = clock();
+    const at = now.toISOString();
     return db.transaction(async (tx) => {
       const due = await tx
         .select({ id: outbox.id })
@@ -160,9 +169,9 @@ export function createOutboxSender(opts: OutboxSenderOptions): OutboxSender {
           and(
             eq(outbox.status, 'pending'),
             lte(outbox.nextAttemptAt, now),
-            or(isNull(outbox.lockedUntil), lte(outbox.lockedUntil, now)),
-            // In order per target: nothing goes while an older row to the same target is backing off or in flight.
-            sql`not exists (select 1 from outbox o2 where o2.target = ${outbox.target} and o2.status = 'pending' and o2.seq < ${outbox.seq} and (o2.next_attempt_at > ${now.toISOString()}::timestamptz or o2.locked_until > ${now.toISOString()}::timestamptz))`,
+            or(isNull(outbox.lockedUntil), lte(outbox.lockedUntil, now), eq(outbox.lockedBy, owner)),
+            // In order per target: nothing goes while an older row to the same target is backing off or in another sender's hands.
+            sql`not exists (select 1 from outbox o2 where o2.target = ${outbox.target} and o2.status = 'pending' and o2.seq < ${outbox.seq} and (o2.next_attempt_at > ${at}::timestamptz or (o2.locked_until > ${at}::timestamptz and o2.locked_by is distinct from ${owner})))`,
           ),
         )
         .orderBy(asc(outbox.seq))
@@ -171,7 +180,7 @@ export function createOutboxSender(opts: OutboxSenderOptions): OutboxSender {
       if (!due.length) return [];
       const rows = await tx
         .update(outbox)
-        .set({ lockedUntil: new Date(now.getTime() + leaseMs), attempts: sql`${outbox.attempts} + 1` })
+        .set({ lockedUntil: new Date(now.getTime() + leaseMs), lockedBy: owner, attempts: sql`${outbox.attempts} + 1` })
         .where(inArray(outbox.id, due.map((d) => d.id)))
         .returning();
       return rows.sort((a, b) => a.seq - b.seq);

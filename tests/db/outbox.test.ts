@@ -117,4 +117,34 @@ describe('the outbox', () => {
     expect(new Set(rec.calls).size).toBe(120);
     expect([...rec.delivered.keys()].sort()).toEqual([...ids].sort());
   });
+
+  it('takes back at once the rows of a claim whose commit landed while its answer was lost, and another sender still leaves them alone', async () => {
+    const rec = createRecordingMessenger();
+    const main = tdb.current.main.db;
+    const id = await enqueue(main, { op: 'send', to: { type: 'user', id: 'ou_1' }, message: { kind: 'text', text: '您好' } });
+    // The database commits the claim; the connection drops before the sender hears so.
+    let lose = true;
+    const lossy: typeof main = Object.create(main);
+    lossy.transaction = (async (fn: Parameters<typeof main.transaction>[0]) => {
+      const result = await main.transaction(fn);
+      if (lose) {
+        lose = false;
+        throw new Error('write CONNECTION_CLOSED');
+      }
+      return result;
+    }) as typeof main.transaction;
+    const sender = createOutboxSender({ db: lossy, messenger: rec.messenger, log, leaseMs: 60_000 });
+    expect(await sender.runOnce()).toBe(0);
+    const [leased] = await main.select().from(outbox).where(eq(outbox.id, id));
+    expect(leased.status).toBe('pending');
+    expect(leased.lockedUntil!.getTime()).toBeGreaterThan(Date.now());
+    // Another instance's sender sees a live lease and waits for it.
+    const other = createOutboxSender({ db: main, messenger: rec.messenger, log });
+    expect(await other.runOnce()).toBe(0);
+    // The sender that leased it takes it back on its next pass, without waiting a minute.
+    expect(await sender.runOnce()).toBe(1);
+    expect(rec.calls).toEqual([id]);
+    const [row] = await main.select().from(outbox).where(eq(outbox.id, id));
+    expect(row.status).toBe('sent');
+  });
 });
