@@ -5,7 +5,7 @@ import postgres from 'postgres';
 import { buildCardAction, signedRequest } from '../tests/fake-feishu/index.js';
 import { validForm } from '../tests/fixtures/request-form.js';
 import type { Result, Signed } from './load.js';
-import { cpuMs } from './processes.js';
+import { cpuMs, postgresCpuMs } from './processes.js';
 
 const form = validForm({ working_meal: '否' });
 /** Twenty departments, each with a member of staff who files and a head who approves. */
@@ -109,19 +109,32 @@ export async function benchCardTaps(opts: { bot: string; base: string; botDbUrl:
   const drained = (performance.now() - drainStart) / 1000;
   const pending = await db`select a.id, a.approver, r.code from approvals a join receptions r on r.id = a.reception_id where a.status = 'pending' and a.step = 1 order by a.id`;
   await db.end();
-  const cpu0 = cpuMs('bot');
+  // CPU time per tap of each process on the machine, for the taps and for the baseline's run.
+  const meter = () => {
+    const own = process.cpuUsage();
+    const at = { bot: cpuMs('bot'), baseline: cpuMs('baseline'), postgres: postgresCpuMs(), fake: cpuMs('fake feishu'), load: (own.user + own.system) / 1000 };
+    return (n: number) => {
+      const o = process.cpuUsage();
+      const per = (now: number, then: number) => (now - then) / n;
+      return { bot: per(cpuMs('bot'), at.bot), baseline: per(cpuMs('baseline'), at.baseline), postgres: per(postgresCpuMs(), at.postgres), fake: per(cpuMs('fake feishu'), at.fake), load: per((o.user + o.system) / 1000, at.load) };
+    };
+  };
+  const tapMeter = meter();
   const taps = await pool(
     opts.bot,
     pending.map((p, i) => sign(buildCardAction({ operatorOpenId: p.approver, value: { action: 'approval.act', code: p.code, approval: Number(p.id), round: 1, decision: 'approve' }, messageId: `om_tap_${i}` }))),
     20,
     (b) => b.includes('已同意') && b.includes('"card"'),
   );
-  const botCpuPerTap = (cpuMs('bot') - cpu0) / pending.length;
+  const tapCpu = tapMeter(pending.length);
+  const botCpuPerTap = tapCpu.bot;
+  const baseMeter = meter();
   const baseline = await pool(
     opts.base,
     pending.map((p, i) => sign(buildCardAction({ operatorOpenId: p.approver, value: { action: 'approval.act', decision: 'approve' }, messageId: `om_btap_${i}` }))),
     20,
     () => true,
   );
-  return { submit, taps, baseline, drained, botCpuPerTap };
+  const baseCpu = baseMeter(pending.length);
+  return { submit, taps, baseline, drained, botCpuPerTap, tapCpu, baseCpu };
 }

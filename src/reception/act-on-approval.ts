@@ -107,16 +107,20 @@ export async function onApprovalAct(event: CardActionEvent, ctx: HandlerContext)
   const steps = before.map((s) => (next && s.id === next.id ? { ...s, status: 'pending', pendingSince: ctx.now } : s));
   const outcome = `${actor}：${DECISIONS[d]}${comment ? `（${comment}）` : ''}`;
   const template = d === 'approve' ? 'green' : d === 'reject' ? 'red' : 'grey';
+  // With a next level, its card and the requester's status card go out in the same round trip.
   await Promise.all([
     recordAct(ctx.tx, { id: step.id, ...acted }),
     stateChanges ? setState(ctx.tx, { id: r.id, state: newState, updatedAt: ctx.now }) : undefined,
     next ? setPending(ctx.tx, { id: next.id, pendingSince: ctx.now }) : undefined,
     audit(d, fromState, next ? `${fromState}:${next.step}` : newState),
     patchCards(ctx, r, step.cardRefs, { title: `接待审批：${r.code}`, text: outcome, template }, steps),
+    next ? sendApprovalCards(ctx, r, { ...next, status: 'pending' }, undefined, steps) : undefined,
+    next ? updateStatusCard(ctx, r, steps) : undefined,
   ]);
 
+  // What ends the round (no next level): the change applied or dropped, the plan started, the requester told.
   if (next) {
-    await Promise.all([sendApprovalCards(ctx, r, { ...next, status: 'pending' }, undefined, steps), updateStatusCard(ctx, r, steps)]);
+    /* nothing more: the next level's card went out above */
   } else if (isChange && d === 'approve' && r.pendingChange) {
     await applyChange(ctx, r, r.pendingChange);
     r.state = 'approved';

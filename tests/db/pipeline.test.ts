@@ -3,10 +3,10 @@ import { createBotRouter } from '../../src/bot/commands.js';
 import type { MessageEvent } from '../../src/bot/event.js';
 import { createPipeline } from '../../src/bot/pipeline.js';
 import type { Router } from '../../src/bot/router.js';
-import { inboundEvents, outbox } from '../../src/db/schema.js';
+import { auditLog, inboundEvents, outbox } from '../../src/db/schema.js';
 import { testServices, useTestDatabase } from './use-test-database.js';
 
-const tdb = useTestDatabase([inboundEvents, outbox]);
+const tdb = useTestDatabase([inboundEvents, outbox, auditLog]);
 const services = testServices();
 
 const message = (over: Partial<MessageEvent> = {}): MessageEvent => ({
@@ -124,8 +124,9 @@ describe('the inbound pipeline', () => {
     let calls = 0;
     const flaky: Router = {
       onMessage: async () => undefined,
-      onAction: async () => {
+      onAction: async (_event, ctx) => {
         if (++calls === 1) throw new Error('connection closed');
+        await ctx.audit({ actor: 'ou_staff1', entity: 'reception', entityId: 'JD-2026-0001', action: 'approve' });
         return { toast: { type: 'success', content: '已同意' } };
       },
     };
@@ -135,8 +136,8 @@ describe('the inbound pipeline', () => {
     expect(await tdb.current.main.db.select().from(inboundEvents)).toMatchObject([{ eventId: 'ca_again', status: 'failed', lastError: 'connection closed' }]);
     expect(await p.act(tap)).toEqual({ toast: { type: 'success', content: '已同意' } });
     expect(await tdb.current.main.db.select().from(inboundEvents)).toMatchObject([{ eventId: 'ca_again', status: 'done', attempts: 2, lastError: null }]);
-    // Once it has been handled, the same event again is a duplicate: answered with nothing, not run.
+    // Once it has been handled, the same event again is a duplicate: answered with nothing, and what its handler wrote is rolled back.
     expect(await p.act(tap)).toEqual({});
-    expect(calls).toBe(2);
+    expect(await tdb.current.main.db.select().from(auditLog)).toHaveLength(1);
   });
 });
