@@ -2,7 +2,8 @@
 // (csv-parse; UTF-8, UTF-8 with BOM, or GBK as Excel in China saves it) into normalised rows, with
 // every problem named by its spreadsheet row number (as Excel shows it) and column. Pure: no database.
 import { createHash } from 'node:crypto';
-import { parse as parseCsv } from 'csv-parse/sync';
+import { createRequire } from 'node:module';
+import type * as CsvParse from 'csv-parse/sync';
 import type ExcelJS from 'exceljs';
 import { excel } from '../reception/xlsx-style.js';
 import { parseYuan } from '../reception/money.js';
@@ -167,6 +168,8 @@ function csvGrid(textContent: string): { grids: Grid[][] } | { error: string } {
   const delimiter = [',', '\t', ';'].reduce((best, ch) => (count(ch) > count(best) ? ch : best), ',');
   let records: string[][];
   try {
+    // Loaded with the first CSV ledger, not at start-up.
+    const { parse: parseCsv } = createRequire(import.meta.url)('csv-parse/sync') as typeof CsvParse;
     records = parseCsv(textContent, { delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: false });
   } catch (err) {
     const line = (err as { lines?: number }).lines;

@@ -2,7 +2,7 @@
 // then rasterises it with resvg and the bundled Noto Sans SC font (an npm package, so a
 // clean `npm ci` is enough: no system font needed). Every drawing says which way it faces.
 import { createRequire } from 'node:module';
-import { Resvg } from '@resvg/resvg-js';
+import type * as ResvgModule from '@resvg/resvg-js';
 import { layoutPodium, layoutRoundTable, type PodiumLayout, type RoundTableLayout, type SeatingCustom, type SeatPerson } from './seating.js';
 
 const FONT_FAMILY = 'Noto Sans SC';
@@ -106,8 +106,12 @@ export function buildPodiumSvg(layout: PodiumLayout, title = '主席台座次图
   return parts.join('\n');
 }
 
+let resvgModule: typeof ResvgModule | undefined;
+/** resvg (a native addon), loaded with the first chart: an instance that never draws one does not carry it. */
+const resvgLib = (): typeof ResvgModule => (resvgModule ??= createRequire(import.meta.url)('@resvg/resvg-js') as typeof ResvgModule);
+
 export function renderSvgToPng(svg: string): Buffer {
-  const resvg = new Resvg(svg, {
+  const resvg = new (resvgLib().Resvg)(svg, {
     font: { fontFiles: [cjkFontPath()], loadSystemFonts: false, defaultFontFamily: FONT_FAMILY },
     background: '#ffffff',
   });
