@@ -127,7 +127,6 @@ export async function benchCardTaps(opts: { bot: string; base: string; botDbUrl:
     (b) => b.includes('已同意') && b.includes('"card"'),
   );
   const tapCpu = tapMeter(pending.length);
-  const botCpuPerTap = tapCpu.bot;
   const baseMeter = meter();
   const baseline = await pool(
     opts.base,
@@ -136,5 +135,5 @@ export async function benchCardTaps(opts: { bot: string; base: string; botDbUrl:
     () => true,
   );
   const baseCpu = baseMeter(pending.length);
-  return { submit, taps, baseline, drained, botCpuPerTap, tapCpu, baseCpu };
+  return { submit, taps, baseline, drained, tapCpu, baseCpu };
 }

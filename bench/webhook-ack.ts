@@ -125,7 +125,8 @@ async function main() {
       `| approval.act 同意 (jiedai) | 20 | ${ms(cards.taps.p50)} | ${ms(cards.taps.p90)} | ${ms(cards.taps.p99)} | ${ms(cards.taps.max)} | ${cards.taps.ok}/${cards.taps.sent} | ${cards.taps.errors} |`,
       `| baseline (verify, decrypt, insert id) | 20 | ${ms(cards.baseline.p50)} | ${ms(cards.baseline.p90)} | ${ms(cards.baseline.p99)} | ${ms(cards.baseline.max)} | ${cards.baseline.ok}/${cards.baseline.sent} | ${cards.baseline.errors} |`,
       '',
-      `The bot's own CPU time per tap in that phase: **${cards.botCpuPerTap.toFixed(1)} ms** (all of its process group, from /proc). ` +
+      `CPU time per tap, from /proc (10 ms ticks, over all ${cards.taps.ok} taps), of each process on the machine: the bot **${cards.tapCpu.bot.toFixed(2)} ms** (all of its process group), PostgreSQL (all its processes) ${cards.tapCpu.postgres.toFixed(2)} ms, the fake Feishu ${cards.tapCpu.fake.toFixed(2)} ms, the load generator ${cards.tapCpu.load.toFixed(2)} ms; ` +
+        `for the baseline's requests: the baseline ${cards.baseCpu.baseline.toFixed(2)} ms, PostgreSQL ${cards.baseCpu.postgres.toFixed(2)} ms, the load generator ${cards.baseCpu.load.toFixed(2)} ms. ` +
         `The outbox had delivered everything the submissions queued ${cards.drained.toFixed(1)} s after the last one; the taps began then.`,
     );
     const table = lines.join('\n');
