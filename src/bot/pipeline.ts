@@ -185,9 +185,12 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
       const elog = log.child({ eventId: event.eventId, kind: event.type });
       try {
         return await db.transaction(async (tx) => {
-          const [rows, result] = await Promise.all([recordAction(tx, { ...values, processedAt: now }), router.onAction(event, createHandlerContext(opts, tx, event, now, elog))]);
-          if (!rows.length) throw DUPLICATE;
-          return result;
+          const [recorded, handled] = await Promise.allSettled([recordAction(tx, { ...values, processedAt: now }), router.onAction(event, createHandlerContext(opts, tx, event, now, elog))]);
+          if (recorded.status === 'rejected') throw recorded.reason;
+          // A duplicate is answered with nothing, whatever its handler made of it.
+          if (!recorded.value.length) throw DUPLICATE;
+          if (handled.status === 'rejected') throw handled.reason;
+          return handled.value;
         });
       } catch (err) {
         if (err === DUPLICATE) {

@@ -127,6 +127,7 @@ describe('the inbound pipeline', () => {
       onAction: async (_event, ctx) => {
         if (++calls === 1) throw new Error('connection closed');
         await ctx.audit({ actor: 'ou_staff1', entity: 'reception', entityId: 'JD-2026-0001', action: 'approve' });
+        if (calls > 3) throw new Error('a handler that fails on a repeat');
         return { toast: { type: 'success', content: '已同意' } };
       },
     };
@@ -136,8 +137,10 @@ describe('the inbound pipeline', () => {
     expect(await tdb.current.main.db.select().from(inboundEvents)).toMatchObject([{ eventId: 'ca_again', status: 'failed', lastError: 'connection closed' }]);
     expect(await p.act(tap)).toEqual({ toast: { type: 'success', content: '已同意' } });
     expect(await tdb.current.main.db.select().from(inboundEvents)).toMatchObject([{ eventId: 'ca_again', status: 'done', attempts: 2, lastError: null }]);
-    // Once it has been handled, the same event again is a duplicate: answered with nothing, and what its handler wrote is rolled back.
+    // Once it has been handled, the same event again is a duplicate: answered with nothing, and what its handler wrote (or threw) is rolled back.
+    expect(await p.act(tap)).toEqual({});
     expect(await p.act(tap)).toEqual({});
     expect(await tdb.current.main.db.select().from(auditLog)).toHaveLength(1);
+    expect(await tdb.current.main.db.select().from(inboundEvents)).toMatchObject([{ eventId: 'ca_again', status: 'done', attempts: 2 }]);
   });
 });
