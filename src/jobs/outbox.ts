@@ -104,7 +104,7 @@ export interface OutboxSenderOptions {
   log: Logger;
   limits?: { perApp: number; perTarget: number };
   batchSize?: number;
-  /** How long a claimed row stays ours before another sender may take it. */
+  /** How long a claimed row stays ours before another sender may take it; renewed while we hold it. */
   leaseMs?: number;
   maxAttempts?: number;
   /** Targets delivered to at once. */
@@ -138,7 +138,7 @@ type Row = typeof outbox.$inferSelect;
 export function createOutboxSender(opts: OutboxSenderOptions): OutboxSender {
   const { db, messenger, log } = opts;
   const batchSize = opts.batchSize ?? 50;
-  const leaseMs = opts.leaseMs ?? 60_000;
+  const leaseMs = opts.leaseMs ?? 20_000;
   const maxAttempts = opts.maxAttempts ?? 12;
   const concurrency = opts.concurrency ?? 8;
   const clock = opts.clock ?? (() => new Date());
@@ -286,16 +286,17 @@ export function createOutboxSender(opts: OutboxSenderOptions): OutboxSender {
 
   /**
    * Writes down what a delivery did, through a database outage: the message went out (or the
-   * attempt failed), and writing that once the database is back beats waiting for the lease to run
-   * out and sending it again. Gives up (the lease then hands the row to the next pass) shortly
-   * before the lease ends, or at once when the sender is stopping.
+   * attempt failed), and writing that once the database is back beats sending it again. Tried until
+   * it is written or the sender stops. Meanwhile the row is leased in this sender's name; should the
+   * lease run out first, another sender sends it again under the same uuid, which Feishu answers
+   * with the first message, and both marks say the same.
    */
-  async function note<T>(write: () => Promise<T>, leaseEnds: number): Promise<T> {
+  async function note<T>(write: () => Promise<T>): Promise<T> {
     for (let pause = 250; ; pause = Math.min(pause * 2, 4_000)) {
       try {
         return await write();
       } catch (err) {
-        if (stopping || performance.now() + pause > leaseEnds - 5_000) throw err;
+        if (stopping) throw err;
         log.warn({ err, retryInMs: pause }, 'outbox: could not record a delivery, trying again');
         await new Promise((r) => setTimeout(r, pause));
       }
@@ -303,7 +304,7 @@ export function createOutboxSender(opts: OutboxSenderOptions): OutboxSender {
   }
 
   /** Rows to one target go in order; a failure holds back that target's later rows in this batch. */
-  async function deliverTarget(rows: Row[], leaseEnds: number) {
+  async function deliverTarget(rows: Row[], inHand: Set<string>) {
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i];
       await limiter.take(row.target);
@@ -315,40 +316,56 @@ export function createOutboxSender(opts: OutboxSenderOptions): OutboxSender {
         failure = { err };
       }
       if (!failure) {
-        await note(() => markSent(row, result), leaseEnds);
+        await note(() => markSent(row, result));
+        inHand.delete(row.id);
         continue;
       }
-      const backoff = await note(() => markFailed(row, failure.err), leaseEnds);
+      const backoff = await note(() => markFailed(row, failure.err));
+      inHand.delete(row.id);
       const rest = rows.slice(i + 1).map((r) => r.id);
       if (rest.length) {
-        await note(
-          () =>
-            db
-              .update(outbox)
-              .set({ lockedUntil: null, nextAttemptAt: new Date(clock().getTime() + backoff), attempts: sql`${outbox.attempts} - 1` })
-              .where(inArray(outbox.id, rest)),
-          leaseEnds,
+        await note(() =>
+          db
+            .update(outbox)
+            .set({ lockedUntil: null, nextAttemptAt: new Date(clock().getTime() + backoff), attempts: sql`${outbox.attempts} - 1` })
+            .where(inArray(outbox.id, rest)),
         );
+        for (const id of rest) inHand.delete(id);
       }
       return;
     }
   }
 
+  /** Extends the lease of the rows this sender still holds (a pass can outlast one lease: rate limits, slow answers). */
+  async function renew(ids: string[]) {
+    await db
+      .update(outbox)
+      .set({ lockedUntil: new Date(clock().getTime() + leaseMs) })
+      .where(and(inArray(outbox.id, ids), eq(outbox.lockedBy, owner), eq(outbox.status, 'pending')));
+  }
+
   async function pass(): Promise<number> {
-    const claimedAt = performance.now();
     const rows = await claim();
     if (!rows.length) return 0;
-    const leaseEnds = claimedAt + leaseMs;
-    const byTarget = new Map<string, Row[]>();
-    for (const r of rows) byTarget.set(r.target, [...(byTarget.get(r.target) ?? []), r]);
-    // A few targets at a time: enough to keep the rate limit busy, never a burst of connections.
-    const queue = [...byTarget.values()];
-    await Promise.all(
-      Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
-        for (let t = queue.shift(); t; t = queue.shift()) await deliverTarget(t, leaseEnds);
-      }),
-    );
-    return rows.length;
+    const inHand = new Set(rows.map((r) => r.id));
+    const renewal = setInterval(() => {
+      if (inHand.size) renew([...inHand]).catch((err: unknown) => log.warn({ err }, 'outbox: could not renew a lease'));
+    }, leaseMs / 4);
+    renewal.unref?.();
+    try {
+      const byTarget = new Map<string, Row[]>();
+      for (const r of rows) byTarget.set(r.target, [...(byTarget.get(r.target) ?? []), r]);
+      // A few targets at a time: enough to keep the rate limit busy, never a burst of connections.
+      const queue = [...byTarget.values()];
+      await Promise.all(
+        Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
+          for (let t = queue.shift(); t; t = queue.shift()) await deliverTarget(t, inHand);
+        }),
+      );
+      return rows.length;
+    } finally {
+      clearInterval(renewal);
+    }
   }
 
   async function loop(): Promise<number> {

@@ -39,7 +39,7 @@ describe.runIf(process.env.DATABASE_URL)('the outbox when the database goes away
         return result;
       },
     };
-    const sender = createOutboxSender({ db: viaProxy.db, messenger, log: silentLog, leaseMs: 60_000 });
+    const sender = createOutboxSender({ db: viaProxy.db, messenger, log: silentLog });
     await sender.runOnce();
     await restored;
     const [row] = await tdb.current.main.db.select().from(outbox).where(eq(outbox.id, id));

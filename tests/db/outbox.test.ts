@@ -133,7 +133,7 @@ describe('the outbox', () => {
       }
       return result;
     }) as typeof main.transaction;
-    const sender = createOutboxSender({ db: lossy, messenger: rec.messenger, log, leaseMs: 60_000 });
+    const sender = createOutboxSender({ db: lossy, messenger: rec.messenger, log });
     expect(await sender.runOnce()).toBe(0);
     const [leased] = await main.select().from(outbox).where(eq(outbox.id, id));
     expect(leased.status).toBe('pending');
@@ -143,6 +143,22 @@ describe('the outbox', () => {
     expect(await other.runOnce()).toBe(0);
     // The sender that leased it takes it back on its next pass, without waiting a minute.
     expect(await sender.runOnce()).toBe(1);
+    expect(rec.calls).toEqual([id]);
+    const [row] = await main.select().from(outbox).where(eq(outbox.id, id));
+    expect(row.status).toBe('sent');
+  });
+
+  it('keeps renewing the lease of a row it is still sending, so another sender never takes it over', async () => {
+    const rec = createRecordingMessenger({ delayMs: 2_500 });
+    const main = tdb.current.main.db;
+    const id = await enqueue(main, { op: 'send', to: { type: 'user', id: 'ou_1' }, message: { kind: 'text', text: '您好' } });
+    // Feishu takes 2.5 s to answer; the lease is 1 s, renewed every 250 ms while the send is in hand.
+    const slow = createOutboxSender({ db: main, messenger: rec.messenger, log, leaseMs: 1_000 });
+    const sending = slow.runOnce();
+    await new Promise((r) => setTimeout(r, 1_500));
+    const other = createOutboxSender({ db: main, messenger: createRecordingMessenger().messenger, log, leaseMs: 1_000 });
+    expect(await other.runOnce()).toBe(0);
+    expect(await sending).toBe(1);
     expect(rec.calls).toEqual([id]);
     const [row] = await main.select().from(outbox).where(eq(outbox.id, id));
     expect(row.status).toBe('sent');
