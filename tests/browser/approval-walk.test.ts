@@ -1,77 +1,31 @@
 // One approval walked end to end in Chromium against the real server: 王小明 files and submits a
 // request, 李建国 → 赵敏 → 陈副主任 each tap 同意 on their card, and 王小明 sees it approved. Then a
 // rejection: 驳回 without a reason is refused and the card keeps its buttons; with a reason it ends.
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifacts, isoDate, launchBrowser, startServer, stopServer, watchErrors, type Server } from './harness.js';
-
-const PEOPLE = {
-  staff: { id: 'ou_staff1', name: '王小明' },
-  head: { id: 'ou_head1', name: '李建国' },
-  office: { id: 'ou_office1', name: '赵敏' },
-  leader: { id: 'ou_leader1', name: '陈副主任' },
-} as const;
-type Who = keyof typeof PEOPLE;
+import type { Locator } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { artifacts, fillRequestForm, isoDate, PEOPLE, useSimulatorPage, type Who } from './harness.js';
 
 const DECISION_BUTTONS = ['approve', 'reject', 'return', 'transfer'];
 
-let browser: Browser;
-let server: Server | undefined;
-let context: BrowserContext;
-let page: Page;
-let errors: string[];
+const sim = useSimulatorPage();
+const { cardMessage, say } = sim;
 
-beforeAll(async () => {
-  mkdirSync(artifacts, { recursive: true });
-  [browser, server] = await Promise.all([launchBrowser(), startServer()]);
-  context = await browser.newContext({ viewport: { width: 1280, height: 1000 }, locale: 'zh-CN' });
-  page = await context.newPage();
-  errors = watchErrors(page);
-  await page.goto(`${server.base}/`);
-  await page.waitForSelector('body[data-ready="true"]');
-});
-
-afterAll(async () => {
-  await context?.close();
-  await browser?.close();
-  stopServer(server);
-});
-
-/** Chooses a person in the sidebar and waits until their chat with the bot is open. */
+/** Chooses a person in the sidebar, waits until their chat with the bot is open, and sees no toast. */
 async function actAs(who: Who): Promise<void> {
-  const { id } = PEOPLE[who];
-  await page.locator('[data-testid="person-select"]').selectOption(id);
-  await page.locator(`[data-testid="chat-item"][data-chat-id="p2p:${id}"].active`).waitFor();
-  expect(await page.locator('[data-testid="person-info"]').innerText()).toContain(PEOPLE[who].name);
+  await sim.actAs(who);
   // The previous person's toasts are gone with them.
-  expect(await page.locator('[data-testid="toast"]').count()).toBe(0);
-}
-
-/** The bot message holding the card titled exactly `title` (the last one, if several). */
-function cardMessage(title: string): Locator {
-  return page
-    .locator('.msg-bot[data-testid="message"]', { has: page.locator('[data-testid="card"] .card-title', { hasText: new RegExp(`^${title}$`) }) })
-    .last();
+  expect(await sim.page.locator('[data-testid="toast"]').count()).toBe(0);
 }
 
 /** Marks the toasts on screen as old, so seeToast only accepts one that appears after this. */
 async function markToasts(): Promise<void> {
-  await page.locator('[data-testid="toast"]').evaluateAll((ns) => ns.forEach((n) => ((n as HTMLElement).dataset.old = 'true')));
+  await sim.page.locator('[data-testid="toast"]').evaluateAll((ns) => ns.forEach((n) => ((n as HTMLElement).dataset.old = 'true')));
 }
 
 /** Waits for a new toast (see markToasts) of this type and text; toasts stay about 3 s. */
 async function seeToast(type: 'success' | 'error' | 'info' | 'warning', text: string): Promise<void> {
-  await page.locator(`[data-testid="toast"][data-type="${type}"]:not([data-old])`, { hasText: text }).first().waitFor({ timeout: 10_000 });
-}
-
-/** Sends a message from the composer and waits for it to show as mine. */
-async function say(text: string): Promise<void> {
-  const input = page.locator('[data-testid="composer-input"]');
-  await input.fill(text);
-  await page.locator('[data-testid="send-btn"]').click();
-  await page.locator('.msg-mine[data-testid="message"]', { hasText: text }).last().waitFor({ timeout: 10_000 });
+  await sim.page.locator(`[data-testid="toast"][data-type="${type}"]:not([data-old])`, { hasText: text }).first().waitFor({ timeout: 10_000 });
 }
 
 /**
@@ -79,26 +33,17 @@ async function say(text: string): Promise<void> {
  * the message that held the form (it becomes the status card).
  */
 async function fileRequest(guestUnit: string): Promise<{ code: string; statusMessageId: string }> {
-  const before = await page.locator('.msg-bot[data-testid="message"]', { has: page.locator('form [data-name="guest_unit"]') }).count();
+  const before = await sim.page.locator('.msg-bot[data-testid="message"]', { has: sim.page.locator('form [data-name="guest_unit"]') }).count();
   await say('新建接待');
-  const forms = page.locator('.msg-bot[data-testid="message"]', { has: page.locator('form [data-name="guest_unit"]') });
+  const forms = sim.page.locator('.msg-bot[data-testid="message"]', { has: sim.page.locator('form [data-name="guest_unit"]') });
   await expect.poll(() => forms.count(), { timeout: 15_000 }).toBe(before + 1);
   const formMsg = forms.last();
   const statusMessageId = (await formMsg.getAttribute('data-message-id'))!;
 
-  await formMsg.locator('[data-name="guest_unit"]').fill(guestUnit);
-  await formMsg.locator('[data-name="lead_name"]').fill('张明');
-  await formMsg.locator('[data-name="lead_title"]').fill('处长');
-  await formMsg.locator('select[data-name="lead_rank"]').selectOption('县处级正职');
-  await formMsg.locator('[data-name="guest_count"]').fill('5');
-  await formMsg.locator('select[data-name="kind"]').selectOption('公务');
-  await formMsg.locator('select[data-name="purpose"]').selectOption('考察调研');
-  await formMsg.locator('[data-name="arrive_date"]').fill(isoDate(4));
-  await formMsg.locator('[data-name="depart_date"]').fill(isoDate(5));
-  await formMsg.locator('[data-name="letter_no"]').fill('发改函〔2026〕12号');
+  await fillRequestForm(formMsg, { guestUnit, leadName: '张明', arriveDate: isoDate(4), departDate: isoDate(5) });
 
   await markToasts();
-  const answered = page.waitForResponse((r) => r.url().endsWith('/sim/api/card-action'));
+  const answered = sim.page.waitForResponse((r) => r.url().endsWith('/sim/api/card-action'));
   await formMsg.locator('button[data-name="submit"]').click();
   const res = await answered;
   const body = await res.json();
@@ -109,7 +54,7 @@ async function fileRequest(guestUnit: string): Promise<{ code: string; statusMes
   await seeToast('success', `已提交，接待编号${code}`);
 
   // The form card became the status card, in place.
-  const status = page.locator(`[data-message-id="${statusMessageId}"]`);
+  const status = sim.page.locator(`[data-message-id="${statusMessageId}"]`);
   await expect.poll(() => status.locator('.card-title').innerText()).toBe(`我的接待申请：${code}`);
   expect(await status.innerText()).toContain(`审批中：等待部门负责人${PEOPLE.head.name}审批`);
   expect(await status.locator('button').count()).toBe(0);
@@ -134,21 +79,21 @@ async function approve(code: string): Promise<void> {
   const messageId = await msg.getAttribute('data-message-id');
   expect(await buttonNames(msg)).toEqual(DECISION_BUTTONS);
   await markToasts();
-  const answered = page.waitForResponse((r) => r.url().endsWith('/sim/api/card-action'));
+  const answered = sim.page.waitForResponse((r) => r.url().endsWith('/sim/api/card-action'));
   await msg.locator('button[data-name="approve"]').click();
   const res = await answered;
   expect(res.status()).toBe(200);
   expect(JSON.parse(res.request().postData() ?? '{}')).toMatchObject({ message_id: messageId, name: 'approve', value: { action: 'approval.act', code, decision: 'approve' } });
   await seeToast('success', '已同意');
 
-  const same = page.locator(`[data-message-id="${messageId}"]`);
+  const same = sim.page.locator(`[data-message-id="${messageId}"]`);
   expect(await same.count()).toBe(1);
   await expect.poll(() => same.locator('.card-header').getAttribute('data-template')).toBe('green');
   expect(await same.locator('.card-title').innerText()).toBe(`接待审批：${code}`);
   expect(await same.locator('button').count()).toBe(0);
   expect(await same.locator('form').count()).toBe(0);
   // The server also patches every copy of the card through the outbox; that update must not bring the buttons back.
-  await page.waitForTimeout(1_500);
+  await sim.page.waitForTimeout(1_500);
   expect(await same.locator('button').count()).toBe(0);
   expect(await same.locator('.card-header').getAttribute('data-template')).toBe('green');
 }
@@ -160,7 +105,7 @@ describe('approval walk (real server)', () => {
   it('王小明 files and submits a request; it goes to 李建国', async () => {
     await actAs('staff');
     ({ code, statusMessageId } = await fileRequest('省发展和改革委员会'));
-    expect(errors).toEqual([]);
+    expect(sim.errors).toEqual([]);
   });
 
   it('李建国 sees the approval card (people by name), taps 同意; the card loses its buttons', async () => {
@@ -185,7 +130,7 @@ describe('approval walk (real server)', () => {
     await msg.locator('[data-testid="card"]').screenshot({ path: path.join(artifacts, 'approval-card.png') });
 
     await approve(code);
-    expect(errors).toEqual([]);
+    expect(sim.errors).toEqual([]);
   });
 
   it('赵敏 approves, then 陈副主任 approves', async () => {
@@ -198,24 +143,24 @@ describe('approval walk (real server)', () => {
     const last = await approvalCard(code);
     expect(await last.innerText()).toMatch(/接待办主任 赵敏 【同意】/);
     await approve(code);
-    expect(errors).toEqual([]);
+    expect(sim.errors).toEqual([]);
   });
 
   it('王小明 gets the approval notice; the status card shows 已批准', async () => {
     await actAs('staff');
-    const notice = page.locator('.msg-bot[data-testid="message"][data-msg-type="text"]', { hasText: `${code}` }).filter({ hasText: '已审批通过' });
+    const notice = sim.page.locator('.msg-bot[data-testid="message"][data-msg-type="text"]', { hasText: `${code}` }).filter({ hasText: '已审批通过' });
     await notice.waitFor({ timeout: 15_000 });
     expect(await notice.innerText()).toContain(`您提交的接待申请${code}（省发展和改革委员会）已审批通过。`);
 
-    const status = page.locator(`[data-message-id="${statusMessageId}"]`);
+    const status = sim.page.locator(`[data-message-id="${statusMessageId}"]`);
     await expect.poll(() => status.locator('.card-header').getAttribute('data-template'), { timeout: 10_000 }).toBe('green');
     expect(await status.locator('.card-title').innerText()).toBe(`我的接待申请：${code}`);
     const text = await status.innerText();
     expect(text).toContain('当前状态：已批准');
     expect(text).toMatch(/分管领导 陈副主任 【同意】/);
     expect(await status.locator('button').count()).toBe(0);
-    await page.screenshot({ path: path.join(artifacts, 'approval-walk-done.png') });
-    expect(errors).toEqual([]);
+    await sim.page.screenshot({ path: path.join(artifacts, 'approval-walk-done.png') });
+    expect(sim.errors).toEqual([]);
   });
 });
 
@@ -231,19 +176,19 @@ describe('rejection (real server)', () => {
     const msg = await approvalCard(code);
     const messageId = await msg.getAttribute('data-message-id');
     await markToasts();
-    const answered = page.waitForResponse((r) => r.url().endsWith('/sim/api/card-action'));
+    const answered = sim.page.waitForResponse((r) => r.url().endsWith('/sim/api/card-action'));
     await msg.locator('button[data-name="reject"]').click();
     const res = await answered;
     expect(await res.json()).toEqual({ toast: { type: 'error', content: '驳回须在“意见”中填写理由。' } });
     await seeToast('error', '驳回须在“意见”中填写理由。');
 
-    const same = page.locator(`[data-message-id="${messageId}"]`);
+    const same = sim.page.locator(`[data-message-id="${messageId}"]`);
     expect(await same.locator('.card-header').getAttribute('data-template')).toBe('orange');
     expect(await buttonNames(same)).toEqual(DECISION_BUTTONS);
     // Enabled again once the answer is in.
     await expect.poll(() => same.locator('button[data-name="reject"]').isEnabled()).toBe(true);
     expect(await same.locator('button[data-name="approve"]').isEnabled()).toBe(true);
-    expect(errors).toEqual([]);
+    expect(sim.errors).toEqual([]);
   });
 
   it('驳回 with a reason ends it; 王小明 is told why and the status card shows 已驳回', async () => {
@@ -253,30 +198,30 @@ describe('rejection (real server)', () => {
     await markToasts();
     await msg.locator('button[data-name="reject"]').click();
     await seeToast('success', '已驳回');
-    const same = page.locator(`[data-message-id="${messageId}"]`);
+    const same = sim.page.locator(`[data-message-id="${messageId}"]`);
     await expect.poll(() => same.locator('.card-header').getAttribute('data-template')).toBe('red');
     expect(await same.locator('button').count()).toBe(0);
     expect(await same.innerText()).toContain('行程与年度计划不符');
 
     await actAs('staff');
-    const notice = page.locator('.msg-bot[data-testid="message"][data-msg-type="text"]', { hasText: `${code}已被` });
+    const notice = sim.page.locator('.msg-bot[data-testid="message"][data-msg-type="text"]', { hasText: `${code}已被` });
     await notice.waitFor({ timeout: 15_000 });
     expect(await notice.innerText()).toContain(`您提交的接待申请${code}已被${PEOPLE.head.name}驳回。理由：行程与年度计划不符`);
-    const status = page.locator(`[data-message-id="${statusMessageId}"]`);
+    const status = sim.page.locator(`[data-message-id="${statusMessageId}"]`);
     await expect.poll(() => status.locator('.card-header').getAttribute('data-template'), { timeout: 10_000 }).toBe('red');
     expect(await status.innerText()).toContain('当前状态：已驳回');
 
     // Nobody further down the chain was asked.
     await actAs('office');
-    await page.waitForTimeout(500);
+    await sim.page.waitForTimeout(500);
     expect(await cardMessage(`接待审批：${code}`).count()).toBe(0);
 
     // Reloaded from the server, 李建国's answered cards stay answered: no buttons come back.
     await actAs('head');
-    const cards = page.locator('.msg-bot[data-testid="message"]', { has: page.locator('.card-title', { hasText: '接待审批：' }) });
+    const cards = sim.page.locator('.msg-bot[data-testid="message"]', { has: sim.page.locator('.card-title', { hasText: '接待审批：' }) });
     await expect.poll(() => cards.count(), { timeout: 10_000 }).toBe(2);
     expect(await cards.locator('button').count()).toBe(0);
     expect(await cards.locator('.card-header').evaluateAll((ns) => ns.map((n) => (n as HTMLElement).dataset.template))).toEqual(['green', 'red']);
-    expect(errors).toEqual([]);
+    expect(sim.errors).toEqual([]);
   });
 });

@@ -3,77 +3,30 @@
 // meal on the card's form, sends the invoice photo with 📎 附件 and says what it is, and signs;
 // 李建国 signs second; 赵敏 and 孙会计 pass their audits; 王小明 sees the settled card and opens the
 // printable reception list from its link.
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Locator } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { shanghaiDate } from '../fixtures/request-form.js';
-import { artifacts, launchBrowser, startServer, stopServer, watchErrors, type Server } from './harness.js';
-
-const PEOPLE = {
-  staff: { id: 'ou_staff1', name: '王小明' },
-  head: { id: 'ou_head1', name: '李建国' },
-  office: { id: 'ou_office1', name: '赵敏' },
-  leader: { id: 'ou_leader1', name: '陈副主任' },
-  finance: { id: 'ou_fin1', name: '孙会计' },
-} as const;
-type Who = keyof typeof PEOPLE;
+import { artifacts, fillRequestForm, useSimulatorPage, type Who } from './harness.js';
 
 /** A 1×1 PNG: an invoice photo as far as the type check goes. */
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
 
-let browser: Browser;
-let server: Server | undefined;
-let context: BrowserContext;
-let page: Page;
-let errors: string[];
-
-beforeAll(async () => {
-  mkdirSync(artifacts, { recursive: true });
-  [browser, server] = await Promise.all([launchBrowser(), startServer()]);
-  context = await browser.newContext({ viewport: { width: 1280, height: 1000 }, locale: 'zh-CN' });
-  page = await context.newPage();
-  errors = watchErrors(page);
-  await page.goto(`${server.base}/`);
-  await page.waitForSelector('body[data-ready="true"]');
-});
-
-afterAll(async () => {
-  await context?.close();
-  await browser?.close();
-  stopServer(server);
-});
-
-async function actAs(who: Who): Promise<void> {
-  const { id, name } = PEOPLE[who];
-  await page.locator('[data-testid="person-select"]').selectOption(id);
-  await page.locator(`[data-testid="chat-item"][data-chat-id="p2p:${id}"].active`).waitFor();
-  expect(await page.locator('[data-testid="person-info"]').innerText()).toContain(name);
-}
-
-/** The last bot message whose card is titled exactly `title`. */
-function cardMessage(title: string): Locator {
-  return page.locator('.msg-bot[data-testid="message"]', { has: page.locator('[data-testid="card"] .card-title', { hasText: new RegExp(`^${title}$`) }) }).last();
-}
-
-async function say(text: string): Promise<void> {
-  await page.locator('[data-testid="composer-input"]').fill(text);
-  await page.locator('[data-testid="send-btn"]').click();
-  await page.locator('.msg-mine[data-testid="message"]', { hasText: text }).last().waitFor({ timeout: 10_000 });
-}
+const sim = useSimulatorPage();
+const { actAs, cardMessage, say } = sim;
 
 /**
  * Clicks `button` of a card, accepts the in-page confirm dialog when `confirm` names its title,
  * and returns the server's answer to the card action.
  */
 async function tap(button: Locator, confirm?: string): Promise<{ toast?: { type: string; content: string }; card?: unknown }> {
-  const answered = page.waitForResponse((r) => r.url().endsWith('/sim/api/card-action'));
+  const answered = sim.page.waitForResponse((r) => r.url().endsWith('/sim/api/card-action'));
   await button.click();
   if (confirm) {
-    const dialog = page.locator('[data-testid="confirm-dialog"]');
+    const dialog = sim.page.locator('[data-testid="confirm-dialog"]');
     await dialog.waitFor();
     expect(await dialog.innerText()).toContain(confirm);
-    await page.locator('[data-testid="confirm-ok"]').click();
+    await sim.page.locator('[data-testid="confirm-ok"]').click();
     await dialog.waitFor({ state: 'hidden' });
   }
   const res = await answered;
@@ -86,32 +39,23 @@ async function tap(button: Locator, confirm?: string): Promise<{ toast?: { type:
 async function shoot(msg: Locator, name: string): Promise<void> {
   const card = msg.locator('[data-testid="card"]');
   const height = await card.evaluate((n) => Math.ceil(n.getBoundingClientRect().height));
-  const viewport = page.viewportSize()!;
-  if (height + 300 > viewport.height) await page.setViewportSize({ width: viewport.width, height: height + 300 });
+  const viewport = sim.page.viewportSize()!;
+  if (height + 300 > viewport.height) await sim.page.setViewportSize({ width: viewport.width, height: height + 300 });
   try {
     await msg.scrollIntoViewIfNeeded();
     await card.screenshot({ path: path.join(artifacts, name), style: '.toasts { display: none !important; }' });
   } finally {
-    await page.setViewportSize(viewport);
+    await sim.page.setViewportSize(viewport);
   }
 }
 
 /** 王小明 files a request for a visit arriving and leaving today, through the form card and its date pickers. */
 async function fileRequest(): Promise<string> {
   await say('新建接待');
-  const formMsg = page.locator('.msg-bot[data-testid="message"]', { has: page.locator('form [data-name="guest_unit"]') }).last();
+  const formMsg = sim.page.locator('.msg-bot[data-testid="message"]', { has: sim.page.locator('form [data-name="guest_unit"]') }).last();
   await formMsg.waitFor({ timeout: 15_000 });
-  await formMsg.locator('[data-name="guest_unit"]').fill('省发展和改革委员会');
-  await formMsg.locator('[data-name="lead_name"]').fill('张伟');
-  await formMsg.locator('[data-name="lead_title"]').fill('处长');
-  await formMsg.locator('select[data-name="lead_rank"]').selectOption('县处级正职');
-  await formMsg.locator('[data-name="guest_count"]').fill('5');
-  await formMsg.locator('select[data-name="kind"]').selectOption('公务');
-  await formMsg.locator('select[data-name="purpose"]').selectOption('考察调研');
   const today = shanghaiDate(0);
-  await formMsg.locator('input[type="date"][data-name="arrive_date"]').fill(today);
-  await formMsg.locator('input[type="date"][data-name="depart_date"]').fill(today);
-  await formMsg.locator('[data-name="letter_no"]').fill('发改函〔2026〕12号');
+  await fillRequestForm(formMsg, { guestUnit: '省发展和改革委员会', leadName: '张伟', arriveDate: today, departDate: today, datePickers: true });
   await formMsg.locator('select[data-name="working_meal"]').selectOption('是');
   await formMsg.locator('[data-name="accompany_count"]').fill('3');
   const body = await tap(formMsg.locator('button[data-name="submit"]'));
@@ -147,8 +91,8 @@ describe('settlement walk in the simulator (real server)', () => {
     await approveAs('office', code);
     await approveAs('leader', code);
     await actAs('staff');
-    await page.locator('.msg-bot[data-msg-type="text"]', { hasText: `${code}（省发展和改革委员会）已审批通过` }).waitFor({ timeout: 15_000 });
-    expect(errors).toEqual([]);
+    await sim.page.locator('.msg-bot[data-msg-type="text"]', { hasText: `${code}（省发展和改革委员会）已审批通过` }).waitFor({ timeout: 15_000 });
+    expect(sim.errors).toEqual([]);
   });
 
   it('结算 opens the settlement card; the 录入费用 form adds the meal', async () => {
@@ -184,7 +128,7 @@ describe('settlement walk in the simulator (real server)', () => {
     expect(body.toast).toEqual({ type: 'success', content: '已添加第1笔费用：餐费450.00元' });
 
     // The answer replaced the card in place.
-    const same = page.locator(`[data-message-id="${messageId}"]`);
+    const same = sim.page.locator(`[data-message-id="${messageId}"]`);
     await expect.poll(() => same.innerText()).toContain('已添加第1笔费用');
     // The numbered line is a list item, numbered as the bot numbered it.
     const item = same.locator('ol.md-list > li').first();
@@ -192,7 +136,7 @@ describe('settlement walk in the simulator (real server)', () => {
     expect(await item.evaluate((n) => (n.parentElement as HTMLOListElement).start)).toBe(1);
     // A list that starts at 3 shows 3, as written.
     // (A string, so vitest's transform leaves the page's own import() alone.)
-    const numbered = await page.evaluate(`(async () => {
+    const numbered = await sim.page.evaluate(`(async () => {
       const { renderMarkdown } = await import('/sim/card-render.js');
       const box = document.createElement('div');
       box.appendChild(renderMarkdown('3. 第三笔\\n4. 第四笔'));
@@ -204,7 +148,7 @@ describe('settlement walk in the simulator (real server)', () => {
     // A fresh, empty form for the next line.
     expect(await same.locator('form[data-name="line_form"] [data-name="amount"]').inputValue()).toBe('');
     await shoot(same, 'settlement-line-added.png');
-    expect(errors).toEqual([]);
+    expect(sim.errors).toEqual([]);
   });
 
   it('a line with a bad amount comes back with the error next to the field and the values kept', async () => {
@@ -227,7 +171,7 @@ describe('settlement walk in the simulator (real server)', () => {
     expect(await red.count()).toBe(1);
     expect(await red.evaluate((n) => getComputedStyle(n).color)).toBe('rgb(245, 74, 69)');
     expect(await msg.innerText()).not.toContain('<font');
-    expect(errors).toEqual([]);
+    expect(sim.errors).toEqual([]);
   });
 
   it('保存清单 keeps the multi-line fields and the chosen witness', async () => {
@@ -239,7 +183,7 @@ describe('settlement walk in the simulator (real server)', () => {
     await list.locator('select[data-name="witness"]').selectOption({ label: '李建国（招商局）' });
     const body = await tap(list.locator('button[data-name="save_list"]'));
     expect(body.toast).toEqual({ type: 'success', content: '接待清单已保存' });
-    const same = page.locator(`[data-message-id="${messageId}"]`);
+    const same = sim.page.locator(`[data-message-id="${messageId}"]`);
     await expect.poll(() => same.innerText()).toContain('陪同人员：王小明、赵敏、钱进');
     const text = await same.innerText();
     expect(text).toContain('09:00 园区展厅 考察调研');
@@ -250,14 +194,14 @@ describe('settlement walk in the simulator (real server)', () => {
     expect(await again.locator('textarea[data-name="activities"]').inputValue()).toBe('09:00 园区展厅 考察调研\n12:00 园区职工食堂 工作餐');
     expect(await again.locator('select[data-name="witness"]').inputValue()).toBe('ou_head1');
     expect(await again.locator('select[data-name="witness"] option:checked').innerText()).toBe('李建国（招商局）');
-    expect(errors).toEqual([]);
+    expect(sim.errors).toEqual([]);
   });
 
   it('the invoice photo goes in with 📎 附件; the 结算单据 card attaches it to the first line', async () => {
-    const chooser = page.waitForEvent('filechooser');
-    await page.locator('[data-testid="attach-btn"]').click();
+    const chooser = sim.page.waitForEvent('filechooser');
+    await sim.page.locator('[data-testid="attach-btn"]').click();
     await (await chooser).setFiles({ name: '餐费发票.png', mimeType: 'image/png', buffer: PNG });
-    await page.locator('.msg-mine[data-msg-type="image"] img.msg-image').last().waitFor({ timeout: 10_000 });
+    await sim.page.locator('.msg-mine[data-msg-type="image"] img.msg-image').last().waitFor({ timeout: 10_000 });
 
     const doc = cardMessage(`结算单据：${code}`);
     await doc.locator('form[data-name="document_form"]').waitFor({ timeout: 15_000 });
@@ -279,7 +223,7 @@ describe('settlement walk in the simulator (real server)', () => {
     expect(text).toMatch(/单据：发票“[^”]+”/);
     expect(text).not.toContain('单据：未附');
     expect(text).toContain('未发现问题');
-    expect(errors).toEqual([]);
+    expect(sim.errors).toEqual([]);
   });
 
   it('王小明 signs after the confirm dialog; 李建国 is asked to sign', async () => {
@@ -288,20 +232,20 @@ describe('settlement walk in the simulator (real server)', () => {
     const sign = msg.locator('button[data-name="sign"]');
     // Cancelling the confirm dialog sends nothing.
     await sign.click();
-    await page.locator('[data-testid="confirm-dialog"]').waitFor();
-    expect(await page.locator('[data-testid="confirm-dialog"]').innerText()).toContain('合计450.00元');
-    await page.locator('[data-testid="confirm-cancel"]').click();
-    await page.locator('[data-testid="confirm-dialog"]').waitFor({ state: 'hidden' });
+    await sim.page.locator('[data-testid="confirm-dialog"]').waitFor();
+    expect(await sim.page.locator('[data-testid="confirm-dialog"]').innerText()).toContain('合计450.00元');
+    await sim.page.locator('[data-testid="confirm-cancel"]').click();
+    await sim.page.locator('[data-testid="confirm-dialog"]').waitFor({ state: 'hidden' });
 
     const body = await tap(sign, '签字确认');
     expect(body.toast).toEqual({ type: 'success', content: '已签字' });
-    const same = page.locator(`[data-message-id="${messageId}"]`);
+    const same = sim.page.locator(`[data-message-id="${messageId}"]`);
     await expect.poll(() => same.innerText()).toContain('您已签字（经办人）');
     expect(await same.innerText()).toContain('已请李建国签字');
     expect(await same.innerText()).toMatch(/经办人：王小明 已签字（/);
     expect(await same.locator('button[data-name="sign"]').count()).toBe(0);
     await shoot(same, 'settlement-handler-signed.png');
-    expect(errors).toEqual([]);
+    expect(sim.errors).toEqual([]);
   });
 
   it('李建国 signs the card he received; the settlement goes to the office', async () => {
@@ -313,7 +257,7 @@ describe('settlement walk in the simulator (real server)', () => {
     await expect.poll(() => msg.innerText()).toContain('双签已完成，已提交接待办审核');
     expect(await msg.locator('.card-header').getAttribute('data-template')).toBe('orange');
     expect(await msg.locator('button').count()).toBe(0);
-    expect(errors).toEqual([]);
+    expect(sim.errors).toEqual([]);
   });
 
   it('赵敏 passes the office audit, then 孙会计 the finance audit', async () => {
@@ -332,7 +276,7 @@ describe('settlement walk in the simulator (real server)', () => {
     body = await tap(msg.locator('button[data-name="pass"]'));
     expect(body.toast).toEqual({ type: 'success', content: '审核通过' });
     await expect.poll(() => msg.locator('.card-header').getAttribute('data-template')).toBe('green');
-    expect(errors).toEqual([]);
+    expect(sim.errors).toEqual([]);
   });
 
   it('王小明 sees the settled card with its total and the two links; the print link opens the 公务接待清单', async () => {
@@ -347,16 +291,16 @@ describe('settlement walk in the simulator (real server)', () => {
     await shoot(msg, 'settlement-settled.png');
 
     // 下载结算表格 opens the signed spreadsheet link in a new tab.
-    const xlsxRequest = context.waitForEvent('request', (r) => r.url().includes('/list.xlsx'));
+    const xlsxRequest = sim.context.waitForEvent('request', (r) => r.url().includes('/list.xlsx'));
     await msg.locator('button', { hasText: '下载结算表格' }).click();
     const xlsxUrl = (await xlsxRequest).url();
     expect(xlsxUrl).toMatch(new RegExp(`^http://localhost:\\d+/settlements/${code}/list\\.xlsx\\?`));
-    const xlsx = await page.request.get(xlsxUrl);
+    const xlsx = await sim.page.request.get(xlsxUrl);
     expect(xlsx.status()).toBe(200);
     expect(xlsx.headers()['content-type']).toContain('spreadsheetml');
 
     // 打印接待清单 opens the printable page in a new tab.
-    const popup = context.waitForEvent('page', (p) => p.url().includes('/print') || p.url() === 'about:blank');
+    const popup = sim.context.waitForEvent('page', (p) => p.url().includes('/print') || p.url() === 'about:blank');
     await msg.locator('button', { hasText: '打印接待清单' }).click();
     const print = await popup;
     await print.waitForURL(/\/print\?/);
@@ -367,19 +311,19 @@ describe('settlement walk in the simulator (real server)', () => {
     await print.screenshot({ path: path.join(artifacts, 'settlement-print-from-sim.png'), fullPage: true });
     await print.close();
     // The simulator page stays where it was.
-    expect(page.url()).toContain(server!.base);
-    expect(errors).toEqual([]);
+    expect(sim.page.url()).toContain(sim.server.base);
+    expect(sim.errors).toEqual([]);
   });
 
   it('王小明’s first card no longer offers 签字 or edits once the settlement went to audit', async () => {
-    const cards = page.locator('.msg-bot[data-testid="message"]', { has: page.locator('.card-title', { hasText: new RegExp(`^接待结算：${code}$`) }) });
+    const cards = sim.page.locator('.msg-bot[data-testid="message"]', { has: sim.page.locator('.card-title', { hasText: new RegExp(`^接待结算：${code}$`) }) });
     const first = cards.first();
     // It was patched when the two signatures sent the settlement to audit, and shows that state.
     await expect.poll(() => first.locator('.card-subtitle').innerText()).toContain('待接待办审核');
     expect(await first.locator('button[data-name="sign"]').count()).toBe(0);
     expect(await first.locator('button[data-name="add_line"]').count()).toBe(0);
-    await page.screenshot({ path: path.join(artifacts, 'settlement-walk-done.png') });
-    expect(errors).toEqual([]);
+    await sim.page.screenshot({ path: path.join(artifacts, 'settlement-walk-done.png') });
+    expect(sim.errors).toEqual([]);
   });
 
   it('shows the reception office 统计 for this month with the settled money and its charts, and the yearly disclosure', async () => {
@@ -397,9 +341,9 @@ describe('settlement walk in the simulator (real server)', () => {
     await shoot(stats, 'statistics-card.png');
 
     await say(`公开 ${month.slice(0, 4)}`);
-    const disclosure = page.locator('.msg-bot[data-testid="message"]', { hasText: '年度公务接待情况公开' }).last();
+    const disclosure = sim.page.locator('.msg-bot[data-testid="message"]', { hasText: '年度公务接待情况公开' }).last();
     await disclosure.waitFor({ timeout: 15_000 });
     expect(await disclosure.innerText()).toContain('特此公开');
-    expect(errors).toEqual([]);
+    expect(sim.errors).toEqual([]);
   });
 });

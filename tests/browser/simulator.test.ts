@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { approvalCard, formCard } from './fixtures/sample-cards.js';
-import { artifacts, fixturesDir, isoDate, launchBrowser, publicDir, startServer, stopServer, watchErrors, type Server } from './harness.js';
+import { artifacts, fillRequestForm, fixturesDir, isoDate, launchBrowser, publicDir, startServer, stopServer, watchErrors, type Server } from './harness.js';
 
 let browser: Browser;
 
@@ -345,16 +345,7 @@ describe('simulator page (real server)', () => {
     await expect.poll(() => formMsg.locator('[data-field="guest_unit"] [data-testid="required-tip"]').count()).toBe(1);
     expect(actionRequests).toBe(0);
 
-    await formMsg.locator('[data-name="guest_unit"]').fill('省发展和改革委员会');
-    await formMsg.locator('[data-name="lead_name"]').fill('张明');
-    await formMsg.locator('[data-name="lead_title"]').fill('处长');
-    await formMsg.locator('select[data-name="lead_rank"]').selectOption('县处级正职');
-    await formMsg.locator('[data-name="guest_count"]').fill('5');
-    await formMsg.locator('select[data-name="kind"]').selectOption('公务');
-    await formMsg.locator('select[data-name="purpose"]').selectOption('考察调研');
-    await formMsg.locator('[data-name="arrive_date"]').fill(isoDate(3));
-    await formMsg.locator('[data-name="depart_date"]').fill(isoDate(4));
-    await formMsg.locator('[data-name="letter_no"]').fill('发改函〔2026〕12号');
+    await fillRequestForm(formMsg, { guestUnit: '省发展和改革委员会', leadName: '张明', arriveDate: isoDate(3), departDate: isoDate(4) });
 
     const oldCard = await formMsg.locator('[data-testid="card"]').elementHandle();
     const response = page.waitForResponse((r) => r.url().endsWith('/sim/api/card-action'));
