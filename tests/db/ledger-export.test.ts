@@ -1,38 +1,16 @@
 // 导出: the ledger workbook built from seeded ledger and settlement rows, then read back with
 // exceljs (rows, amounts to the fen, totals); and the outbox's send_file rendering it at delivery.
-import fs from 'node:fs';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import { bundled } from '../../src/config.js';
 import { expenseLines, ledgerEntries, outbox, receptions, settlements } from '../../src/db/schema.js';
 import { createOutboxSender, enqueue } from '../../src/jobs/outbox.js';
 import { buildLedgerWorkbook } from '../../src/reception/ledger-export.js';
-import { parsePolicy } from '../../src/rules/load-policy.js';
+import { ledgerRow, settledOnlyPolicy, YEAR_2026 as year } from './ledger-rows.js';
 import { createRecordingMessenger } from './recording-messenger.js';
 import { silentLog, testServices, useTestDatabase } from './use-test-database.js';
 
 const tdb = useTestDatabase([expenseLines, settlements, ledgerEntries, outbox, receptions]);
 const { policy } = testServices();
-const year = { from: '2026-01-01', to: '2026-12-31', label: '2026年' };
-
-type Row = typeof ledgerEntries.$inferInsert;
-const row = (over: Partial<Row>): Row => ({
-  source: 'import',
-  date: '2026-03-05',
-  guestUnit: '省发展和改革委员会',
-  leadName: '张伟',
-  leadTitle: '处长',
-  leadRank: '县处级正职',
-  kind: '公务',
-  guestCount: 5,
-  purpose: '考察调研',
-  accompanyCount: 2,
-  totalFen: 100_00,
-  department: '招商局',
-  category: '其他',
-  status: 'imported',
-  ...over,
-});
 
 /** A settled reception of the bot: the reception, its settlement and lines, its ledger row. */
 async function settledReception(code: string, date: string, lines: { category: string; fen: number; persons?: number; payee: string; invoiceNo?: string; payment: string; items?: string }[]) {
@@ -41,18 +19,18 @@ async function settledReception(code: string, date: string, lines: { category: s
   const [s] = await db.insert(settlements).values({ receptionId: r.id, state: 'settled', handler: 'ou_staff1', settledAt: new Date() }).returning();
   await db.insert(expenseLines).values(lines.map((l) => ({ settlementId: s.id, category: l.category, amountFen: l.fen, persons: l.persons, payee: l.payee, invoiceNo: l.invoiceNo, payment: l.payment, items: l.items, createdBy: 'ou_staff1' })));
   const total = lines.reduce((t, l) => t + l.fen, 0);
-  await db.insert(ledgerEntries).values(row({ source: 'app', receptionId: r.id, code, date, status: 'settled', totalFen: total, category: '外宾接待', kind: '外事', guestCount: 3, letterNo: '外办函〔2026〕8号' }));
+  await db.insert(ledgerEntries).values(ledgerRow({ source: 'app', receptionId: r.id, code, date, status: 'settled', totalFen: total, category: '外宾接待', kind: '外事', guestCount: 3, letterNo: '外办函〔2026〕8号' }));
   return r.id;
 }
 
 async function seed() {
   const db = tdb.current.main.db;
   await db.insert(ledgerEntries).values([
-    row({ importKey: 'b', category: '客商接待', kind: '商务', guestCount: 4, totalFen: 800_00, date: '2026-02-03' }),
-    row({ importKey: 'a', category: '厅局级', leadRank: '厅局级正职', guestCount: 12, totalFen: 2_000_50, date: '2026-01-20', department: '经济发展局', letterNo: '发改函〔2026〕3号' }),
-    row({ source: 'app', code: 'JD-2026-0001', category: '厅局级', leadRank: '厅局级副职', guestCount: 6, totalFen: null, status: 'approved', date: '2026-11-02' }),
+    ledgerRow({ importKey: 'b', category: '客商接待', kind: '商务', guestCount: 4, totalFen: 800_00, date: '2026-02-03' }),
+    ledgerRow({ importKey: 'a', category: '厅局级', leadRank: '厅局级正职', guestCount: 12, totalFen: 2_000_50, date: '2026-01-20', department: '经济发展局', letterNo: '发改函〔2026〕3号' }),
+    ledgerRow({ source: 'app', code: 'JD-2026-0001', category: '厅局级', leadRank: '厅局级副职', guestCount: 6, totalFen: null, status: 'approved', date: '2026-11-02' }),
     // Outside the year: never exported.
-    row({ importKey: 'd', guestCount: 100, totalFen: 9_999_00, date: '2025-12-31' }),
+    ledgerRow({ importKey: 'd', guestCount: 100, totalFen: 9_999_00, date: '2025-12-31' }),
   ]);
   await settledReception('JD-2026-0002', '2026-11-15', [
     { category: '餐费', fen: 1_280_50, persons: 8, payee: '园区职工食堂', invoiceNo: '04400001', payment: '公务卡', items: '工作餐（家常菜）' },
@@ -139,7 +117,7 @@ describe('the ledger export', () => {
 
   it('leaves approved receptions out when the policy counts only settled ones', async () => {
     await seed();
-    const settledOnly = parsePolicy(fs.readFileSync(bundled.policy, 'utf8').replace(/^  count: approved$/m, '  count: settled'));
+    const settledOnly = settledOnlyPolicy();
     const wb = await readBack((await buildLedgerWorkbook(tdb.current.main.db, settledOnly, year)).data);
     const rows = body(wb.getWorksheet('接待台账')!);
     expect(rows.map((r) => r[14])).toEqual(['历史导入', '历史导入', '已结算']);
@@ -163,7 +141,7 @@ describe('the ledger export', () => {
     const rec = createRecordingMessenger();
     const id = await enqueue(db, { op: 'send_file', to: { type: 'user', id: 'ou_office1' }, file: { kind: 'ledger_export', ...year } });
     // Written after the row was queued: the file still has it, since it is built when sent.
-    await db.insert(ledgerEntries).values(row({ importKey: 'late', date: '2026-12-01', guestUnit: '市商务局' }));
+    await db.insert(ledgerEntries).values(ledgerRow({ importKey: 'late', date: '2026-12-01', guestUnit: '市商务局' }));
     const sender = createOutboxSender({ db, messenger: rec.messenger, log: silentLog, renderFile: (d, spec) => buildLedgerWorkbook(d, policy, spec) });
     await sender.drain();
     expect(rec.files.map((f) => f.name)).toEqual(['接待台账-2026年.xlsx']);

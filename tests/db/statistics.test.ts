@@ -2,46 +2,23 @@
 import { describe, expect, it } from 'vitest';
 import { ledgerEntries } from '../../src/db/schema.js';
 import { computeStatistics } from '../../src/reception/statistics.js';
-import { parsePolicy } from '../../src/rules/load-policy.js';
+import { ledgerRow, settledOnlyPolicy, YEAR_2026 as year } from './ledger-rows.js';
 import { testServices, useTestDatabase } from './use-test-database.js';
-import fs from 'node:fs';
-import { bundled } from '../../src/config.js';
 
 const tdb = useTestDatabase([ledgerEntries]);
 const { policy } = testServices();
 
-type Row = typeof ledgerEntries.$inferInsert;
-const row = (over: Partial<Row>): Row => ({
-  source: 'import',
-  date: '2026-03-05',
-  guestUnit: '省发展和改革委员会',
-  leadName: '张伟',
-  leadTitle: '处长',
-  leadRank: '县处级正职',
-  kind: '公务',
-  guestCount: 5,
-  purpose: '考察调研',
-  accompanyCount: 2,
-  totalFen: 100_00,
-  department: '招商局',
-  category: '其他',
-  status: 'imported',
-  ...over,
-});
-
-const year = { from: '2026-01-01', to: '2026-12-31', label: '2026年' };
-
 describe('statistics over a fixture year', () => {
   async function seed() {
     await tdb.current.main.db.insert(ledgerEntries).values([
-      row({ importKey: 'a', category: '省部级及以上', leadRank: '省部级副职', guestCount: 9, totalFen: 1_200_00, date: '2026-01-10' }),
-      row({ importKey: 'b', category: '厅局级', leadRank: '厅局级正职', guestCount: 12, totalFen: 2_000_50, date: '2026-01-20', department: '经济发展局' }),
-      row({ importKey: 'c', category: '客商接待', kind: '商务', guestCount: 4, totalFen: 800_00, date: '2026-02-03', findings: 2 }),
-      row({ source: 'app', code: 'JD-2026-0001', category: '厅局级', leadRank: '厅局级副职', guestCount: 6, totalFen: null, status: 'approved', date: '2026-11-02' }),
-      row({ source: 'app', code: 'JD-2026-0002', category: '外宾接待', kind: '外事', guestCount: 3, totalFen: 3_000_00, status: 'settled', date: '2026-11-15', findings: 1 }),
+      ledgerRow({ importKey: 'a', category: '省部级及以上', leadRank: '省部级副职', guestCount: 9, totalFen: 1_200_00, date: '2026-01-10' }),
+      ledgerRow({ importKey: 'b', category: '厅局级', leadRank: '厅局级正职', guestCount: 12, totalFen: 2_000_50, date: '2026-01-20', department: '经济发展局' }),
+      ledgerRow({ importKey: 'c', category: '客商接待', kind: '商务', guestCount: 4, totalFen: 800_00, date: '2026-02-03', findings: 2 }),
+      ledgerRow({ source: 'app', code: 'JD-2026-0001', category: '厅局级', leadRank: '厅局级副职', guestCount: 6, totalFen: null, status: 'approved', date: '2026-11-02' }),
+      ledgerRow({ source: 'app', code: 'JD-2026-0002', category: '外宾接待', kind: '外事', guestCount: 3, totalFen: 3_000_00, status: 'settled', date: '2026-11-15', findings: 1 }),
       // Outside the year: never counted.
-      row({ importKey: 'd', guestCount: 100, totalFen: 9_999_00, date: '2025-12-31' }),
-      row({ importKey: 'e', guestCount: 100, totalFen: 9_999_00, date: '2027-01-01' }),
+      ledgerRow({ importKey: 'd', guestCount: 100, totalFen: 9_999_00, date: '2025-12-31' }),
+      ledgerRow({ importKey: 'e', guestCount: 100, totalFen: 9_999_00, date: '2027-01-01' }),
     ]);
   }
 
@@ -70,8 +47,7 @@ describe('statistics over a fixture year', () => {
 
   it('counts only settled receptions (and imported history) when the policy says so, and says which', async () => {
     await seed();
-    const text = fs.readFileSync(bundled.policy, 'utf8').replace(/^  count: approved$/m, '  count: settled');
-    const settledOnly = parsePolicy(text);
+    const settledOnly = settledOnlyPolicy();
     const s = await computeStatistics(tdb.current.main.db, settledOnly, year);
     expect(s.total.batches).toBe(4);
     expect(s.unsettled).toBe(0);
