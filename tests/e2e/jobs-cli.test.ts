@@ -1,50 +1,22 @@
 // The jobs tool as an operator runs it: `npx tsx src/jobs/cli.ts …` (and `npm run --silent jobs -- …`)
 // against the bot's own database, prepared by running the bot once (simulator mode: the messages a
 // tick sends land in the simulator's tables, where the bot's chat page reads them).
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
-import { createTestDatabase, type TestDatabase } from '../db/test-database.js';
 import { buttonValue, titleOf, validForm } from './approval-harness.js';
+import { useToolDatabase } from './tool-harness.js';
 
-const root = path.resolve(import.meta.dirname, '..', '..');
 const STAFF1 = 'ou_staff1';
 const HEAD1 = 'ou_head1';
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-let dataDir: string;
-let tdb: TestDatabase | undefined;
-/** The bot's database settings, as the tool reads them from the environment. */
-let dbEnv: Record<string, string>;
-
-function run(cmd: string, args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const env: Record<string, string | undefined> = { ...process.env, ...dbEnv, LOG_LEVEL: 'warn' };
-    for (const k of Object.keys(env)) if (k.startsWith('FEISHU_')) delete env[k];
-    if (!dbEnv.DATABASE_URL) delete env.DATABASE_URL;
-    const child = spawn(cmd, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const tool = useToolDatabase('jd-jobs-cli-');
+const run = tool.run;
 const jobsTool = (...args: string[]) => run('npx', ['tsx', 'src/jobs/cli.ts', ...args]);
 
 async function startSimulatorBot(): Promise<App> {
-  return startApp(loadConfig({ PORT: '0', ...dbEnv }), { log: pino({ level: 'silent' }), host: '127.0.0.1', background: false });
+  return startApp(loadConfig({ PORT: '0', ...tool.dbEnv }), { log: pino({ level: 'silent' }), host: '127.0.0.1', background: false });
 }
 
 type SimMessage = { message_id: string; chat_id: string; msg_type: string; content: { text?: string } & Record<string, unknown> };
@@ -56,13 +28,6 @@ async function simMessages(bot: App, user: string): Promise<SimMessage[]> {
 let code: string;
 
 beforeAll(async () => {
-  if (process.env.DATABASE_URL) {
-    tdb = await createTestDatabase();
-    dbEnv = { DATABASE_URL: tdb.url! };
-  } else {
-    dataDir = mkdtempSync(path.join(os.tmpdir(), 'jd-jobs-cli-'));
-    dbEnv = { DATA_DIR: dataDir };
-  }
   // Run the bot once: 王小明 files a request on the simulator, so 李建国's approval has its reminder jobs.
   const bot = await startSimulatorBot();
   try {
@@ -82,11 +47,6 @@ beforeAll(async () => {
     await bot.close();
   }
 }, 60_000);
-
-afterAll(async () => {
-  await tdb?.drop();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-});
 
 /** "2026-03-02T04:30:00.000Z  approval.remind …" lines of `list`. */
 const jobLines = (out: string) => out.split('\n').filter((l) => /^\d{4}-\d{2}-\d{2}T/.test(l));

@@ -1,55 +1,29 @@
 // The ledger tool as an operator runs it: `npx tsx src/ledger/cli.ts …` (and `npm run --silent
 // ledger -- …`) against the bot's own database from the environment (a temporary PGlite DATA_DIR,
 // or a fresh PostgreSQL database with npm run test:pg).
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { asc } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createDatabase } from '../../src/db/client.js';
 import { ledgerEntries } from '../../src/db/schema.js';
 import { readLedgerFile } from '../../src/ledger/read.js';
-import { createTestDatabase, type TestDatabase } from '../db/test-database.js';
 import { csvText, encodeGbk, excelDate, GOOD_ROWS, HEADER, workbook } from '../fixtures/ledger-files.js';
+import { useToolDatabase } from './tool-harness.js';
 
-const root = path.resolve(import.meta.dirname, '..', '..');
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-let dir: string;
-let dataDir: string;
-let tdb: TestDatabase | undefined;
-let dbEnv: Record<string, string>;
-
-function run(cmd: string, args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const env: Record<string, string | undefined> = { ...process.env, ...dbEnv, LOG_LEVEL: 'warn' };
-    for (const k of Object.keys(env)) if (k.startsWith('FEISHU_')) delete env[k];
-    if (!dbEnv.DATABASE_URL) delete env.DATABASE_URL;
-    const child = spawn(cmd, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const tool = useToolDatabase('jd-ledger-cli-');
+const run = tool.run;
 const ledger = (...args: string[]) => run('npx', ['tsx', 'src/ledger/cli.ts', ...args]);
 const file = (name: string, bytes: Buffer | string) => {
-  const p = path.join(dir, name);
+  const p = path.join(tool.dir, name);
   writeFileSync(p, bytes);
   return p;
 };
 
 /** The ledger as the bot would read it (the tool has exited, so an embedded database is free). */
 async function entries() {
-  const d = tdb ? tdb.main : await createDatabase({ dataDir });
+  const { tdb } = tool;
+  const d = tdb ? tdb.main : await createDatabase({ dataDir: tool.dataDir });
   try {
     return await d.db.select().from(ledgerEntries).orderBy(asc(ledgerEntries.date));
   } finally {
@@ -57,27 +31,11 @@ async function entries() {
   }
 }
 
-beforeAll(async () => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'jd-ledger-cli-'));
-  if (process.env.DATABASE_URL) {
-    tdb = await createTestDatabase();
-    dbEnv = { DATABASE_URL: tdb.url! };
-  } else {
-    dataDir = path.join(dir, 'data');
-    dbEnv = { DATA_DIR: dataDir };
-  }
-});
-
-afterAll(async () => {
-  await tdb?.drop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
-
 const bad = (over: Record<string, string>) => HEADER.map((h, i) => over[h] ?? GOOD_ROWS[0][i]);
 
 describe('the ledger tool', () => {
   it('writes the template', async () => {
-    const out = path.join(dir, '模板.xlsx');
+    const out = path.join(tool.dir, '模板.xlsx');
     const r = await run('npm', ['run', '--silent', 'ledger', '--', 'template', out]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('已生成导入模板');
@@ -146,7 +104,7 @@ describe('the ledger tool', () => {
   }, 60_000);
 
   it('answers bad arguments with the usage and exit status 2', async () => {
-    for (const args of [['frob'], ['import'], ['import', 'a.csv', '--force'], ['import', path.join(dir, 'none.csv')]]) {
+    for (const args of [['frob'], ['import'], ['import', 'a.csv', '--force'], ['import', path.join(tool.dir, 'none.csv')]]) {
       const r = await ledger(...args);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stdout).toBe('');
