@@ -1,36 +1,26 @@
 // Helpers for the reception plan end-to-end tests: the real bot in webhook mode behind the fake
 // Feishu, the background timers off so each test drives the scheduler with its own `now`, and
 // optionally several bots on one PostgreSQL database (two instances racing for the same jobs).
-import { expect } from 'vitest';
 import { eq } from 'drizzle-orm';
 import type { App } from '../../src/app.js';
 import { receptions, tasks } from '../../src/db/schema.js';
-import {
-  buildCardAction, buildMessageEvent, signedRequest, startFakeFeishu,
-  type FakeFeishu, type MentionInput, type SentMessage,
-} from '../fake-feishu/index.js';
-import { buttonValue, buttonValues, p2p, titleOf, type CardJson, type TapAnswer } from './approval-harness.js';
-import { ENCRYPT_KEY, startBot } from './start-bot.js';
+import { startFakeFeishu, type FakeFeishu, type SentMessage } from '../fake-feishu/index.js';
+import { buttonValues, titleOf, webhookClient, type TapAnswer, type WebhookClient } from './approval-harness.js';
+import { startBot } from './start-bot.js';
 
 type Obj = Record<string, unknown>;
 
-export interface PlanHarness {
+export interface PlanHarness extends Pick<WebhookClient, 'settle' | 'say' | 'tap' | 'messagesTo' | 'textsTo' | 'patchesOf'> {
   fake: FakeFeishu;
   bot: App;
   close(): Promise<void>;
-  settle(): Promise<void>;
-  say(user: string, text: string, mentions?: MentionInput[]): Promise<void>;
-  /** A card action by `user` on `messageId`: a button value, a form, or a person select's `option`. */
-  tap(user: string, messageId: string, value: unknown, extra?: { formValue?: Obj; option?: string; tag?: string }): Promise<TapAnswer>;
+  /** 新建接待 → the form card → submit with `form`; the code, or an error if there is none. */
   submit(user: string, form: Obj): Promise<string>;
   act(user: string, code: string, decision: 'approve' | 'reject'): Promise<TapAnswer>;
   /** Runs the scheduler at `now` and lets the outbox deliver what the jobs wrote. */
   tick(now: Date): Promise<number>;
-  messagesTo(user: string): SentMessage[];
-  textsTo(user: string): string[];
   /** Messages posted into a chat by chat_id. */
   inChat(chatId: string): SentMessage[];
-  patchesOf(messageId: string): CardJson[];
   reception(code: string): Promise<typeof receptions.$inferSelect>;
   tasksOf(code: string): Promise<(typeof tasks.$inferSelect)[]>;
 }
@@ -39,65 +29,34 @@ export async function startPlanHarness(opts: { fake?: FakeFeishu; env?: Record<s
   const fake = opts.fake ?? (await startFakeFeishu());
   // No background ticks with the real clock: every test says what time it is.
   const bot = await startBot({ baseUrl: fake.url, mode: 'webhook', env: opts.env, background: false });
-  const post = async (payload: unknown) => {
-    const req = signedRequest(payload, { encryptKey: ENCRYPT_KEY });
-    const res = await fetch(`${bot.url}/feishu/events`, { method: 'POST', headers: req.headers, body: req.body });
-    return { status: res.status, body: (await res.json()) as unknown };
-  };
-  const settle = async () => {
-    await bot.pipeline.idle();
-    await bot.outbox.drain(15_000);
-  };
-  const messagesTo = (user: string) => fake.sent().filter((m) => m.receive_id === user || m.receive_id === p2p(user));
+  const c = webhookClient(fake, bot);
   const db = bot.database.db;
 
   const h: PlanHarness = {
     fake,
     bot,
-    settle,
+    settle: c.settle,
     async close() {
       await bot.close();
       if (!opts.fake) await fake.close();
     },
-    async say(user, text, mentions) {
-      const res = await post(buildMessageEvent({ text, senderOpenId: user, chatId: p2p(user), chatType: 'p2p', mentions }));
-      expect(res.status).toBe(200);
-      await settle();
-    },
-    async tap(user, messageId, value, extra = {}) {
-      const res = await post(
-        buildCardAction({ operatorOpenId: user, messageId, chatId: fake.message(messageId)?.chat_id, value, formValue: extra.formValue, option: extra.option, tag: extra.tag }),
-      );
-      expect(res.status).toBe(200);
-      await settle();
-      return res.body as TapAnswer;
-    },
+    say: c.say,
+    tap: c.tap,
     async submit(user, form) {
-      const before = messagesTo(user).length;
-      await h.say(user, '新建接待');
-      const formCard = messagesTo(user).slice(before).find((m) => m.msg_type === 'interactive' && titleOf(m.content) === '接待审批单');
-      if (!formCard) throw new Error(`no request form card for ${user}`);
-      const answer = await h.tap(user, formCard.message_id, buttonValue(formCard.content, { action: 'request.submit' }), { formValue: form });
-      const code = /JD-\d{4}-\d{4,}/.exec(answer.toast?.content ?? '')?.[0];
+      const { answer, code } = await c.submit(user, form);
       if (!code) throw new Error(`submit failed: ${JSON.stringify(answer.toast)}`);
       return code;
     },
-    async act(user, code, decision) {
-      const card = messagesTo(user)
-        .filter((m) => titleOf(m.content) === `接待审批：${code}` && buttonValues(m.content).some((v) => v.action === 'approval.act'))
-        .at(-1);
-      if (!card) throw new Error(`${user} has no open approval card for ${code}`);
-      return h.tap(user, card.message_id, buttonValue(card.content, { decision }), { formValue: { comment: '' } });
-    },
+    act: (user, code, decision) => c.act(user, code, decision),
     async tick(now) {
       const n = await bot.scheduler.tick(now);
-      await settle();
+      await c.settle();
       return n;
     },
-    messagesTo,
-    textsTo: (user) => messagesTo(user).filter((m) => m.msg_type === 'text').map((m) => (m.content as { text: string }).text),
+    messagesTo: c.messagesTo,
+    textsTo: c.textsTo,
     inChat: (chatId) => fake.sent().filter((m) => m.chat_id === chatId || m.receive_id === chatId),
-    patchesOf: (messageId) => fake.patches().filter((p) => p.kind === 'patch' && p.message_id === messageId).map((p) => p.content as CardJson),
+    patchesOf: c.patchesOf,
     async reception(code) {
       const [r] = await db.select().from(receptions).where(eq(receptions.code, code));
       if (!r) throw new Error(`no reception ${code}`);
