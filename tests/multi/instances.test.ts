@@ -152,7 +152,7 @@ describe('several instances behind nginx on one PostgreSQL database', () => {
     // The figures, for docs/performance.md.
     const [late] = await query<{ n: number; max: number }>(
       db.url,
-      `select count(*)::int as n, coalesce(max(extract(epoch from sent_at - created_at)), 0)::float as max from outbox where status = 'sent' and sent_at - created_at > interval '30 seconds'`,
+      `select count(*) filter (where sent_at - created_at > interval '20 seconds')::int as n, coalesce(max(extract(epoch from sent_at - created_at)), 0)::float as max from outbox where status = 'sent'`,
     );
     const [{ server_version }] = await query<{ server_version: string }>(db.url, 'show server_version');
     const row = (k: string, v: string | number) => `| ${k} | ${v} |`;
@@ -171,7 +171,7 @@ describe('several instances behind nginx on one PostgreSQL database', () => {
       row('scenario (first event to last 同意)', `${scenarioS.toFixed(1)} s`),
       row('throughput (events answered per second, end to end with the cards between)', `${(stats.events / scenarioS).toFixed(1)} events/s`),
       row('everything delivered (outbox empty)', `${settledS.toFixed(1)} s`),
-      row('rows sent more than 30 s after they were written (leased to the killed instance until its lease ran out)', `${late.n} (the latest ${late.max.toFixed(0)} s)`),
+      row('longest wait of a row from written to sent; rows that waited over 20 s (a row the killed instance had claimed waits for its lease, 20 s)', `${late.max.toFixed(1)} s; ${late.n}`),
       row('outbox rows', Object.entries(l.outbox).map(([k, v]) => `${v} ${k}`).join(', ')),
       row('messages created at Feishu (one per uuid)', l.messages),
       row('sends re-tried after Feishu had created the message (deduplicated by uuid)', l.dedupedSends),
