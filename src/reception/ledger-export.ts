@@ -10,7 +10,7 @@ import { expenseLines, ledgerEntries, settlements } from '../db/schema.js';
 import type { Policy } from '../rules/policy-schema.js';
 import { formatFen } from './money.js';
 import { computeStatistics, countedStatuses, parsePeriod, type Period } from './statistics.js';
-import { excel, FONT, BORDER, LABEL_FILL, MONEY, toYuan } from './xlsx-style.js';
+import { excel, FONT, BORDER, LABEL_FILL, MONEY, printSetup, toYuan } from './xlsx-style.js';
 
 type Worksheet = ExcelJS.Worksheet;
 type Value = string | number | Date | null | undefined;
@@ -116,24 +116,10 @@ function note(ws: Worksheet, r: number, text: string, cols: number): void {
   ws.getRow(r).height = Math.max(1, Math.ceil((text.length * 2) / Math.max(1, width - 2))) * 14 + 4;
 }
 
-function printSetup(ws: Worksheet, orientation: 'portrait' | 'landscape'): void {
-  Object.assign(ws.pageSetup, {
-    paperSize: 9, // A4
-    orientation,
-    fitToPage: true,
-    fitToWidth: 1,
-    fitToHeight: 0,
-    horizontalCentered: true,
-    margins: { left: 0.39, right: 0.39, top: 0.59, bottom: 0.71, header: 0.3, footer: 0.3 },
-    printTitlesRow: '2:2',
-  });
-  ws.headerFooter.oddFooter = '&C第 &P 页，共 &N 页';
-}
-
 function tableSheet(wb: ExcelJS.Workbook, name: string, heading: string, columns: Column[], rows: Value[][], empty: string): Worksheet {
   const ws = wb.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 2 }] });
   ws.columns = columns.map(({ width }) => ({ width }));
-  printSetup(ws, 'landscape');
+  printSetup(ws, 'landscape', { titleRows: '2:2', side: 0.39 });
   title(ws, 1, heading, columns.length);
   headerRow(ws, 2, columns);
   rows.forEach((values, i) => dataRow(ws, 3 + i, columns, values));
@@ -220,7 +206,7 @@ export async function buildLedgerWorkbook(db: Executor, policy: Policy, period: 
   const ws = wb.addWorksheet('汇总');
   const byCategory = SUMMARY_COLUMNS('统计类别');
   ws.columns = byCategory.map(({ width }) => ({ width }));
-  printSetup(ws, 'portrait');
+  printSetup(ws, 'portrait', { titleRows: '2:2', side: 0.39 });
   title(ws, 1, `接待情况汇总（${period.label}）`, byCategory.length);
   headerRow(ws, 2, byCategory);
   let row = 3;

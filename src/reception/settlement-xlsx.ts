@@ -5,7 +5,7 @@ import type ExcelJS from 'exceljs';
 import { formatFen } from './money.js';
 import { amountInCapitals, formatLocalTime, secondRole, visitDates, type ExportOptions } from './settlement-print.js';
 import type { SettlementReport } from './settlement-report.js';
-import { excel, FONT, BORDER, LABEL_FILL, MONEY, toYuan } from './xlsx-style.js';
+import { excel, FONT, BORDER, LABEL_FILL, MONEY, printSetup, toYuan } from './xlsx-style.js';
 
 type Worksheet = ExcelJS.Worksheet;
 type Value = string | number | undefined;
@@ -63,20 +63,6 @@ function heading(ws: Worksheet, r: number, text: string, cols: number, size = 12
   layRow(ws, r, [{ v: text, span: cols, bold: true }], true);
   ws.getCell(r, 1).font = { ...FONT, bold: true, size };
   ws.getRow(r).height = size > 14 ? 30 : 20;
-}
-
-function printSetup(ws: Worksheet, orientation: 'portrait' | 'landscape', titleRows?: string): void {
-  Object.assign(ws.pageSetup, {
-    paperSize: 9, // A4
-    orientation,
-    fitToPage: true,
-    fitToWidth: 1,
-    fitToHeight: 0,
-    horizontalCentered: true,
-    margins: { left: 0.59, right: 0.59, top: 0.59, bottom: 0.71, header: 0.3, footer: 0.3 },
-    ...(titleRows ? { printTitlesRow: titleRows } : {}),
-  });
-  ws.headerFooter.oddFooter = '&C第 &P 页，共 &N 页';
 }
 
 function listSheet(wb: ExcelJS.Workbook, report: SettlementReport, tz: string): void {
@@ -152,7 +138,7 @@ function linesSheet(wb: ExcelJS.Workbook, report: SettlementReport): void {
   const t = report.totals;
   const ws = wb.addWorksheet('费用明细', { views: [{ state: 'frozen', ySplit: 2 }] });
   ws.columns = LINE_COLUMNS.map(({ width }) => ({ width }));
-  printSetup(ws, 'landscape', '2:2');
+  printSetup(ws, 'landscape', { titleRows: '2:2' });
   heading(ws, 1, `接待费用明细（${report.code}　${report.guestUnit}）`, LINE_COLUMNS.length, 14);
   ws.getCell(1, 1).alignment = { horizontal: 'center', vertical: 'middle' };
   layRow(ws, 2, LINE_COLUMNS.map(({ header }) => ({ v: header, label: true })));
@@ -183,7 +169,7 @@ function linesSheet(wb: ExcelJS.Workbook, report: SettlementReport): void {
 function documentsSheet(wb: ExcelJS.Workbook, report: SettlementReport): void {
   const ws = wb.addWorksheet('单据', { views: [{ state: 'frozen', ySplit: 2 }] });
   ws.columns = [6, 16, 44, 34].map((width) => ({ width }));
-  printSetup(ws, 'portrait', '2:2');
+  printSetup(ws, 'portrait', { titleRows: '2:2' });
   heading(ws, 1, `单据清单（${report.code}）`, 4, 14);
   ws.getCell(1, 1).alignment = { horizontal: 'center', vertical: 'middle' };
   layRow(ws, 2, ['序号', '种类', '名称', '对应费用'].map((v) => ({ v, label: true })));

@@ -113,6 +113,13 @@ describe('the ledger export', () => {
     expect(text).toContain('另有1批次接待尚未结算');
     expect(text).toContain('费用明细共3笔，合计4,376.85元');
     expect(text).toContain('承办部门');
+
+    // Printed as the office prints: A4, one page wide, the column headings on every page, page numbers.
+    for (const ws of [ledger, lines, summary]) {
+      expect(ws.pageSetup).toMatchObject({ paperSize: 9, fitToPage: true, fitToWidth: 1, printTitlesRow: '2:2' });
+      expect(ws.headerFooter.oddFooter).toBe('&C第 &P 页，共 &N 页');
+    }
+    expect([ledger.pageSetup.orientation, summary.pageSetup.orientation]).toEqual(['landscape', 'portrait']);
   });
 
   it('leaves approved receptions out when the policy counts only settled ones', async () => {
