@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
 import { hot, setPlaceholder as p } from '../db/hot.js';
 import type { Logger } from 'pino';
 import type { Card } from '../cards/card.js';
@@ -59,8 +59,17 @@ function targetOf(a: OutboxAction): string {
 
 const insertRow = hot('outbox_insert', (ex) => ex.insert(outbox).values({ id: p('id'), op: p('op'), target: p('target'), payload: p('payload') }));
 const rowById = hot('outbox_row', (ex) => ex.select().from(outbox).where(eq(outbox.id, sql.placeholder('id'))));
+/**
+ * Only while the row is still leased to the sender that delivered it: a mark that comes late (after
+ * a database outage outlasted the lease, and another sender took the row over) changes nothing.
+ */
+const stillOurs = () => and(eq(outbox.status, 'pending'), eq(outbox.lockedBy, sql.placeholder('owner')), isNotNull(outbox.lockedUntil));
 const setSent = hot('outbox_sent', (ex) =>
-  ex.update(outbox).set({ status: 'sent', result: p('result'), sentAt: p('sentAt'), lockedUntil: null, lastError: null }).where(eq(outbox.id, sql.placeholder('id'))),
+  ex
+    .update(outbox)
+    .set({ status: 'sent', result: p('result'), sentAt: p('sentAt'), lockedUntil: null, lastError: null })
+    .where(and(eq(outbox.id, sql.placeholder('id')), stillOurs()))
+    .returning({ id: outbox.id }),
 );
 
 /** Writes the message in the caller's transaction; nothing is sent until that transaction commits. */
@@ -149,6 +158,8 @@ export function createOutboxSender(opts: OutboxSenderOptions): OutboxSender {
   let stopped = true;
   /** Set by stop(): a write that failed is not tried again, the lease hands its row on. */
   let stopping = false;
+  /** Until when (epoch ms) a failed write is tried again; a drain sets its own deadline. */
+  let giveUpAt = Infinity;
 
   /**
    * This sender's name on the rows it leases. Passes never overlap, so at a claim nothing this
@@ -168,7 +179,9 @@ export function createOutboxSender(opts: OutboxSenderOptions): OutboxSender {
         .where(
           and(
             eq(outbox.status, 'pending'),
-            lte(outbox.nextAttemptAt, now),
+            // PostgreSQL's clock has microseconds, JavaScript's milliseconds: a row written within
+            // this millisecond is due (it was not, and waited for the next poll).
+            lte(outbox.nextAttemptAt, new Date(now.getTime() + 1)),
             or(isNull(outbox.lockedUntil), lte(outbox.lockedUntil, now), eq(outbox.lockedBy, owner)),
             // In order per target: nothing goes while an older row to the same target is backing off or in another sender's hands.
             sql`not exists (select 1 from outbox o2 where o2.target = ${outbox.target} and o2.status = 'pending' and o2.seq < ${outbox.seq} and (o2.next_attempt_at > ${at}::timestamptz or (o2.locked_until > ${at}::timestamptz and o2.locked_by is distinct from ${owner})))`,
@@ -253,10 +266,12 @@ export function createOutboxSender(opts: OutboxSenderOptions): OutboxSender {
   }
 
   async function markSent(row: Row, result: unknown) {
-    await setSent(db, { id: row.id, result: result ?? {}, sentAt: clock() });
+    const marked = await setSent(db, { id: row.id, result: result ?? {}, sentAt: clock(), owner });
+    if (!marked.length) log.warn({ outboxId: row.id, op: row.op }, 'outbox: sent, but the row had passed to another sender meanwhile');
   }
 
-  async function markFailed(row: Row, err: unknown) {
+  /** What a failed delivery means: give up, or try again after how long. Logged once, here. */
+  function judge(row: Row, err: unknown) {
     const me = err instanceof MessengerError ? err : new MessengerError(String((err as Error)?.message ?? err), true);
     const waiting = me.detail.waiting === true;
     const give = !me.retryable || (!waiting && row.attempts >= maxAttempts);
@@ -267,36 +282,44 @@ export function createOutboxSender(opts: OutboxSenderOptions): OutboxSender {
       { outboxId: row.id, op: row.op, target: row.target, attempts: row.attempts, err: me.message, ...me.detail },
       give ? 'outbox: giving up on message' : 'outbox: delivery failed, will retry',
     );
-    await db
+    return { give, waiting, backoff: give ? 0 : backoff, message: me.message };
+  }
+
+  /** Writes a failed attempt down (idempotent: the row must still be leased to this sender). */
+  async function markFailed(row: Row, v: ReturnType<typeof judge>): Promise<void> {
+    const marked = await db
       .update(outbox)
       .set({
-        status: give ? 'failed' : 'pending',
-        lastError: me.message.slice(0, 500),
-        ...(waiting ? { attempts: sql`${outbox.attempts} - 1` } : {}),
+        status: v.give ? 'failed' : 'pending',
+        lastError: v.message.slice(0, 500),
+        // Waiting for another row is not an attempt (absolute, so a write repeated after a lost answer counts once).
+        ...(v.waiting ? { attempts: row.attempts - 1 } : {}),
         lockedUntil: null,
-        nextAttemptAt: new Date(clock().getTime() + (give ? 0 : backoff)),
+        nextAttemptAt: new Date(clock().getTime() + v.backoff),
       })
-      .where(eq(outbox.id, row.id));
+      .where(and(eq(outbox.id, row.id), eq(outbox.status, 'pending'), eq(outbox.lockedBy, owner), isNotNull(outbox.lockedUntil)))
+      .returning({ id: outbox.id });
     // A download that will never come: its document (or ledger import) must not stay 接收中.
-    if (give && row.op === 'fetch_document' && opts.onDocumentLost) {
+    if (marked.length && v.give && row.op === 'fetch_document' && opts.onDocumentLost) {
       await opts.onDocumentLost(db, row.payload as Extract<OutboxAction, { op: 'fetch_document' }>).catch((e: unknown) => log.error({ err: e, outboxId: row.id }, 'outbox: could not record a lost download'));
     }
-    return give ? 0 : backoff;
   }
 
   /**
    * Writes down what a delivery did, through a database outage: the message went out (or the
-   * attempt failed), and writing that once the database is back beats sending it again. Tried until
-   * it is written or the sender stops. Meanwhile the row is leased in this sender's name; should the
-   * lease run out first, another sender sends it again under the same uuid, which Feishu answers
-   * with the first message, and both marks say the same.
+   * attempt failed), and writing that once the database is back beats sending it again. A lost
+   * connection is tried again until the write lands, the sender stops, or a drain's time is up; any
+   * other error is not (it would fail the same way forever). The writes are idempotent and change a
+   * row only while it is still leased to this sender: should the lease run out first and another
+   * sender take the row, it sends it again under the same uuid, which Feishu answers with the first
+   * message, and this late write changes nothing.
    */
   async function note<T>(write: () => Promise<T>): Promise<T> {
     for (let pause = 250; ; pause = Math.min(pause * 2, 4_000)) {
       try {
         return await write();
       } catch (err) {
-        if (stopping) throw err;
+        if (stopping || !connectionLost(err) || Date.now() + pause > giveUpAt) throw err;
         log.warn({ err, retryInMs: pause }, 'outbox: could not record a delivery, trying again');
         await new Promise((r) => setTimeout(r, pause));
       }
@@ -320,7 +343,9 @@ export function createOutboxSender(opts: OutboxSenderOptions): OutboxSender {
         inHand.delete(row.id);
         continue;
       }
-      const backoff = await note(() => markFailed(row, failure.err));
+      const verdict = judge(row, failure.err);
+      await note(() => markFailed(row, verdict));
+      const backoff = verdict.backoff;
       inHand.delete(row.id);
       const rest = rows.slice(i + 1).map((r) => r.id);
       if (rest.length) {
@@ -328,7 +353,7 @@ export function createOutboxSender(opts: OutboxSenderOptions): OutboxSender {
           db
             .update(outbox)
             .set({ lockedUntil: null, nextAttemptAt: new Date(clock().getTime() + backoff), attempts: sql`${outbox.attempts} - 1` })
-            .where(inArray(outbox.id, rest)),
+            .where(and(inArray(outbox.id, rest), eq(outbox.status, 'pending'), eq(outbox.lockedBy, owner), isNotNull(outbox.lockedUntil))),
         );
         for (const id of rest) inHand.delete(id);
       }
@@ -341,7 +366,7 @@ export function createOutboxSender(opts: OutboxSenderOptions): OutboxSender {
     await db
       .update(outbox)
       .set({ lockedUntil: new Date(clock().getTime() + leaseMs) })
-      .where(and(inArray(outbox.id, ids), eq(outbox.lockedBy, owner), eq(outbox.status, 'pending')));
+      .where(and(inArray(outbox.id, ids), eq(outbox.lockedBy, owner), eq(outbox.status, 'pending'), isNotNull(outbox.lockedUntil)));
   }
 
   async function pass(): Promise<number> {
@@ -357,11 +382,14 @@ export function createOutboxSender(opts: OutboxSenderOptions): OutboxSender {
       for (const r of rows) byTarget.set(r.target, [...(byTarget.get(r.target) ?? []), r]);
       // A few targets at a time: enough to keep the rate limit busy, never a burst of connections.
       const queue = [...byTarget.values()];
-      await Promise.all(
+      // Every worker finishes before the pass ends (and its leases stop being renewed), even when one fails.
+      const workers = await Promise.allSettled(
         Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
           for (let t = queue.shift(); t; t = queue.shift()) await deliverTarget(t, inHand);
         }),
       );
+      const failed = workers.find((w) => w.status === 'rejected');
+      if (failed) throw failed.reason;
       return rows.length;
     } finally {
       clearInterval(renewal);
@@ -406,6 +434,19 @@ export function createOutboxSender(opts: OutboxSenderOptions): OutboxSender {
     timer.unref?.();
   }
 
+  async function drainUntil(end: number) {
+    while (Date.now() < end) {
+      await runOnce();
+      const dueBy = new Date(clock().getTime() + Math.max(0, end - Date.now()));
+      const [pending] = await db
+        .select({ n: sql<number>`count(*)::int` })
+        .from(outbox)
+        .where(and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, dueBy)));
+      if (!pending || pending.n === 0) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
   return {
     start() {
       if (!stopped) return;
@@ -426,16 +467,25 @@ export function createOutboxSender(opts: OutboxSenderOptions): OutboxSender {
     runOnce,
     async drain(timeoutMs = 10_000) {
       const end = Date.now() + timeoutMs;
-      while (Date.now() < end) {
-        await runOnce();
-        const dueBy = new Date(clock().getTime() + Math.max(0, end - Date.now()));
-        const [pending] = await db
-          .select({ n: sql<number>`count(*)::int` })
-          .from(outbox)
-          .where(and(eq(outbox.status, 'pending'), lte(outbox.nextAttemptAt, dueBy)));
-        if (!pending || pending.n === 0) return;
-        await new Promise((r) => setTimeout(r, 50));
+      giveUpAt = end;
+      try {
+        await drainUntil(end);
+      } finally {
+        giveUpAt = Infinity;
       }
     },
   };
+}
+
+/**
+ * A database connection that dropped or could not be made (postgres.js's own codes, the socket's,
+ * PostgreSQL's class 08 and its shutdown codes), also when drizzle wraps it: the kind of failure
+ * that passes when the database is back.
+ */
+export function connectionLost(err: unknown): boolean {
+  for (let e = err as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 4; e = e.cause as typeof e, depth++) {
+    const code = typeof e.code === 'string' ? e.code : '';
+    if (/^(CONNECTION_|CONNECT_TIMEOUT)|^(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|EHOSTUNREACH|ENOTCONN)$|^08|^57P0[123]$/.test(code)) return true;
+  }
+  return false;
 }

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { MessengerError } from '../../src/bot/messenger.js';
 import { outbox } from '../../src/db/schema.js';
-import { createOutboxSender, enqueue } from '../../src/jobs/outbox.js';
+import { connectionLost, createOutboxSender, enqueue } from '../../src/jobs/outbox.js';
 import { createRecordingMessenger } from './recording-messenger.js';
 import { silentLog, useTestDatabase } from './use-test-database.js';
 
@@ -149,18 +149,53 @@ describe('the outbox', () => {
   });
 
   it('keeps renewing the lease of a row it is still sending, so another sender never takes it over', async () => {
-    const rec = createRecordingMessenger({ delayMs: 2_500 });
+    const rec = createRecordingMessenger({ delayMs: 5_000 });
     const main = tdb.current.main.db;
     const id = await enqueue(main, { op: 'send', to: { type: 'user', id: 'ou_1' }, message: { kind: 'text', text: '您好' } });
-    // Feishu takes 2.5 s to answer; the lease is 1 s, renewed every 250 ms while the send is in hand.
-    const slow = createOutboxSender({ db: main, messenger: rec.messenger, log, leaseMs: 1_000 });
+    // Feishu takes 5 s to answer; the lease is 2 s, renewed every 500 ms while the send is in hand.
+    const slow = createOutboxSender({ db: main, messenger: rec.messenger, log, leaseMs: 2_000 });
     const sending = slow.runOnce();
-    await new Promise((r) => setTimeout(r, 1_500));
-    const other = createOutboxSender({ db: main, messenger: createRecordingMessenger().messenger, log, leaseMs: 1_000 });
+    await new Promise((r) => setTimeout(r, 3_000));
+    const other = createOutboxSender({ db: main, messenger: createRecordingMessenger().messenger, log, leaseMs: 2_000 });
     expect(await other.runOnce()).toBe(0);
     expect(await sending).toBe(1);
     expect(rec.calls).toEqual([id]);
     const [row] = await main.select().from(outbox).where(eq(outbox.id, id));
     expect(row.status).toBe('sent');
+  });
+
+  it('leaves alone a row another sender took over while its own delivery hung: the late failure does not put a sent message back to pending', async () => {
+    const rec = createRecordingMessenger();
+    const main = tdb.current.main.db;
+    const id = await enqueue(main, { op: 'send', to: { type: 'user', id: 'ou_1' }, message: { kind: 'text', text: '您好' } });
+    const b = createOutboxSender({ db: main, messenger: rec.messenger, log });
+    let tookOver = 0;
+    const hung = {
+      ...rec.messenger,
+      // While A waits for Feishu, its lease runs out; B takes the row over, sends it and marks it sent. Then A's call fails.
+      async send() {
+        await main.update(outbox).set({ lockedUntil: new Date(Date.now() - 1_000) }).where(eq(outbox.id, id));
+        tookOver = await b.runOnce();
+        throw new MessengerError('timeout of 10000ms exceeded', true);
+      },
+    };
+    const a = createOutboxSender({ db: main, messenger: hung, log });
+    expect(await a.runOnce()).toBe(1);
+    expect(tookOver).toBe(1);
+    const [row] = await main.select().from(outbox).where(eq(outbox.id, id));
+    expect(row).toMatchObject({ status: 'sent', result: { messageId: 'om_1' } });
+    expect(await a.runOnce()).toBe(0);
+    expect(await b.runOnce()).toBe(0);
+    expect(rec.calls).toEqual([id]);
+  });
+
+  it('tells a lost database connection from other errors, also inside drizzle\'s wrapper', () => {
+    const closed = Object.assign(new Error('write CONNECTION_CLOSED 127.0.0.1:5432'), { code: 'CONNECTION_CLOSED' });
+    expect(connectionLost(closed)).toBe(true);
+    expect(connectionLost(Object.assign(new Error('Failed query: update "outbox" …'), { cause: closed }))).toBe(true);
+    expect(connectionLost(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))).toBe(true);
+    expect(connectionLost(Object.assign(new Error('the database system is shutting down'), { code: '57P03' }))).toBe(true);
+    expect(connectionLost(Object.assign(new Error('invalid byte sequence for encoding "UTF8": 0x00'), { code: '22021' }))).toBe(false);
+    expect(connectionLost(new Error('handler bug'))).toBe(false);
   });
 });
