@@ -4,24 +4,17 @@
 import fs from 'node:fs';
 import { bundled } from '../../src/config.js';
 import type { ledgerEntries } from '../../src/db/schema.js';
+import { EXAMPLE_ROW } from '../../src/ledger/read.js';
 import { parsePolicy } from '../../src/rules/load-policy.js';
 
 export type LedgerRowInsert = typeof ledgerEntries.$inferInsert;
 
-/** An imported 2026-03-05 row: 5 guests of 省发展和改革委员会 on 公务, 100.00 元, 招商局, category 其他; `over` replaces fields. */
+/** An imported row: the import template's example (2026-03-05, 5 guests of 省发展和改革委员会 on 公务, 招商局) at 100.00 元, without a letter number, category 其他; `over` replaces fields. */
 export const ledgerRow = (over: Partial<LedgerRowInsert>): LedgerRowInsert => ({
   source: 'import',
-  date: '2026-03-05',
-  guestUnit: '省发展和改革委员会',
-  leadName: '张伟',
-  leadTitle: '处长',
-  leadRank: '县处级正职',
-  kind: '公务',
-  guestCount: 5,
-  purpose: '考察调研',
-  accompanyCount: 2,
+  ...EXAMPLE_ROW,
+  letterNo: null,
   totalFen: 100_00,
-  department: '招商局',
   category: '其他',
   status: 'imported',
   ...over,
