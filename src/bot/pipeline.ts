@@ -3,6 +3,7 @@ import type { Db } from '../db/client.js';
 import { hot, setPlaceholder as p } from '../db/hot.js';
 import { inboundEvents } from '../db/schema.js';
 import { enqueue } from '../jobs/outbox.js';
+import { errorText } from './text.js';
 import { createHandlerContext, type Services } from './context.js';
 import type { BotEvent, CardActionEvent, CardActionResult } from './event.js';
 import type { Router } from './router.js';
@@ -117,7 +118,7 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
       await db.transaction(async (tx) => {
         const [row] = await tx
           .update(inboundEvents)
-          .set({ attempts: sql`${inboundEvents.attempts} + 1`, lastError: String((err as Error)?.message ?? err).slice(0, 500) })
+          .set({ attempts: sql`${inboundEvents.attempts} + 1`, lastError: errorText(err) })
           .where(eq(inboundEvents.id, id))
           .returning();
         // A card action is not re-delivered (the person taps again), so it is failed at once.
@@ -200,7 +201,7 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
         elog.error({ err }, 'card action failed');
         await db
           .insert(inboundEvents)
-          .values({ ...values, status: 'failed', attempts: 1, lastError: String((err as Error)?.message ?? err).slice(0, 500) })
+          .values({ ...values, status: 'failed', attempts: 1, lastError: errorText(err) })
           .onConflictDoNothing()
           .catch(() => undefined);
         return { toast: { type: 'error', content: '操作未能完成，请稍后重试。' } };

@@ -30,3 +30,6 @@ export function platformId(v: unknown): string | undefined {
   const s = nonEmptyText(v);
   return s && s.length <= MAX_ID_LENGTH ? s : undefined;
 }
+
+/** An error's message as a column can hold it (last_error): storable, at most `max` units. */
+export const errorText = (err: unknown, max = 500): string => cut(storable(String((err as Error)?.message ?? err)), max);

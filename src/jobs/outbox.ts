@@ -8,6 +8,7 @@ import { outbox } from '../db/schema.js';
 import { MessengerError, type Messenger, type OutgoingMessage, type Recipient } from '../bot/messenger.js';
 import { renderChart, type ChartSpec } from '../rules/render-seating.js';
 import { RateLimiter } from './rate-limiter.js';
+import { errorText } from '../bot/text.js';
 
 /** What an outbox row asks the messenger to do. Serialised as the row's payload. */
 /** A group the outbox itself creates: sends to it wait until the create_chat row has delivered. */
@@ -291,7 +292,8 @@ export function createOutboxSender(opts: OutboxSenderOptions): OutboxSender {
       .update(outbox)
       .set({
         status: v.give ? 'failed' : 'pending',
-        lastError: v.message.slice(0, 500),
+        // An error text PostgreSQL refuses (a NUL) would make this mark fail every time.
+        lastError: errorText(v.message),
         // Waiting for another row is not an attempt (absolute, so a write repeated after a lost answer counts once).
         ...(v.waiting ? { attempts: row.attempts - 1 } : {}),
         lockedUntil: null,

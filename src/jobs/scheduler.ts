@@ -4,6 +4,7 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
 import type { Db, Executor, Tx } from '../db/client.js';
 import { jobs } from '../db/schema.js';
+import { errorText } from '../bot/text.js';
 
 /**
  * A job body runs inside the transaction that holds its row locked: whatever it writes
@@ -100,7 +101,7 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
         .update(jobs)
         .set({
           attempts,
-          lastError: String((err as Error).message ?? err).slice(0, 500),
+          lastError: errorText(err),
           status: give ? 'failed' : 'pending',
           runAt: new Date(now.getTime() + 30_000 * attempts),
         })

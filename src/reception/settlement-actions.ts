@@ -33,6 +33,7 @@ import {
 } from './settlement.js';
 import { exportLinks } from './settlement-routes.js';
 import { localDate } from './working-time.js';
+import { cut } from '../bot/text.js';
 
 const error = (content: string): CardActionResult => ({ toast: { type: 'error', content } });
 const name = (ctx: HandlerContext, id?: string | null) => (id ? (ctx.org.person(id)?.name ?? id) : '');
@@ -349,7 +350,7 @@ export async function onListSave(event: CardActionEvent, ctx: HandlerContext): P
     .split(/[、,，\s]+/)
     .map((x) => x.trim().slice(0, 30))
     .filter(Boolean);
-  const reason = str('reason').slice(0, 500) || null;
+  const reason = cut(str('reason'), 500) || null;
   const witness = str('witness') || null;
   if (!guests.length) return error('来访人员不能为空，请每行填写一人：姓名 职务。');
   if (guests.length > 500) return error('来访人员不超过500人。');
@@ -484,7 +485,7 @@ export async function onAudit(event: CardActionEvent, ctx: HandlerContext): Prom
     const label = stage === 'office' ? '接待办审核' : '财务审核';
     return error(`您不是本结算的${label}人（${allowed.map((id) => name(ctx, id)).join('、') || '无'}），无权审核。经办人和签字人不能审核本人经办或签字的结算。`);
   }
-  const comment = String(event.formValue?.comment ?? '').trim().slice(0, 500) || null;
+  const comment = cut(String(event.formValue?.comment ?? '').trim(), 500) || null;
   if (decision === 'return' && !comment) return error('退回须在“审核意见”中填写理由。');
   const label = stage === 'office' ? '接待办审核' : '财务审核';
   const entry: SettlementAudit = { stage, by: who, decision, comment, at: ctx.now.toISOString() };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeFeishu } from '../../src/bot/feishu/normalize.js';
-import { cut, storable } from '../../src/bot/text.js';
+import { cut, errorText, storable } from '../../src/bot/text.js';
 
 const loneSurrogate = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
@@ -32,5 +32,13 @@ describe('shortening what people type', () => {
     const name = n.kind === 'event' && n.event.type === 'message' ? n.event.resource?.name : undefined;
     expect(name).toBe('a'.repeat(199));
     expect(JSON.stringify(n)).not.toMatch(/\\ud83d(?!\\ude00)/);
+  });
+});
+
+describe('error texts kept in last_error', () => {
+  it('keeps an error message PostgreSQL would refuse storable and short, so recording the failure cannot fail too', () => {
+    expect(errorText(new Error('bad\u0000byte'))).toBe('bad\ufffdbyte');
+    expect(errorText('x'.repeat(499) + '😀')).toHaveLength(499);
+    expect(errorText({ message: undefined })).toBe('[object Object]');
   });
 });
