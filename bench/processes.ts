@@ -81,32 +81,38 @@ export async function databases(names: string[]) {
   };
 }
 
-/** CPU time (user + system, ms) used so far by the processes `which` picks, by process group id and command name, from /proc; NaN where /proc is not there. */
-function procCpuMs(which: (pgid: number, comm: string) => boolean): number {
-  if (!fs.existsSync('/proc/self/stat')) return NaN;
+/**
+ * CPU time (user + system, ms) used so far and resident memory (MB) of the processes `which` picks,
+ * by process group id and command name, from /proc; NaN where /proc is not there.
+ */
+export function procStats(which: (pgid: number, comm: string) => boolean): { cpuMs: number; rssMb: number } {
+  if (!fs.existsSync('/proc/self/stat')) return { cpuMs: NaN, rssMb: NaN };
   const tick = 10; // USER_HZ is 100 on Linux
-  let total = 0;
+  let cpuMs = 0;
+  let kb = 0;
   for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
     try {
       const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
       const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
       const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (which(Number(f[2]), comm)) total += (Number(f[11]) + Number(f[12])) * tick;
+      if (!which(Number(f[2]), comm)) continue;
+      cpuMs += (Number(f[11]) + Number(f[12])) * tick;
+      kb += Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
     } catch {
       /* the process ended while we read */
     }
   }
-  return total;
+  return { cpuMs, rssMb: kb / 1024 };
 }
 
 /** CPU time (ms) used so far by every process in a started child's process group (npx, tsx and the node process under them). */
 export function cpuMs(name: string): number {
   const pgid = byName.get(name)?.pid;
-  return pgid ? procCpuMs((g) => g === pgid) : NaN;
+  return pgid ? procStats((g) => g === pgid).cpuMs : NaN;
 }
 
 /** CPU time (ms) used so far by the PostgreSQL server's processes on this machine (backends of every database, and its own workers). */
-export const postgresCpuMs = (): number => procCpuMs((_, comm) => comm === 'postgres');
+export const postgresCpuMs = (): number => procStats((_, comm) => comm === 'postgres').cpuMs;
 
 /**
  * Replaces the block between a benchmark's markers in docs/performance.md. Not in a quick run

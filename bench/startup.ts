@@ -14,7 +14,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_APP_ID, DEFAULT_APP_SECRET, startFakeFeishu } from '../tests/fake-feishu/index.js';
-import { databases, runBench, writeSection } from './processes.js';
+import { databases, procStats, runBench, writeSection } from './processes.js';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const RUNS = Number(process.env.BENCH_STARTUP_RUNS ?? (QUICK ? 2 : 3));
@@ -63,22 +63,7 @@ async function freePort(): Promise<number> {
  * machine is doing, the wall-clock time does: on a shared machine it shows what start-up would take
  * on an idle one.
  */
-function group(pgid: number): { rssMb: number; cpuMs: number } {
-  let kb = 0;
-  let ticks = 0;
-  for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
-    try {
-      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(f[2]) !== pgid) continue;
-      ticks += Number(f[11]) + Number(f[12]);
-      kb += Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
-    } catch {
-      /* gone */
-    }
-  }
-  return { rssMb: kb / 1024, cpuMs: ticks * 10 }; // USER_HZ is 100 on Linux
-}
+const group = (pgid: number): { rssMb: number; cpuMs: number } => procStats((g) => g === pgid);
 
 type Runner = 'dist' | 'tsx' | 'baseline';
 const COMMAND: Record<Runner, string[]> = {

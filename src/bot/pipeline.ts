@@ -3,6 +3,7 @@ import type { Db } from '../db/client.js';
 import { hot, setPlaceholder as p } from '../db/hot.js';
 import { inboundEvents } from '../db/schema.js';
 import { enqueue } from '../jobs/outbox.js';
+import { inFlight } from './in-flight.js';
 import { errorText } from './text.js';
 import { createHandlerContext, type Services } from './context.js';
 import type { BotEvent, CardActionEvent, CardActionResult } from './event.js';
@@ -82,7 +83,7 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
   const clock = opts.clock ?? (() => new Date());
   const maxAttempts = opts.maxAttempts ?? 3;
   const concurrency = opts.concurrency ?? 2;
-  const inFlight = new Set<Promise<void>>();
+  const work = inFlight();
 
   async function record(event: BotEvent): Promise<number | undefined> {
     const rows = await recordEvent(db, { source: event.source, eventId: event.eventId, messageId: event.type === 'message' ? event.messageId : null, kind: event.type, payload: event, receivedAt: clock() });
@@ -146,22 +147,13 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
     while (active < concurrency && queue.length) {
       const id = queue.shift()!;
       active++;
-      track(
+      work.track(
         processRow(id).finally(() => {
           active--;
           pump();
         }),
       );
     }
-  }
-
-  function track(p: Promise<unknown>) {
-    const done = p.then(
-      () => undefined,
-      () => undefined,
-    );
-    inFlight.add(done);
-    void done.finally(() => inFlight.delete(done));
   }
 
   return {
@@ -222,7 +214,7 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
     },
 
     async idle() {
-      while (inFlight.size || queue.length) await Promise.all([...inFlight]);
+      while (work.size || queue.length) await work.idle();
     },
   };
 }

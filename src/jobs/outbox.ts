@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { and, asc, eq, inArray, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, isNull, lte, or, sql, type Placeholder } from 'drizzle-orm';
 import { hot, setPlaceholder as p } from '../db/hot.js';
 import type { Logger } from 'pino';
 import type { Card } from '../cards/card.js';
@@ -61,15 +61,16 @@ function targetOf(a: OutboxAction): string {
 const insertRow = hot('outbox_insert', (ex) => ex.insert(outbox).values({ id: p('id'), op: p('op'), target: p('target'), payload: p('payload') }));
 const rowById = hot('outbox_row', (ex) => ex.select().from(outbox).where(eq(outbox.id, sql.placeholder('id'))));
 /**
- * Only while the row is still leased to the sender that delivered it: a mark that comes late (after
- * a database outage outlasted the lease, and another sender took the row over) changes nothing.
+ * Rows still leased to `owner` (a sender's name, or a placeholder for it in a kept statement). Every
+ * write a sender makes after claiming (marks, releases, renewals) changes only these: one that comes
+ * late (a database outage outlasted the lease, and another sender took the row over) changes nothing.
  */
-const stillOurs = () => and(eq(outbox.status, 'pending'), eq(outbox.lockedBy, sql.placeholder('owner')), isNotNull(outbox.lockedUntil));
+const stillOurs = (owner: string | Placeholder) => and(eq(outbox.status, 'pending'), eq(outbox.lockedBy, owner as string), isNotNull(outbox.lockedUntil));
 const setSent = hot('outbox_sent', (ex) =>
   ex
     .update(outbox)
     .set({ status: 'sent', result: p('result'), sentAt: p('sentAt'), lockedUntil: null, lastError: null })
-    .where(and(eq(outbox.id, sql.placeholder('id')), stillOurs()))
+    .where(and(eq(outbox.id, sql.placeholder('id')), stillOurs(sql.placeholder('owner'))))
     .returning({ id: outbox.id }),
 );
 
@@ -299,7 +300,7 @@ export function createOutboxSender(opts: OutboxSenderOptions): OutboxSender {
         lockedUntil: null,
         nextAttemptAt: new Date(clock().getTime() + v.backoff),
       })
-      .where(and(eq(outbox.id, row.id), eq(outbox.status, 'pending'), eq(outbox.lockedBy, owner), isNotNull(outbox.lockedUntil)))
+      .where(and(eq(outbox.id, row.id), stillOurs(owner)))
       .returning({ id: outbox.id });
     // A download that will never come: its document (or ledger import) must not stay 接收中.
     if (marked.length && v.give && row.op === 'fetch_document' && opts.onDocumentLost) {
@@ -355,7 +356,7 @@ export function createOutboxSender(opts: OutboxSenderOptions): OutboxSender {
           db
             .update(outbox)
             .set({ lockedUntil: null, nextAttemptAt: new Date(clock().getTime() + backoff), attempts: sql`${outbox.attempts} - 1` })
-            .where(and(inArray(outbox.id, rest), eq(outbox.status, 'pending'), eq(outbox.lockedBy, owner), isNotNull(outbox.lockedUntil))),
+            .where(and(inArray(outbox.id, rest), stillOurs(owner))),
         );
         for (const id of rest) inHand.delete(id);
       }
@@ -368,7 +369,7 @@ export function createOutboxSender(opts: OutboxSenderOptions): OutboxSender {
     await db
       .update(outbox)
       .set({ lockedUntil: new Date(clock().getTime() + leaseMs) })
-      .where(and(inArray(outbox.id, ids), eq(outbox.lockedBy, owner), eq(outbox.status, 'pending'), isNotNull(outbox.lockedUntil)));
+      .where(and(inArray(outbox.id, ids), stillOurs(owner)));
   }
 
   async function pass(): Promise<number> {

@@ -2,10 +2,10 @@
 // (csv-parse; UTF-8, UTF-8 with BOM, or GBK as Excel in China saves it) into normalised rows, with
 // every problem named by its spreadsheet row number (as Excel shows it) and column. Pure: no database.
 import { createHash } from 'node:crypto';
-import { createRequire } from 'node:module';
 import type * as CsvParse from 'csv-parse/sync';
 import type ExcelJS from 'exceljs';
 import { excel } from '../reception/xlsx-style.js';
+import { onFirstUse } from '../on-first-use.js';
 import { parseYuan } from '../reception/money.js';
 import { KINDS, PURPOSES, RANKS, type Kind, type Purpose, type Rank } from '../rules/vocabulary.js';
 
@@ -161,6 +161,9 @@ export function decodeCsv(bytes: Uint8Array): { text: string; encoding: 'UTF-8' 
   }
 }
 
+/** csv-parse, loaded with the first CSV ledger, not at start-up. */
+const csvParse = onFirstUse<typeof CsvParse>('csv-parse/sync');
+
 function csvGrid(textContent: string): { grids: Grid[][] } | { error: string } {
   // The delimiter the first line uses most: comma, tab (Excel's "Unicode text") or semicolon.
   const first = textContent.split(/\r?\n/, 1)[0] ?? '';
@@ -168,9 +171,7 @@ function csvGrid(textContent: string): { grids: Grid[][] } | { error: string } {
   const delimiter = [',', '\t', ';'].reduce((best, ch) => (count(ch) > count(best) ? ch : best), ',');
   let records: string[][];
   try {
-    // Loaded with the first CSV ledger, not at start-up.
-    const { parse: parseCsv } = createRequire(import.meta.url)('csv-parse/sync') as typeof CsvParse;
-    records = parseCsv(textContent, { delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: false });
+    records = csvParse().parse(textContent, { delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: false });
   } catch (err) {
     const line = (err as { lines?: number }).lines;
     return { error: `文件不是有效的CSV${line ? `（第${line}行附近引号不配对）` : ''}，请用Excel另存为CSV或xlsx后重试` };

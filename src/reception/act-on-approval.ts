@@ -118,10 +118,15 @@ export async function onApprovalAct(event: CardActionEvent, ctx: HandlerContext)
     next ? updateStatusCard(ctx, r, steps) : undefined,
   ]);
 
-  // What ends the round (no next level): the change applied or dropped, the plan started, the requester told.
-  if (next) {
-    /* nothing more: the next level's card went out above */
-  } else if (isChange && d === 'approve' && r.pendingChange) {
+  // The tapped card, as it reads once the tap is done.
+  const answer = (): CardActionResult => ({
+    toast: { type: 'success', content: `已${DECISIONS[d]}` },
+    card: buildReceptionStatusCard(viewOf(ctx.org, r, steps), { title: `接待审批：${r.code}`, outcome: `您已${DECISIONS[d]}${onBehalfOf ? `（代${name(onBehalfOf)}）` : ''}`, template }),
+  });
+  if (next) return answer(); // its card went out above
+
+  // What ends the round: the change applied or dropped, the plan started, the requester told.
+  if (isChange && d === 'approve' && r.pendingChange) {
     await applyChange(ctx, r, r.pendingChange);
     r.state = 'approved';
     await ctx.enqueue({ op: 'send', to: whereOf(ctx, r), message: { kind: 'text', text: `【变更已批准】${r.code}：${r.pendingChange.diff.join('；')}${shiftNote(r.form as Record<string, unknown>, r.pendingChange.form)}。已由${actor}审批同意，请按变更后的方案办理。` } });
@@ -139,7 +144,6 @@ export async function onApprovalAct(event: CardActionEvent, ctx: HandlerContext)
     const form = buildRequestFormCard({ values: formValues(r.form as Record<string, unknown>), resubmit: r.code, notice: `**${escapeMd(r.code)}已被${escapeMd(actor)}退回修改。**\n理由：${escapeMd(comment ?? '')}\n修改后重新提交，将从第一级重新审批。` });
     await ctx.send({ type: 'user', id: r.requester }, { kind: 'card', card: form });
   }
-  if (!next) await updateStatusCard(ctx, r, steps);
-  const card = buildReceptionStatusCard(viewOf(ctx.org, r, steps), { title: `接待审批：${r.code}`, outcome: `您已${DECISIONS[d]}${onBehalfOf ? `（代${name(onBehalfOf)}）` : ''}`, template });
-  return { toast: { type: 'success', content: `已${DECISIONS[d]}` }, card };
+  await updateStatusCard(ctx, r, steps);
+  return answer();
 }

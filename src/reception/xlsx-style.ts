@@ -1,17 +1,13 @@
 // The house style of the workbooks the bot writes (settlement, ledger export, ledger template).
-import { createRequire } from 'node:module';
 import type ExcelJS from 'exceljs';
+import { onFirstUse } from '../on-first-use.js';
 
-let loaded: typeof ExcelJS | undefined;
 /**
  * exceljs, loaded when the first workbook is read or written: loading it costs about 0.4 s of
  * start-up and 28 MB of memory that an instance which never touches a spreadsheet need not pay
  * (docs/performance.md, start-up and idle memory).
  */
-export function excel(): typeof ExcelJS {
-  loaded ??= createRequire(import.meta.url)('exceljs') as typeof ExcelJS;
-  return loaded;
-}
+export const excel = onFirstUse<typeof ExcelJS>('exceljs');
 
 export const FONT: Partial<ExcelJS.Font> = { name: '宋体', size: 11 };
 export const THIN: Partial<ExcelJS.Border> = { style: 'thin', color: { argb: 'FF000000' } };

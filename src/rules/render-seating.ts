@@ -3,6 +3,7 @@
 // clean `npm ci` is enough: no system font needed). Every drawing says which way it faces.
 import { createRequire } from 'node:module';
 import type * as ResvgModule from '@resvg/resvg-js';
+import { onFirstUse } from '../on-first-use.js';
 import { layoutPodium, layoutRoundTable, type PodiumLayout, type RoundTableLayout, type SeatingCustom, type SeatPerson } from './seating.js';
 
 const FONT_FAMILY = 'Noto Sans SC';
@@ -106,9 +107,8 @@ export function buildPodiumSvg(layout: PodiumLayout, title = '主席台座次图
   return parts.join('\n');
 }
 
-let resvgModule: typeof ResvgModule | undefined;
 /** resvg (a native addon), loaded with the first chart: an instance that never draws one does not carry it. */
-const resvgLib = (): typeof ResvgModule => (resvgModule ??= createRequire(import.meta.url)('@resvg/resvg-js') as typeof ResvgModule);
+const resvgLib = onFirstUse<typeof ResvgModule>('@resvg/resvg-js');
 
 export function renderSvgToPng(svg: string): Buffer {
   const resvg = new (resvgLib().Resvg)(svg, {

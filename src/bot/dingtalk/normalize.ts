@@ -1,11 +1,9 @@
 import type { MessageEvent } from '../event.js';
-import { cut, nonEmptyText, platformId, storable } from '../text.js';
+import { cut, nonEmptyText as str, platformId as id, storable } from '../text.js';
 import { inboundMessageId, p2pChat } from './messenger.js';
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = nonEmptyText;
-const id = platformId;
 
 export type NormalizedRobot =
   | { kind: 'message'; event: MessageEvent; msgId: string }

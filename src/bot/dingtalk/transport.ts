@@ -7,6 +7,7 @@ import type { Pipeline } from '../pipeline.js';
 import { normalizeRobotMessage } from './normalize.js';
 import { startStream, TOPIC_ROBOT, type CallbackResult, type StreamClient } from './stream.js';
 import { findActionToken, verifyAction } from './tokens.js';
+import { inFlight } from '../in-flight.js';
 
 export interface DingTalkTransportOptions {
   baseUrl: string;
@@ -107,7 +108,7 @@ export function startDingTalkTransport(opts: DingTalkTransportOptions): StreamCl
 
   // Frames being handled: a graceful shutdown waits for them (a tap's answer is written after its
   // transaction), so the database is not closed under them.
-  const inFlight = new Set<Promise<unknown>>();
+  const handling = inFlight();
   const stream = startStream({
     baseUrl: opts.baseUrl,
     clientId: opts.clientId,
@@ -117,16 +118,10 @@ export function startDingTalkTransport(opts: DingTalkTransportOptions): StreamCl
     minBackoffMs: opts.minBackoffMs,
     onCallback: (topic, data) => {
       if (topic !== TOPIC_ROBOT) return Promise.resolve({ code: 200, message: 'ignored' });
-      const handling = onRobotMessage(data);
-      const settled = handling.then(() => undefined, () => undefined);
-      inFlight.add(settled);
-      void settled.finally(() => inFlight.delete(settled));
-      return handling;
+      const answer = onRobotMessage(data);
+      handling.track(answer);
+      return answer;
     },
   });
-  return Object.assign(stream, {
-    async idle() {
-      while (inFlight.size) await Promise.all([...inFlight]);
-    },
-  });
+  return Object.assign(stream, { idle: () => handling.idle() });
 }

@@ -1,5 +1,5 @@
 import type { BotEvent } from '../event.js';
-import { cut, nonEmptyText, platformId, storable } from '../text.js';
+import { cut, nonEmptyText as str, platformId as id, storable } from '../text.js';
 
 /** The outcome of reading one Feishu payload at the edge. */
 export type Normalized =
@@ -15,8 +15,6 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 const MAX_VALUE_DEPTH = 16;
 
 export { storable };
-const str = nonEmptyText;
-const id = platformId;
 /** A scalar as text; anything else (an object whose toString is not a function, an array) is no text. */
 const text = (v: unknown): string => (typeof v === 'string' ? storable(v) : typeof v === 'number' || typeof v === 'boolean' ? String(v) : '');
 
