@@ -158,9 +158,10 @@ export function createOutboxSender(opts: OutboxSenderOptions): OutboxSender {
   let running: Promise<number> | undefined;
   let again = false;
   let stopped = true;
-  /** Set by stop(): a write that failed is not tried again, the lease hands its row on. */
-  let stopping = false;
-  /** Until when (epoch ms) a failed write is tried again; a drain sets its own deadline. */
+  /**
+   * Until when (epoch ms) a write that failed on a lost connection is tried again: always while the
+   * sender runs, until its deadline during a drain, never once stopped (the lease hands the row on).
+   */
   let giveUpAt = Infinity;
 
   /**
@@ -322,7 +323,7 @@ export function createOutboxSender(opts: OutboxSenderOptions): OutboxSender {
       try {
         return await write();
       } catch (err) {
-        if (stopping || !connectionLost(err) || Date.now() + pause > giveUpAt) throw err;
+        if (!connectionLost(err) || Date.now() + pause > giveUpAt) throw err;
         log.warn({ err, retryInMs: pause }, 'outbox: could not record a delivery, trying again');
         await new Promise((r) => setTimeout(r, pause));
       }
@@ -454,13 +455,13 @@ export function createOutboxSender(opts: OutboxSenderOptions): OutboxSender {
     start() {
       if (!stopped) return;
       stopped = false;
-      stopping = false;
+      giveUpAt = Infinity;
       schedule();
       void runOnce();
     },
     async stop() {
       stopped = true;
-      stopping = true;
+      giveUpAt = -Infinity;
       if (timer) clearTimeout(timer);
       await running;
     },
@@ -474,7 +475,7 @@ export function createOutboxSender(opts: OutboxSenderOptions): OutboxSender {
       try {
         await drainUntil(end);
       } finally {
-        giveUpAt = Infinity;
+        if (giveUpAt === end) giveUpAt = Infinity; // unless stop() came meanwhile
       }
     },
   };
