@@ -74,6 +74,11 @@ export function parseOrg(text: string, source = 'org'): Org {
   known(org.reception_office.director, 'reception_office.director');
   org.reception_office.staff.forEach((id, i) => known(id, `reception_office.staff[${i}]`));
   org.finance.forEach((id, i) => known(id, `finance[${i}]`));
+  // 双次审核: the reception office audits first, finance second; one person cannot be both.
+  const office = new Set([org.reception_office.director, ...org.reception_office.staff]);
+  org.finance.forEach((id, i) => {
+    if (office.has(id)) problems.push(`finance[${i}]: ${id} is also in reception_office; the two audits need different people`);
+  });
   if (org.principal) known(org.principal, 'principal');
   if (problems.length) throw new OrgError(source, problems);
 

@@ -388,7 +388,10 @@ export async function onSign(event: CardActionEvent, ctx: HandlerContext): Promi
   }
   if (valid.some((s) => s.role === role)) return error(`${role === 'handler' ? '经办人' : '第二签字人'}已签字。`);
   const signersAfter = [...valid.map((x) => x.by), who];
-  if (!auditors(ctx.org, l, 'office', signersAfter).length || !auditors(ctx.org, l, 'finance', signersAfter).length) {
+  // Both audits must remain possible, by two different people.
+  const office = auditors(ctx.org, l, 'office', signersAfter);
+  const finance = auditors(ctx.org, l, 'finance', signersAfter);
+  if (!office.some((o) => finance.some((f) => f !== o))) {
     return error('如由您签字，本结算将无人可以审核（经办人和签字人不能审核本人经办或签字的结算）。请经办人另行指定证明人。');
   }
   if (event.value.hash !== hash) {

@@ -120,6 +120,9 @@ export function secondSigners(org: Org, l: Pick<Loaded, 'r' | 's'>): string[] {
  */
 export function auditors(org: Org, l: Pick<Loaded, 's'>, stage: 'office' | 'finance', signers: string[] = l.s.signatures.map((x) => x.by)): string[] {
   const excluded = new Set([l.s.handler, ...signers]);
+  // 双次审核 is two people: whoever passed the office audit just now does not audit for finance.
+  const last = l.s.audits.at(-1);
+  if (stage === 'finance' && last?.stage === 'office' && last.decision === 'pass') excluded.add(last.by);
   const free = (ids: (string | undefined)[]) => ids.filter((x): x is string => !!x && !excluded.has(x));
   if (stage === 'finance') return free(org.finance);
   const director = free([org.reception_office.director]);

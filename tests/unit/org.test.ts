@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { bundled } from '../../src/config.js';
 import { loadOrg, OrgError, parseOrg } from '../../src/reception/org.js';
@@ -29,6 +30,20 @@ finance: [ghost3]
       'departments[0].head: unknown person ghost1',
       'reception_office.director: unknown person ghost2',
       'finance[0]: unknown person ghost3',
+    ]);
+  });
+
+  it('refuses a reception office member listed under finance, since the two audits need two people', () => {
+    const text = fs.readFileSync(bundled.org, 'utf8').replace('finance: [ou_fin1]', 'finance: [ou_fin1, ou_office1, ou_office2]');
+    let err: unknown;
+    try {
+      parseOrg(text, 'org.yaml');
+    } catch (e) {
+      err = e;
+    }
+    expect((err as OrgError).problems).toEqual([
+      'finance[1]: ou_office1 is also in reception_office; the two audits need different people',
+      'finance[2]: ou_office2 is also in reception_office; the two audits need different people',
     ]);
   });
 

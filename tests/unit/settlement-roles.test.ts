@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import fs from 'node:fs';
 import { bundled } from '../../src/config.js';
 import { auditors, secondSigners, type Loaded } from '../../src/reception/settlement.js';
-import { loadOrg } from '../../src/reception/org.js';
+import { loadOrg, parseOrg } from '../../src/reception/org.js';
+import type { SettlementAudit } from '../../src/db/schema.js';
 
 const org = loadOrg(bundled.org);
-const settlement = (handler: string, department: string, witness: string | null = null, signers: string[] = []) =>
-  ({ r: { department }, s: { handler, witness, signatures: signers.map((by) => ({ by, role: 'second', hash: 'h', at: '' })) } }) as unknown as Loaded;
+const settlement = (handler: string, department: string, witness: string | null = null, signers: string[] = [], audits: Pick<SettlementAudit, 'stage' | 'by' | 'decision'>[] = []) =>
+  ({ r: { department }, s: { handler, witness, signatures: signers.map((by) => ({ by, role: 'second', hash: 'h', at: '' })), audits } }) as unknown as Loaded;
 
 describe('who signs second and who audits a settlement', () => {
   it('has the department head sign second, or the witness the handler named', () => {
@@ -26,5 +28,15 @@ describe('who signs second and who audits a settlement', () => {
 
   it('leaves finance with nobody when its only member signed, so that signature is refused', () => {
     expect(auditors(org, settlement('ou_staff1', '招商局', 'ou_fin1'), 'finance', ['ou_staff1', 'ou_fin1'])).toEqual([]);
+  });
+
+  it('never lets whoever passed the office audit audit for finance too', () => {
+    // The principal audits for the office when the director and the staff handled or signed it; here the principal is also in finance.
+    const both = parseOrg(fs.readFileSync(bundled.org, 'utf8').replace('finance: [ou_fin1]', 'finance: [ou_chief, ou_fin1]'), 'org');
+    const l = (audits: Pick<SettlementAudit, 'stage' | 'by' | 'decision'>[]) => settlement('ou_office2', '办公室', null, ['ou_office2', 'ou_office1'], audits);
+    expect(auditors(both, l([]), 'office')).toEqual(['ou_chief']);
+    expect(auditors(both, l([{ stage: 'office', by: 'ou_chief', decision: 'pass' }]), 'finance')).toEqual(['ou_fin1']);
+    // After a finance return and a new office pass by someone else, the principal may audit for finance again.
+    expect(auditors(both, l([{ stage: 'office', by: 'ou_chief', decision: 'pass' }, { stage: 'finance', by: 'ou_fin1', decision: 'return' }]), 'finance')).toEqual(['ou_chief', 'ou_fin1']);
   });
 });
