@@ -65,6 +65,9 @@ const rowById = hot('outbox_row', (ex) => ex.select().from(outbox).where(eq(outb
  * write a sender makes after claiming (marks, releases, renewals) changes only these: one that comes
  * late (a database outage outlasted the lease, and another sender took the row over) changes nothing.
  */
+/** The advisory lock (transaction-scoped) that makes outbox claims take turns across instances. */
+export const CLAIM_LOCK = 0x6a646f62; // "jdob"
+
 const stillOurs = (owner: string | Placeholder) => and(eq(outbox.status, 'pending'), eq(outbox.lockedBy, owner as string), isNotNull(outbox.lockedUntil));
 const setSent = hot('outbox_sent', (ex) =>
   ex
@@ -176,6 +179,10 @@ export function createOutboxSender(opts: OutboxSenderOptions): OutboxSender {
     const now = clock();
     const at = now.toISOString();
     return db.transaction(async (tx) => {
+      // One claim at a time across instances: the order check below reads older rows as they were
+      // when it started, so a row another sender has locked but not yet leased (its claim not yet
+      // committed) would look free, be skipped, and the newer row behind it go first.
+      await tx.execute(sql`select pg_advisory_xact_lock(${CLAIM_LOCK})`);
       const due = await tx
         .select({ id: outbox.id })
         .from(outbox)

@@ -118,6 +118,43 @@ describe('the outbox', () => {
     expect([...rec.delivered.keys()].sort()).toEqual([...ids].sort());
   });
 
+  it.runIf(process.env.DATABASE_URL)('keeps two messages to one person in order while another instance is still claiming the first', async () => {
+    const main = tdb.current.main.db;
+    const first = await enqueue(main, { op: 'send', to: { type: 'user', id: 'ou_x' }, message: { kind: 'text', text: '您有一条待审批' } });
+    const second = await enqueue(main, { op: 'send', to: { type: 'user', id: 'ou_x' }, message: { kind: 'text', text: '该审批已撤回' } });
+    const rec = createRecordingMessenger();
+    // Instance A claims one row at a time, and its first claim is caught before it commits.
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    let held!: () => void;
+    const holding = new Promise<void>((r) => (held = r));
+    let caught = false;
+    const slow: typeof main = Object.create(main);
+    slow.transaction = (async (fn: Parameters<typeof main.transaction>[0]) =>
+      main.transaction(async (tx) => {
+        const result = await fn(tx);
+        if (!caught) {
+          caught = true;
+          held();
+          await gate;
+        }
+        return result;
+      })) as typeof main.transaction;
+    const a = createOutboxSender({ db: slow, messenger: rec.messenger, log, batchSize: 1 });
+    const passA = a.runOnce();
+    await holding;
+    // Instance B polls meanwhile: it must not take the second message past the first.
+    const b = createOutboxSender({ db: (await tdb.current.connect()).db, messenger: rec.messenger, log });
+    const passB = b.runOnce();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(rec.calls).toEqual([]);
+    open();
+    await Promise.all([passA, passB]);
+    await a.drain(10_000);
+    await b.drain(10_000);
+    expect(rec.calls).toEqual([first, second]);
+  });
+
   it('takes back at once the rows of a claim whose commit landed while its answer was lost, and another sender still leaves them alone', async () => {
     const rec = createRecordingMessenger();
     const main = tdb.current.main.db;
