@@ -9,7 +9,7 @@ import { hot, setPlaceholder } from '../db/hot.js';
 import { approvals, receptions } from '../db/schema.js';
 import { recordVisit } from './guest-history.js';
 import { recordInLedger } from './ledger-sync.js';
-import { patchCards, sendApprovalCards, updateStatusCard } from './notify.js';
+import { holdsOtherLevel, patchCards, proposerOf, sendApprovalCards, updateStatusCard } from './notify.js';
 import { startPlan } from './plan.js';
 import { applyChange, dropChange, shiftNote, whereOf } from './change-request.js';
 import { activeDelegates, AWAITING_APPROVAL, lockForAct, STATE_LABEL, viewOf } from './store.js';
@@ -55,12 +55,16 @@ export async function onApprovalAct(event: CardActionEvent, ctx: HandlerContext)
     return { toast: { type: 'info', content: `该审批已处理（${state}）。` }, card };
   }
 
-  // The chain never gives a requester their own request; a delegation must not either.
+  // The chain never gives a requester their own request, nor a change's proposer their own change; a delegation must not either.
+  const proposer = proposerOf(r);
   if (operator === r.requester) return error('不能审批本人提交的接待申请。');
+  if (operator === proposer) return error('不能审批本人提出的变更。');
   let onBehalfOf: string | undefined;
   if (operator !== step.approver) {
     const delegates = await activeDelegates(ctx.tx, step.approver, localDate(ctx.now, ctx.config.timeZone));
     if (!delegates.includes(operator)) return error(`您不是该审批的当前审批人（${name(step.approver)}），无权操作。`);
+    // One person, one level, as for 转交: a delegate who holds or has acted on another level of this round cannot take this one.
+    if (holdsOtherLevel(current, step, operator)) return error(`您已在本次审批中承担其他层级，不能再代${name(step.approver)}审批。`);
     onBehalfOf = step.approver;
   }
   const comment = cut(String(event.formValue?.comment ?? '').trim(), 500) || null;
@@ -76,12 +80,10 @@ export async function onApprovalAct(event: CardActionEvent, ctx: HandlerContext)
     if (!target) return error('转交须选择接收人。');
     if (!ctx.org.person(target)) return error('转交对象不在本单位人员名单中。');
     if (target === r.requester) return error('不能转交给申请人本人审批。');
+    if (target === proposer) return error('不能转交给变更提出人本人审批。');
     if (target === step.approver) return error(`${name(target)}已是当前审批人。`);
     // One person, one level: whoever holds or has acted on another step of this round cannot take this one.
-    const others = current.filter((s) => s.id !== step.id);
-    if (others.some((s) => s.approver === target || s.actedBy === target || s.onBehalfOf === target)) {
-      return error(`${name(target)}已在本次审批中承担其他层级，不能再转交其审批。`);
-    }
+    if (holdsOtherLevel(current, step, target)) return error(`${name(target)}已在本次审批中承担其他层级，不能再转交其审批。`);
     const moved = { ...step, approver: target, cardRefs: [], pendingSince: ctx.now };
     await ctx.tx.update(approvals).set({ approver: target, cardRefs: [], pendingSince: ctx.now }).where(eq(approvals.id, step.id));
     await audit('transfer', 'pending', 'pending', { from: step.approver, to: target });

@@ -11,6 +11,16 @@ import { addWorkingHours, localDate } from './working-time.js';
 
 type Ctx = Pick<HandlerContext, 'tx' | 'org' | 'policy' | 'config' | 'now' | 'enqueue'>;
 
+/** Who proposed the change under approval, if one is: like the requester, they never approve it. */
+export const proposerOf = (r: Reception): string | undefined => r.pendingChange?.by;
+
+/**
+ * One person, one level: whether `who` holds, or has acted on (also as a delegate), a step of this
+ * round other than `step`. Such a person can take `step` neither by 转交 nor as its approver's delegate.
+ */
+export const holdsOtherLevel = (steps: Approval[], step: Approval, who: string): boolean =>
+  steps.some((s) => s.id !== step.id && s.round === step.round && (s.approver === who || s.actedBy === who || s.onBehalfOf === who));
+
 /**
  * Sends the pending step's card to its approver (and a copy to each active delegate), records the
  * outbox rows on the step so later outcomes can patch every copy, and schedules the reminder and
@@ -19,8 +29,9 @@ type Ctx = Pick<HandlerContext, 'tx' | 'org' | 'policy' | 'config' | 'now' | 'en
 export async function sendApprovalCards(ctx: Ctx, r: Reception, step: Approval, note?: string, known?: Approval[]): Promise<void> {
   const steps = known ?? (await roundSteps(ctx.tx, r));
   const view = viewOf(ctx.org, r, steps);
-  // 转交 may go to anyone in the org but the requester and the person who holds the step now.
-  const people = ctx.org.people.filter((p) => p.id !== r.requester && p.id !== step.approver).map(({ id, name, department }) => ({ id, name, department }));
+  // 转交 may go to anyone in the org but the requester, the change's proposer and the person who holds the step now.
+  const proposer = proposerOf(r);
+  const people = ctx.org.people.filter((p) => p.id !== r.requester && p.id !== proposer && p.id !== step.approver).map(({ id, name, department }) => ({ id, name, department }));
   const card = buildApprovalCard(view, { approvalId: step.id, round: r.round, people, note });
   const today = localDate(ctx.now, ctx.config.timeZone);
   const approverName = ctx.org.person(step.approver)?.name ?? step.approver;
@@ -41,8 +52,9 @@ export async function sendApprovalCards(ctx: Ctx, r: Reception, step: Approval, 
     ]),
   ]);
   const refs = [first];
-  // A requester who stands in for their own approver never gets their own request to approve.
-  for (const delegate of delegates.filter((d) => d !== r.requester)) {
+  // A delegate gets no copy they could not act on: not the requester or the change's proposer
+  // standing in for their own approver, nor someone who holds or has acted on another level of this round.
+  for (const delegate of delegates.filter((d) => d !== r.requester && d !== proposer && !holdsOtherLevel(steps, step, d))) {
     const copy = buildApprovalCard(view, { approvalId: step.id, round: r.round, people, note: `您正代理${approverName}审批，操作将记录为“代${approverName}”。` });
     refs.push(await ctx.enqueue({ op: 'send', to: { type: 'user', id: delegate }, message: { kind: 'card', card: copy } }));
   }

@@ -2,7 +2,7 @@
 // the real Feishu SDK out to the fake Feishu, and assertions on what each person sees.
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLog } from '../../src/db/schema.js';
+import { approvals, auditLog, receptions } from '../../src/db/schema.js';
 import { addWorkingHours } from '../../src/reception/working-time.js';
 import { bundled } from '../../src/config.js';
 import { loadPolicy } from '../../src/rules/load-policy.js';
@@ -585,6 +585,63 @@ describe('delegation (代理)', () => {
     const own = await h.tap(STAFF1, card.message_id, buttonValue(card.content, { decision: 'approve' }), { comment: '' });
     expect(own.toast?.type).toBe('error');
     expect(h.approvalCardsFor(OFFICE1, c)).toHaveLength(0);
+    expect(hasButtons(h.fake.message(card.message_id)!.content)).toBe(true);
+    expect((await h.ask(HEAD1, '代理 取消')).text).toBe('已取消审批代理。');
+  });
+
+  /** The reception's row, its approval steps and its audit rows: what a refused tap must leave as it was. */
+  const snapshot = async (code: string) => {
+    const db = h.bot.database.db;
+    const [r] = await db.select().from(receptions).where(eq(receptions.code, code));
+    const steps = await db.select().from(approvals).where(eq(approvals.receptionId, r.id)).orderBy(approvals.id);
+    const audit = await db.select().from(auditLog).where(eq(auditLog.entityId, code)).orderBy(auditLog.id);
+    return { r, steps, audit };
+  };
+
+  it('refuses a delegate who already approved another level of the same round', async () => {
+    // 陈副主任 (level 3) delegates to 赵敏, who is the office director (level 2) of the same chain.
+    await h.say(LEADER1, `代理 @_user_1 至 ${shanghaiDate(30)}`, [{ openId: OFFICE1, name: '赵敏', key: '@_user_1' }]);
+    expect(h.textsTo(LEADER1).at(-1)).toContain('已委托赵敏代为审批');
+    const { code } = await h.submit(STAFF1, validForm({ guest_unit: '省市场监督管理局' }));
+    const c = code!;
+    expect((await h.act(HEAD1, c, 'approve')).toast?.content).toBe('已同意');
+    expect((await h.act(OFFICE1, c, 'approve')).toast?.content).toBe('已同意');
+
+    // 赵敏 gets no delegate's copy of level 3: only her own level-2 card, now closed.
+    expect(h.approvalCardsFor(OFFICE1, c)).toHaveLength(1);
+    expect(h.openApprovalCard(OFFICE1, c)).toBeUndefined();
+    const card = h.openApprovalCard(LEADER1, c)!;
+    const before = await snapshot(c);
+    // Tapping the leader's card as his delegate is refused, and nothing moves.
+    const refused = await h.tap(OFFICE1, card.message_id, buttonValue(card.content, { decision: 'approve' }), { comment: '' });
+    expect(refused).toEqual({ toast: { type: 'error', content: '您已在本次审批中承担其他层级，不能再代陈副主任审批。' } });
+    expect(await snapshot(c)).toEqual(before);
+    expect(before.r.state).toBe('pending');
+    expect(before.steps.at(-1)).toMatchObject({ step: 3, approver: LEADER1, status: 'pending', actedBy: null, onBehalfOf: null });
+    expect(hasButtons(h.fake.message(card.message_id)!.content)).toBe(true);
+    expect(h.textsTo(STAFF1).some((t) => t.includes(`接待申请${c}`) && t.includes('已审批通过'))).toBe(false);
+
+    // The leader himself can still approve.
+    expect((await h.act(LEADER1, c, 'approve')).toast?.content).toBe('已同意');
+    expect((await snapshot(c)).r.state).toBe('approved');
+    expect((await h.ask(LEADER1, '代理 取消')).text).toBe('已取消审批代理。');
+  });
+
+  it('refuses a delegate who holds a later level of the same round, and sends them no copy', async () => {
+    // 李建国 (level 1) delegates to 赵敏, who holds level 2: she may not approve level 1 for him.
+    await h.say(HEAD1, `代理 @_user_1 至 ${shanghaiDate(30)}`, [{ openId: OFFICE1, name: '赵敏', key: '@_user_1' }]);
+    const { code } = await h.submit(STAFF1, validForm({ guest_unit: '省卫生健康委' }));
+    const c = code!;
+    expect(h.approvalCardsFor(OFFICE1, c)).toHaveLength(0);
+    const card = h.openApprovalCard(HEAD1, c)!;
+    const before = await snapshot(c);
+    for (const decision of ['approve', 'reject', 'transfer']) {
+      const answer = await h.tap(OFFICE1, card.message_id, buttonValue(card.content, { decision }), { comment: '理由', transfer_to: OFFICE2 });
+      expect(answer).toEqual({ toast: { type: 'error', content: '您已在本次审批中承担其他层级，不能再代李建国审批。' } });
+    }
+    expect(await snapshot(c)).toEqual(before);
+    expect(before.steps[0]).toMatchObject({ step: 1, approver: HEAD1, status: 'pending', actedBy: null });
+    expect(h.approvalCardsFor(OFFICE2, c)).toHaveLength(0);
     expect(hasButtons(h.fake.message(card.message_id)!.content)).toBe(true);
     expect((await h.ask(HEAD1, '代理 取消')).text).toBe('已取消审批代理。');
   });

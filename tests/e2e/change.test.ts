@@ -3,8 +3,8 @@
 // rules flag goes back for approval, and the plan is not started twice.
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { receptions, tasks } from '../../src/db/schema.js';
-import { buttonValue, shanghaiDate, startHarness, validForm, type Harness } from './approval-harness.js';
+import { approvals, auditLog, receptions, tasks } from '../../src/db/schema.js';
+import { buttonValue, hasButtons, shanghaiDate, startHarness, validForm, type Harness } from './approval-harness.js';
 
 const STAFF1 = 'ou_staff1';
 const STAFF2 = 'ou_staff2';
@@ -33,6 +33,29 @@ const dueDates = async (code: string) => {
   const db = h.bot.database.db;
   const [r] = await db.select().from(receptions).where(eq(receptions.code, code));
   return (await db.select().from(tasks).where(eq(tasks.receptionId, r.id))).map((t) => t.dueAt.getTime()).sort();
+};
+
+/** The people a card's 转交 picker offers. */
+const transferOptions = (card: unknown): string[] => {
+  const found: string[] = [];
+  const walk = (node: unknown) => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (typeof node !== 'object' || node === null) return;
+    const o = node as Record<string, unknown>;
+    if (o.tag === 'select_person' && o.name === 'transfer_to') found.push(...(o.options as { value: string }[]).map((x) => x.value));
+    Object.values(o).forEach(walk);
+  };
+  walk(card);
+  return found;
+};
+
+/** The reception's row, its approval steps and its audit rows: what a refused tap must leave as it was. */
+const snapshot = async (code: string) => {
+  const db = h.bot.database.db;
+  const [r] = await db.select().from(receptions).where(eq(receptions.code, code));
+  const steps = await db.select().from(approvals).where(eq(approvals.receptionId, r.id)).orderBy(approvals.id);
+  const audit = await db.select().from(auditLog).where(eq(auditLog.entityId, code)).orderBy(auditLog.id);
+  return { r, steps, audit };
 };
 
 describe('changing an approved reception', () => {
@@ -123,6 +146,44 @@ describe('changing an approved reception', () => {
     expect(answer.toast).toEqual({ type: 'error', content: '不能变更：来访12人，陪餐最多4人，现为6人 (R8)' });
     const [r] = await h.bot.database.db.select().from(receptions).where(eq(receptions.code, code));
     expect(r).toMatchObject({ state: 'approved', form: expect.objectContaining({ guest_count: 5 }) });
+  });
+
+  it('refuses the proposer of a change as delegate or transfer target', async () => {
+    const code = await approved(validForm({ guest_unit: '省外事办' }));
+    // The office director goes on leave and 钱进 (office staff) stands in for her; 钱进 then proposes a change that needs approval.
+    await h.say('ou_office1', `代理 @_user_1 至 ${shanghaiDate(30)}`, [{ openId: 'ou_office2', name: '钱进', key: '@_user_1' }]);
+    expect(h.textsTo('ou_office1').at(-1)).toContain('已委托钱进代为审批');
+    const card = await changeForm('ou_office2', code);
+    const msg = h.cardsTo('ou_office2').at(-1)!;
+    const asked = await h.tap('ou_office2', msg.message_id, buttonValue(card, { action: 'request.change' }), validForm({ guest_unit: '省外事办', lodging: '普通套间', rooms: '1', reason: '需单独休息' }));
+    expect(asked.toast?.content).toBe('已提交变更，待审批');
+
+    // The proposer gets no delegate's copy, and the director's card does not offer the proposer (nor the requester) for 转交.
+    expect(h.openApprovalCard('ou_office2', code)).toBeUndefined();
+    const own = h.openApprovalCard('ou_office1', code)!;
+    const options = transferOptions(own.content);
+    expect(options).not.toContain('ou_office2');
+    expect(options).not.toContain(STAFF1);
+    expect(options).toContain('ou_head2');
+
+    const before = await snapshot(code);
+    expect(before.r).toMatchObject({ state: 'change_pending', pendingChange: expect.objectContaining({ by: 'ou_office2' }), form: expect.objectContaining({ lodging: '不安排' }) });
+    // As the director's delegate, the proposer cannot approve (or otherwise decide) their own change.
+    for (const decision of ['approve', 'reject', 'return']) {
+      const answer = await h.tap('ou_office2', own.message_id, buttonValue(own.content, { decision }), { comment: '理由' });
+      expect(answer).toEqual({ toast: { type: 'error', content: '不能审批本人提出的变更。' } });
+    }
+    // Nor can the director hand it to them.
+    const moved = await h.act('ou_office1', code, 'transfer', { transfer_to: 'ou_office2' });
+    expect(moved).toEqual({ toast: { type: 'error', content: '不能转交给变更提出人本人审批。' } });
+    expect(await snapshot(code)).toEqual(before);
+    expect(before.steps.filter((s) => s.round === before.r.round)[0]).toMatchObject({ step: 1, approver: 'ou_office1', status: 'pending', actedBy: null });
+    expect(hasButtons(h.fake.message(own.message_id)!.content)).toBe(true);
+    expect(h.openApprovalCard('ou_office2', code)).toBeUndefined();
+
+    // The director decides it herself.
+    expect((await h.act('ou_office1', code, 'reject', { comment: '按标准间安排' })).toast?.content).toBe('已驳回');
+    expect((await h.ask('ou_office1', '代理 取消')).text).toBe('已取消审批代理。');
   });
 
   it('refuses 变更 from someone who is neither the requester nor the office, and of a request not approved', async () => {
