@@ -263,6 +263,13 @@ export const tasks = pgTable(
     doneBy: text(),
     doneAt: ts(),
     createdAt: ts().notNull().defaultNow(),
+    /**
+     * Counts the task's periods of one owner and one deadline: raised each time its reminders are
+     * scheduled anew (a reassignment, a deadline moved with the arrival date). A reminder job
+     * carries the period it was scheduled for, in its payload and its key, and stays silent once
+     * the task has moved on; a task handed A → B → A gets A's reminders again.
+     */
+    period: integer().notNull().default(0),
   },
   (t) => [index('tasks_reception_idx').on(t.receptionId), index('tasks_open_due_idx').on(t.status, t.dueAt)],
 );

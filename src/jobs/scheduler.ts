@@ -97,7 +97,10 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
       const attempts = claimed.attempts + 1;
       const give = attempts >= maxAttempts;
       log.error({ err, jobId: claimed.id, kind: claimed.kind, attempts }, give ? 'job failed for good' : 'job failed, will retry');
-      await db
+      // The rollback released the row: another instance may have claimed it since, run it and
+      // marked it done (or failed it itself). The failure is recorded only on the job as this run
+      // claimed it, still pending with the same attempts; otherwise it would be put back and run twice.
+      const [recorded] = await db
         .update(jobs)
         .set({
           attempts,
@@ -105,7 +108,9 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
           status: give ? 'failed' : 'pending',
           runAt: new Date(now.getTime() + 30_000 * attempts),
         })
-        .where(eq(jobs.id, claimed.id));
+        .where(and(eq(jobs.id, claimed.id), eq(jobs.status, 'pending'), eq(jobs.attempts, claimed.attempts)))
+        .returning({ id: jobs.id });
+      if (!recorded) log.warn({ jobId: claimed.id, kind: claimed.kind }, 'another instance has run or failed the job since; its record is left as it is');
       return 'ran';
     }
   }

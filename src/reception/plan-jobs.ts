@@ -21,15 +21,29 @@ export async function ensureDailyDigest(db: Executor, policy: Policy, now: Date,
 
 export function planJobs(org: Org, policy: Policy, timeZone: string): Record<string, JobBody> {
   const name = (id: string) => org.person(id)?.name ?? id;
-  /** The task as the job saw it when scheduled; nothing is sent if it was done, reassigned or moved since. */
+  /**
+   * The task as the job saw it when scheduled: nothing is sent if it was done, reassigned or moved
+   * since, or its reception withdrawn. A job without a period was scheduled before periods were
+   * counted, for the task's period 0.
+   */
   const still = async (tx: Parameters<JobBody>[0], payload: unknown) => {
-    const p = payload as { taskId: number; owner: string; dueAt: string };
+    const p = payload as { taskId: number; owner: string; dueAt: string; period?: number };
+    // 完成, 改派 and a change moving the deadlines lock the task's reception first; so does every
+    // change of the reception's state. Locking it here, in a statement of its own, makes the read
+    // below wait for such a transaction and see what it committed.
+    await tx
+      .select({ id: receptions.id })
+      .from(tasks)
+      .innerJoin(receptions, eq(receptions.id, tasks.receptionId))
+      .where(eq(tasks.id, p.taskId))
+      .for('share', { of: receptions });
     const [row] = await tx
-      .select({ title: tasks.title, owner: tasks.owner, status: tasks.status, dueAt: tasks.dueAt, code: receptions.code, state: receptions.state })
+      .select({ title: tasks.title, owner: tasks.owner, status: tasks.status, dueAt: tasks.dueAt, period: tasks.period, code: receptions.code, state: receptions.state })
       .from(tasks)
       .innerJoin(receptions, eq(receptions.id, tasks.receptionId))
       .where(eq(tasks.id, p.taskId));
-    return row && row.status === 'open' && LIVE.includes(row.state) && row.owner === p.owner && row.dueAt.toISOString() === p.dueAt ? row : undefined;
+    const current = row && row.status === 'open' && LIVE.includes(row.state) && row.owner === p.owner && row.dueAt.toISOString() === p.dueAt;
+    return current && row.period === (p.period ?? 0) ? row : undefined;
   };
   const due = (at: Date) => {
     const p = zonedParts(at, timeZone);

@@ -1,4 +1,4 @@
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, inArray, sql } from 'drizzle-orm';
 import type { HandlerContext } from '../bot/context.js';
 import { buildChecklistCard, buildProgressCard, type PlanView } from '../cards/plan-cards.js';
 import type { Executor } from '../db/client.js';
@@ -59,19 +59,36 @@ export async function planView(tx: Executor, org: Org, r: Reception, now: Date, 
 
 const people = (org: Org) => org.people.map(({ id, name }) => ({ id, name }));
 
-/** Reminder before the deadline and the overdue notice, keyed by task, owner and deadline: sent once each. */
-export async function scheduleTaskJobs(ctx: Ctx, list: Task[]): Promise<void> {
+/** Reminder before the deadline and the overdue notice of each task in its current period: sent once each. */
+function taskJobs(ctx: Ctx, list: Pick<Task, 'id' | 'owner' | 'dueAt' | 'period'>[]) {
   const before = ctx.policy.reminders.task_remind_before_hours * 3_600_000;
-  await scheduleJobs(
+  return scheduleJobs(
     ctx.tx,
     list.flatMap((t) => {
-      const key = `${t.id}:${t.owner}:${t.dueAt.toISOString()}`;
+      const payload = { taskId: t.id, owner: t.owner, dueAt: t.dueAt.toISOString(), period: t.period };
+      const key = `${t.id}:${t.period}:${t.owner}:${payload.dueAt}`;
       return [
-        { kind: 'task.remind', runAt: new Date(Math.max(ctx.now.getTime(), t.dueAt.getTime() - before)), payload: { taskId: t.id, owner: t.owner, dueAt: t.dueAt.toISOString() }, uniqueKey: `task.remind:${key}` },
-        { kind: 'task.overdue', runAt: t.dueAt, payload: { taskId: t.id, owner: t.owner, dueAt: t.dueAt.toISOString() }, uniqueKey: `task.overdue:${key}` },
+        { kind: 'task.remind', runAt: new Date(Math.max(ctx.now.getTime(), t.dueAt.getTime() - before)), payload, uniqueKey: `task.remind:${key}` },
+        { kind: 'task.overdue', runAt: t.dueAt, payload, uniqueKey: `task.overdue:${key}` },
       ];
     }),
   );
+}
+
+/**
+ * For tasks whose owner or deadline has just changed (written in this transaction): each starts a
+ * new period, which ends the jobs of the last one, and gets its reminders for the new one. Jobs are
+ * tied to a period, not to an owner and a deadline: a task handed A → B → A, or a deadline moved
+ * and moved back, gets its reminders again, though A's first reminder ran (silently) meanwhile.
+ */
+export async function scheduleTaskJobs(ctx: Ctx, list: Pick<Task, 'id'>[]): Promise<void> {
+  if (!list.length) return;
+  const renewed = await ctx.tx
+    .update(tasks)
+    .set({ period: sql`${tasks.period} + 1` })
+    .where(inArray(tasks.id, list.map((t) => t.id)))
+    .returning({ id: tasks.id, owner: tasks.owner, dueAt: tasks.dueAt, period: tasks.period });
+  await taskJobs(ctx, renewed);
 }
 
 /**
@@ -118,7 +135,7 @@ export async function startPlan(ctx: Ctx, r: Reception): Promise<void> {
       message: { kind: 'text', text: `【新批准接待】${r.code}：${f.guest_unit}${f.lead_name}${f.lead_title}一行${f.guest_count}人，${view.dates}来访，已建立接待工作群，方案共${inserted.length}项任务。` },
     });
   }
-  await scheduleTaskJobs(ctx, inserted);
+  await taskJobs(ctx, inserted);
   await postHandbook(ctx, r, where);
 }
 

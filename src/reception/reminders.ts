@@ -14,6 +14,16 @@ export function approvalReminderJobs(org: Org): Record<string, JobBody> {
   const name = (id: string) => org.person(id)?.name ?? id;
   const still = async (tx: Parameters<JobBody>[0], payload: unknown) => {
     const { approvalId, approver, since } = payload as { approvalId: number; approver: string; since?: string };
+    // Every change of a step (同意, 转交, 撤回, …) locks its reception first. The reception is locked
+    // here too, in a statement of its own, so that the read below starts after any such transaction
+    // has committed and sees the step as it left it. (In one statement, a row of a table not locked
+    // would be the version from before the wait: a step just approved would still read as pending.)
+    await tx
+      .select({ id: receptions.id })
+      .from(approvals)
+      .innerJoin(receptions, eq(receptions.id, approvals.receptionId))
+      .where(eq(approvals.id, approvalId))
+      .for('share', { of: receptions });
     const [row] = await tx
       .select({ status: approvals.status, approver: approvals.approver, role: approvals.role, pendingSince: approvals.pendingSince, createdAt: approvals.createdAt, code: receptions.code, state: receptions.state, form: receptions.form })
       .from(approvals)

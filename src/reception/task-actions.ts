@@ -47,7 +47,7 @@ async function joinGroup(ctx: HandlerContext, groupRef: string | null, user: str
 async function reassign(ctx: HandlerContext, actor: string, r: NonNullable<Awaited<ReturnType<typeof findReception>>>, task: typeof tasks.$inferSelect, to: string) {
   await ctx.tx.update(tasks).set({ owner: to }).where(eq(tasks.id, task.id));
   await ctx.audit({ actor, entity: 'task', entityId: String(task.id), action: 'assign', detail: { code: r.code, title: task.title, from: task.owner, to } });
-  await scheduleTaskJobs(ctx, [{ ...task, owner: to }]);
+  await scheduleTaskJobs(ctx, [task]); // a new period: the new owner's reminders, the old owner's silenced
   await joinGroup(ctx, r.groupRef, to);
   await ctx.send({ type: 'user', id: to }, { kind: 'text', text: `${ctx.org.person(actor)?.name ?? actor}将接待${r.code}的任务“${task.title}”指派给您办理。` });
   return refreshPlanCards(ctx, r);

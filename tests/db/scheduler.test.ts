@@ -51,6 +51,39 @@ describe('the scheduler', () => {
     expect((await tdb.current.main.db.select().from(jobs).where(eq(jobs.id, job.id)))[0].status).toBe('done');
   });
 
+  it('does not put back a job another instance finished while this one was failing it', async () => {
+    const db = tdb.current.main.db;
+    await scheduleJob(db, { kind: 'remind', runAt: now, payload: { to: 'ou_1' }, uniqueKey: 'approval.remind:1' });
+    const other = await tdb.current.connect();
+    const b = createScheduler({ db: other.db, log, bodies: { remind } });
+    // Instance A's run fails (a deadlock, say). Between its rollback, which releases the row, and
+    // its recording of the failure, instance B claims the job, runs it and marks it done.
+    const failing: JobBody = async (tx, job, at) => {
+      await remind(tx, job, at);
+      throw new Error('deadlock detected');
+    };
+    const aDb = new Proxy(db, {
+      get(target, prop) {
+        if (prop !== 'transaction') return Reflect.get(target, prop, target);
+        return async (...args: Parameters<typeof db.transaction>) => {
+          try {
+            return await target.transaction(...args);
+          } catch (err) {
+            expect(await b.tick(now)).toBe(1);
+            throw err;
+          }
+        };
+      },
+    });
+    const a = createScheduler({ db: aDb, log, bodies: { remind: failing } });
+    await a.tick(now);
+
+    const [job] = await db.select().from(jobs);
+    expect(job).toMatchObject({ status: 'done', attempts: 1, lastError: null });
+    expect(await b.tick(new Date(now.getTime() + 10 * 60_000))).toBe(0);
+    expect(await db.select().from(outbox)).toHaveLength(1);
+  });
+
   it('lets two schedulers race on one database without running any job twice', async () => {
     for (let i = 0; i < 60; i++) await scheduleJob(tdb.current.main.db, { kind: 'remind', runAt: now, payload: { to: `ou_${i}` }, uniqueKey: `r:${i}` });
     const other = await tdb.current.connect();

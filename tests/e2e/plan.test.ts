@@ -225,6 +225,35 @@ describe('the reception plan after final approval', () => {
     expect(remind(OFFICE2, hotel)).toEqual([]);
   });
 
+  it('reminds A again when a task comes back to A after B held it past the reminder time', async () => {
+    const code = await approveAll(h, '子单位');
+    const { checklist } = planCards(h, code);
+    const hotel = (await h.tasksOf(code)).find((t) => t.title.includes('饭店'))!;
+    expect(hotel.owner).toBe(OFFICE2);
+    const handTo = async (to: string) => {
+      const answer = await h.tap(OFFICE1, checklist.message_id, assignValue(checklist.content, hotel.id), { option: to, tag: 'select_person' });
+      expect(answer.toast?.type).toBe('success');
+    };
+    const texts = (user: string, tag: string) => h.textsTo(user).filter((x) => x.startsWith(tag) && x.includes(code) && x.includes(hotel.title));
+    const remindAt = hotel.dueAt.getTime() - policy.reminders.task_remind_before_hours * 3_600_000;
+
+    await handTo(STAFF2); // A → B
+    await h.tick(new Date(remindAt + 60_000)); // B is reminded; A's reminder comes due and says nothing
+    expect(texts(STAFF2, '【任务提醒】')).toHaveLength(1);
+    expect(texts(OFFICE2, '【任务提醒】')).toEqual([]);
+
+    await handTo(OFFICE2); // B → A, after the reminder time
+    await h.tick(new Date(remindAt + 120_000));
+    await h.tick(new Date(remindAt + 180_000));
+    expect(texts(OFFICE2, '【任务提醒】')).toHaveLength(1);
+    expect(texts(STAFF2, '【任务提醒】')).toHaveLength(1);
+
+    // At the deadline the task is A's: A is told once, B not at all.
+    await h.tick(new Date(hotel.dueAt.getTime() + 60_000));
+    expect(texts(OFFICE2, '【任务逾期】')).toHaveLength(1);
+    expect(texts(STAFF2, '【任务逾期】')).toEqual([]);
+  });
+
   it('reminds the owner a day before, then on the deadline tells the owner and escalates to the director, each once; nothing for a done task', async () => {
     const code = await approveAll(h, '己单位');
     const { checklist } = planCards(h, code);

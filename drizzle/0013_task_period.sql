@@ -1,0 +1,1 @@
+ALTER TABLE "tasks" ADD COLUMN "period" integer DEFAULT 0 NOT NULL;
