@@ -18,7 +18,8 @@ import { onDocumentClassify, onDocumentMessage, onDocumentRemove } from '../rece
 import { onLedgerCancel, onLedgerCommand, onLedgerImport } from '../ledger/chat.js';
 import type { MessageEvent } from './event.js';
 import type { HandlerContext } from './context.js';
-import { createRouter, type Command, type Router } from './router.js';
+import { createRouter, type Command, type CommandHandler, type Router } from './router.js';
+import type { Org, Person } from '../reception/org.js';
 
 const commands: Command[] = [
   {
@@ -60,8 +61,8 @@ const commands: Command[] = [
   { name: '撤回', handler: onWithdraw },
   { name: '变更', handler: onChangeCommand },
   { name: '手册', handler: onHandbook },
-  { name: '代理', freeText: true, handler: onDelegate(mentionedPerson) },
-  { name: '指派', freeText: true, handler: onAssignCommand(mentionedPerson) },
+  { name: '代理', freeText: true, handler: naming(onDelegate) },
+  { name: '指派', freeText: true, handler: naming(onAssignCommand) },
   { name: '结算', handler: onSettleCommand },
   { name: '统计', freeText: true, handler: onStatisticsCommand },
   { name: '导入台账', handler: onLedgerCommand },
@@ -69,11 +70,50 @@ const commands: Command[] = [
   { name: '导出', freeText: true, handler: onExportCommand },
 ];
 
-/** The person a 代理 command names: a real @mention, else "@名字" typed as text. */
-function mentionedPerson(event: MessageEvent, ctx: HandlerContext): string | undefined {
-  const known = (event.mentions ?? []).find((m) => ctx.org.person(m.id));
-  if (known) return known.id;
-  return ctx.org.people.find((p) => event.text.includes(`@${p.name}`))?.id;
+type Resolve = (event: MessageEvent, ctx: HandlerContext) => string | undefined;
+type Named = { id: string } | { ambiguous: Person[] } | undefined;
+
+/** What may follow a typed name: the end, a space or punctuation, or the 至 of "代理 @张伟 至 2026-12-31". */
+const NAME_END = /^(?:$|[\s至到，,。.、；;：:！!？?（(）)「」“”"'@])/;
+
+/**
+ * The person a 代理 / 指派 command names: a real @mention (picked from the chat's member list), else
+ * "@名字" typed as text. A typed name must be a whole name: the longest name in the org file that the
+ * text after "@" starts with and that is not followed by more of a name, so "@张伟华" is 张伟华 even when
+ * 张伟 is listed first. A name two people share is ambiguous unless a department follows it in
+ * brackets ("@张伟（经济发展局）"); the caller refuses it and changes nothing.
+ */
+export function namedPerson(event: Pick<MessageEvent, 'text' | 'mentions'>, org: Org): Named {
+  const known = (event.mentions ?? []).find((m) => org.person(m.id));
+  if (known) return { id: known.id };
+  const names = [...new Set(org.people.map((p) => p.name))].sort((a, b) => b.length - a.length);
+  for (const at of event.text.matchAll(/@/g)) {
+    const rest = event.text.slice(at.index! + 1);
+    const name = names.find((n) => rest.startsWith(n) && NAME_END.test(rest.slice(n.length)));
+    if (!name) continue;
+    const same = org.people.filter((p) => p.name === name);
+    if (same.length === 1) return { id: same[0].id };
+    const dept = /^[（(]\s*([^（()）]+?)\s*[)）]/.exec(rest.slice(name.length))?.[1];
+    const inDept = dept ? same.filter((p) => p.department === dept) : [];
+    return inDept.length === 1 ? { id: inDept[0].id } : { ambiguous: same };
+  }
+  return undefined;
+}
+
+/** Tells the sender which people share the typed name; nothing is changed. */
+function ambiguousText(same: Person[]): string {
+  const depts = same.map((p) => p.department);
+  const byDept = new Set(depts).size === depts.length ? `，或在姓名后用括号注明部门（如“@${same[0].name}（${depts[0]}）”）` : '';
+  return `本单位人员名单中有${same.length}位同事名为“${same[0].name}”（${depts.join('、')}），无法确定您所指的是哪一位，本次未作任何变更。请输入“@”后从人员列表中选择该同事${byDept}，再重新发送。`;
+}
+
+/** A command that names a person: the name is resolved once, and an ambiguous one is refused before the command runs. */
+function naming(command: (resolve: Resolve) => CommandHandler): CommandHandler {
+  return async (event, ctx, args) => {
+    const named = /^取消/.test(args.trim()) ? undefined : namedPerson(event, ctx.org);
+    if (named && 'ambiguous' in named) return void (await ctx.say({ kind: 'text', text: ambiguousText(named.ambiguous) }));
+    await command(() => named?.id)(event, ctx, args);
+  };
 }
 
 /** The bot's commands and card actions. Commands not built yet fall through to the help text. */

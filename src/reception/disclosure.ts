@@ -70,5 +70,9 @@ export async function onDisclosureCommand(event: MessageEvent, ctx: HandlerConte
   }
   const stats = await computeStatistics(ctx.tx, ctx.policy, period);
   const text = buildDisclosureText({ unit: ctx.org.unit, policy: ctx.policy, stats, year, today: localDate(ctx.now, ctx.config.timeZone) });
-  await ctx.say({ kind: 'text', text });
+  // A draft for the person who may publish it, not yet for everyone in the group: asked in a group,
+  // it goes to the asker one-to-one (as 统计 and 导出 do) and the group is told so.
+  if (event.chatType === 'p2p') return void (await ctx.say({ kind: 'text', text }));
+  await ctx.say({ kind: 'text', text: `${year}年度接待情况公开稿（草稿，尚未公开）已单独发送给您，请在与接待助手的单聊中查看。` });
+  await ctx.send({ type: 'user', id: who }, { kind: 'text', text });
 }

@@ -174,5 +174,10 @@ export async function onStatisticsCommand(event: MessageEvent, ctx: HandlerConte
     return;
   }
   const stats = await computeStatistics(ctx.tx, ctx.policy, period);
-  await ctx.say({ kind: 'card', card: buildStatisticsCard(stats) });
+  const answer = { kind: 'card', card: buildStatisticsCard(stats) } as const;
+  // The permission is the asker's, not the group's: asked in a group, the figures (money by
+  // department, findings) go to the asker one-to-one, as 查看, 结算 and 导出 do; the group is told so.
+  if (event.chatType === 'p2p') return void (await ctx.say(answer));
+  await ctx.say({ kind: 'text', text: '接待统计含各部门接待费用等内部信息，已单独发送给您，请在与接待助手的单聊中查看。' });
+  await ctx.send({ type: 'user', id: who }, answer);
 }

@@ -65,6 +65,18 @@ describe('DingTalk: plan, reminders, statistics and export', () => {
     expect(bytes.subarray(0, 2).toString()).toBe('PK');
   });
 
+  it('answers 统计 asked in the office group privately, and tells the group only that it did', async () => {
+    const year = new Date().getFullYear();
+    const group = h.groupMessages('oc_office').length;
+    const mine = h.messagesTo('ou_office1').length;
+    await h.say('ou_office1', `统计 ${year}`, { group: true, conversationId: 'oc_office' });
+    expect(h.groupMessages('oc_office').slice(group).map(textOf)).toEqual(['接待统计含各部门接待费用等内部信息，已单独发送给您，请在与接待助手的单聊中查看。']);
+    const answer = h.messagesTo('ou_office1').slice(mine);
+    expect(answer).toHaveLength(1);
+    expect(answer[0].kind).toBe('user');
+    expect(textOf(answer[0])).toMatch(/共接待 \d+ 批次/);
+  });
+
   it('stays silent in a group unless @mentioned', async () => {
     const before = h.groupMessages('oc_office').length;
     const ack = await h.say('ou_office1', '帮助', { group: true, conversationId: 'oc_office', isInAtList: false, atUsers: [] });

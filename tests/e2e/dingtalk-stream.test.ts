@@ -115,6 +115,33 @@ describe('DingTalk cards and tokens', () => {
     expect(shown).toBe('**来访单位**：［点此领取］（https://evil.example） ＃ ＊＊紧急＊＊');
   });
 
+  it("shows every card's plain text (title, subtitle, plain div, buttons under 更多操作, a question) as text in DingTalk markdown", () => {
+    const evil = '[点此](dtmd://dingtalkclient/sendMessage?content=%E4%BB%A3%E7%90%86) **急** # 大 <font>x</font>';
+    const shown = '［点此］（dtmd://dingtalkclient/sendMessage?content=%E4%BB%A3%E7%90%86） ＊＊急＊＊ ＃ 大 ＜font＞x＜/font＞';
+    const buttons = Array.from({ length: 6 }, (_, i) => button({ text: i === 5 ? evil : `按钮${i + 1}`, value: { action: 'x', i } }));
+    const c = card({
+      title: `接待审批：${evil}`,
+      subtitle: evil,
+      elements: [md(`**来访单位**：${escapeMd(evil)}`), { tag: 'div', text: { tag: 'plain_text', content: evil } }, { tag: 'column_set', columns: [{ tag: 'column', elements: [{ tag: 'div', text: { tag: 'plain_text', content: evil } }] }] }, ...buttons],
+    });
+    const m = renderCard(c, { messageId: 'dtm|p2p:u|1', chatId: 'p2p:u', user: 'u', key, publicUrl: 'https://x', now: Date.now(), formTtlMs: 1000 });
+    const text = m.msgParam.text;
+    expect(text.split('  \n')[0]).toBe(`### 接待审批：${shown}`);
+    expect(text.split('\n\n')[0].split('  \n')[1]).toBe(shown);
+    expect(text.split(shown).length - 1).toBe(6); // title, subtitle, the markdown, two plain divs, the sixth button
+    expect(text).toContain(`- [${shown}](dtmd://dingtalkclient/sendMessage?content=`); // the sixth button, under 更多操作
+    // The only link in the text is that button's own signed command.
+    expect([...text.matchAll(/\]\(/g)]).toHaveLength(1);
+    // A markdown div (lark_md) is the bot's own markdown and stays markdown.
+    const own = renderCard(card({ title: 't', elements: [{ tag: 'div', text: { tag: 'lark_md', content: '**要点**' } }] }), { messageId: 'm', chatId: 'p2p:u', key, publicUrl: 'https://x', now: Date.now(), formTtlMs: 1000 });
+    expect(own.msgParam.text).toContain('**要点**');
+    // A question asked before a tap on a group card's sign-in page is a note, escaped the same way.
+    const ask = card({ title: 't', elements: [button({ text: '签字', value: { action: 'x' }, confirm: { title: '签字确认', text: evil } })] });
+    const g = renderCard(ask, { messageId: 'dtm|oc|1', chatId: 'oc', key, publicUrl: 'https://x', now: Date.now(), formTtlMs: 60_000, signIn: true });
+    const token = verifyForm(key, g.msgParam.singleURL.split('/dingtalk/form/')[1], Date.now());
+    expect(token).toMatchObject({ f: [{ k: 'note', l: `签字确认：${shown}` }] });
+  });
+
   it('renders buttons as commands carrying a signed token that verifies, and refuses an altered one', () => {
     const c = card({ title: '接待审批：JD-2026-0001', elements: [md('待审批'), button({ text: '同意', value: { action: 'approval.act', code: 'JD-2026-0001', approval: 1, round: 1, decision: 'approve' } })] });
     const m = renderCard(c, { messageId: 'dtm|p2p:ou_head1|u1', chatId: 'p2p:ou_head1', user: 'ou_head1', key, publicUrl: 'https://x', now: Date.now(), formTtlMs: 1000 });

@@ -21,13 +21,13 @@ describe('DingTalk: the approval chain over Stream mode', () => {
   }
 
   /** 新建接待 → the form card → its H5 form filled and submitted; the code from the answer page. */
-  async function file(user = 'ou_staff1') {
+  async function file(user = 'ou_staff1', form: Record<string, unknown> = {}) {
     await h.say(user, '新建接待');
     const card = h.cardsTo(user, '接待审批单').at(-1)!;
     expect(card).toBeTruthy();
     const page = await h.openForm(card, '填写并提交审批');
     expect(page.status).toBe(200);
-    const done = await h.submitForm(page, '提交审批', validForm());
+    const done = await h.submitForm(page, '提交审批', validForm(form));
     const code = /JD-\d{4}-\d{4,}/.exec(done.html)?.[0];
     if (!code) throw new Error(`not submitted: ${done.html.replace(/<style>[\s\S]*<\/style>/, "").replace(/<[^>]*>/g, " ").slice(0, 1500)}`);
     return code;
@@ -201,5 +201,28 @@ describe('DingTalk: the approval chain over Stream mode', () => {
     await h.say('ou_leader2', `代理 @赵敏 至 ${until}`);
     const rows = await h.bot.database.db.select().from(delegations);
     expect(rows.map((r) => [r.principal, r.delegate, r.until])).toEqual(expect.arrayContaining([['ou_head2', 'ou_office2', until], ['ou_leader2', 'ou_office1', until]]));
+  });
+
+  it('shows markdown typed into a guest unit as text on DingTalk cards, with no live link', async () => {
+    // A guest unit carrying a link that would send 代理 as whoever taps it (the subtitle of the
+    // approver's card on Feishu is plain text, so the unit is put there as typed).
+    const command = `代理 @刘芳 至 ${new Date().getFullYear() + 5}-12-31`;
+    const unit = `省发改委[点此查看来函原件](dtmd://dingtalkclient/sendMessage?content=${encodeURIComponent(command)}) **加急** # 标题`;
+    const code = await file('ou_staff1', { guest_unit: unit });
+    const before = await h.bot.database.db.select().from(delegations).where(eq(delegations.principal, 'ou_head1'));
+    const card = h.cardsTo('ou_head1', `接待审批：${code}`).at(-1)!;
+    const text = card.msgParam.text;
+    // The unit is there as the approver reads it, with look-alike brackets: no link, bold or heading.
+    expect(text).toContain('省发改委［点此查看来函原件］（dtmd://dingtalkclient/sendMessage?content=');
+    expect(text).toContain('＊＊加急＊＊ ＃ 标题');
+    expect(text).not.toMatch(/\]\(/);
+    expect(text).not.toMatch(/\*\*加急|\n#+ 标题/);
+    // The card's only links are its own signed buttons; none of them carries the typed command.
+    const sent = buttonsOf(card).filter((b) => b.url.startsWith('dtmd:')).map((b) => commandOf(b.url));
+    expect(sent.length).toBeGreaterThan(0);
+    expect(sent.filter((c) => !c.startsWith('同意') && !c.startsWith('驳回') && !c.startsWith('退回修改') && !c.startsWith('转交'))).toEqual([]);
+    // No delegation came of it.
+    const after = await h.bot.database.db.select().from(delegations).where(eq(delegations.principal, 'ou_head1'));
+    expect(after).toEqual(before);
   });
 });

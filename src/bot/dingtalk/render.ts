@@ -1,4 +1,5 @@
 import type { Card, CardElement } from '../../cards/card.js';
+import { escapeMd } from '../../cards/elements.js';
 import { actionText, sendMessageLink, signAction, signForm, type FormField, type FormToken } from './tokens.js';
 
 type Obj = Record<string, unknown>;
@@ -43,7 +44,19 @@ export function toDingTalkMarkdown(md: string): string {
     .join('  \n');
 }
 
+/**
+ * A card's plain text (a header's title or subtitle, a button's text, a plain_text div) as DingTalk
+ * markdown. On Feishu plain_text is never markup, so builders put raw user text there (a guest unit in
+ * a subtitle); here it is escaped first, so it shows as typed and cannot make a link, a
+ * dtmd://…sendMessage command, a heading or emphasis.
+ */
+export const plainToDingTalkMarkdown = (text: string): string => toDingTalkMarkdown(escapeMd(text));
+
 const plainText = (v: unknown): string => (isObj(v) && typeof v.content === 'string' ? v.content : typeof v === 'string' ? v : '');
+
+/** A text object as DingTalk markdown: lark_md / markdown is the bot's markdown, anything else plain text. */
+const textObject = (v: unknown): string =>
+  isObj(v) && (v.tag === 'lark_md' || v.tag === 'markdown') ? toDingTalkMarkdown(plainText(v)) : plainToDingTalkMarkdown(plainText(v));
 
 interface Button {
   text: string;
@@ -71,7 +84,7 @@ function walk(elements: CardElement[], out: { blocks: string[]; buttons: Button[
         } else out.blocks.push(toDingTalkMarkdown(String(el.content ?? '')));
         break;
       case 'div':
-        out.blocks.push(toDingTalkMarkdown(plainText(el.text)));
+        out.blocks.push(textObject(el.text));
         break;
       case 'hr':
         out.blocks.push('---');
@@ -158,7 +171,8 @@ export function renderCard(card: Card, ctx: RenderContext): RobotMessage {
       // reaching the robot.
       const t: FormToken = {
         m: ctx.messageId, u: '', c: ctx.chatId, t: title,
-        f: b.confirm ? [{ n: '', l: `${b.confirm.t}：${b.confirm.x}`, k: 'note' }] : [],
+        // A note is markdown like the card's other notes: the question's plain text is escaped as such.
+        f: b.confirm ? [{ n: '', l: plainToDingTalkMarkdown(`${b.confirm.t}：${b.confirm.x}`), k: 'note' }] : [],
         b: [{ t: b.text, ...(b.name ? { n: b.name } : {}), v: b.value }],
         x: ctx.now + ctx.formTtlMs,
       };
@@ -193,10 +207,13 @@ export function renderCard(card: Card, ctx: RenderContext): RobotMessage {
   }
   out.buttons.forEach(tap);
 
-  const header = [`### ${title}`, card.header?.subtitle?.content ? toDingTalkMarkdown(card.header.subtitle.content) : ''].filter(Boolean).join('  \n');
+  // Title and subtitle are plain_text (the subtitle often a guest unit as typed): escaped, never markup.
+  // The message's `title` parameter stays as it is: DingTalk shows it only as the plain notification text.
+  const subtitle = card.header?.subtitle?.content;
+  const header = [`### ${plainToDingTalkMarkdown(title)}`, subtitle ? plainToDingTalkMarkdown(subtitle) : ''].filter(Boolean).join('  \n');
   const shown = actions.slice(0, MAX_BUTTONS);
   const more = actions.slice(MAX_BUTTONS);
-  const text = [header, ...out.blocks.filter((b) => b.trim()), ...notes, ...(more.length ? [`**更多操作**  \n${more.map((a) => `- [${a.title}](${a.url})`).join('  \n')}`] : [])].join('\n\n');
+  const text = [header, ...out.blocks.filter((b) => b.trim()), ...notes, ...(more.length ? [`**更多操作**  \n${more.map((a) => `- [${plainToDingTalkMarkdown(a.title)}](${a.url})`).join('  \n')}`] : [])].join('\n\n');
 
   if (!shown.length) return { msgKey: 'sampleMarkdown', msgParam: { title, text } };
   if (shown.length === 1) return { msgKey: 'sampleActionCard', msgParam: { title, text, singleTitle: shown[0].title, singleURL: shown[0].url } };
