@@ -5,7 +5,7 @@ import { buildListCard, buildReceptionDetailCard } from '../cards/reception-card
 import { escapeMd } from '../cards/elements.js';
 import { approvals, auditLog, delegations, receptions } from '../db/schema.js';
 import { dropChange } from './change-request.js';
-import { patchCards, updateStatusCard } from './notify.js';
+import { holdsOtherLevel, patchCards, updateStatusCard } from './notify.js';
 import { AWAITING_APPROVAL, CODE_PATTERN, findReception, mayView, roundSteps, STATE_LABEL, viewOf } from './store.js';
 import { settlementTodo } from './settlement-actions.js';
 import { localDate } from './working-time.js';
@@ -44,13 +44,18 @@ export const onTodo: Handler = async (event, ctx) => {
   ).map((d) => d.principal);
   const who = [event.senderId, ...activePrincipals];
   const rows = await ctx.tx
-    .select({ code: receptions.code, form: receptions.form, requester: receptions.requester, role: approvals.role, approver: approvals.approver, since: approvals.pendingSince })
+    .select({ step: approvals, code: receptions.code, form: receptions.form, requester: receptions.requester, pendingChange: receptions.pendingChange, role: approvals.role, approver: approvals.approver })
     .from(approvals)
     .innerJoin(receptions, eq(receptions.id, approvals.receptionId))
     .where(and(eq(approvals.status, 'pending'), inArray(receptions.state, AWAITING_APPROVAL), inArray(approvals.approver, who)))
     .orderBy(asc(approvals.pendingSince), asc(approvals.id));
-  // Standing in for someone never includes one's own requests (they cannot act on them).
-  const mine = rows.filter((r) => r.approver === event.senderId || r.requester !== event.senderId);
+  // Standing in for someone lists only what the delegate may act on: never their own request or
+  // change, nor a level of a round in which they hold or took another level (one person, one level).
+  const standIn = rows.filter((r) => r.approver !== event.senderId);
+  const others = standIn.length ? await ctx.tx.select().from(approvals).where(inArray(approvals.receptionId, [...new Set(standIn.map((r) => r.step.receptionId))])) : [];
+  const mine = rows.filter(
+    (r) => r.approver === event.senderId || (r.requester !== event.senderId && r.pendingChange?.by !== event.senderId && !holdsOtherLevel(others.filter((o) => o.receptionId === r.step.receptionId), r.step, event.senderId)),
+  );
   const lines = mine.map((r) => {
     const f = r.form as Record<string, unknown>;
     const forWhom = r.approver === event.senderId ? '' : `（代${escapeMd(name(ctx, r.approver))}）`;

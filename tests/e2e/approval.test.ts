@@ -641,6 +641,9 @@ describe('delegation (代理)', () => {
     }
     expect(await snapshot(c)).toEqual(before);
     expect(before.steps[0]).toMatchObject({ step: 1, approver: HEAD1, status: 'pending', actedBy: null });
+    // Nor does 待办 list it for her.
+    expect(cardText((await h.ask(OFFICE1, '待办')).card)).not.toContain(c);
+    expect(cardText((await h.ask(HEAD1, '待办')).card)).toContain(c);
     expect(h.approvalCardsFor(OFFICE2, c)).toHaveLength(0);
     expect(hasButtons(h.fake.message(card.message_id)!.content)).toBe(true);
     expect((await h.ask(HEAD1, '代理 取消')).text).toBe('已取消审批代理。');
