@@ -165,7 +165,7 @@ export async function startApp(config: Config, opts: AppOptions): Promise<App> {
     const api = (messenger as DingTalkMessenger).api;
     const corpId = config.dingtalk.corpId;
     app.use(
-      createDingTalkFormRoutes({ pipeline, db, org, tokenKey: key, afterCommit: () => outbox.kick(), log: dlog, clock: opts.clock, signIn: corpId ? { corpId, identify: (code) => api.identify(code) } : undefined }),
+      createDingTalkFormRoutes({ pipeline, org, tokenKey: key, log: dlog, clock: opts.clock, signIn: corpId ? { corpId, identify: (code) => api.identify(code) } : undefined }),
     );
     ws = startDingTalkTransport({ ...config.dingtalk, tokenKey: key, pipeline, db, afterCommit: () => outbox.kick(), log: dlog, minBackoffMs: opts.dingtalkMinBackoffMs });
   }

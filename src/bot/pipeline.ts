@@ -1,5 +1,5 @@
 import { and, asc, eq, lte, sql } from 'drizzle-orm';
-import type { Db } from '../db/client.js';
+import type { Db, Executor } from '../db/client.js';
 import { hot, setPlaceholder as p } from '../db/hot.js';
 import { inboundEvents } from '../db/schema.js';
 import { enqueue } from '../jobs/outbox.js';
@@ -54,8 +54,12 @@ export interface Pipeline {
    * 'duplicate' means the event id or message id was seen before: nothing more happens.
    */
   accept(event: BotEvent): Promise<'accepted' | 'duplicate'>;
-  /** Card actions are answered synchronously (Feishu waits up to 3 s for the toast and card). */
-  act(event: CardActionEvent): Promise<CardActionResult>;
+  /**
+   * Card actions are answered synchronously (Feishu waits up to 3 s for the toast and card).
+   * `answer`, for a messenger that answers through the outbox (DingTalk), writes the answer in the
+   * action's own transaction: it commits with the state change, or not at all.
+   */
+  act(event: CardActionEvent, answer?: (tx: Executor, result: CardActionResult) => Promise<void>): Promise<CardActionResult>;
   /** Picks up events recorded but not processed (the process died between ack and work). */
   recover(now: Date, olderThanMs?: number): Promise<number>;
   /** Resolves when every event accepted so far has been processed (shutdown, tests). */
@@ -168,7 +172,7 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
       return 'accepted';
     },
 
-    async act(event) {
+    async act(event, answer) {
       // A card action is answered in the request, so it is recorded, handled and marked done in one
       // transaction (one commit): a duplicate event id waits on the unique key, then finds it taken.
       // The event's row and the handler's first statements go to the database together (pipelined,
@@ -183,6 +187,7 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
           // A duplicate is answered with nothing, whatever its handler made of it.
           if (!recorded.value.length) throw DUPLICATE;
           if (handled.status === 'rejected') throw handled.reason;
+          if (answer) await answer(tx, handled.value);
           return handled.value;
         });
       } catch (err) {

@@ -12,7 +12,7 @@ import { addWorkingHours, localDate } from './working-time.js';
 type Ctx = Pick<HandlerContext, 'tx' | 'org' | 'policy' | 'config' | 'now' | 'enqueue'>;
 
 /** Who proposed the change under approval, if one is: like the requester, they never approve it. */
-export const proposerOf = (r: Reception): string | undefined => r.pendingChange?.by;
+export const proposerOf = (r: Reception): string | undefined => r.pendingChange?.by ?? undefined;
 
 /**
  * One person, one level: whether `who` holds, or has acted on (also as a delegate), a step of this

@@ -87,9 +87,13 @@ describe('DingTalk: settlement and its signatures', () => {
     const ask = latest('ou_staff1', '签字确认');
     expect(textOf(ask)).toContain('合计450.00元');
     expect((await rows(code)).s.state).not.toBe('office_audit');
-    expect(h.textsTo('ou_staff1').slice(before)).not.toContain('已签字');
+    const asked = h.messagesTo('ou_staff1').length;
     await h.tap('ou_staff1', ask, '确认');
-    expect(h.textsTo('ou_staff1').slice(before)).toContain('已签字');
+    // The answer is the settlement card as it now stands, signed (one message; no toast text).
+    const signed = h.messagesTo('ou_staff1').slice(asked);
+    expect(signed).toHaveLength(1);
+    expect(signed[0].msgParam.title).toBe(title);
+    expect(textOf(signed[0])).toMatch(/经办人.*已签字/);
     // Someone else tapping the handler's 签字 is refused and changes nothing.
     const signedBefore = (await rows(code)).s.state;
     await h.tap('ou_staff2', mine, '签字');

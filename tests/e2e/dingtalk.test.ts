@@ -50,9 +50,16 @@ describe('DingTalk: the approval chain over Stream mode', () => {
       expect(card, `${who} has an approval card`).toBeTruthy();
       expect(buttonsOf(card!).map((b) => b.title)).toEqual(['同意', '驳回', '退回修改', '转交', '填写意见后办理']);
       expect(commandOf(buttonsOf(card!)[0].url)).toMatch(new RegExp(`^同意 ${code} #`));
-      const before = h.textsTo(who).length;
+      const before = h.messagesTo(who).length;
       await h.tap(who, card!, '同意');
-      expect(h.textsTo(who).slice(before).join('\n')).toMatch(/已同意|同意/);
+      // One tap, one message: the card as it now stands, with no live buttons (a robot cannot edit
+      // what it sent; the domain's update of the card and the tap's answer are one message, and a
+      // success toast would only repeat what the card says).
+      const after = h.messagesTo(who).slice(before);
+      expect(after).toHaveLength(1);
+      expect(after[0].msgParam.title).toBe(`接待审批：${code}`);
+      expect(textOf(after[0])).toContain('您已同意');
+      expect(buttonsOf(after[0])).toEqual([]);
     }
     expect(await receptionState(code)).toBe('approved');
     const steps = await h.bot.database.db.select().from(approvals);
@@ -175,8 +182,15 @@ describe('DingTalk: the approval chain over Stream mode', () => {
     const page = await h.openForm(card, '填写意见后办理');
     expect(page.buttons).toEqual(['同意', '驳回', '退回修改', '转交']);
     expect(page.html).toMatch(/<option value="[^"]+">[^<]+（办公室）<\/option>/);
+    const sent = h.messagesTo('ou_head1').length;
     await h.submitForm(page, '驳回', { comment: '来访事由与本单位职能无关' });
     expect(await receptionState(code)).toBe('rejected');
+    // The chat gets the card as it now stands, once: the page shows the outcome too.
+    await h.settle();
+    const after = h.messagesTo('ou_head1').slice(sent);
+    expect(after).toHaveLength(1);
+    expect(textOf(after[0])).toContain('您已驳回');
+    expect(buttonsOf(after[0])).toEqual([]);
   });
 
   it('handles a form page submitted twice once, and refuses a post without its nonce', async () => {

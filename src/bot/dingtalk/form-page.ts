@@ -2,8 +2,7 @@ import { createHash } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
 import type { Logger } from 'pino';
 import type { Card } from '../../cards/card.js';
-import type { Db } from '../../db/client.js';
-import { enqueue } from '../../jobs/outbox.js';
+import { enqueueCardAnswer } from './messenger.js';
 import type { Org } from '../../reception/org.js';
 import type { CardActionEvent } from '../event.js';
 import type { Pipeline } from '../pipeline.js';
@@ -13,10 +12,8 @@ import { signForm, verifyForm, type FormField, type FormToken } from './tokens.j
 
 export interface FormPageOptions {
   pipeline: Pipeline;
-  db: Db;
   org: Org;
   tokenKey: Buffer;
-  afterCommit: () => void;
   log: Logger;
   clock?: () => Date;
   /**
@@ -163,7 +160,13 @@ export function createDingTalkFormRoutes(opts: FormPageOptions): Router {
       formValue,
       ...(button.n ? { name: button.n } : {}),
     };
-    const result = await opts.pipeline.act(event);
+    // The card as it now stands replaces the tapped one, as on Feishu: the DingTalk messenger sends it
+    // again into the chat (written with the action, one card per submission), so the conversation
+    // keeps the record and the current buttons. A refused form changes nothing and is answered here.
+    const result = await opts.pipeline.act(event, async (tx, r) => {
+      const failed = r.toast?.type === 'error' || r.toast?.type === 'warning';
+      if (r.card && !failed) await enqueueCardAnswer(tx, t.m, r.card as Card);
+    });
     if (!result.toast && !result.card) {
       return res.type('html').send(page(t.t, `<div class="msg">该表单已提交，请勿重复提交。请返回钉钉查看办理结果。</div>`));
     }
@@ -171,13 +174,6 @@ export function createDingTalkFormRoutes(opts: FormPageOptions): Router {
     if (result.card) {
       const c = readCard(result.card as Card);
       const again = c.forms.find((f) => f.submits.length);
-      const failed = result.toast?.type === 'error' || result.toast?.type === 'warning';
-      if (!failed) {
-        // The card as it now stands replaces the tapped one, as on Feishu: the DingTalk messenger sends
-        // it again into the chat, so the conversation keeps the record and the current buttons.
-        await enqueue(opts.db, { op: 'update_card', messageId: t.m, card: result.card as Card });
-        opts.afterCommit();
-      }
       if (again) {
         // The card came back with the form (problems next to their fields): the page shows it again.
         // Same expiry as the link it came from: posting a bad form again must not keep a link alive for ever.

@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
+import type { Card } from '../../cards/card.js';
+import type { Executor } from '../../db/client.js';
+import { enqueue } from '../../jobs/outbox.js';
 import { MessengerError, type Messenger, type OutgoingMessage, type Recipient } from '../messenger.js';
 import { createDingTalkApi, type DingTalkApi } from './api.js';
 import { renderCard, type RobotMessage } from './render.js';
@@ -34,6 +37,16 @@ const P2P = /^p2p:(.+)$/;
  */
 export const sentMessageId = (chatId: string, uuid: string) => `dtm|${chatId}|${uuid}`;
 export const inboundMessageId = (chatId: string, msgId: string) => `dtin|${chatId}|${msgId}`;
+/**
+ * The update of a tapped card, written in the tap's transaction. A robot cannot edit what it sent,
+ * so each update goes out as a new message; keyed by the outbox row that sent the card (the uuid in
+ * `dtm|<chat>|<uuid>`), it replaces the update the domain queued for the same card in that
+ * transaction, so one tap brings one card.
+ */
+export function enqueueCardAnswer(tx: Executor, messageId: string, card: Card): Promise<string> {
+  const sentBy = /^dtm\|.+\|([^|]+)$/.exec(messageId)?.[1];
+  return enqueue(tx, sentBy ? { op: 'update_card', sentBy, card } : { op: 'update_card', messageId, card });
+}
 export function chatOfMessage(messageId: string): string | undefined {
   const m = /^dt(?:m|in)\|(.+)\|[^|]+$/.exec(messageId);
   return m?.[1];

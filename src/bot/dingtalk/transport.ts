@@ -1,9 +1,10 @@
 import type { Logger } from 'pino';
-import type { Db } from '../../db/client.js';
+import type { Db, Executor } from '../../db/client.js';
 import { button, card, escapeMd, md } from '../../cards/elements.js';
 import { enqueue } from '../../jobs/outbox.js';
 import type { CardActionEvent, CardActionResult } from '../event.js';
 import type { Pipeline } from '../pipeline.js';
+import { enqueueCardAnswer } from './messenger.js';
 import { normalizeRobotMessage } from './normalize.js';
 import { startStream, TOPIC_ROBOT, type CallbackResult, type StreamClient } from './stream.js';
 import { findActionToken, verifyAction } from './tokens.js';
@@ -37,14 +38,15 @@ export function startDingTalkTransport(opts: DingTalkTransportOptions): StreamCl
   const confirming = new Set<string>();
 
   /**
-   * Answers to a tap: the toast as text to the person (a toast is private on Feishu too), and the
-   * returned card as an update of the tapped card, which the DingTalk messenger sends again into
-   * the card's conversation (an update with the same content as one the domain made is sent once).
+   * Answers to a tap, written in the tap's own transaction: the returned card as the update of the
+   * tapped card (one card a tap, see enqueueCardAnswer), and the toast as text to the person (a toast
+   * is private on Feishu too), unless it only says what that card now shows (a success).
    */
-  async function answer(event: CardActionEvent, result: CardActionResult) {
-    if (result.toast) await enqueue(opts.db, { op: 'send', to: { type: 'user', id: event.operatorId }, message: { kind: 'text', text: result.toast.content } });
-    if (result.card) await enqueue(opts.db, { op: 'update_card', messageId: event.messageId, card: result.card });
-    if (result.toast || result.card) opts.afterCommit();
+  async function answer(tx: Executor, event: CardActionEvent, result: CardActionResult) {
+    if (result.toast && !(result.card && result.toast.type === 'success')) {
+      await enqueue(tx, { op: 'send', to: { type: 'user', id: event.operatorId }, message: { kind: 'text', text: result.toast.content } });
+    }
+    if (result.card) await enqueueCardAnswer(tx, event.messageId, result.card);
   }
 
   async function onRobotMessage(data: string): Promise<CallbackResult> {
@@ -100,9 +102,17 @@ export function startDingTalkTransport(opts: DingTalkTransportOptions): StreamCl
       formValue: {},
       ...(action.n ? { name: action.n } : {}),
     };
-    const result = await opts.pipeline.act(event);
-    // pipeline.act answers {} for a duplicate event id (a frame delivered twice): nothing more is sent.
-    await answer(event, result);
+    // pipeline.act answers {} for a duplicate event id (a frame delivered twice): nothing more is
+    // sent. When the action failed (nothing changed), its error toast is sent on its own.
+    let answered = false;
+    const result = await opts.pipeline.act(event, async (tx, r) => {
+      await answer(tx, event, r);
+      answered = true;
+    });
+    if (!answered && result.toast) {
+      await enqueue(opts.db, { op: 'send', to: { type: 'user', id: e.senderId }, message: { kind: 'text', text: result.toast.content } });
+      opts.afterCommit();
+    }
     return { code: 200, message: 'OK' };
   }
 
