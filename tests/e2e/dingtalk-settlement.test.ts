@@ -81,7 +81,6 @@ describe('DingTalk: settlement and its signatures', () => {
     const mine = latest('ou_staff1', title);
     expect(textOf(mine)).not.toContain('未附发票');
     expect(buttonsOf(mine).map((b) => b.title)).toContain('签字');
-    const before = h.textsTo('ou_staff1').length;
     // 签字 asks first, as the Feishu card's confirm dialog does; nothing is signed until 确认.
     await h.tap('ou_staff1', mine, '签字');
     const ask = latest('ou_staff1', '签字确认');
