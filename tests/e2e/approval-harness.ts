@@ -1,7 +1,9 @@
 // Helpers for the approval end-to-end tests: people talk to the real bot through signed webhook
 // deliveries, and we read what the fake Feishu received for each of them.
+import { eq } from 'drizzle-orm';
 import { expect } from 'vitest';
 import type { App } from '../../src/app.js';
+import { approvals, auditLog, receptions } from '../../src/db/schema.js';
 import {
   buildCardAction, buildMessageEvent, signedRequest, startFakeFeishu,
   type FakeFeishu, type MentionInput, type SentMessage,
@@ -34,6 +36,15 @@ export function buttonValues(card: unknown): Obj[] {
   };
   walk(card);
   return out;
+}
+
+/** The reception's row, its approval steps and its audit rows: what a refused tap must leave as it was. */
+export async function receptionSnapshot(bot: App, code: string) {
+  const db = bot.database.db;
+  const [r] = await db.select().from(receptions).where(eq(receptions.code, code));
+  const steps = await db.select().from(approvals).where(eq(approvals.receptionId, r.id)).orderBy(approvals.id);
+  const audit = await db.select().from(auditLog).where(eq(auditLog.entityId, code)).orderBy(auditLog.id);
+  return { r, steps, audit };
 }
 
 export const hasButtons = (card: unknown) => JSON.stringify(card).includes('"tag":"button"');

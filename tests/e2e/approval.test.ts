@@ -2,11 +2,11 @@
 // the real Feishu SDK out to the fake Feishu, and assertions on what each person sees.
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { approvals, auditLog, receptions } from '../../src/db/schema.js';
+import { auditLog } from '../../src/db/schema.js';
 import { addWorkingHours } from '../../src/reception/working-time.js';
 import { bundled } from '../../src/config.js';
 import { loadPolicy } from '../../src/rules/load-policy.js';
-import { buttonValue, buttonValues, cardText, hasButtons, shanghaiDate, startHarness, titleOf, validForm, type CardJson, type Harness } from './approval-harness.js';
+import { buttonValue, receptionSnapshot, buttonValues, cardText, hasButtons, shanghaiDate, startHarness, titleOf, validForm, type CardJson, type Harness } from './approval-harness.js';
 
 // People of config/org.example.yaml.
 const STAFF1 = 'ou_staff1'; // 王小明, 招商局
@@ -589,14 +589,7 @@ describe('delegation (代理)', () => {
     expect((await h.ask(HEAD1, '代理 取消')).text).toBe('已取消审批代理。');
   });
 
-  /** The reception's row, its approval steps and its audit rows: what a refused tap must leave as it was. */
-  const snapshot = async (code: string) => {
-    const db = h.bot.database.db;
-    const [r] = await db.select().from(receptions).where(eq(receptions.code, code));
-    const steps = await db.select().from(approvals).where(eq(approvals.receptionId, r.id)).orderBy(approvals.id);
-    const audit = await db.select().from(auditLog).where(eq(auditLog.entityId, code)).orderBy(auditLog.id);
-    return { r, steps, audit };
-  };
+  const snapshot = (code: string) => receptionSnapshot(h.bot, code);
 
   it('refuses a delegate who already approved another level of the same round', async () => {
     // 陈副主任 (level 3) delegates to 赵敏, who is the office director (level 2) of the same chain.

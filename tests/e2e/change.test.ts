@@ -3,8 +3,8 @@
 // rules flag goes back for approval, and the plan is not started twice.
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { approvals, auditLog, receptions, tasks } from '../../src/db/schema.js';
-import { buttonValue, hasButtons, shanghaiDate, startHarness, validForm, type Harness } from './approval-harness.js';
+import { receptions, tasks } from '../../src/db/schema.js';
+import { buttonValue, receptionSnapshot, hasButtons, shanghaiDate, startHarness, validForm, type Harness } from './approval-harness.js';
 
 const STAFF1 = 'ou_staff1';
 const STAFF2 = 'ou_staff2';
@@ -49,14 +49,7 @@ const transferOptions = (card: unknown): string[] => {
   return found;
 };
 
-/** The reception's row, its approval steps and its audit rows: what a refused tap must leave as it was. */
-const snapshot = async (code: string) => {
-  const db = h.bot.database.db;
-  const [r] = await db.select().from(receptions).where(eq(receptions.code, code));
-  const steps = await db.select().from(approvals).where(eq(approvals.receptionId, r.id)).orderBy(approvals.id);
-  const audit = await db.select().from(auditLog).where(eq(auditLog.entityId, code)).orderBy(auditLog.id);
-  return { r, steps, audit };
-};
+const snapshot = (code: string) => receptionSnapshot(h.bot, code);
 
 describe('changing an approved reception', () => {
   it('moves open tasks with the new dates and tells the group, without new approval', async () => {
