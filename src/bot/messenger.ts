@@ -9,7 +9,12 @@ export type Recipient = { type: 'user'; id: string } | { type: 'chat'; id: strin
 
 export type OutgoingMessage =
   | { kind: 'text'; text: string }
-  | { kind: 'card'; card: Card }
+  /**
+   * `actsOn`: the message the card's buttons act on, when not the card itself. Only DingTalk uses it:
+   * a button that asks first (签字) sends its question as a card of its own, whose 确认 acts on the
+   * card that asked, so the answer replaces that card's update (Feishu asks in a dialog on the card).
+   */
+  | { kind: 'card'; card: Card; actsOn?: string }
   | { kind: 'image'; imageKey: string }
   /** A file uploaded first with `uploadFile` (a spreadsheet the bot generated). */
   | { kind: 'file'; fileKey: string };

@@ -65,8 +65,11 @@ const rowById = hot('outbox_row', (ex) => ex.select().from(outbox).where(eq(outb
  * write a sender makes after claiming (marks, releases, renewals) changes only these: one that comes
  * late (a database outage outlasted the lease, and another sender took the row over) changes nothing.
  */
-/** The advisory lock (transaction-scoped) that makes outbox claims take turns across instances. */
-export const CLAIM_LOCK = 0x6a646f62; // "jdob"
+/**
+ * The advisory lock (transaction-scoped) that makes outbox claims take turns across instances: the
+ * two-key form, whose key space is apart from the one-key locks taken elsewhere (hashtext keys).
+ */
+export const CLAIM_LOCK = [0x6a64, 1] as const; // "jd", outbox claims
 
 const stillOurs = (owner: string | Placeholder) => and(eq(outbox.status, 'pending'), eq(outbox.lockedBy, owner as string), isNotNull(outbox.lockedUntil));
 const setSent = hot('outbox_sent', (ex) =>
@@ -182,7 +185,7 @@ export function createOutboxSender(opts: OutboxSenderOptions): OutboxSender {
       // One claim at a time across instances: the order check below reads older rows as they were
       // when it started, so a row another sender has locked but not yet leased (its claim not yet
       // committed) would look free, be skipped, and the newer row behind it go first.
-      await tx.execute(sql`select pg_advisory_xact_lock(${CLAIM_LOCK})`);
+      await tx.execute(sql`select pg_advisory_xact_lock(${CLAIM_LOCK[0]}::int, ${CLAIM_LOCK[1]}::int)`);
       const due = await tx
         .select({ id: outbox.id })
         .from(outbox)
@@ -478,11 +481,12 @@ export function createOutboxSender(opts: OutboxSenderOptions): OutboxSender {
     runOnce,
     async drain(timeoutMs = 10_000) {
       const end = Date.now() + timeoutMs;
+      const before = giveUpAt;
       giveUpAt = end;
       try {
         await drainUntil(end);
       } finally {
-        if (giveUpAt === end) giveUpAt = Infinity; // unless stop() came meanwhile
+        if (giveUpAt === end) giveUpAt = before; // unless stop() came meanwhile
       }
     },
   };

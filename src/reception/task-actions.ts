@@ -84,6 +84,8 @@ export function onAssignCommand(resolveMention: (event: MessageEvent, ctx: Handl
     if (matches.length !== 1) {
       return void (await say(matches.length ? `“${words}”对应多项任务，请写得更具体：${matches.map((t) => t.title).join('；')}` : `接待${code}中没有未办结的任务“${words}”。`));
     }
+    // The same owner again changes nothing (a new period would send the reminders again).
+    if (to === matches[0].owner) return void (await say(`“${matches[0].title}”的责任人已是${ctx.org.person(to)!.name}，未作变更。`));
     await reassign(ctx, event.senderId, r, matches[0], to);
     await say(`已将“${matches[0].title}”指派给${ctx.org.person(to)!.name}。`);
   };

@@ -101,8 +101,15 @@ describe('DingTalk: settlement and its signatures', () => {
     const headCard = latest('ou_head1', title);
     expect(textOf(headCard)).toContain('请您核对后签字');
     await h.tap('ou_head1', headCard, '签字');
+    const headBefore = h.messagesTo('ou_head1').length;
     await h.tap('ou_head1', latest('ou_head1', '签字确认'), '确认');
     expect((await rows(code)).s.state).toBe('office_audit');
+    // The question's 确认 answers for the card that asked: the head gets that card once, signed and
+    // sent on to audit (not the domain's update of it and then the answer's).
+    const headAfter = h.messagesTo('ou_head1').slice(headBefore);
+    expect(headAfter).toHaveLength(1);
+    expect(headAfter[0].msgParam.title).toBe(title);
+    expect(textOf(headAfter[0])).toContain('您已签字（第二签字人）');
 
     // The office director's audit card offers 审核通过 as one tap.
     const audit = latest('ou_office1', title);

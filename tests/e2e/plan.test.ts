@@ -210,6 +210,12 @@ describe('the reception plan after final approval', () => {
     expect(h.textsTo(OFFICE1).at(-1)).toBe(`已将“${cars.title}”指派给刘芳。`);
     expect((await h.tasksOf(code)).find((t) => t.id === cars.id)!.owner).toBe(STAFF2);
     expect(h.textsTo(STAFF2).filter((x) => x.includes(cars.title))).toHaveLength(1);
+    // 指派 to the owner the task already has changes nothing: no new notice, no new reminders.
+    const held = (await h.tasksOf(code)).find((t) => t.id === cars.id)!;
+    await h.say(OFFICE1, `指派 ${code} 车辆 @_user_1`, [{ openId: STAFF2, name: '刘芳', key: '@_user_1' }]);
+    expect(h.textsTo(OFFICE1).at(-1)).toBe(`“${cars.title}”的责任人已是刘芳，未作变更。`);
+    expect((await h.tasksOf(code)).find((t) => t.id === cars.id)).toEqual(held);
+    expect(h.textsTo(STAFF2).filter((x) => x.includes(cars.title))).toHaveLength(1);
 
     // The new owners can reach the checklist: they are members of the group.
     const members = h.fake.chats().find((c) => c.chat_id === group.chat_id)!.members;

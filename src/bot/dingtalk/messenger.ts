@@ -70,7 +70,7 @@ export function createDingTalkMessenger(opts: DingTalkMessengerOptions): DingTal
         return { msgKey: 'sampleText', msgParam: { content: m.text } };
       case 'card': {
         const user = P2P.exec(chatId)?.[1];
-        return renderCard(m.card, { messageId, chatId, user, key: opts.tokenKey, publicUrl: opts.publicUrl, now: now(), formTtlMs, signIn: opts.formSignIn });
+        return renderCard(m.card, { messageId: m.actsOn ?? messageId, chatId, user, key: opts.tokenKey, publicUrl: opts.publicUrl, now: now(), formTtlMs, signIn: opts.formSignIn });
       }
       case 'image':
         return { msgKey: 'sampleImageMsg', msgParam: { photoURL: m.imageKey } };

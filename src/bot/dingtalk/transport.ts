@@ -86,7 +86,8 @@ export function startDingTalkTransport(opts: DingTalkTransportOptions): StreamCl
         confirming.add(n.msgId);
         if (confirming.size > 1000) confirming.delete(confirming.values().next().value!);
         const ask = card({ title: action.q.t, template: 'orange', elements: [md(escapeMd(action.q.x)), button({ text: '确认', type: 'primary', ...(action.n ? { name: action.n } : {}), value: action.v })] });
-        await enqueue(opts.db, { op: 'send', to: { type: 'user', id: e.senderId }, message: { kind: 'card', card: ask } });
+        // Its 确认 acts on the card that asked (action.m), so the answer replaces that card's update.
+        await enqueue(opts.db, { op: 'send', to: { type: 'user', id: e.senderId }, message: { kind: 'card', card: ask, actsOn: action.m } });
         opts.afterCommit();
       }
       return { code: 200, message: 'OK' };
