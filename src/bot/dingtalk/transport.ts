@@ -105,12 +105,14 @@ export function startDingTalkTransport(opts: DingTalkTransportOptions): StreamCl
     };
     // pipeline.act answers {} for a duplicate event id (a frame delivered twice): nothing more is
     // sent. When the action failed (nothing changed), its error toast is sent on its own.
-    let answered = false;
+    // The result comes back as the hook saw it only when its transaction committed; a failure
+    // (the commit's included) comes back as another result, the error toast.
+    let answered: CardActionResult | undefined;
     const result = await opts.pipeline.act(event, async (tx, r) => {
       await answer(tx, event, r);
-      answered = true;
+      answered = r;
     });
-    if (!answered && result.toast) {
+    if (result !== answered && result.toast) {
       await enqueue(opts.db, { op: 'send', to: { type: 'user', id: e.senderId }, message: { kind: 'text', text: result.toast.content } });
       opts.afterCommit();
     }
