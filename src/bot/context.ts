@@ -46,7 +46,7 @@ export function createHandlerContext(services: Services, tx: Tx, event: BotEvent
     if (event.type === 'message') {
       return event.chatType === 'p2p'
         ? { op: 'send', to: { type: 'chat', id: event.chatId }, message }
-        : { op: 'reply', messageId: event.messageId, message };
+        : { op: 'reply', messageId: event.messageId, chatId: event.chatId, message };
     }
     return event.chatId
       ? { op: 'send', to: { type: 'chat', id: event.chatId }, message }

@@ -23,7 +23,8 @@ export type OutboxAction =
   | { op: 'send_chart'; to: Recipient | CreatedChat; chart: ChartSpec }
   /** Render a file (`renderFile`), upload it and send it as a file message. */
   | { op: 'send_file'; to: Recipient | CreatedChat; file: FileSpec }
-  | { op: 'reply'; messageId: string; message: OutgoingMessage }
+  /** `chatId`: the chat the replied message is in, so a reply shares that chat's rate limit and order. */
+  | { op: 'reply'; messageId: string; chatId?: string; message: OutgoingMessage }
   /** Update a card by its message id, or by the outbox row that sent it (resolved at delivery). */
   | { op: 'update_card'; messageId?: string; sentBy?: string; card: Card }
   | { op: 'create_chat'; name: string; description?: string; userIds: string[] }
@@ -44,7 +45,7 @@ function targetOf(a: OutboxAction): string {
     case 'send_file':
       return a.to.type === 'created_chat' ? `created_chat:${a.to.sentBy}` : `${a.to.type}:${a.to.id}`;
     case 'reply':
-      return `message:${a.messageId}`;
+      return a.chatId ? `chat:${a.chatId}` : `message:${a.messageId}`;
     case 'update_card':
       return `message:${a.messageId ?? a.sentBy}`;
     case 'pin':

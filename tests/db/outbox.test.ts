@@ -87,6 +87,21 @@ describe('the outbox', () => {
     expect([...rec.delivered.values()].map((d) => (d.message as { text: string }).text)).toEqual(['第一条', '第二条']);
   });
 
+  it('keeps a reply in a group behind an older message to that group, sharing its rate limit', async () => {
+    const rec = createRecordingMessenger();
+    rec.failNext(new MessengerError('HTTP 500', true, { status: 500 }));
+    await enqueue(tdb.current.main.db, { op: 'send', to: { type: 'chat', id: 'oc_group' }, message: { kind: 'text', text: '今日接待安排' } });
+    const sender = createOutboxSender({ db: tdb.current.main.db, messenger: rec.messenger, log });
+    await sender.runOnce();
+    const reply = await enqueue(tdb.current.main.db, { op: 'reply', messageId: 'om_question', chatId: 'oc_group', message: { kind: 'text', text: '已收到' } });
+    const [row] = await tdb.current.main.db.select().from(outbox).where(eq(outbox.id, reply));
+    expect(row.target).toBe('chat:oc_group');
+    await sender.runOnce();
+    expect(rec.delivered.size).toBe(0);
+    await sender.drain(10_000);
+    expect([...rec.delivered.values()].map((d) => (d.message as { text: string }).text)).toEqual(['今日接待安排', '已收到']);
+  });
+
   it('drops an older update of a card that is still waiting when a newer one is written', async () => {
     const rec = createRecordingMessenger();
     const sentBy = await enqueue(tdb.current.main.db, { op: 'send', to: { type: 'chat', id: 'oc_g' }, message: { kind: 'text', text: '卡片' } });
