@@ -56,8 +56,9 @@ export interface Pipeline {
   accept(event: BotEvent): Promise<'accepted' | 'duplicate'>;
   /**
    * Card actions are answered synchronously (Feishu waits up to 3 s for the toast and card).
-   * `answer`, for a messenger that answers through the outbox (DingTalk), writes the answer in the
-   * action's own transaction: it commits with the state change, or not at all.
+   * `answer`, for a messenger that answers through the outbox (DingTalk), writes the answer exactly
+   * once: in the action's own transaction, committing with the state change, or, when the action
+   * failed (its commit included), the error toast afterwards. A duplicate is not answered.
    */
   act(event: CardActionEvent, answer?: (tx: Executor, result: CardActionResult) => Promise<void>): Promise<CardActionResult>;
   /** Picks up events recorded but not processed (the process died between ack and work). */
@@ -201,7 +202,10 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
           .values({ ...values, status: 'failed', attempts: 1, lastError: errorText(err) })
           .onConflictDoNothing()
           .catch(() => undefined);
-        return { toast: { type: 'error', content: '操作未能完成，请稍后重试。' } };
+        const failed: CardActionResult = { toast: { type: 'error', content: '操作未能完成，请稍后重试。' } };
+        // Nothing committed, the answer written in the transaction included: it is written now.
+        if (answer) await answer(db, failed).catch((e: unknown) => elog.error({ err: e }, 'card action: could not answer the failure'));
+        return failed;
       } finally {
         opts.afterCommit();
       }

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { MessengerError } from '../../src/bot/messenger.js';
 import { outbox } from '../../src/db/schema.js';
-import { connectionLost, createOutboxSender, enqueue } from '../../src/jobs/outbox.js';
+import { connectionLost, createOutboxSender, enqueue, type OutboxAction } from '../../src/jobs/outbox.js';
 import { createRecordingMessenger } from './recording-messenger.js';
 import { silentLog, useTestDatabase } from './use-test-database.js';
 
@@ -74,32 +74,40 @@ describe('the outbox', () => {
     expect(rec.updates.map((u) => u.messageId)).toEqual(['om_1']);
   });
 
-  it('holds a newer message to a person while an older one to them is backing off, so they arrive in order', async () => {
+  /**
+   * The first message's first attempt fails (it backs off); the second, written after, waits for it.
+   * Returns what a pass sent before the first was due again, the second's row, and the order of delivery.
+   */
+  async function behindBackoff(first: OutboxAction, second: OutboxAction) {
+    const db = tdb.current.main.db;
     const rec = createRecordingMessenger();
     rec.failNext(new MessengerError('HTTP 500', true, { status: 500 }));
-    await enqueue(tdb.current.main.db, { op: 'send', to: { type: 'user', id: 'ou_1' }, message: { kind: 'text', text: '第一条' } });
-    const sender = createOutboxSender({ db: tdb.current.main.db, messenger: rec.messenger, log });
+    await enqueue(db, first);
+    const sender = createOutboxSender({ db, messenger: rec.messenger, log });
     await sender.runOnce();
-    await enqueue(tdb.current.main.db, { op: 'send', to: { type: 'user', id: 'ou_1' }, message: { kind: 'text', text: '第二条' } });
+    const id = await enqueue(db, second);
     await sender.runOnce();
-    expect(rec.delivered.size).toBe(0);
+    const early = rec.delivered.size;
     await sender.drain(10_000);
-    expect([...rec.delivered.values()].map((d) => (d.message as { text: string }).text)).toEqual(['第一条', '第二条']);
+    const [row] = await db.select().from(outbox).where(eq(outbox.id, id));
+    return { early, row, order: [...rec.delivered.values()].map((d) => (d.message as { text: string }).text) };
+  }
+
+  it('holds a newer message to a person while an older one to them is backing off, so they arrive in order', async () => {
+    const to = { type: 'user', id: 'ou_1' } as const;
+    const { early, order } = await behindBackoff({ op: 'send', to, message: { kind: 'text', text: '第一条' } }, { op: 'send', to, message: { kind: 'text', text: '第二条' } });
+    expect(early).toBe(0);
+    expect(order).toEqual(['第一条', '第二条']);
   });
 
   it('keeps a reply in a group behind an older message to that group, sharing its rate limit', async () => {
-    const rec = createRecordingMessenger();
-    rec.failNext(new MessengerError('HTTP 500', true, { status: 500 }));
-    await enqueue(tdb.current.main.db, { op: 'send', to: { type: 'chat', id: 'oc_group' }, message: { kind: 'text', text: '今日接待安排' } });
-    const sender = createOutboxSender({ db: tdb.current.main.db, messenger: rec.messenger, log });
-    await sender.runOnce();
-    const reply = await enqueue(tdb.current.main.db, { op: 'reply', messageId: 'om_question', chatId: 'oc_group', message: { kind: 'text', text: '已收到' } });
-    const [row] = await tdb.current.main.db.select().from(outbox).where(eq(outbox.id, reply));
+    const { early, row, order } = await behindBackoff(
+      { op: 'send', to: { type: 'chat', id: 'oc_group' }, message: { kind: 'text', text: '今日接待安排' } },
+      { op: 'reply', messageId: 'om_question', chatId: 'oc_group', message: { kind: 'text', text: '已收到' } },
+    );
     expect(row.target).toBe('chat:oc_group');
-    await sender.runOnce();
-    expect(rec.delivered.size).toBe(0);
-    await sender.drain(10_000);
-    expect([...rec.delivered.values()].map((d) => (d.message as { text: string }).text)).toEqual(['今日接待安排', '已收到']);
+    expect(early).toBe(0);
+    expect(order).toEqual(['今日接待安排', '已收到']);
   });
 
   it('drops an older update of a card that is still waiting when a newer one is written', async () => {

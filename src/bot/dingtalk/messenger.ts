@@ -44,12 +44,16 @@ export const inboundMessageId = (chatId: string, msgId: string) => `dtin|${chatI
  * transaction, so one tap brings one card.
  */
 export function enqueueCardAnswer(tx: Executor, messageId: string, card: Card): Promise<string> {
-  const sentBy = /^dtm\|.+\|([^|]+)$/.exec(messageId)?.[1];
-  return enqueue(tx, sentBy ? { op: 'update_card', sentBy, card } : { op: 'update_card', messageId, card });
+  const m = parseMessageId(messageId);
+  return enqueue(tx, m?.sent ? { op: 'update_card', sentBy: m.key, card } : { op: 'update_card', messageId, card });
+}
+/** A bot message id's parts: whether the bot sent it, its chat, and the outbox row (or inbound msgId). */
+function parseMessageId(messageId: string): { sent: boolean; chat: string; key: string } | undefined {
+  const m = /^dt(m|in)\|(.+)\|([^|]+)$/.exec(messageId);
+  return m ? { sent: m[1] === 'm', chat: m[2], key: m[3] } : undefined;
 }
 export function chatOfMessage(messageId: string): string | undefined {
-  const m = /^dt(?:m|in)\|(.+)\|[^|]+$/.exec(messageId);
-  return m?.[1];
+  return parseMessageId(messageId)?.chat;
 }
 
 export interface DingTalkMessenger extends Messenger {

@@ -38,9 +38,9 @@ export function startDingTalkTransport(opts: DingTalkTransportOptions): StreamCl
   const confirming = new Set<string>();
 
   /**
-   * Answers to a tap, written in the tap's own transaction: the returned card as the update of the
-   * tapped card (one card a tap, see enqueueCardAnswer), and the toast as text to the person (a toast
-   * is private on Feishu too), unless it only says what that card now shows (a success).
+   * Answers to a tap, written in the tap's own transaction (see Pipeline.act): the returned card as
+   * the update of the tapped card (one card a tap, see enqueueCardAnswer), and the toast as text to
+   * the person (a toast is private on Feishu too), unless it only says what that card now shows (a success).
    */
   async function answer(tx: Executor, event: CardActionEvent, result: CardActionResult) {
     if (result.toast && !(result.card && result.toast.type === 'success')) {
@@ -103,19 +103,9 @@ export function startDingTalkTransport(opts: DingTalkTransportOptions): StreamCl
       formValue: {},
       ...(action.n ? { name: action.n } : {}),
     };
-    // pipeline.act answers {} for a duplicate event id (a frame delivered twice): nothing more is
-    // sent. When the action failed (nothing changed), its error toast is sent on its own.
-    // The result comes back as the hook saw it only when its transaction committed; a failure
-    // (the commit's included) comes back as another result, the error toast.
-    let answered: CardActionResult | undefined;
-    const result = await opts.pipeline.act(event, async (tx, r) => {
-      await answer(tx, event, r);
-      answered = r;
-    });
-    if (result !== answered && result.toast) {
-      await enqueue(opts.db, { op: 'send', to: { type: 'user', id: e.senderId }, message: { kind: 'text', text: result.toast.content } });
-      opts.afterCommit();
-    }
+    // The pipeline writes the answer once (with the action, or its error toast when it failed), and
+    // none for a frame delivered twice.
+    await opts.pipeline.act(event, (ex, r) => answer(ex, event, r));
     return { code: 200, message: 'OK' };
   }
 
