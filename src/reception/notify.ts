@@ -12,7 +12,7 @@ import { addWorkingHours, localDate } from './working-time.js';
 type Ctx = Pick<HandlerContext, 'tx' | 'org' | 'policy' | 'config' | 'now' | 'enqueue'>;
 
 /** Who proposed the change under approval, if one is: like the requester, they never approve it. */
-export const proposerOf = (r: Reception): string | undefined => r.pendingChange?.by ?? undefined;
+export const proposerOf = (r: Pick<Reception, 'pendingChange'>): string | undefined => r.pendingChange?.by ?? undefined;
 
 /**
  * One person, one level: whether `who` holds, or has acted on (also as a delegate), a step of this
@@ -20,6 +20,14 @@ export const proposerOf = (r: Reception): string | undefined => r.pendingChange?
  */
 export const holdsOtherLevel = (steps: Approval[], step: Approval, who: string): boolean =>
   steps.some((s) => s.id !== step.id && s.round === step.round && (s.approver === who || s.actedBy === who || s.onBehalfOf === who));
+
+/**
+ * Whether `who`, an active delegate of the step's approver, may act on the step: never on their own
+ * request or change, and one person, one level. Decides the delegate copies of a card and what 待办
+ * lists for a delegate; a tap is refused by the same checks, each with its own message.
+ */
+export const mayStandIn = (r: Pick<Reception, 'requester' | 'pendingChange'>, steps: Approval[], step: Approval, who: string): boolean =>
+  who !== r.requester && who !== proposerOf(r) && !holdsOtherLevel(steps, step, who);
 
 /**
  * Sends the pending step's card to its approver (and a copy to each active delegate), records the
@@ -54,7 +62,7 @@ export async function sendApprovalCards(ctx: Ctx, r: Reception, step: Approval, 
   const refs = [first];
   // A delegate gets no copy they could not act on: not the requester or the change's proposer
   // standing in for their own approver, nor someone who holds or has acted on another level of this round.
-  for (const delegate of delegates.filter((d) => d !== r.requester && d !== proposer && !holdsOtherLevel(steps, step, d))) {
+  for (const delegate of delegates.filter((d) => mayStandIn(r, steps, step, d))) {
     const copy = buildApprovalCard(view, { approvalId: step.id, round: r.round, people, note: `您正代理${approverName}审批，操作将记录为“代${approverName}”。` });
     refs.push(await ctx.enqueue({ op: 'send', to: { type: 'user', id: delegate }, message: { kind: 'card', card: copy } }));
   }

@@ -5,7 +5,7 @@ import { buildListCard, buildReceptionDetailCard } from '../cards/reception-card
 import { escapeMd } from '../cards/elements.js';
 import { approvals, auditLog, delegations, receptions } from '../db/schema.js';
 import { dropChange } from './change-request.js';
-import { holdsOtherLevel, patchCards, updateStatusCard } from './notify.js';
+import { mayStandIn, patchCards, updateStatusCard } from './notify.js';
 import { AWAITING_APPROVAL, CODE_PATTERN, findReception, mayView, roundSteps, STATE_LABEL, viewOf } from './store.js';
 import { settlementTodo } from './settlement-actions.js';
 import { localDate } from './working-time.js';
@@ -53,9 +53,7 @@ export const onTodo: Handler = async (event, ctx) => {
   // change, nor a level of a round in which they hold or took another level (one person, one level).
   const standIn = rows.filter((r) => r.approver !== event.senderId);
   const others = standIn.length ? await ctx.tx.select().from(approvals).where(inArray(approvals.receptionId, [...new Set(standIn.map((r) => r.step.receptionId))])) : [];
-  const mine = rows.filter(
-    (r) => r.approver === event.senderId || (r.requester !== event.senderId && r.pendingChange?.by !== event.senderId && !holdsOtherLevel(others.filter((o) => o.receptionId === r.step.receptionId), r.step, event.senderId)),
-  );
+  const mine = rows.filter((r) => r.approver === event.senderId || mayStandIn(r, others.filter((o) => o.receptionId === r.step.receptionId), r.step, event.senderId));
   const lines = mine.map((r) => {
     const f = r.form as Record<string, unknown>;
     const forWhom = r.approver === event.senderId ? '' : `（代${escapeMd(name(ctx, r.approver))}）`;
