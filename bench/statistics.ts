@@ -7,8 +7,8 @@ import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 import { loadConfig } from '../src/config.js';
 import { createDatabase } from '../src/db/client.js';
-import { computeStatistics } from '../src/reception/statistics.js';
-import { loadPolicy } from '../src/rules/load-policy.js';
+import { computeStatistics } from '../src/statistics/statistics.js';
+import { loadPolicy } from '../src/rules/policy/load-policy.js';
 import { DEFAULT_APP_ID, DEFAULT_APP_SECRET, buildMessageEvent, signedRequest, startFakeFeishu } from '../tests/fake-feishu/index.js';
 import { databases, healthy, runBench, start, stopAll, writeSection } from './processes.js';
 

@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dist = path.join(root, 'dist');
-const assets = ['bot/simulator/public'];
+const assets = ['platforms/simulator/public'];
 const require = createRequire(import.meta.url);
 
 fs.rmSync(dist, { recursive: true, force: true });

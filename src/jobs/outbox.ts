@@ -5,10 +5,10 @@ import type { Logger } from 'pino';
 import type { Card } from '../cards/card.js';
 import type { Executor, Db } from '../db/client.js';
 import { outbox } from '../db/schema.js';
-import { MessengerError, type Messenger, type OutgoingMessage, type Recipient } from '../bot/messenger.js';
-import { renderChart, type ChartSpec } from '../rules/render-seating.js';
+import { MessengerError, type Messenger, type OutgoingMessage, type Recipient } from '../chat/messenger.js';
+import { renderChart, type ChartSpec } from '../rules/seating/render-seating.js';
 import { RateLimiter } from './rate-limiter.js';
-import { errorText } from '../bot/text.js';
+import { errorText } from '../lib/text.js';
 
 /** What an outbox row asks the messenger to do. Serialised as the row's payload. */
 /** A group the outbox itself creates: sends to it wait until the create_chat row has delivered. */

@@ -4,7 +4,7 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
 import type { Db, Executor, Tx } from '../db/client.js';
 import { jobs } from '../db/schema.js';
-import { errorText } from '../bot/text.js';
+import { errorText } from '../lib/text.js';
 
 /**
  * A job body runs inside the transaction that holds its row locked: whatever it writes

@@ -2,10 +2,10 @@
 // reception, changes it, or settles it, so statistics never read half a state.
 import type { Executor } from '../db/client.js';
 import { ledgerEntries } from '../db/schema.js';
-import type { Finding } from '../rules/finding.js';
-import type { Policy } from '../rules/policy-schema.js';
-import type { ReceptionRequest } from '../rules/read-request.js';
-import { statisticsCategory } from '../rules/statistics-category.js';
+import type { Finding } from '../rules/checks/finding.js';
+import type { Policy } from '../rules/policy/policy-schema.js';
+import type { ReceptionRequest } from '../rules/checks/read-request.js';
+import { statisticsCategory } from '../rules/policy/statistics-category.js';
 import type { Reception } from './store.js';
 
 /** Findings that needed a written reason or blocked: what statistics report as 规则提示事项. */

@@ -2,9 +2,9 @@ import { and, asc, eq, gte, isNull, or, sql } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
 import { hot } from '../db/hot.js';
 import { approvals, delegations, receptionCounters, receptions } from '../db/schema.js';
-import type { ReceptionView, StepView } from '../cards/reception-cards.js';
-import type { Finding } from '../rules/finding.js';
-import type { Org } from './org.js';
+import type { ReceptionView, StepView } from './reception-cards.js';
+import type { Finding } from '../rules/checks/finding.js';
+import type { Org } from '../org/org.js';
 
 export type Reception = typeof receptions.$inferSelect;
 export type Approval = typeof approvals.$inferSelect;

@@ -11,7 +11,7 @@ import { chromium, type Browser, type BrowserContext, type Locator, type Page } 
 import { afterAll, beforeAll, expect } from 'vitest';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const publicDir = path.join(root, 'src/bot/simulator/public');
+export const publicDir = path.join(root, 'src/platforms/simulator/public');
 export const fixturesDir = path.join(root, 'tests/browser/fixtures');
 export const artifacts = path.join(root, 'tests/.artifacts');
 export const CHROMIUM = '/usr/bin/chromium';

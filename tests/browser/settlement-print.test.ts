@@ -7,8 +7,8 @@ import path from 'node:path';
 import express from 'express';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSettlementExportRoutes, exportLinks } from '../../src/reception/settlement-routes.js';
-import type { SettlementReport } from '../../src/reception/settlement-report.js';
+import { createSettlementExportRoutes, exportLinks } from '../../src/settlement/settlement-routes.js';
+import type { SettlementReport } from '../../src/settlement/settlement-report.js';
 import { sampleReport } from '../fixtures/settlement-report.js';
 import { launchBrowser, root, watchErrors } from './harness.js';
 

@@ -1,8 +1,8 @@
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { createBotRouter } from '../../src/bot/commands.js';
-import type { CardActionEvent } from '../../src/bot/event.js';
-import { createPipeline } from '../../src/bot/pipeline.js';
+import { createBotRouter } from '../../src/commands/commands.js';
+import type { CardActionEvent } from '../../src/chat/event.js';
+import { createPipeline } from '../../src/chat/pipeline.js';
 import { approvals, auditLog, outbox } from '../../src/db/schema.js';
 import { nextCode } from '../../src/reception/store.js';
 import { validForm } from '../fixtures/request-form.js';

@@ -4,7 +4,7 @@ import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { expenseLines, ledgerEntries, outbox, receptions, settlements } from '../../src/db/schema.js';
 import { createOutboxSender, enqueue } from '../../src/jobs/outbox.js';
-import { buildLedgerWorkbook } from '../../src/reception/ledger-export.js';
+import { buildLedgerWorkbook } from '../../src/statistics/ledger-export.js';
 import { ledgerRow, settledOnlyPolicy, YEAR_2026 as year } from './ledger-rows.js';
 import { createRecordingMessenger } from './recording-messenger.js';
 import { silentLog, testServices, useTestDatabase } from './use-test-database.js';

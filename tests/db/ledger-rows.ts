@@ -4,8 +4,8 @@
 import fs from 'node:fs';
 import { bundled } from '../../src/config.js';
 import type { ledgerEntries } from '../../src/db/schema.js';
-import { EXAMPLE_ROW } from '../../src/ledger/read.js';
-import { parsePolicy } from '../../src/rules/load-policy.js';
+import { EXAMPLE_ROW } from '../../src/statistics/ledger-read.js';
+import { parsePolicy } from '../../src/rules/policy/load-policy.js';
 
 export type LedgerRowInsert = typeof ledgerEntries.$inferInsert;
 

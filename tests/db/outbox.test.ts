@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { MessengerError } from '../../src/bot/messenger.js';
+import { MessengerError } from '../../src/chat/messenger.js';
 import { outbox } from '../../src/db/schema.js';
 import { connectionLost, createOutboxSender, enqueue, type OutboxAction } from '../../src/jobs/outbox.js';
 import { createRecordingMessenger } from './recording-messenger.js';

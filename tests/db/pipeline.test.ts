@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createBotRouter } from '../../src/bot/commands.js';
-import type { MessageEvent } from '../../src/bot/event.js';
-import { createPipeline } from '../../src/bot/pipeline.js';
-import type { Router } from '../../src/bot/router.js';
+import { createBotRouter } from '../../src/commands/commands.js';
+import type { MessageEvent } from '../../src/chat/event.js';
+import { createPipeline } from '../../src/chat/pipeline.js';
+import type { Router } from '../../src/chat/router.js';
 import { auditLog, inboundEvents, outbox } from '../../src/db/schema.js';
 import { testServices, useTestDatabase } from './use-test-database.js';
 

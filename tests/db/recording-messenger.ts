@@ -1,5 +1,5 @@
 import type { Card } from '../../src/cards/card.js';
-import { MessengerError, type Messenger, type OutgoingMessage, type Recipient } from '../../src/bot/messenger.js';
+import { MessengerError, type Messenger, type OutgoingMessage, type Recipient } from '../../src/chat/messenger.js';
 
 /**
  * The messenger port seen from the other side, for database tests: it keeps Feishu's promise

@@ -4,18 +4,18 @@
 import postgres from 'postgres';
 import { and, eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { createHandlerContext } from '../../src/bot/context.js';
-import type { CardActionEvent } from '../../src/bot/event.js';
-import { createBotRouter } from '../../src/bot/commands.js';
-import { createPipeline } from '../../src/bot/pipeline.js';
+import { createHandlerContext } from '../../src/chat/context.js';
+import type { CardActionEvent } from '../../src/chat/event.js';
+import { createBotRouter } from '../../src/commands/commands.js';
+import { createPipeline } from '../../src/chat/pipeline.js';
 import type { Tx } from '../../src/db/client.js';
 import { approvals, jobs, outbox, receptions, tasks } from '../../src/db/schema.js';
 import { createScheduler } from '../../src/jobs/scheduler.js';
-import { onApprovalAct } from '../../src/reception/act-on-approval.js';
-import { planJobs } from '../../src/reception/plan-jobs.js';
-import { scheduleTaskJobs } from '../../src/reception/plan.js';
-import { approvalReminderJobs } from '../../src/reception/reminders.js';
-import { onTaskDone } from '../../src/reception/task-actions.js';
+import { onApprovalAct } from '../../src/approval/act-on-approval.js';
+import { planJobs } from '../../src/plan/plan-jobs.js';
+import { scheduleTaskJobs } from '../../src/plan/plan.js';
+import { approvalReminderJobs } from '../../src/approval/reminders.js';
+import { onTaskDone } from '../../src/plan/task-actions.js';
 import { validForm } from '../fixtures/request-form.js';
 import { testServices, useTestDatabase } from './use-test-database.js';
 

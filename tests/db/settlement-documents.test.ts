@@ -5,8 +5,8 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { bundled } from '../../src/config.js';
 import { outbox, receptions, settlementDocuments, settlements } from '../../src/db/schema.js';
-import { createDocumentStore, onDocumentLost } from '../../src/reception/settlement-documents.js';
-import { parsePolicy } from '../../src/rules/load-policy.js';
+import { createDocumentStore, onDocumentLost } from '../../src/settlement/settlement-documents.js';
+import { parsePolicy } from '../../src/rules/policy/load-policy.js';
 import { testServices, useTestDatabase } from './use-test-database.js';
 
 const tdb = useTestDatabase([settlementDocuments, outbox]);

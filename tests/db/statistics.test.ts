@@ -1,7 +1,7 @@
 // Totals over a fixture year, on the ledger (PGlite here, PostgreSQL with npm run test:pg).
 import { describe, expect, it } from 'vitest';
 import { ledgerEntries } from '../../src/db/schema.js';
-import { computeStatistics } from '../../src/reception/statistics.js';
+import { computeStatistics } from '../../src/statistics/statistics.js';
 import { ledgerRow, settledOnlyPolicy, YEAR_2026 as year } from './ledger-rows.js';
 import { testServices, useTestDatabase } from './use-test-database.js';
 

@@ -2,14 +2,14 @@
 // starts a new period with its own jobs, and a job of a period that has ended sends nothing.
 import { and, eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { createHandlerContext } from '../../src/bot/context.js';
-import type { CardActionEvent } from '../../src/bot/event.js';
+import { createHandlerContext } from '../../src/chat/context.js';
+import type { CardActionEvent } from '../../src/chat/event.js';
 import type { Db } from '../../src/db/client.js';
 import { jobs, outbox, receptions, tasks } from '../../src/db/schema.js';
 import { createScheduler, scheduleJob } from '../../src/jobs/scheduler.js';
-import { planJobs } from '../../src/reception/plan-jobs.js';
-import { scheduleTaskJobs, type Task } from '../../src/reception/plan.js';
-import { onTaskAssign } from '../../src/reception/task-actions.js';
+import { planJobs } from '../../src/plan/plan-jobs.js';
+import { scheduleTaskJobs, type Task } from '../../src/plan/plan.js';
+import { onTaskAssign } from '../../src/plan/task-actions.js';
 import { testServices, useTestDatabase } from './use-test-database.js';
 
 const tdb = useTestDatabase([outbox, jobs, tasks]);

@@ -4,8 +4,8 @@ import pino from 'pino';
 import type { PgTable } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { bundled, loadConfig } from '../../src/config.js';
-import { loadOrg } from '../../src/reception/org.js';
-import { loadPolicy } from '../../src/rules/load-policy.js';
+import { loadOrg } from '../../src/org/org.js';
+import { loadPolicy } from '../../src/rules/policy/load-policy.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 export const silentLog = pino({ level: 'silent' });

@@ -3,9 +3,9 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog } from '../../src/db/schema.js';
-import { addWorkingHours } from '../../src/reception/working-time.js';
+import { addWorkingHours } from '../../src/lib/working-time.js';
 import { bundled } from '../../src/config.js';
-import { loadPolicy } from '../../src/rules/load-policy.js';
+import { loadPolicy } from '../../src/rules/policy/load-policy.js';
 import { buttonValue, receptionSnapshot, buttonValues, cardText, hasButtons, shanghaiDate, startHarness, titleOf, validForm, type CardJson, type Harness } from './approval-harness.js';
 
 // People of config/org.example.yaml.

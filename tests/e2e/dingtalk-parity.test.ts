@@ -4,8 +4,8 @@
 // unless @mentioned).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundled } from '../../src/config.js';
-import { addWorkingHours } from '../../src/reception/working-time.js';
-import { loadPolicy } from '../../src/rules/load-policy.js';
+import { addWorkingHours } from '../../src/lib/working-time.js';
+import { loadPolicy } from '../../src/rules/policy/load-policy.js';
 import { validForm } from '../fixtures/request-form.js';
 import { startDingTalkHarness, textOf, type DingTalkHarness } from '../fake-dingtalk/bot-harness.js';
 

@@ -2,12 +2,12 @@
 // the settings validated, user text unable to make links in DingTalk markdown.
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDingTalkApi } from '../../src/bot/dingtalk/api.js';
-import { createDingTalkMessenger, fit } from '../../src/bot/dingtalk/messenger.js';
-import { MessengerError } from '../../src/bot/messenger.js';
-import { renderCard, toDingTalkMarkdown } from '../../src/bot/dingtalk/render.js';
-import { startStream } from '../../src/bot/dingtalk/stream.js';
-import { signAction, tokenKey, verifyAction, verifyForm } from '../../src/bot/dingtalk/tokens.js';
+import { createDingTalkApi } from '../../src/platforms/dingtalk/api.js';
+import { createDingTalkMessenger, fit } from '../../src/platforms/dingtalk/messenger.js';
+import { MessengerError } from '../../src/chat/messenger.js';
+import { renderCard, toDingTalkMarkdown } from '../../src/platforms/dingtalk/render.js';
+import { startStream } from '../../src/platforms/dingtalk/stream.js';
+import { signAction, tokenKey, verifyAction, verifyForm } from '../../src/platforms/dingtalk/tokens.js';
 import { button, card, escapeMd, md } from '../../src/cards/elements.js';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { DT_CLIENT_ID, DT_CLIENT_SECRET, DT_ROBOT_CODE, startFakeDingTalk, type FakeDingTalk } from '../fake-dingtalk/index.js';

@@ -1,7 +1,7 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFeishuMessenger } from '../../src/bot/feishu/messenger.js';
-import { MessengerError } from '../../src/bot/messenger.js';
+import { createFeishuMessenger } from '../../src/platforms/feishu/messenger.js';
+import { MessengerError } from '../../src/chat/messenger.js';
 import { DEFAULT_APP_ID, DEFAULT_APP_SECRET, startFakeFeishu, type FakeFeishu } from '../fake-feishu/index.js';
 
 let fake: FakeFeishu;

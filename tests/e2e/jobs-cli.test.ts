@@ -1,4 +1,4 @@
-// The jobs tool as an operator runs it: `npx tsx src/jobs/cli.ts …` (and `npm run --silent jobs -- …`)
+// The jobs tool as an operator runs it: `npx tsx src/cli/jobs.ts …` (and `npm run --silent jobs -- …`)
 // against the bot's own database, prepared by running the bot once (simulator mode: the messages a
 // tick sends land in the simulator's tables, where the bot's chat page reads them).
 import pino from 'pino';
@@ -13,7 +13,7 @@ const HEAD1 = 'ou_head1';
 
 const tool = useToolDatabase('jd-jobs-cli-');
 const run = tool.run;
-const jobsTool = (...args: string[]) => run('npx', ['tsx', 'src/jobs/cli.ts', ...args]);
+const jobsTool = (...args: string[]) => run('npx', ['tsx', 'src/cli/jobs.ts', ...args]);
 
 async function startSimulatorBot(): Promise<App> {
   return startApp(loadConfig({ PORT: '0', ...tool.dbEnv }), { log: pino({ level: 'silent' }), host: '127.0.0.1', background: false });

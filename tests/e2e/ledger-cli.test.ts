@@ -1,4 +1,4 @@
-// The ledger tool as an operator runs it: `npx tsx src/ledger/cli.ts …` (and `npm run --silent
+// The ledger tool as an operator runs it: `npx tsx src/cli/ledger.ts …` (and `npm run --silent
 // ledger -- …`) against the bot's own database from the environment (a temporary PGlite DATA_DIR,
 // or a fresh PostgreSQL database with npm run test:pg).
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -7,13 +7,13 @@ import { asc } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { createDatabase } from '../../src/db/client.js';
 import { ledgerEntries } from '../../src/db/schema.js';
-import { readLedgerFile } from '../../src/ledger/read.js';
+import { readLedgerFile } from '../../src/statistics/ledger-read.js';
 import { csvText, encodeGbk, excelDate, GOOD_ROWS, HEADER, workbook } from '../fixtures/ledger-files.js';
 import { useToolDatabase } from './tool-harness.js';
 
 const tool = useToolDatabase('jd-ledger-cli-');
 const run = tool.run;
-const ledger = (...args: string[]) => run('npx', ['tsx', 'src/ledger/cli.ts', ...args]);
+const ledger = (...args: string[]) => run('npx', ['tsx', 'src/cli/ledger.ts', ...args]);
 const file = (name: string, bytes: Buffer | string) => {
   const p = path.join(tool.dir, name);
   writeFileSync(p, bytes);

@@ -3,8 +3,8 @@
 import * as lark from '@larksuiteoapi/node-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundled } from '../../src/config.js';
-import { buildChecklist } from '../../src/rules/checklist.js';
-import { loadPolicy } from '../../src/rules/load-policy.js';
+import { buildChecklist } from '../../src/rules/checks/checklist.js';
+import { loadPolicy } from '../../src/rules/policy/load-policy.js';
 import { startFakeFeishu, type FakeFeishu } from '../fake-feishu/index.js';
 import { createTestDatabase, type TestDatabase } from '../db/test-database.js';
 import { cardText, shanghaiDate, titleOf, validForm } from './approval-harness.js';

@@ -4,8 +4,8 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
-import type { MessageEvent } from '../../src/bot/event.js';
-import { UPLOAD_LIMIT_BYTES } from '../../src/bot/simulator/routes.js';
+import type { MessageEvent } from '../../src/chat/event.js';
+import { UPLOAD_LIMIT_BYTES } from '../../src/platforms/simulator/routes.js';
 import { inboundEvents } from '../../src/db/schema.js';
 import { startBot } from './start-bot.js';
 

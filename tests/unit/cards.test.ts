@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { CardElement } from '../../src/cards/card.js';
 import { escapeMd } from '../../src/cards/elements.js';
-import { buildHelpCard, COMMANDS } from '../../src/cards/help-card.js';
-import { buildRequestFormCard } from '../../src/cards/request-form-card.js';
+import { buildHelpCard, COMMANDS } from '../../src/commands/help-card.js';
+import { buildRequestFormCard } from '../../src/request/request-form-card.js';
 import { RANKS } from '../../src/rules/vocabulary.js';
 
 /** Every element of a card, depth first, through forms and columns. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { bundled } from '../../src/config.js';
-import { buildChain } from '../../src/reception/chain.js';
-import { loadOrg, parseOrg } from '../../src/reception/org.js';
+import { buildChain } from '../../src/approval/chain.js';
+import { loadOrg, parseOrg } from '../../src/org/org.js';
 
 const org = loadOrg(bundled.org);
 const who = (steps: ReturnType<typeof buildChain>) => steps.map((s) => `${s.levels.join('+')}:${s.approver}`);

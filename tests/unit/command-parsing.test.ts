@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { createRouter, parseCommand } from '../../src/bot/router.js';
-import type { HandlerContext } from '../../src/bot/context.js';
-import type { CardActionEvent } from '../../src/bot/event.js';
-import { stripMentions } from '../../src/bot/feishu/normalize.js';
+import { createRouter, parseCommand } from '../../src/chat/router.js';
+import type { HandlerContext } from '../../src/chat/context.js';
+import type { CardActionEvent } from '../../src/chat/event.js';
+import { stripMentions } from '../../src/platforms/feishu/normalize.js';
 
 const commands = [
   { name: '帮助' },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDescription } from '../../src/reception/describe.js';
+import { parseDescription } from '../../src/request/describe.js';
 
 const TZ = 'Asia/Shanghai';
 // Noon in Shanghai on each day (04:00 UTC).

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { bundled } from '../../src/config.js';
-import { buildDisclosureText, tenThousandYuan } from '../../src/reception/disclosure.js';
-import type { Statistics } from '../../src/reception/statistics.js';
-import { loadPolicy } from '../../src/rules/load-policy.js';
+import { buildDisclosureText, tenThousandYuan } from '../../src/statistics/disclosure.js';
+import type { Statistics } from '../../src/statistics/statistics.js';
+import { loadPolicy } from '../../src/rules/policy/load-policy.js';
 
 const policy = loadPolicy(bundled.policy);
 const stats = (over: Partial<Statistics> = {}): Statistics => ({

@@ -1,7 +1,7 @@
 import * as lark from '@larksuiteoapi/node-sdk';
 import { describe, expect, it } from 'vitest';
-import { envelopeFromFlattened, normalizeFeishu } from '../../src/bot/feishu/normalize.js';
-import { computeSignature, decrypt, isFresh, signatureMatches } from '../../src/bot/feishu/verify.js';
+import { envelopeFromFlattened, normalizeFeishu } from '../../src/platforms/feishu/normalize.js';
+import { computeSignature, decrypt, isFresh, signatureMatches } from '../../src/platforms/feishu/verify.js';
 
 describe('Feishu verification', () => {
   it('decrypts the official test vector', () => {

@@ -1,8 +1,8 @@
 // What the Feishu edge makes of payloads no honest client sends (found by tests/e2e/fuzz.test.ts),
 // and the text-message escaping: pure functions, no server.
 import { describe, expect, it } from 'vitest';
-import { plainText } from '../../src/bot/feishu/messenger.js';
-import { normalizeFeishu, storable } from '../../src/bot/feishu/normalize.js';
+import { plainText } from '../../src/platforms/feishu/messenger.js';
+import { normalizeFeishu, storable } from '../../src/platforms/feishu/normalize.js';
 
 type Obj = Record<string, unknown>;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { buildReceptionStatusCard } from '../../src/cards/reception-cards.js';
-import { describeHistory, nameKey, type Visit } from '../../src/reception/guest-history.js';
+import { buildReceptionStatusCard } from '../../src/reception/reception-cards.js';
+import { describeHistory, nameKey, type Visit } from '../../src/request/guest-history.js';
 
 const policy = { plan: { group_chat: true, greeting_min_rank: '厅局级副职' as const, reapproval_level: 2, repeat_visit_days: 90 } };
 const visit = (o: Partial<Visit> = {}): Visit => ({ code: 'JD-2026-0001', unit: '省生态环境厅', leadName: '孙立', leadTitle: '处长', purpose: '检查指导', arriveDate: '2026-03-01', guestCount: 4, ...o });

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { bundled } from '../../src/config.js';
-import { buildHandbookCard } from '../../src/cards/handbook-card.js';
-import { greetingText, guestsFor, hostsFor, MAX_TABLE_SEATS, seatingCharts } from '../../src/reception/handbook.js';
-import { loadOrg } from '../../src/reception/org.js';
-import { defaultPolicyPath, loadPolicy, parsePolicy } from '../../src/rules/load-policy.js';
-import { layoutRoundTable } from '../../src/rules/seating.js';
+import { buildHandbookCard } from '../../src/plan/handbook-card.js';
+import { greetingText, guestsFor, hostsFor, MAX_TABLE_SEATS, seatingCharts } from '../../src/plan/handbook.js';
+import { loadOrg } from '../../src/org/org.js';
+import { defaultPolicyPath, loadPolicy, parsePolicy } from '../../src/rules/policy/load-policy.js';
+import { layoutRoundTable } from '../../src/rules/seating/seating.js';
 import { readFileSync } from 'node:fs';
 
 const org = loadOrg(bundled.org);

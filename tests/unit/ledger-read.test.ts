@@ -3,10 +3,10 @@
 import ExcelJS from 'exceljs';
 import express from 'express';
 import { describe, expect, it } from 'vitest';
-import { buildLedgerImportCard, type LedgerReport } from '../../src/ledger/card.js';
-import { describeProblem, LEDGER_COLUMNS, readLedgerFile, type LedgerFile } from '../../src/ledger/read.js';
-import { createLedgerRoutes } from '../../src/ledger/routes.js';
-import { buildLedgerTemplate } from '../../src/ledger/template.js';
+import { buildLedgerImportCard, type LedgerReport } from '../../src/statistics/ledger-card.js';
+import { describeProblem, LEDGER_COLUMNS, readLedgerFile, type LedgerFile } from '../../src/statistics/ledger-read.js';
+import { createLedgerRoutes } from '../../src/statistics/ledger-routes.js';
+import { buildLedgerTemplate } from '../../src/statistics/ledger-template.js';
 import { KINDS, RANKS } from '../../src/rules/vocabulary.js';
 import { csvText, encodeGbk, excelDate, GOOD_ROWS, HEADER, workbook } from '../fixtures/ledger-files.js';
 

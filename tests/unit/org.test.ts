@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { bundled } from '../../src/config.js';
-import { loadOrg, OrgError, parseOrg } from '../../src/reception/org.js';
+import { loadOrg, OrgError, parseOrg } from '../../src/org/org.js';
 
 describe('the org file', () => {
   it('loads the bundled example and finds people and departments', () => {

@@ -1,9 +1,9 @@
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import { buildSettlementWorkbook } from '../../src/reception/settlement-xlsx.js';
-import { amountInCapitals, renderSettlementPage } from '../../src/reception/settlement-print.js';
-import { exportLinks } from '../../src/reception/settlement-routes.js';
-import { signLink, verifyLink } from '../../src/reception/signed-link.js';
+import { buildSettlementWorkbook } from '../../src/settlement/settlement-xlsx.js';
+import { amountInCapitals, renderSettlementPage } from '../../src/settlement/settlement-print.js';
+import { exportLinks } from '../../src/settlement/settlement-routes.js';
+import { signLink, verifyLink } from '../../src/lib/signed-link.js';
 import { sampleReport } from '../fixtures/settlement-report.js';
 
 async function readBack(buf: Buffer): Promise<ExcelJS.Workbook> {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import { bundled } from '../../src/config.js';
-import { auditors, secondSigners, type Loaded } from '../../src/reception/settlement.js';
-import { loadOrg, parseOrg } from '../../src/reception/org.js';
+import { auditors, secondSigners, type Loaded } from '../../src/settlement/settlement.js';
+import { loadOrg, parseOrg } from '../../src/org/org.js';
 import type { SettlementAudit } from '../../src/db/schema.js';
 
 const org = loadOrg(bundled.org);

@@ -3,8 +3,8 @@ import type { Server } from 'node:http';
 import ExcelJS from 'exceljs';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSettlementExportRoutes, exportLinks } from '../../src/reception/settlement-routes.js';
-import type { SettlementReport } from '../../src/reception/settlement-report.js';
+import { createSettlementExportRoutes, exportLinks } from '../../src/settlement/settlement-routes.js';
+import type { SettlementReport } from '../../src/settlement/settlement-report.js';
 import { sampleReport } from '../fixtures/settlement-report.js';
 
 const secret = 'route-test-secret-0123456789';

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { bundled } from '../../src/config.js';
-import { buildStatisticsCard } from '../../src/cards/statistics-card.js';
-import { parsePeriod, type Statistics } from '../../src/reception/statistics.js';
-import { loadPolicy } from '../../src/rules/load-policy.js';
-import { statisticsCategory } from '../../src/rules/statistics-category.js';
+import { buildStatisticsCard } from '../../src/statistics/statistics-card.js';
+import { parsePeriod, type Statistics } from '../../src/statistics/statistics.js';
+import { loadPolicy } from '../../src/rules/policy/load-policy.js';
+import { statisticsCategory } from '../../src/rules/policy/statistics-category.js';
 import { KINDS, RANKS, type Kind } from '../../src/rules/vocabulary.js';
 
 const policy = loadPolicy(bundled.policy);

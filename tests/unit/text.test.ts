@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeFeishu } from '../../src/bot/feishu/normalize.js';
-import { cut, errorText, storable } from '../../src/bot/text.js';
+import { normalizeFeishu } from '../../src/platforms/feishu/normalize.js';
+import { cut, errorText, storable } from '../../src/lib/text.js';
 
 const loneSurrogate = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 

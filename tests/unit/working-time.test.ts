@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addWorkingHours, localDate, zonedParts } from '../../src/reception/working-time.js';
+import { addWorkingHours, localDate, zonedParts } from '../../src/lib/working-time.js';
 
 const wh = { start: '08:30', end: '17:30', workdays: [1, 2, 3, 4, 5] };
 const tz = 'Asia/Shanghai';

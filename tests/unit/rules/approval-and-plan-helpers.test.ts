@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { buildChecklist } from '../../../src/rules/checklist.js';
-import { needsExtraApproval } from '../../../src/rules/extra-approval.js';
-import type { Finding } from '../../../src/rules/finding.js';
-import { sortFindings } from '../../../src/rules/finding.js';
-import { buildStandardsText } from '../../../src/rules/standards-text.js';
-import { statisticsCategory } from '../../../src/rules/statistics-category.js';
+import { buildChecklist } from '../../../src/rules/checks/checklist.js';
+import { needsExtraApproval } from '../../../src/rules/checks/extra-approval.js';
+import type { Finding } from '../../../src/rules/checks/finding.js';
+import { sortFindings } from '../../../src/rules/checks/finding.js';
+import { buildStandardsText } from '../../../src/rules/policy/standards-text.js';
+import { statisticsCategory } from '../../../src/rules/policy/statistics-category.js';
 import { buildRequest, policy, policyWith } from './build.js';
 
 const reason: Finding = { rule: 'R7', severity: 'reason', message: '…', field: 'lodging' };

@@ -1,9 +1,9 @@
 // Builders shared by the rules tests: the bundled policy and a valid request with overrides.
 import { readFileSync } from 'node:fs';
-import { defaultPolicyPath, loadPolicy, parsePolicy } from '../../../src/rules/load-policy.js';
-import type { Policy } from '../../../src/rules/policy-schema.js';
-import type { ReceptionRequest } from '../../../src/rules/read-request.js';
-import type { Settlement, SettlementLine } from '../../../src/rules/read-settlement.js';
+import { defaultPolicyPath, loadPolicy, parsePolicy } from '../../../src/rules/policy/load-policy.js';
+import type { Policy } from '../../../src/rules/policy/policy-schema.js';
+import type { ReceptionRequest } from '../../../src/rules/checks/read-request.js';
+import type { Settlement, SettlementLine } from '../../../src/rules/checks/read-settlement.js';
 
 export const policy: Policy = loadPolicy(defaultPolicyPath());
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkFacts } from '../../../src/rules/check-facts.js';
-import { readRequest } from '../../../src/rules/read-request.js';
+import { checkFacts } from '../../../src/rules/checks/check-facts.js';
+import { readRequest } from '../../../src/rules/checks/read-request.js';
 import { buildLine, buildRequest, now, policy } from './build.js';
 
 const ok = buildRequest();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkPlan } from '../../../src/rules/check-plan.js';
+import { checkPlan } from '../../../src/rules/checks/check-plan.js';
 import { buildRequest, policy } from './build.js';
 
 const meal = { title: '工作餐', venue: '本单位食堂', menu: ['家常菜四菜一汤'], minutes: 45, diners: 8 };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { checkRequest } from '../../../src/rules/check-request.js';
-import type { Finding } from '../../../src/rules/finding.js';
-import { maxAccompany } from '../../../src/rules/standards.js';
+import { checkRequest } from '../../../src/rules/checks/check-request.js';
+import type { Finding } from '../../../src/rules/checks/finding.js';
+import { maxAccompany } from '../../../src/rules/policy/standards.js';
 import { buildRequest, now, policy, policyWith } from './build.js';
 
 const check = (overrides: Parameters<typeof buildRequest>[0], p = policy) => checkRequest(buildRequest(overrides), p, now);

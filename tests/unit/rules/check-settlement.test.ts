@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { checkSettlement } from '../../../src/rules/check-settlement.js';
-import type { Finding } from '../../../src/rules/finding.js';
-import type { Policy } from '../../../src/rules/policy-schema.js';
-import type { ReceptionRequest } from '../../../src/rules/read-request.js';
-import type { Settlement } from '../../../src/rules/read-settlement.js';
+import { checkSettlement } from '../../../src/rules/checks/check-settlement.js';
+import type { Finding } from '../../../src/rules/checks/finding.js';
+import type { Policy } from '../../../src/rules/policy/policy-schema.js';
+import type { ReceptionRequest } from '../../../src/rules/checks/read-request.js';
+import type { Settlement } from '../../../src/rules/checks/read-settlement.js';
 import { buildLine, buildRequest, buildSettlement, policy, policyWith } from './build.js';
 
 /** A week after the visit: well inside the 2-month reimbursement deadline. */

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { defaultPolicyPath } from '../../../src/rules/load-policy.js';
+import { defaultPolicyPath } from '../../../src/rules/policy/load-policy.js';
 import { buildLine, buildRequest } from './build.js';
 
 const root = path.resolve(import.meta.dirname, '../../..');

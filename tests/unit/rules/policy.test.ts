@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { defaultPolicyPath, loadPolicy, parsePolicy, PolicyError } from '../../../src/rules/load-policy.js';
+import { defaultPolicyPath, loadPolicy, parsePolicy, PolicyError } from '../../../src/rules/policy/load-policy.js';
 import { KINDS, PURPOSES, RANKS } from '../../../src/rules/vocabulary.js';
 import { bundledPolicyText, policy, policyWith } from './build.js';
 

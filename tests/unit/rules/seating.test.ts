@@ -1,8 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildPodiumSvg, buildRoundTableSvg, renderPodium, renderRoundTable } from '../../../src/rules/render-seating.js';
-import { layoutPodium, layoutRoundTable, type RoundTableLayout, SeatingError, sortBySeniority } from '../../../src/rules/seating.js';
+import { buildPodiumSvg, buildRoundTableSvg, renderPodium, renderRoundTable } from '../../../src/rules/seating/render-seating.js';
+import { layoutPodium, layoutRoundTable, type RoundTableLayout, SeatingError, sortBySeniority } from '../../../src/rules/seating/seating.js';
 
 const people = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => ({ name: `${prefix}${i + 1}` }));
 const roleAt = (l: RoundTableLayout, seat: number) => l.seats[seat].role;

@@ -1,0 +1,98 @@
+import { randomUUID } from 'node:crypto';
+import { eq, sql } from 'drizzle-orm';
+import type { HandlerContext } from '../chat/context.js';
+import { buildApprovalCard, buildReceptionStatusCard } from '../reception/reception-cards.js';
+import type { Card, HeaderColour } from '../cards/card.js';
+import { hot, setPlaceholder } from '../db/hot.js';
+import { approvals } from '../db/schema.js';
+import { scheduleJobs } from '../jobs/scheduler.js';
+import { activeDelegates, type Approval, type Reception, roundSteps, viewOf } from '../reception/store.js';
+import { addWorkingHours, localDate } from '../lib/working-time.js';
+
+type Ctx = Pick<HandlerContext, 'tx' | 'org' | 'policy' | 'config' | 'now' | 'enqueue'>;
+
+/** Who proposed the change under approval, if one is: like the requester, they never approve it. */
+export const proposerOf = (r: Pick<Reception, 'pendingChange'>): string | undefined => r.pendingChange?.by ?? undefined;
+
+/**
+ * One person, one level: whether `who` holds, or has acted on (also as a delegate), a step of this
+ * round other than `step`. Such a person can take `step` neither by 转交 nor as its approver's delegate.
+ */
+export const holdsOtherLevel = (steps: Approval[], step: Approval, who: string): boolean =>
+  steps.some((s) => s.id !== step.id && s.round === step.round && (s.approver === who || s.actedBy === who || s.onBehalfOf === who));
+
+/**
+ * Whether `who`, an active delegate of the step's approver, may act on the step: never on their own
+ * request or change, and one person, one level. Decides the delegate copies of a card and what 待办
+ * lists for a delegate; a tap is refused by the same checks, each with its own message.
+ */
+export const mayStandIn = (r: Pick<Reception, 'requester' | 'pendingChange'>, steps: Approval[], step: Approval, who: string): boolean =>
+  who !== r.requester && who !== proposerOf(r) && !holdsOtherLevel(steps, step, who);
+
+/**
+ * Sends the pending step's card to its approver (and a copy to each active delegate), records the
+ * outbox rows on the step so later outcomes can patch every copy, and schedules the reminder and
+ * the escalation as durable jobs keyed by step and approver (so each is sent once).
+ */
+export async function sendApprovalCards(ctx: Ctx, r: Reception, step: Approval, note?: string, known?: Approval[]): Promise<void> {
+  const steps = known ?? (await roundSteps(ctx.tx, r));
+  const view = viewOf(ctx.org, r, steps);
+  // 转交 may go to anyone in the org but the requester, the change's proposer and the person who holds the step now.
+  const proposer = proposerOf(r);
+  const people = ctx.org.people.filter((p) => p.id !== r.requester && p.id !== proposer && p.id !== step.approver).map(({ id, name, department }) => ({ id, name, department }));
+  const card = buildApprovalCard(view, { approvalId: step.id, round: r.round, people, note });
+  const today = localDate(ctx.now, ctx.config.timeZone);
+  const approverName = ctx.org.person(step.approver)?.name ?? step.approver;
+  const wh = { start: ctx.policy.reminders.working_hours.start, end: ctx.policy.reminders.working_hours.end, workdays: ctx.policy.reminders.workdays };
+  const tz = ctx.config.timeZone;
+  // `since` ties the job to this stay of the step with this approver: after 转交 and back, old jobs stay silent.
+  const payload = { approvalId: step.id, approver: step.approver, since: ctx.now.toISOString() };
+  // Independent statements go out together (pipelined on PostgreSQL); the step records its card's
+  // outbox row in the same round trip, and again below only if delegates get copies.
+  const first: string = randomUUID();
+  const [, , delegates] = await Promise.all([
+    ctx.enqueue({ op: 'send', to: { type: 'user', id: step.approver }, message: { kind: 'card', card } }, first),
+    setCardRefs(ctx.tx, { id: step.id, cardRefs: [...step.cardRefs, first] }),
+    activeDelegates(ctx.tx, step.approver, today),
+    scheduleJobs(ctx.tx, [
+      { kind: 'approval.remind', runAt: addWorkingHours(ctx.now, ctx.policy.reminders.approval_remind_after_hours, wh, tz), payload, uniqueKey: `approval.remind:${step.id}:${step.approver}:${ctx.now.toISOString()}` },
+      { kind: 'approval.escalate', runAt: addWorkingHours(ctx.now, ctx.policy.reminders.approval_escalate_after_hours, wh, tz), payload, uniqueKey: `approval.escalate:${step.id}:${step.approver}:${ctx.now.toISOString()}` },
+    ]),
+  ]);
+  const refs = [first];
+  // A delegate gets no copy they could not act on: not the requester or the change's proposer
+  // standing in for their own approver, nor someone who holds or has acted on another level of this round.
+  for (const delegate of delegates.filter((d) => mayStandIn(r, steps, step, d))) {
+    const copy = buildApprovalCard(view, { approvalId: step.id, round: r.round, people, note: `您正代理${approverName}审批，操作将记录为“代${approverName}”。` });
+    refs.push(await ctx.enqueue({ op: 'send', to: { type: 'user', id: delegate }, message: { kind: 'card', card: copy } }));
+  }
+  if (refs.length > 1) await setCardRefs(ctx.tx, { id: step.id, cardRefs: [...step.cardRefs, ...refs] });
+}
+
+const setCardRefs = hot('approval_card_refs', (ex) => ex.update(approvals).set({ cardRefs: setPlaceholder('cardRefs') }).where(eq(approvals.id, sql.placeholder('id'))));
+
+/** Replaces every copy of a step's card, and the requester's status card, with a card that only reports. */
+export async function patchCards(ctx: Ctx, r: Reception, cardRefs: string[], outcome: { title: string; text: string; template: HeaderColour }, known?: Approval[]): Promise<void> {
+  if (!cardRefs.length) return;
+  const steps = known ?? (await roundSteps(ctx.tx, r));
+  const card = buildReceptionStatusCard(viewOf(ctx.org, r, steps), { title: outcome.title, outcome: outcome.text, template: outcome.template });
+  for (const sentBy of cardRefs) await ctx.enqueue({ op: 'update_card', sentBy, card });
+}
+
+/** The requester's status card: the message that held their form, updated as the chain moves. */
+export async function updateStatusCard(ctx: Ctx, r: Reception, known?: Approval[]): Promise<void> {
+  if (!r.statusMessageId) return;
+  await ctx.enqueue({ op: 'update_card', messageId: r.statusMessageId, card: await statusCard(ctx, r, known) });
+}
+
+/** What the requester's status card shows now. */
+export async function statusCard(ctx: Ctx, r: Reception, known?: Approval[]): Promise<Card> {
+  const steps = known ?? (await roundSteps(ctx.tx, r));
+  const pending = steps.find((s) => s.status === 'pending');
+  const text =
+    r.state === 'pending' && pending
+      ? `审批中：等待${pending.role}${ctx.org.person(pending.approver)?.name ?? ''}审批`
+      : `当前状态：${({ approved: '已批准', rejected: '已驳回', returned: '已退回修改', withdrawn: '已撤回' } as Record<string, string>)[r.state] ?? r.state}`;
+  const template: HeaderColour = r.state === 'approved' ? 'green' : r.state === 'pending' ? 'blue' : r.state === 'rejected' ? 'red' : 'grey';
+  return buildReceptionStatusCard(viewOf(ctx.org, r, steps), { title: `我的接待申请：${r.code}`, outcome: text, template });
+}

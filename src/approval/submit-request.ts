@@ -1,0 +1,118 @@
+import { eq, sql } from 'drizzle-orm';
+import type { HandlerContext } from '../chat/context.js';
+import { formText, type CardActionEvent, type CardActionResult } from '../chat/event.js';
+import { buildReceptionStatusCard } from '../reception/reception-cards.js';
+import { buildRequestFormCard, type RequestField, type RequestFormValues } from '../request/request-form-card.js';
+import { approvals, receptions } from '../db/schema.js';
+import { checkRequest } from '../rules/checks/check-request.js';
+import { needsExtraApproval } from '../rules/checks/extra-approval.js';
+import { sortFindings, type Finding } from '../rules/checks/finding.js';
+import { readRequest } from '../rules/checks/read-request.js';
+import { buildChain } from './chain.js';
+import { lookupHistory } from '../request/guest-history.js';
+import { sendApprovalCards, statusCard } from './notify.js';
+import { findReception, nextCode, roundSteps, viewOf } from '../reception/store.js';
+import { localDate } from '../lib/working-time.js';
+
+/** Form values as strings, for putting back on the card (dates back to YYYY-MM-DD). */
+export function formValues(raw: Record<string, unknown>): RequestFormValues {
+  const out: Record<string, string> = {};
+  for (const k of Object.keys(raw)) {
+    const s = formText(raw, k);
+    if (s) out[k] = /_date$/.test(k) ? s.slice(0, 10) : s.slice(0, 1000);
+  }
+  return out as RequestFormValues;
+}
+
+const errorsByField = (findings: Finding[]) => {
+  const errors: Partial<Record<RequestField, string>> = {};
+  for (const f of findings) if (f.field && !errors[f.field as RequestField]) errors[f.field as RequestField] = f.message;
+  return errors;
+};
+
+/**
+ * request.submit: validate the form, run the rules, and either put the card back with what is
+ * wrong, or store the request with its code and chain and send the first approver their card, all
+ * in the handler's one transaction.
+ */
+export async function onRequestSubmit(event: CardActionEvent, ctx: HandlerContext): Promise<CardActionResult> {
+  const me = ctx.org.person(event.operatorId);
+  if (!me) return { toast: { type: 'error', content: '未在本单位人员名单中找到您的信息，暂不能提交。' } };
+  // A department with no head and supervisor in the org file would leave only the office director to approve.
+  if (!ctx.org.department(me.department)) return { toast: { type: 'error', content: `组织名单中未配置“${me.department}”的部门负责人和分管领导，暂不能提交，请联系接待办。` } };
+  const raw = event.formValue ?? {};
+  const values = formValues(raw);
+  const resubmit = typeof event.value.code === 'string' ? event.value.code : undefined;
+  const again = (toast: CardActionResult['toast'], extra: { findings?: Finding[]; askReason?: boolean; errors?: Finding[] }) => ({
+    toast,
+    card: buildRequestFormCard({ values, resubmit, findings: extra.findings, askReason: extra.askReason, errors: errorsByField(extra.errors ?? extra.findings ?? []) }),
+  });
+
+  if (!resubmit) {
+    // One form, one request: a second tap on a form already submitted (a double tap, a client that
+    // still shows the form) answers with the request it made. The lock orders two taps at once.
+    await ctx.tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`request.submit:${event.messageId}`}))`);
+    const [made] = await ctx.tx.select().from(receptions).where(eq(receptions.statusMessageId, event.messageId)).limit(1);
+    if (made) return { toast: { type: 'info', content: `该审批单已提交，接待编号${made.code}。` }, card: await statusCard(ctx, made) };
+  }
+
+  const read = readRequest(raw);
+  if (!read.value) {
+    return again({ type: 'error', content: `有${read.findings.length}处需要修改，请按提示补正后再提交。` }, { errors: read.findings });
+  }
+  const request = read.value;
+  const findings = sortFindings(checkRequest(request, ctx.policy, ctx.now, { timeZone: ctx.config.timeZone }));
+  const blocks = findings.filter((f) => f.severity === 'block');
+  if (blocks.length) return again({ type: 'error', content: `不能提交：${blocks[0].message}` }, { findings });
+  const reasonText = String(raw.reason ?? '').trim().slice(0, 1000);
+  if (findings.some((f) => f.severity === 'reason') && !reasonText) {
+    return again({ type: 'warning', content: '有须说明理由的事项，请填写情况说明后再提交。' }, { findings, askReason: true });
+  }
+
+  const extra = needsExtraApproval(findings, ctx.policy, request);
+  const requester = event.operatorId;
+  const person = ctx.org.person(requester)!;
+  const chain = buildChain(ctx.org, requester, { extraLevel: extra.required });
+  if (!chain.length) return { toast: { type: 'error', content: '组织名单中未找到您的审批人，请联系接待办维护人员名单。' } };
+  // 客史档案: a known unit or lead guest brings its history, its notes when the form left them empty, and 重复性考察.
+  const known = await lookupHistory(ctx.tx, { ...request }, ctx.policy);
+  const history = [...known.lines];
+  if (!request.notes && known.notes) {
+    request.notes = known.notes;
+    history.push('备注（饮食禁忌等）已按客史档案预填，请经办人与来访单位核实');
+  }
+  const stored = request;
+  const allFindings = sortFindings([...findings, ...known.findings]);
+
+  let reception;
+  if (resubmit) {
+    const prior = await findReception(ctx.tx, resubmit, { lock: true });
+    if (!prior || prior.requester !== requester) return { toast: { type: 'error', content: `未找到您提交的接待${resubmit}。` } };
+    if (prior.state !== 'returned') return { toast: { type: 'warning', content: `接待${prior.code}当前不是“退回修改”状态，不能重新提交。` } };
+    [reception] = await ctx.tx
+      .update(receptions)
+      .set({ state: 'pending', form: stored, findings: allFindings, history: history.length ? history : null, reason: reasonText || null, extraLevel: extra.reasons, round: prior.round + 1, statusMessageId: event.messageId, updatedAt: ctx.now })
+      .where(eq(receptions.id, prior.id))
+      .returning();
+  } else {
+    const year = Number(localDate(ctx.now, ctx.config.timeZone).slice(0, 4));
+    const code = await nextCode(ctx.tx, year);
+    [reception] = await ctx.tx
+      .insert(receptions)
+      .values({ code, requester, department: person.department, state: 'pending', form: stored, findings: allFindings, history: history.length ? history : null, reason: reasonText || null, extraLevel: extra.reasons, statusMessageId: event.messageId, createdAt: ctx.now, updatedAt: ctx.now })
+      .returning();
+  }
+  const rows = await ctx.tx
+    .insert(approvals)
+    .values(chain.map((s, i) => ({ receptionId: reception.id, round: reception.round, step: s.step, levels: s.levels, role: s.role, approver: s.approver, status: i === 0 ? 'pending' : 'waiting', createdAt: ctx.now, pendingSince: i === 0 ? ctx.now : null })))
+    .returning();
+  await ctx.audit({ actor: requester, entity: 'reception', entityId: reception.code, action: resubmit ? 'resubmit' : 'submit', from: resubmit ? 'returned' : 'draft', to: 'pending', reason: reasonText || undefined, detail: { round: reception.round, chain: chain.map((s) => s.approver) } });
+  await sendApprovalCards(ctx, reception, rows[0]);
+
+  const first = chain[0];
+  const view = viewOf(ctx.org, reception, await roundSteps(ctx.tx, reception));
+  return {
+    toast: { type: 'success', content: `已提交，接待编号${reception.code}` },
+    card: buildReceptionStatusCard(view, { title: `我的接待申请：${reception.code}`, outcome: `审批中：等待${first.role}${ctx.org.person(first.approver)?.name ?? ''}审批`, template: 'blue' }),
+  };
+}

@@ -1,0 +1,59 @@
+import type { Card } from '../cards/card.js';
+import { card, escapeMd, hr, md } from '../cards/elements.js';
+
+/** What the handbook (接待手册) shows; every string is plain text, escaped here. */
+export interface HandbookView {
+  code: string;
+  guestUnit: string;
+  /** "张伟处长（县处级正职）" */
+  leadLine: string;
+  guestCount: string;
+  dates: string;
+  purpose: string;
+  purposeDetail?: string;
+  contacts: { role: string; name: string; phone?: string }[];
+  vehicles: string;
+  lodging: string;
+  meals: string;
+  /** Diet and other restrictions from the request's notes. */
+  notes?: string;
+  /** Meeting times known from the plan; empty when none. */
+  meetings: string[];
+  /** Captions of the seating images posted after the card. */
+  seating: string[];
+  /** The greeting message (温馨提示) for senior guests, for the handler to copy and send. */
+  greeting?: string;
+}
+
+const lines = (xs: string[]) => xs.map((x) => `- ${x}`).join('\n');
+
+export function buildHandbookCard(view: HandbookView): Card {
+  const e = escapeMd;
+  const contacts = view.contacts.map((c) => `${e(c.role)}：${e(c.name)}　电话：${c.phone ? e(c.phone) : '未登记'}`);
+  const itinerary = [
+    `日期：${e(view.dates)}`,
+    `来访：${e(view.guestUnit)}，${e(view.leadLine)}带队，一行${e(view.guestCount)}人`,
+    `事由：${e(view.purpose)}`,
+    ...(view.purposeDetail ? [`活动安排：${e(view.purposeDetail)}`] : []),
+  ];
+  const elements = [
+    md(`**一、行程安排**\n${lines(itinerary)}`),
+    md(`**二、联系人**\n${lines(contacts)}`),
+    md(`**三、车辆**\n- ${e(view.vehicles)}`),
+    md(`**四、住宿**\n- ${e(view.lodging)}`),
+    md(`**五、用餐**\n- ${e(view.meals)}${view.notes ? `\n- 饮食禁忌及注意事项：${e(view.notes)}` : ''}`),
+    md(`**六、会议及会见**\n${view.meetings.length ? lines(view.meetings.map(e)) : '- 具体时间以确认的来访行程为准'}\n- 会议室提前检查，服务人员提前15分钟到岗；每15至30分钟续水一次；会后清场，不留遗漏物品。`),
+    md(`**七、座次安排**\n${view.seating.length ? `${lines(view.seating.map(e))}\n座次图随后以图片发送。` : '- 无'}`),
+  ];
+  if (view.greeting) {
+    elements.push(hr(), md(`**温馨提示（请经办人复制后发送给来宾，房间号确定后补全）**\n${e(view.greeting)}`));
+  }
+  elements.push(hr(), md('本手册依据审批通过的接待审批单和接待方案生成；行程如有变化，请发送“手册 接待编号”获取最新版本。'));
+  return card({
+    title: `接待手册：${view.code}`,
+    subtitle: `${view.guestUnit} · ${view.dates}`,
+    template: 'indigo',
+    summary: `${view.code} 接待手册`,
+    elements,
+  });
+}

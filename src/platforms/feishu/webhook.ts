@@ -1,0 +1,104 @@
+import express, { type Request, type Response } from 'express';
+import type { Logger } from 'pino';
+import type { Pipeline } from '../../chat/pipeline.js';
+import { toCallbackResponse } from './callback-response.js';
+import { normalizeFeishu, type Normalized } from './normalize.js';
+import { computeSignature, decrypt, isFresh, signatureMatches } from './verify.js';
+
+export interface WebhookOptions {
+  encryptKey: string;
+  verificationToken?: string;
+  pipeline: Pipeline;
+  log: Logger;
+  clock?: () => Date;
+  /** Bodies above this are refused with 413 before anything is parsed. */
+  bodyLimit?: string;
+}
+
+/**
+ * POST /feishu/events: Feishu events and card callbacks. The signature is checked on the raw
+ * bytes, the timestamp must be within five minutes, the body is decrypted, and only then is
+ * anything recorded. A message is acknowledged as soon as it is durably recorded; its work
+ * happens after the answer. A card action is answered with its toast and card.
+ */
+export function createFeishuWebhook(opts: WebhookOptions): express.Router {
+  const { encryptKey, pipeline, log } = opts;
+  const clock = opts.clock ?? (() => new Date());
+  const router = express.Router();
+
+  const refuse = (res: Response, status: number, reason: string, eventId?: string) => {
+    log.warn({ status, reason, eventId }, 'feishu webhook: request refused');
+    res.status(status).json({ error: reason });
+  };
+
+  router.post('/feishu/events', express.raw({ type: () => true, limit: opts.bodyLimit ?? '512kb' }), async (req: Request, res: Response) => {
+    const raw: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    let outer: unknown;
+    try {
+      outer = JSON.parse(raw.toString('utf8'));
+    } catch {
+      return refuse(res, 400, 'body is not JSON');
+    }
+    const encrypted = typeof outer === 'object' && outer !== null ? (outer as { encrypt?: unknown }).encrypt : undefined;
+    if (typeof encrypted !== 'string' || !encrypted) return refuse(res, 400, 'expected an encrypted body {"encrypt": "..."}');
+
+    const timestamp = req.header('x-lark-request-timestamp');
+    const nonce = req.header('x-lark-request-nonce');
+    const signature = req.header('x-lark-signature');
+    const signed = Boolean(timestamp && nonce && signature);
+    if (signed && !signatureMatches(computeSignature(timestamp!, nonce!, encryptKey, raw), signature)) {
+      return refuse(res, 401, 'signature does not match');
+    }
+
+    let body: unknown;
+    try {
+      body = JSON.parse(decrypt(encrypted, encryptKey));
+    } catch {
+      return refuse(res, 400, 'cannot decrypt body');
+    }
+    let n: Normalized;
+    try {
+      n = normalizeFeishu(body);
+    } catch (err) {
+      // A payload the normaliser did not foresee is a bad request, never a 500 (Feishu would not retry it anyway).
+      log.warn({ err }, 'feishu webhook: payload could not be read');
+      return refuse(res, 400, 'payload could not be read', eventIdOf(body));
+    }
+
+    // URL verification carries no signature headers (feishu-protocol.md §1.2); decrypting with our key is its proof.
+    if (n.kind === 'challenge') {
+      if (opts.verificationToken && n.token !== opts.verificationToken) return refuse(res, 401, 'verification token does not match');
+      return res.json({ challenge: n.challenge });
+    }
+    if (!signed) return refuse(res, 401, 'signature headers missing', eventIdOf(body));
+    if (!isFresh(timestamp, clock())) return refuse(res, 401, 'timestamp is older than 5 minutes or in the future', eventIdOf(body));
+    // The body is a JSON value of any shape here (null, a number…); only an envelope has a header.
+    const token = (body as { header?: { token?: unknown } } | null)?.header?.token;
+    if (opts.verificationToken && token !== opts.verificationToken) return refuse(res, 401, 'verification token does not match', eventIdOf(body));
+    if (n.kind === 'invalid') return refuse(res, 400, n.reason, n.eventId);
+    if (n.kind === 'ignored') {
+      log.debug({ eventId: n.eventId, reason: n.reason }, 'feishu event ignored');
+      return res.json({});
+    }
+
+    const event = n.event;
+    try {
+      if (event.type === 'card_action') return res.json(toCallbackResponse(await pipeline.act(event)));
+      const outcome = await pipeline.accept(event);
+      res.json({});
+      log.debug({ eventId: event.eventId, outcome }, 'feishu event acknowledged');
+    } catch (err) {
+      // The database did not take the event: answer 5xx so Feishu delivers it again later.
+      log.error({ err, eventId: event.eventId }, 'feishu event could not be recorded');
+      if (!res.headersSent) res.status(503).json({ error: 'temporarily unavailable' });
+    }
+  });
+
+  return router;
+}
+
+/** The event id for a log line: at most 100 characters of it, whatever was sent. */
+function eventIdOf(body: unknown): string | undefined {
+  const id = (body as { header?: { event_id?: unknown } } | null)?.header?.event_id;
+  return typeof id === 'string' ? id.slice(0, 100) : undefined;
+}

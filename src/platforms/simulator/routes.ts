@@ -1,0 +1,236 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { and, asc, eq, gt, sql } from 'drizzle-orm';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { z } from 'zod';
+import type { Db } from '../../db/client.js';
+import { simChats, simImages, simMessages } from '../../db/schema.js';
+import type { Org } from '../../org/org.js';
+import { toCallbackResponse } from '../feishu/callback-response.js';
+import type { Pipeline } from '../../chat/pipeline.js';
+import { BOT_NAME, p2pChatId, type SimulatorMessenger } from './messenger.js';
+
+const publicDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'public');
+
+/** Largest image or file a person can send on the page (Feishu's own limit for files is larger). */
+export const UPLOAD_LIMIT_BYTES = 30 * 1024 * 1024;
+/** Sent as an image message (shown inline); anything else is sent as a file. */
+const INLINE_IMAGE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/bmp']);
+
+/** A safe media type from the request's Content-Type, or application/octet-stream. */
+function mediaType(header: string | undefined): string {
+  const type = (header ?? '').split(';')[0].trim().toLowerCase();
+  return /^[a-z0-9][\w.+-]*\/[a-z0-9][\w.+-]*$/.test(type) ? type : 'application/octet-stream';
+}
+
+/** The file's own name, without any folder, at most 200 characters. */
+function fileName(raw: unknown): string {
+  const base = String(typeof raw === 'string' ? raw : '').split(/[\\/]/).pop() ?? '';
+  const clean = base.replace(/[\u0000-\u001f\u007f]/g, '').trim().slice(0, 200);
+  return clean || '未命名文件';
+}
+
+const sendBody = z.object({ user: z.string().min(1), text: z.string().trim().min(1, '消息不能为空').max(2000, '消息过长'), chat_id: z.string().optional() });
+const actionBody = z.object({
+  user: z.string().min(1),
+  message_id: z.string().min(1),
+  value: z.record(z.string(), z.unknown()).default({}),
+  form_value: z.record(z.string(), z.unknown()).optional(),
+  name: z.string().optional(),
+  option: z.string().optional(),
+});
+
+/**
+ * The local simulator: a chat page and the small JSON API behind it. Messages typed here become
+ * the same BotEvent a Feishu message becomes and go through the same pipeline and handlers.
+ */
+export function createSimulatorRoutes(opts: { db: Db; org: Org; messenger: SimulatorMessenger; pipeline: Pipeline }): express.Router {
+  const { db, org, messenger, pipeline } = opts;
+  const router = express.Router();
+  const json = express.json({ limit: '64kb' });
+  const bad = (res: Response, status: number, error: string) => res.status(status).json({ error });
+
+  router.get('/', (_req, res) => res.sendFile(path.join(publicDir, 'index.html')));
+  router.use('/sim', express.static(publicDir, { index: false }));
+
+  router.get('/sim/api/people', (_req, res) => {
+    res.json({ unit: org.unit, bot: BOT_NAME, people: org.people.map(({ id, name, department }) => ({ id, name, department })) });
+  });
+
+  router.get('/sim/api/messages', async (req: Request, res: Response) => {
+    const user = String(req.query.user ?? '');
+    if (!org.person(user)) return bad(res, 400, '未知人员');
+    const after = Number(req.query.after ?? 0) || 0;
+    await messenger.ensureP2p(user);
+    const load = () =>
+      db
+        .select({
+          seq: simMessages.seq,
+          message_id: simMessages.messageId,
+          chat_id: simMessages.chatId,
+          chat_name: simChats.name,
+          chat_type: simChats.chatType,
+          sender: simMessages.sender,
+          msg_type: simMessages.msgType,
+          content: simMessages.content,
+          created_at: simMessages.createdAt,
+        })
+        .from(simMessages)
+        .innerJoin(simChats, eq(simChats.chatId, simMessages.chatId))
+        .where(and(gt(simMessages.seq, after), sql`${simChats.members} @> ${JSON.stringify([user])}::jsonb`))
+        .orderBy(asc(simMessages.seq))
+        .limit(200);
+    let rows = await load();
+    if (!rows.length && req.query.wait) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          messenger.changes.off('change', done);
+          resolve();
+        };
+        const timer = setTimeout(done, 20_000);
+        messenger.changes.on('change', done);
+        req.on('close', done);
+      });
+      rows = await load();
+    }
+    const names = new Map(org.people.map((p) => [p.id, p.name]));
+    res.json({ messages: rows.map((r) => ({ ...r, sender_name: r.sender === 'bot' ? BOT_NAME : (names.get(r.sender) ?? r.sender) })) });
+  });
+
+  /** The chat a person sends into: their one-to-one chat with the bot, or a group they are in. */
+  async function chatFor(res: Response, user: string, requested: string | undefined): Promise<{ chatId: string; chatType: 'p2p' | 'group' } | undefined> {
+    if (!org.person(user)) {
+      bad(res, 400, '未知人员');
+      return undefined;
+    }
+    const chatId = requested || p2pChatId(user);
+    const [chat] = await db.select().from(simChats).where(eq(simChats.chatId, chatId));
+    if (chat && !chat.members.includes(user)) {
+      bad(res, 403, '您不在该群聊中');
+      return undefined;
+    }
+    if (!chat && chatId !== p2pChatId(user)) {
+      bad(res, 404, '会话不存在');
+      return undefined;
+    }
+    if (!chat) await messenger.ensureP2p(user);
+    return { chatId, chatType: chat?.chatType === 'group' ? 'group' : 'p2p' };
+  }
+
+  router.post('/sim/api/messages', json, async (req: Request, res: Response) => {
+    const parsed = sendBody.safeParse(req.body);
+    if (!parsed.success) return bad(res, 400, parsed.error.issues[0]?.message ?? '请求格式错误');
+    const { user, text } = parsed.data;
+    const target = await chatFor(res, user, parsed.data.chat_id);
+    if (!target) return;
+    const { chatId, chatType } = target;
+    const messageId = await messenger.storeIncoming({ chatId, sender: user, text });
+    const mention = `@${BOT_NAME}`;
+    // "@钱进" typed on the page is a mention of that person, as Feishu would deliver it.
+    const mentions = org.people.filter((p) => text.includes(`@${p.name}`)).map((p) => ({ id: p.id, name: p.name }));
+    let plain = text.replaceAll(mention, ' ');
+    for (const m of mentions) plain = plain.replaceAll(`@${m.name}`, ' ');
+    await pipeline.accept({
+      type: 'message',
+      source: 'simulator',
+      eventId: randomUUID(),
+      messageId,
+      chatId,
+      chatType,
+      senderId: user,
+      msgType: 'text',
+      text: plain.replace(/\s+/g, ' ').trim(),
+      mentionsBot: chatType === 'p2p' || text.includes(mention),
+      mentions,
+    });
+    res.json({ message_id: messageId });
+  });
+
+  router.post('/sim/api/card-action', json, async (req: Request, res: Response) => {
+    const parsed = actionBody.safeParse(req.body);
+    if (!parsed.success) return bad(res, 400, '请求格式错误');
+    const { user, message_id, value, form_value, name, option } = parsed.data;
+    if (!org.person(user)) return bad(res, 400, '未知人员');
+    const [msg] = await db
+      .select({ chatId: simMessages.chatId, members: simChats.members, msgType: simMessages.msgType })
+      .from(simMessages)
+      .innerJoin(simChats, eq(simChats.chatId, simMessages.chatId))
+      .where(eq(simMessages.messageId, message_id));
+    if (!msg || msg.msgType !== 'interactive' || !msg.members.includes(user)) return bad(res, 404, '卡片不存在或您无权操作');
+    const result = await pipeline.act({
+      type: 'card_action',
+      source: 'simulator',
+      eventId: randomUUID(),
+      operatorId: user,
+      messageId: message_id,
+      chatId: msg.chatId,
+      value,
+      formValue: form_value,
+      name,
+      option,
+    });
+    // Feishu replaces the tapped card with the card in the callback's answer; so does the simulator.
+    if (result.card) await messenger.updateCard(message_id, result.card);
+    res.json(toCallbackResponse(result));
+  });
+
+  // The body is the file itself; who sends it, where, and its name are in the query string, its
+  // type in Content-Type. Parse errors are answered here, in Chinese, rather than by the app's handler.
+  const raw = express.raw({ type: () => true, limit: UPLOAD_LIMIT_BYTES });
+  const rawBody = (req: Request, res: Response, next: NextFunction) =>
+    raw(req, res, (err?: unknown) => {
+      if (!err) return next();
+      const status = (err as { status?: number }).status;
+      if (status === 413) return bad(res, 413, `文件过大，不能超过 ${UPLOAD_LIMIT_BYTES / 1024 / 1024} MB`);
+      return bad(res, status && status >= 400 && status < 500 ? status : 400, '文件读取失败，请重新发送');
+    });
+
+  router.post('/sim/api/upload', rawBody, async (req: Request, res: Response) => {
+    const data: unknown = req.body;
+    if (!Buffer.isBuffer(data) || data.length === 0) return bad(res, 400, '文件为空，请重新选择');
+    const user = typeof req.query.user === 'string' ? req.query.user : '';
+    const requested = typeof req.query.chat_id === 'string' ? req.query.chat_id : undefined;
+    const target = await chatFor(res, user, requested);
+    if (!target) return;
+    const { chatId, chatType } = target;
+    const contentType = mediaType(req.get('content-type'));
+    const kind = INLINE_IMAGE_TYPES.has(contentType) ? 'image' : 'file';
+    const name = fileName(req.query.name);
+    const { messageId, key } = await messenger.storeIncomingResource({ chatId, sender: user, kind, data, contentType, name });
+    await pipeline.accept({
+      type: 'message',
+      source: 'simulator',
+      eventId: randomUUID(),
+      messageId,
+      chatId,
+      chatType,
+      senderId: user,
+      msgType: kind,
+      text: '',
+      // An image or file carries no @mention: in a group the bot does not see it as addressed to it.
+      mentionsBot: chatType === 'p2p',
+      mentions: [],
+      // As Feishu: an image message names only its key, a file message also the file's name.
+      resource: kind === 'image' ? { key, kind } : { key, kind, name },
+    });
+    res.json({ message_id: messageId, msg_type: kind, key });
+  });
+
+  // What a person sent is served as sent: images inline (known raster types only), files as downloads.
+  router.get('/sim/api/images/:key', async (req: Request, res: Response) => {
+    const [img] = await db.select().from(simImages).where(eq(simImages.key, String(req.params.key)));
+    if (!img || !INLINE_IMAGE_TYPES.has(img.contentType)) return bad(res, 404, '图片不存在');
+    res.set('X-Content-Type-Options', 'nosniff').type(img.contentType).send(img.data);
+  });
+
+  router.get('/sim/api/files/:key', async (req: Request, res: Response) => {
+    const key = String(req.params.key);
+    const [file] = key.startsWith('file_') ? await db.select().from(simImages).where(eq(simImages.key, key)) : [];
+    if (!file) return bad(res, 404, '文件不存在');
+    res.set('X-Content-Type-Options', 'nosniff').attachment(file.name ?? key).type(file.contentType).send(file.data);
+  });
+
+  return router;
+}

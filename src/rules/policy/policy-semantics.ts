@@ -1,0 +1,77 @@
+// Checks that relate one part of a structurally valid policy to another, and keep
+// the national ceilings: a local policy may be stricter than the national rules, never looser.
+import type { Policy } from './policy-schema.js';
+import { RANKS, rankAtLeast } from '../vocabulary.js';
+
+export interface PathProblem {
+  path: (string | number)[];
+  message: string;
+}
+
+type RankRows = { ranks?: readonly string[] }[];
+
+/** Every rank must have exactly one row (a row without ranks covers them all). */
+function coverage(rows: RankRows, path: (string | number)[], out: PathProblem[]): void {
+  if (rows.some((r) => !r.ranks)) {
+    if (rows.length > 1) out.push({ path, message: 'a row without ranks (a flat standard) must be the only row' });
+    return;
+  }
+  const seen = new Map<string, number>();
+  rows.forEach((row, i) => {
+    for (const rank of row.ranks ?? []) {
+      const first = seen.get(rank);
+      if (first !== undefined) out.push({ path: [...path, i, 'ranks'], message: `rank ${rank} is already in row ${first}` });
+      else seen.set(rank, i);
+    }
+  });
+  const missing = RANKS.filter((r) => !seen.has(r));
+  if (missing.length) out.push({ path, message: `no row for rank ${missing.join(', ')}` });
+}
+
+function containsAny(text: string, list: readonly string[]): string | undefined {
+  return list.find((w) => text.includes(w));
+}
+
+export function checkPolicySemantics(p: Policy): PathProblem[] {
+  const out: PathProblem[] = [];
+  coverage(p.meals.working_meal.per_person, ['meals', 'working_meal', 'per_person'], out);
+  coverage(p.foreign.daily_meals, ['foreign', 'daily_meals'], out);
+  if (p.business.per_person) coverage(p.business.per_person, ['business', 'per_person'], out);
+  coverage(p.lodging.rooms_by_rank, ['lodging', 'rooms_by_rank'], out);
+
+  p.lodging.rooms_by_rank.forEach((row, i) => {
+    const junior = row.ranks.filter((r) => !rankAtLeast(r, '省部级副职'));
+    if (row.rooms.includes('普通套间') && junior.length) {
+      out.push({
+        path: ['lodging', 'rooms_by_rank', i, 'rooms'],
+        message: `普通套间 is only for 省部级 guests (R7), not for ${junior.join(', ')}`,
+      });
+    }
+  });
+
+  const a = p.accompany;
+  if (a.small_group_max_diners > 3) {
+    out.push({ path: ['accompany', 'small_group_max_diners'], message: 'must not exceed the national 3 (R8)' });
+  }
+  if (a.large_group_divisor < 3) {
+    out.push({ path: ['accompany', 'large_group_divisor'], message: 'must be 3 or more: at most one third of the guests (R8)' });
+  }
+  if (a.small_group_max_guests > 10) {
+    out.push({ path: ['accompany', 'small_group_max_guests'], message: 'must not exceed the national 10 (R8)' });
+  }
+
+  const { welcome, gifts, activities } = p.banned_words;
+  p.checklists.forEach((tpl, i) =>
+    tpl.tasks.forEach((task, j) => {
+      const w6 = containsAny(task.title, welcome);
+      const w12 = containsAny(task.title, [...gifts, ...activities]);
+      const path = ['checklists', i, 'tasks', j, 'title'];
+      if (w6) out.push({ path, message: `contains "${w6}", which R6 forbids` });
+      if (w12) out.push({ path, message: `contains "${w12}", which R12 forbids` });
+    }),
+  );
+
+  const { start, end } = p.reminders.working_hours;
+  if (start >= end) out.push({ path: ['reminders', 'working_hours'], message: `start ${start} must be before end ${end}` });
+  return out;
+}

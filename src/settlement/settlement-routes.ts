@@ -1,0 +1,94 @@
+// HTTP for the settlement exports: the spreadsheet and the printable page of one reception, behind
+// signed, expiring links (the settlement card hands them out), so they open in any browser
+// without a Feishu session. The signature is checked before the database is asked anything.
+import express, { type Request, type Response } from 'express';
+import { buildSettlementWorkbook } from './settlement-xlsx.js';
+import { renderSettlementPage } from './settlement-print.js';
+import type { SettlementReport } from './settlement-report.js';
+import { signLink, verifyLink } from '../lib/signed-link.js';
+
+export interface SettlementExportOptions {
+  /** HMAC key of the links; at least 16 characters. */
+  secret: string;
+  load: (code: string) => Promise<SettlementReport | undefined>;
+  clock?: () => Date;
+  /** The unit's time zone for signature and audit times. Default Asia/Shanghai. */
+  timeZone?: string;
+}
+
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+/** Reception codes as the bot issues them (JD-2026-0001); anything else is not worth a lookup. */
+const CODE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+
+type Export = 'list.xlsx' | 'print';
+
+/** The path a link signs: the same string in the link, in the route and in exportLinks. */
+const exportPath = (code: string, what: Export) => `/settlements/${encodeURIComponent(code)}/${what}`;
+
+/** RFC 5987 `ext-value`: UTF-8, percent-encoded, with the characters attr-char excludes also encoded. */
+const rfc5987 = (s: string) => encodeURIComponent(s).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+
+function refuse(res: Response, status: number, title: string, message: string): void {
+  res
+    .status(status)
+    .type('html')
+    .send(`<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>${title}</title></head><body style="font-family:sans-serif;margin:3em;text-align:center"><h1 style="font-size:1.3em">${title}</h1><p>${message}</p></body></html>`);
+}
+
+/** GET /settlements/:code/list.xlsx and GET /settlements/:code/print, each behind a signed link. */
+export function createSettlementExportRoutes(opts: SettlementExportOptions): express.Router {
+  if (!opts.secret || opts.secret.length < 16) throw new Error('createSettlementExportRoutes: the link secret must be at least 16 characters');
+  const clock = opts.clock ?? (() => new Date());
+  const router = express.Router();
+
+  router.use('/settlements', (_req, res, next) => {
+    res.set({ 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer' });
+    next();
+  });
+
+  /** Checks the link and loads the report; answers and returns undefined when it cannot go on. */
+  async function open(req: Request, res: Response, what: Export): Promise<SettlementReport | undefined> {
+    const code = String(req.params.code);
+    const verdict = CODE.test(code) ? verifyLink(opts.secret, exportPath(code, what), req.query as Record<string, unknown>, clock()) : 'invalid';
+    if (verdict === 'invalid') return void refuse(res, 403, '链接无效', '链接无效，请在结算卡片上重新获取。');
+    if (verdict === 'expired') return void refuse(res, 410, '链接已过期', '链接已过期，请在结算卡片上重新获取。');
+    const report = await opts.load(code);
+    if (!report) return void refuse(res, 404, '未找到', `未找到接待${code}的结算。`);
+    return report;
+  }
+
+  router.get('/settlements/:code/list.xlsx', async (req, res) => {
+    const report = await open(req, res, 'list.xlsx');
+    if (!report) return;
+    const body = await buildSettlementWorkbook(report, { timeZone: opts.timeZone });
+    const name = `接待清单-${report.code}.xlsx`;
+    res.set({
+      'Content-Type': XLSX_TYPE,
+      'Content-Disposition': `attachment; filename="settlement-${report.code.replace(/[^A-Za-z0-9_-]/g, '')}.xlsx"; filename*=UTF-8''${rfc5987(name)}`,
+    });
+    res.status(200).send(body);
+  });
+
+  router.get('/settlements/:code/print', async (req, res) => {
+    const report = await open(req, res, 'print');
+    if (!report) return;
+    res.set({
+      'Content-Type': 'text/html; charset=utf-8',
+      // The page is static: no script, nothing fetched, styles inline.
+      'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+    });
+    res.status(200).send(renderSettlementPage(report, { timeZone: opts.timeZone }));
+  });
+
+  return router;
+}
+
+/** Full signed URLs of a reception's two exports, valid for `ttlHours` from `now`. */
+export function exportLinks(secret: string, baseUrl: string, code: string, now: Date, ttlHours = 72): { xlsx: string; print: string } {
+  const base = baseUrl.replace(/\/+$/, '');
+  const expiresAt = new Date(now.getTime() + ttlHours * 3_600_000);
+  return {
+    xlsx: base + signLink(secret, exportPath(code, 'list.xlsx'), expiresAt),
+    print: base + signLink(secret, exportPath(code, 'print'), expiresAt),
+  };
+}

@@ -1,0 +1,298 @@
+// The settlement of one reception (SPEC §2.4): loading it, the content its signatures bind, the
+// facts the rules engine checks, who may do what, and the report finance reads.
+import { createHash } from 'node:crypto';
+import { and, asc, between, eq, inArray, isNull, ne, or, sql } from 'drizzle-orm';
+import type { HandlerContext } from '../chat/context.js';
+import type { Executor } from '../db/client.js';
+import { approvals, expenseLines, ledgerEntries, receptions, settlementDocuments, settlements, type SettlementSignature } from '../db/schema.js';
+import { checkSettlement } from '../rules/checks/check-settlement.js';
+import { type Finding, sortFindings } from '../rules/checks/finding.js';
+import type { Policy } from '../rules/policy/policy-schema.js';
+import type { ReceptionRequest } from '../rules/checks/read-request.js';
+import type { Settlement as SettlementFacts } from '../rules/checks/read-settlement.js';
+import type { ExpenseCategory, PaymentMethod } from '../rules/vocabulary.js';
+import { fenToYuan } from '../lib/money.js';
+import type { Org } from '../org/org.js';
+import type { SettlementReport } from './settlement-report.js';
+import { findReception, type Reception } from '../reception/store.js';
+
+export type SettlementRow = typeof settlements.$inferSelect;
+export type ExpenseLine = typeof expenseLines.$inferSelect;
+/** A document without its bytes. */
+export type DocumentMeta = Omit<typeof settlementDocuments.$inferSelect, 'data'>;
+
+export interface Loaded {
+  r: Reception;
+  s: SettlementRow;
+  lines: ExpenseLine[];
+  docs: DocumentMeta[];
+}
+
+export const SETTLEMENT_STATE_LABEL: Record<string, string> = {
+  draft: '填报中',
+  office_audit: '待接待办审核',
+  finance_audit: '待财务审核',
+  settled: '已结算',
+};
+
+/** Expense categories offered on the card (礼品 is not offered: R12 forbids gifts). */
+export const LINE_CATEGORIES = ['餐费', '住宿', '用车', '场地', '其他'] as const;
+/** Documents the bot generates itself: they are always present. */
+const GENERATED_DOCUMENTS = ['接待清单', '接待审批单'];
+
+export const documentColumns = {
+  id: settlementDocuments.id,
+  settlementId: settlementDocuments.settlementId,
+  kind: settlementDocuments.kind,
+  lineId: settlementDocuments.lineId,
+  name: settlementDocuments.name,
+  status: settlementDocuments.status,
+  contentType: settlementDocuments.contentType,
+  size: settlementDocuments.size,
+  sha256: settlementDocuments.sha256,
+  note: settlementDocuments.note,
+  messageId: settlementDocuments.messageId,
+  resourceKey: settlementDocuments.resourceKey,
+  uploadedBy: settlementDocuments.uploadedBy,
+  createdAt: settlementDocuments.createdAt,
+};
+
+export async function linesAndDocs(tx: Executor, settlementId: number) {
+  const [lines, docs] = await Promise.all([
+    tx.select().from(expenseLines).where(eq(expenseLines.settlementId, settlementId)).orderBy(asc(expenseLines.id)),
+    tx.select(documentColumns).from(settlementDocuments).where(eq(settlementDocuments.settlementId, settlementId)).orderBy(asc(settlementDocuments.id)),
+  ]);
+  return { lines, docs };
+}
+
+/** The reception and its settlement; with `lock`, both rows are locked for this transaction. */
+export async function loadSettlement(tx: Executor, code: string, opts: { lock?: boolean } = {}): Promise<(Partial<Loaded> & { r?: Reception }) | undefined> {
+  const r = await findReception(tx, code, opts);
+  if (!r) return undefined;
+  const q = tx.select().from(settlements).where(eq(settlements.receptionId, r.id));
+  const [s] = opts.lock ? await q.for('update') : await q;
+  if (!s) return { r };
+  return { r, s, ...(await linesAndDocs(tx, s.id)) };
+}
+
+/** Document kinds the handler can choose: what the policy requires (but the generated ones), plus 发票, 菜单 and 其他. */
+export function documentKinds(policy: Policy): string[] {
+  return [...new Set(['发票', '公函', ...policy.settlement.required_documents.filter((d) => !GENERATED_DOCUMENTS.includes(d)), '菜单', '其他'])];
+}
+
+/**
+ * What the two signatures bind: the reception list, every line and every document (by its hash),
+ * the handler's reason and the named witness. Any change to these changes the hash.
+ */
+export function contentHash(l: Loaded): string {
+  const content = {
+    code: l.r.code,
+    guests: l.s.guests,
+    activities: l.s.activities,
+    accompany: l.s.accompany,
+    reason: l.s.reason ?? '',
+    witness: l.s.witness ?? '',
+    lines: l.lines.map((x) => [x.id, x.category, x.amountFen, x.persons, x.payee, x.invoiceNo, x.payment, x.items, x.reason]),
+    // A document counts once it is stored and its sender has said what it is.
+    documents: l.docs.filter((d) => d.status === 'stored' && d.kind !== '待确认').map((d) => [d.id, d.kind, d.lineId, d.sha256]),
+  };
+  return createHash('sha256').update(JSON.stringify(content)).digest('hex');
+}
+
+/** Signatures that still bind the current content. */
+export function validSignatures(l: Loaded, hash = contentHash(l)): SettlementSignature[] {
+  return l.s.signatures.filter((x) => x.hash === hash);
+}
+
+const isOffice = (org: Org, id: string) => id === org.reception_office.director || org.reception_office.staff.includes(id);
+
+/** Who signs second: the witness the handler named, else the department head; never the handler. */
+export function secondSigners(org: Org, l: Pick<Loaded, 'r' | 's'>): string[] {
+  const head = org.departments.find((d) => d.name === l.r.department)?.head;
+  const second = l.s.witness ?? head;
+  return second && second !== l.s.handler ? [second] : [];
+}
+
+/**
+ * Who audits at a stage: the office director, else (the director handled or signed it) the office
+ * staff, else the principal leader; then finance. Nobody audits a settlement they handled or signed.
+ * `signers` lets a caller ask before a signature is recorded.
+ */
+export function auditors(org: Org, l: Pick<Loaded, 's'>, stage: 'office' | 'finance', signers: string[] = l.s.signatures.map((x) => x.by)): string[] {
+  const excluded = new Set([l.s.handler, ...signers]);
+  // 双次审核 is two people: whoever passed the office audit just now does not audit for finance.
+  const last = l.s.audits.at(-1);
+  if (stage === 'finance' && last?.stage === 'office' && last.decision === 'pass') excluded.add(last.by);
+  const free = (ids: (string | undefined)[]) => ids.filter((x): x is string => !!x && !excluded.has(x));
+  if (stage === 'finance') return free(org.finance);
+  const director = free([org.reception_office.director]);
+  if (director.length) return director;
+  const staff = free(org.reception_office.staff);
+  return staff.length ? staff : free([org.principal]);
+}
+
+/** The handler and the office edit; signers, auditors and finance see it. */
+export function mayEdit(org: Org, l: Pick<Loaded, 's'>, id: string): boolean {
+  return id === l.s.handler || isOffice(org, id);
+}
+
+export function maySee(org: Org, l: Loaded, id: string): boolean {
+  return mayEdit(org, l, id) || secondSigners(org, l).includes(id) || org.finance.includes(id) || l.r.requester === id;
+}
+
+/** Invoice numbers compare without spaces and dashes, in capitals ("0440-0001" is 04400001). */
+export const normalInvoice = (no: string) => no.replace(/[\s-]/g, '').toUpperCase();
+
+/** Invoice numbers of these lines already listed in another reception's settlement: number → that reception's code. */
+export async function invoicesUsedElsewhere(tx: Executor, settlementId: number, lines: ExpenseLine[]): Promise<Map<string, string>> {
+  const numbers = [...new Set(lines.map((l) => l.invoiceNo).filter((x): x is string => !!x))];
+  if (!numbers.length) return new Map();
+  const rows = await tx
+    .select({ invoiceNo: expenseLines.invoiceNo, code: receptions.code })
+    .from(expenseLines)
+    .innerJoin(settlements, eq(settlements.id, expenseLines.settlementId))
+    .innerJoin(receptions, eq(receptions.id, settlements.receptionId))
+    .where(and(inArray(expenseLines.invoiceNo, numbers), ne(expenseLines.settlementId, settlementId)));
+  return new Map(rows.map((x) => [x.invoiceNo!, x.code]));
+}
+
+/** Reception money settled in the visit's year before this settlement (R13), in fen: from the ledger's date index. */
+async function spentThisYear(tx: Executor, l: Loaded): Promise<number> {
+  const year = String((l.r.form as ReceptionRequest).arrive_date).slice(0, 4);
+  const [row] = await tx
+    .select({ fen: sql<string>`coalesce(sum(${ledgerEntries.totalFen}), 0)` })
+    .from(ledgerEntries)
+    .where(and(between(ledgerEntries.date, `${year}-01-01`, `${year}-12-31`), inArray(ledgerEntries.status, ['settled', 'imported']), or(isNull(ledgerEntries.code), ne(ledgerEntries.code, l.r.code))));
+  return Number(row?.fen ?? 0);
+}
+
+/** The settlement as the rules engine reads it. */
+export function settlementFacts(l: Loaded, used: Map<string, string>, spentFen?: number): SettlementFacts {
+  // The same invoice twice within this settlement counts as used by the earlier line.
+  const seen = new Map<string, number>();
+  const within = new Map<number, string>();
+  l.lines.forEach((x, i) => {
+    if (!x.invoiceNo) return;
+    const k = normalInvoice(x.invoiceNo);
+    if (seen.has(k)) within.set(x.id, `本结算第${seen.get(k)! + 1}笔费用`);
+    else seen.set(k, i);
+  });
+  const stored = l.docs.filter((d) => d.status === 'stored');
+  const f = l.r.form as ReceptionRequest;
+  const present = new Set([...GENERATED_DOCUMENTS, ...stored.map((d) => d.kind)]);
+  // The letter recorded on the request (公函文号) counts as the letter.
+  if (f.letter_no) present.add('公函');
+  return {
+    lines: l.lines.map((x) => ({
+      category: x.category as ExpenseCategory,
+      amount: fenToYuan(x.amountFen),
+      ...(x.persons ? { persons: x.persons } : {}),
+      ...(x.items ? { items: x.items } : {}),
+      payment: x.payment as PaymentMethod,
+      ...(x.reason ? { reason: x.reason } : {}),
+      ...(x.invoiceNo ? { invoice_no: x.invoiceNo } : {}),
+      invoice_attached: stored.some((d) => d.kind === '发票' && d.lineId === x.id),
+      ...(within.has(x.id) ? { invoice_used_in: within.get(x.id) } : x.invoiceNo && used.has(x.invoiceNo) ? { invoice_used_in: used.get(x.invoiceNo) } : {}),
+    })),
+    documents: [...present],
+    ...(spentFen !== undefined ? { spent_this_year: fenToYuan(spentFen) } : {}),
+  };
+}
+
+/** The rules engine's findings on the settlement, most serious first. */
+export async function settlementFindings(ctx: Pick<HandlerContext, 'tx' | 'policy' | 'now' | 'config'>, l: Loaded): Promise<Finding[]> {
+  const [used, spent] = await Promise.all([invoicesUsedElsewhere(ctx.tx, l.s.id, l.lines), spentThisYear(ctx.tx, l)]);
+  const facts = settlementFacts(l, used, spent);
+  return sortFindings(checkSettlement(facts, l.r.form as ReceptionRequest, ctx.policy, ctx.now, { timeZone: ctx.config.timeZone }));
+}
+
+/**
+ * The guests the settlement is for: the list as edited, once it names more than the lead guest it
+ * starts with; until then the number on the request.
+ */
+export function guestCountOf(l: Pick<Loaded, 'r' | 's'>): number {
+  return l.s.guests.length > 1 ? l.s.guests.length : (l.r.form as ReceptionRequest).guest_count;
+}
+
+/** Accompanying people: the names listed, else the number on the request. */
+export function accompanyCountOf(l: Pick<Loaded, 'r' | 's'>): number {
+  return l.s.accompany.length || ((l.r.form as ReceptionRequest).accompany_count ?? 0);
+}
+
+export function totals(l: Loaded) {
+  const totalFen = l.lines.reduce((n, x) => n + x.amountFen, 0);
+  const by = new Map<string, number>();
+  for (const x of l.lines) by.set(x.category, (by.get(x.category) ?? 0) + x.amountFen);
+  const persons = Math.max(1, guestCountOf(l) + accompanyCountOf(l));
+  return { totalFen, byCategory: [...by].map(([category, amountFen]) => ({ category, amountFen })), persons, perPersonFen: Math.round(totalFen / persons) };
+}
+
+/** Who gave the request its final approval. */
+/** Who gave the request its final approval, and when. */
+async function finalApproval(tx: Executor, r: Reception): Promise<{ by: string; at?: Date } | undefined> {
+  const steps = await tx.select().from(approvals).where(and(eq(approvals.receptionId, r.id), eq(approvals.round, r.round), eq(approvals.status, 'approved'))).orderBy(asc(approvals.step));
+  const last = steps.at(-1);
+  return last?.actedBy ? { by: last.actedBy, at: last.actedAt ?? undefined } : undefined;
+}
+
+/** The report the spreadsheet and the printable page are built from. */
+export async function buildReport(tx: Executor, org: Org, l: Loaded): Promise<SettlementReport> {
+  const name = (id?: string | null) => (id ? (org.person(id)?.name ?? id) : '');
+  const f = l.r.form as ReceptionRequest;
+  const hash = contentHash(l);
+  const valid = validSignatures(l, hash);
+  const sig = (role: 'handler' | 'second', label: string) => {
+    const x = valid.find((v) => v.role === role);
+    return x ? { name: name(x.by), role: label, at: x.at } : undefined;
+  };
+  const head = org.departments.find((d) => d.name === l.r.department)?.head;
+  const second = valid.find((v) => v.role === 'second');
+  const secondId = second?.by ?? l.s.witness ?? head;
+  const secondRole = secondId && secondId === head && secondId !== l.s.witness ? '部门负责人' : '证明人';
+  const lineNo = new Map(l.lines.map((x, i) => [x.id, i + 1]));
+  const approval = await finalApproval(tx, l.r);
+  return {
+    code: l.r.code,
+    unit: org.unit,
+    department: l.r.department,
+    guestUnit: f.guest_unit,
+    leadName: f.lead_name,
+    leadTitle: f.lead_title,
+    leadRank: f.lead_rank,
+    kind: f.kind,
+    purpose: f.purpose,
+    arriveDate: f.arrive_date,
+    departDate: f.depart_date,
+    ...(f.letter_no ? { letterNo: f.letter_no } : {}),
+    guestCount: guestCountOf(l),
+    guests: l.s.guests,
+    activities: l.s.activities,
+    accompany: l.s.accompany,
+    lines: l.lines.map((x, i) => ({
+      no: i + 1,
+      category: x.category,
+      amountFen: x.amountFen,
+      ...(x.persons ? { persons: x.persons } : {}),
+      payee: x.payee,
+      ...(x.invoiceNo ? { invoiceNo: x.invoiceNo } : {}),
+      payment: x.payment,
+      ...(x.items ? { items: x.items } : {}),
+      ...(x.reason ? { reason: x.reason } : {}),
+    })),
+    documents: [
+      { kind: '接待清单', name: '接待清单（系统生成）' },
+      ...(f.letter_no ? [{ kind: '公函', name: `公函 ${f.letter_no}` }] : []),
+      ...l.docs.filter((d) => d.status === 'stored').map((d) => ({ kind: d.kind, name: d.name, ...(d.lineId && lineNo.has(d.lineId) ? { lineNo: lineNo.get(d.lineId) } : {}) })),
+    ],
+    totals: totals(l),
+    handler: { name: name(l.s.handler), ...(sig('handler', '经办人') ? { signature: sig('handler', '经办人') } : {}) },
+    ...(secondId ? { second: { name: name(secondId), role: secondRole, ...(sig('second', secondRole) ? { signature: sig('second', secondRole) } : {}) } } : {}),
+    ...(approval ? { approver: name(approval.by), ...(approval.at ? { approvedAt: approval.at.toISOString() } : {}) } : {}),
+    audits: l.s.audits
+      .filter((a) => a.decision === 'pass')
+      .map((a) => ({ stage: a.stage === 'office' ? ('接待办审核' as const) : ('财务审核' as const), name: name(a.by), at: a.at, ...(a.comment ? { comment: a.comment } : {}) })),
+    stateLabel: SETTLEMENT_STATE_LABEL[l.s.state] ?? l.s.state,
+    ...(l.s.settledAt ? { settledAt: l.s.settledAt.toISOString() } : {}),
+    contentHash: hash,
+  };
+}
