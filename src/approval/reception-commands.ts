@@ -6,23 +6,15 @@ import { escapeMd } from '../cards/elements.js';
 import { approvals, auditLog, delegations, receptions } from '../db/schema.js';
 import { dropChange } from './change-request.js';
 import { mayStandIn, patchCards, updateStatusCard } from './notify.js';
-import { AWAITING_APPROVAL, CODE_PATTERN, findReception, mayView, roundSteps, STATE_LABEL, viewOf } from '../reception/store.js';
-import { settlementTodo } from '../settlement/settlement-actions.js';
+import { AWAITING_APPROVAL, findReception, mayView, roundSteps, STATE_LABEL, viewOf } from '../reception/store.js';
+import { settlementTodo } from '../settlement/settlement-todo.js';
+import { codeArg } from '../reception/code-arg.js';
 import { localDate } from '../lib/working-time.js';
 
 type Handler = (event: MessageEvent, ctx: HandlerContext, args: string) => Promise<void>;
 const text = (ctx: HandlerContext, t: string) => ctx.say({ kind: 'text', text: t });
 const name = (ctx: HandlerContext, id: string) => ctx.org.person(id)?.name ?? id;
 
-/** Reads "JD-2026-0042" out of a command's arguments, or says what is wrong. */
-export async function codeArg(event: MessageEvent, ctx: HandlerContext, args: string, command: string): Promise<string | undefined> {
-  const code = args.trim().split(/\s+/)[0]?.toUpperCase() ?? '';
-  if (!CODE_PATTERN.test(code)) {
-    await text(ctx, `请在“${command}”后写明接待编号，例如：${command} JD-2026-0042`);
-    return undefined;
-  }
-  return code;
-}
 
 export const onMyReceptions: Handler = async (event, ctx) => {
   const rows = await ctx.tx.select().from(receptions).where(eq(receptions.requester, event.senderId)).orderBy(desc(receptions.createdAt)).limit(20);

@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { Org } from '../org/org.js';
 import { approvals, receptions } from '../db/schema.js';
-import { enqueue } from '../jobs/outbox.js';
+import { enqueue } from '../chat/outbox.js';
 import type { JobBody } from '../jobs/scheduler.js';
 import { AWAITING_APPROVAL } from '../reception/store.js';
 

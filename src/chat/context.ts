@@ -3,7 +3,7 @@ import type { Config } from '../config.js';
 import type { Tx } from '../db/client.js';
 import { hot, setPlaceholder as p } from '../db/hot.js';
 import { auditLog } from '../db/schema.js';
-import { enqueue, type OutboxAction } from '../jobs/outbox.js';
+import { enqueue, type OutboxAction } from './outbox.js';
 import type { Org } from '../org/org.js';
 import type { Policy } from '../rules/policy/policy-schema.js';
 import type { BotEvent } from './event.js';

@@ -11,7 +11,7 @@ import { onHandbook } from '../plan/handbook.js';
 import { onRequestSubmit } from '../approval/submit-request.js';
 import { onAssignCommand, onTaskAssign, onTaskDone } from '../plan/task-actions.js';
 import { onAudit, onLineAdd, onLineRemove, onListSave, onSettleCommand, onSign, onSubmit } from '../settlement/settlement-actions.js';
-import { onStatisticsCommand } from '../statistics/statistics.js';
+import { onStatisticsCommand } from '../statistics/statistics-command.js';
 import { onDisclosureCommand } from '../statistics/disclosure.js';
 import { onExportCommand } from '../statistics/ledger-export.js';
 import { onDocumentClassify, onDocumentMessage, onDocumentRemove } from '../settlement/settlement-documents.js';

@@ -8,13 +8,13 @@ import type { MessageEvent } from '../chat/event.js';
 import type { Recipient } from '../chat/messenger.js';
 import { buildHandbookCard, type HandbookView } from './handbook-card.js';
 import { tasks } from '../db/schema.js';
-import type { CreatedChat } from '../jobs/outbox.js';
+import type { CreatedChat } from '../chat/outbox.js';
 import type { Policy } from '../rules/policy/policy-schema.js';
 import type { ChartSpec } from '../rules/seating/render-seating.js';
 import type { SeatingCustom, SeatPerson } from '../rules/seating/seating.js';
 import { rankAtLeast } from '../rules/vocabulary.js';
 import type { Org } from '../org/org.js';
-import { codeArg } from '../approval/reception-commands.js';
+import { codeArg } from '../reception/code-arg.js';
 import { findReception, mayView, type Reception } from '../reception/store.js';
 import { zonedParts } from '../lib/working-time.js';
 

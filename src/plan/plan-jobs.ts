@@ -2,7 +2,7 @@ import { and, asc, eq, inArray, lt, sql } from 'drizzle-orm';
 import { card, escapeMd, hr, md } from '../cards/elements.js';
 import type { Executor } from '../db/client.js';
 import { approvals, receptions, tasks } from '../db/schema.js';
-import { enqueue } from '../jobs/outbox.js';
+import { enqueue } from '../chat/outbox.js';
 import { scheduleJob, type JobBody } from '../jobs/scheduler.js';
 import type { Policy } from '../rules/policy/policy-schema.js';
 import type { Org } from '../org/org.js';

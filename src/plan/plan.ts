@@ -3,7 +3,7 @@ import type { HandlerContext } from '../chat/context.js';
 import { buildChecklistCard, buildProgressCard, type PlanView } from './plan-cards.js';
 import type { Executor } from '../db/client.js';
 import { receptions, tasks } from '../db/schema.js';
-import type { CreatedChat } from '../jobs/outbox.js';
+import type { CreatedChat } from '../chat/outbox.js';
 import { scheduleJobs } from '../jobs/scheduler.js';
 import { buildChecklist } from '../rules/checks/checklist.js';
 import type { Kind, OwnerRole } from '../rules/vocabulary.js';

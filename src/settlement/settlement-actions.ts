@@ -1,7 +1,7 @@
 // 结算 and the settlement card's actions: expense lines, the reception list, the two signatures
 // (双签) and the two audits (双次审核). Every action locks the reception and its settlement, changes
 // them in the one transaction it runs in, and answers with the card as it now stands.
-import { and, asc, eq, inArray, or } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { HandlerContext } from '../chat/context.js';
 import { formText, type CardActionEvent, type CardActionResult, type MessageEvent } from '../chat/event.js';
 import type { Card } from '../cards/card.js';
@@ -13,7 +13,7 @@ import type { ReceptionRequest } from '../rules/checks/read-request.js';
 import { EXPENSE_CATEGORIES, PAYMENT_METHODS } from '../rules/vocabulary.js';
 import { notable, recordInLedger } from '../reception/ledger-sync.js';
 import { formatFen, parseYuan } from '../lib/money.js';
-import { codeArg } from '../approval/reception-commands.js';
+import { codeArg } from '../reception/code-arg.js';
 import {
   auditors,
   accompanyCountOf,
@@ -518,38 +518,3 @@ export async function onAudit(event: CardActionEvent, ctx: HandlerContext): Prom
   return { toast: { type: 'success', content: decision === 'pass' ? '审核通过' : '已退回经办人' }, card: await settlementCard(ctx, next, who, { notice: escapeMd(outcome) }) };
 }
 
-/**
- * 待办 lines for settlements: signatures and audits waiting for this person. Only the settlements
- * the person can have a part in are read (as handler, witness or head of its department while in
- * draft; as auditor of a stage they can audit).
- */
-export async function settlementTodo(ctx: HandlerContext, who: string): Promise<string[]> {
-  const o = ctx.org;
-  const heads = o.departments.filter((d) => d.head === who).map((d) => d.name);
-  const office = who === o.reception_office.director || o.reception_office.staff.includes(who) || who === o.principal;
-  const stages = [...(office ? ['office_audit'] : []), ...(o.finance.includes(who) ? ['finance_audit'] : [])];
-  const mine = or(
-    and(eq(settlements.state, 'draft'), or(eq(settlements.handler, who), eq(settlements.witness, who), heads.length ? inArray(receptions.department, heads) : undefined)),
-    stages.length ? inArray(settlements.state, stages) : undefined,
-  );
-  const rows = await ctx.tx
-    .select({ s: settlements, r: receptions })
-    .from(settlements)
-    .innerJoin(receptions, eq(receptions.id, settlements.receptionId))
-    .where(mine)
-    .orderBy(asc(settlements.updatedAt))
-    .limit(200);
-  const out: string[] = [];
-  for (const { s, r } of rows) {
-    const l = { r, s, ...(s.state === 'draft' ? await linesAndDocs(ctx.tx, s.id) : { lines: [], docs: [] }) } as Loaded;
-    if (s.state === 'draft') {
-      const valid = validSignatures(l);
-      if (valid.some((x) => x.by === who)) continue;
-      if (who === s.handler) out.push(`- **${r.code}** 结算待您完善并签字（经办人）`);
-      else if (secondSigners(o, l).includes(who) && valid.some((x) => x.role === 'handler')) out.push(`- **${r.code}** 结算待您签字（第二签字人）`);
-    } else if (auditors(o, l, s.state === 'office_audit' ? 'office' : 'finance').includes(who)) {
-      out.push(`- **${r.code}** 结算待您审核（${s.state === 'office_audit' ? '接待办审核' : '财务审核'}）`);
-    }
-  }
-  return out;
-}

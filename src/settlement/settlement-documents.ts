@@ -11,7 +11,7 @@ import { escapeMd } from '../cards/elements.js';
 import { cut } from '../lib/text.js';
 import type { Db } from '../db/client.js';
 import { expenseLines, ledgerImports, outbox, receptions, settlementDocuments, settlements } from '../db/schema.js';
-import { enqueue, type OutboxAction } from '../jobs/outbox.js';
+import { enqueue, type OutboxAction } from '../chat/outbox.js';
 import { takeLedgerFile } from '../statistics/ledger-chat.js';
 import { formatFen } from '../lib/money.js';
 import { changed, settlementCard } from './settlement-actions.js';

@@ -10,7 +10,7 @@ import type { CardActionEvent, CardActionResult, MessageEvent } from '../chat/ev
 import { card, md } from '../cards/elements.js';
 import type { Db, Executor } from '../db/client.js';
 import { ledgerImports } from '../db/schema.js';
-import { enqueue, type OutboxAction } from '../jobs/outbox.js';
+import { enqueue, type OutboxAction } from '../chat/outbox.js';
 import type { Org } from '../org/org.js';
 import { localDate } from '../lib/working-time.js';
 import type { Policy } from '../rules/policy/policy-schema.js';

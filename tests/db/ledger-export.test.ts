@@ -3,7 +3,8 @@
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { expenseLines, ledgerEntries, outbox, receptions, settlements } from '../../src/db/schema.js';
-import { createOutboxSender, enqueue } from '../../src/jobs/outbox.js';
+import { createOutboxSender } from '../../src/jobs/outbox.js';
+import { enqueue } from '../../src/chat/outbox.js';
 import { buildLedgerWorkbook } from '../../src/statistics/ledger-export.js';
 import { ledgerRow, settledOnlyPolicy, YEAR_2026 as year } from './ledger-rows.js';
 import { createRecordingMessenger } from './recording-messenger.js';

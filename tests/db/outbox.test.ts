@@ -2,7 +2,8 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { MessengerError } from '../../src/chat/messenger.js';
 import { outbox } from '../../src/db/schema.js';
-import { connectionLost, createOutboxSender, enqueue, type OutboxAction } from '../../src/jobs/outbox.js';
+import { connectionLost, createOutboxSender } from '../../src/jobs/outbox.js';
+import { enqueue, type OutboxAction } from '../../src/chat/outbox.js';
 import { createRecordingMessenger } from './recording-messenger.js';
 import { silentLog, useTestDatabase } from './use-test-database.js';
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Card } from '../../cards/card.js';
 import type { Executor } from '../../db/client.js';
-import { enqueue } from '../../jobs/outbox.js';
+import { enqueue } from '../../chat/outbox.js';
 import { MessengerError, type Messenger, type OutgoingMessage, type Recipient } from '../../chat/messenger.js';
 import { createDingTalkApi, type DingTalkApi } from './api.js';
 import { renderCard, type RobotMessage } from './render.js';

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Db, Executor } from '../../db/client.js';
 import { button, card, escapeMd, md } from '../../cards/elements.js';
-import { enqueue } from '../../jobs/outbox.js';
+import { enqueue } from '../../chat/outbox.js';
 import type { CardActionEvent, CardActionResult } from '../../chat/event.js';
 import type { Pipeline } from '../../chat/pipeline.js';
 import { enqueueCardAnswer } from './messenger.js';

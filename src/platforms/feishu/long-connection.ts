@@ -1,7 +1,7 @@
 import * as lark from '@larksuiteoapi/node-sdk';
 import type { Logger } from 'pino';
 import type { Pipeline } from '../../chat/pipeline.js';
-import { toCallbackResponse } from './callback-response.js';
+import { toCallbackResponse } from '../../chat/callback-response.js';
 import { envelopeFromFlattened, normalizeFeishu } from './normalize.js';
 import { createSdkLogger } from './sdk-logger.js';
 

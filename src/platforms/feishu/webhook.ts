@@ -1,7 +1,7 @@
 import express, { type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import type { Pipeline } from '../../chat/pipeline.js';
-import { toCallbackResponse } from './callback-response.js';
+import { toCallbackResponse } from '../../chat/callback-response.js';
 import { normalizeFeishu, type Normalized } from './normalize.js';
 import { computeSignature, decrypt, isFresh, signatureMatches } from './verify.js';
 

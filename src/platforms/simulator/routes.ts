@@ -7,7 +7,7 @@ import { z } from 'zod';
 import type { Db } from '../../db/client.js';
 import { simChats, simImages, simMessages } from '../../db/schema.js';
 import type { Org } from '../../org/org.js';
-import { toCallbackResponse } from '../feishu/callback-response.js';
+import { toCallbackResponse } from '../../chat/callback-response.js';
 import type { Pipeline } from '../../chat/pipeline.js';
 import { BOT_NAME, p2pChatId, type SimulatorMessenger } from './messenger.js';
 

@@ -1,4 +1,4 @@
-import type { CardActionResult } from '../../chat/event.js';
+import type { CardActionResult } from './event.js';
 
 /** The body Feishu expects from a card callback (feishu-protocol.md §2.3): `{}` means "leave the card". */
 export function toCallbackResponse(result: CardActionResult): Record<string, unknown> {
