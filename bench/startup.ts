@@ -21,7 +21,7 @@ const RUNS = Number(process.env.BENCH_STARTUP_RUNS ?? (QUICK ? 2 : 3));
 const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? (QUICK ? 1_000 : 8_000));
 /** A smaller young generation: fewer MB resident, more frequent scavenges (not measured under load here). */
 const SMALL_HEAP = '--max-semi-space-size=1';
-const TARGET = { pgliteMs: 10_000, postgresMs: 3_000, rssMb: 150 };
+const TARGET = { pgliteMs: 10_000, postgresMs: 3_000, rssMb: 150, newcomerFirstMb: 300, newcomerRestartMb: 250 };
 const root = process.cwd();
 
 function newestMtime(dir: string): number {
@@ -65,10 +65,31 @@ async function freePort(): Promise<number> {
  */
 const group = (pgid: number): { rssMb: number; cpuMs: number } => procStats((g) => g === pgid);
 
-type Runner = 'dist' | 'tsx' | 'baseline';
+/**
+ * RSS (MB) of the server process alone in the group led by `pgid`: the largest process whose command
+ * line names main.ts or main.js (npm, sh and tsx's own parent process are not the server).
+ */
+function serverRssMb(pgid: number): number {
+  let kb = 0;
+  for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]) !== pgid) continue;
+      if (!/main\.(ts|js)/.test(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8'))) continue;
+      kb = Math.max(kb, Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0));
+    } catch {
+      /* the process ended while we read */
+    }
+  }
+  return kb / 1024;
+}
+
+/** `tsx`: what `npm start` ran until this round; `npm`: `npm start` as it is now (a fast build, then node dist/main.js). */
+type Runner = 'dist' | 'tsx' | 'npm' | 'baseline';
 const COMMAND: Record<Runner, string[]> = {
   dist: [process.execPath, 'dist/main.js'],
   tsx: [path.join('node_modules', '.bin', 'tsx'), 'src/main.ts'],
+  npm: ['npm', 'start', '--silent'],
   baseline: [process.execPath, 'bench/startup-baseline.mjs'],
 };
 
@@ -76,6 +97,8 @@ interface Measured {
   ms: number;
   cpuMs: number;
   rssMb?: number;
+  /** RSS of the server process alone (see serverRssMb). */
+  serverMb?: number;
   stopMs: number;
   exitCode: number | null;
 }
@@ -115,14 +138,16 @@ async function measure(runner: Runner, env: Record<string, string>, rss: boolean
     if (Number.isNaN(ms)) throw new Error(`${runner} never answered 200 on /healthz:\n${err}`);
     const { cpuMs } = group(child.pid!);
     let rssMb: number | undefined;
+    let serverMb: number | undefined;
     if (rss) {
       await new Promise((r) => setTimeout(r, SETTLE_MS));
       rssMb = group(child.pid!).rssMb;
+      serverMb = serverRssMb(child.pid!);
     }
     const s0 = performance.now();
     kill('SIGTERM');
     const exitCode = await Promise.race([exited, new Promise<null>((r) => setTimeout(() => r(null), 20_000))]);
-    return { ms, cpuMs, rssMb, stopMs: performance.now() - s0, exitCode };
+    return { ms, cpuMs, rssMb, serverMb, stopMs: performance.now() - s0, exitCode };
   } finally {
     kill('SIGKILL');
   }
@@ -176,6 +201,13 @@ async function main() {
         add('tsx pglite', await measure('tsx', { ...feishu, ...lite }, true));
         add('tsx postgres', await measure('tsx', { ...feishu, ...server }, true));
       }
+      // A newcomer's first run: nothing configured (the simulator), an empty data directory, then a
+      // restart on it; the old `npm start` (tsx) and today's, side by side.
+      for (const runner of ['tsx', 'npm'] as const) {
+        const dir = { DATA_DIR: path.join(tmp, `newcomer-${runner}-${i}`) };
+        add(`${runner} newcomer first`, await measure(runner, dir, true));
+        add(`${runner} newcomer`, await measure(runner, dir, true));
+      }
     }
   } finally {
     await fake.close();
@@ -187,6 +219,7 @@ async function main() {
   const time = (key: string) => s(key, (m) => m.ms);
   const cpu = (key: string) => s(key, (m) => m.cpuMs);
   const rss = (key: string) => s(key, (m) => m.rssMb);
+  const serverRss = (key: string) => s(key, (m) => m.serverMb);
   const sec = (x: number) => `${(x / 1000).toFixed(2)} s`;
   const mb = (x: number) => `${x.toFixed(0)} MB`;
   const fmt = (x: Summary, f: (v: number) => string) => `**${f(x.median)}** | ${f(x.min)} | ${f(x.max)}`;
@@ -232,6 +265,19 @@ async function main() {
       const r = rss(key);
       return `| ${label} | ${fmt(r, mb)} | ${mb(rss(base).median)} | ${ratio(r, rss(base))} | ${target ? `≤ ${target} MB: ${met(r.median, target)}` : '—'} |`;
     }),
+    '',
+    '| `npm start` with nothing configured (the simulator, PGlite): RSS of the server process | median | min | max | target |',
+    '|---|---|---|---|---|',
+    ...(
+      [
+        ['before: `tsx src/main.ts`, empty data directory (first boot)', 'tsx newcomer first'],
+        ['after: `npm start` (fast build, then `node dist/main.js`), first boot', 'npm newcomer first', TARGET.newcomerFirstMb],
+        ['before: `tsx src/main.ts`, restart', 'tsx newcomer'],
+        ['after: `npm start`, restart', 'npm newcomer', TARGET.newcomerRestartMb],
+      ] as [string, string, number?][]
+    )
+      .filter(([, key]) => results.has(key))
+      .map(([label, key, target]) => `| ${label} | ${fmt(serverRss(key), mb)} | ${target ? `≤ ${target} MB: ${met(serverRss(key).median, target)}` : '—'} |`),
     '',
     `CPU time: user + system time of the process (group) from /proc up to the first 200; on a shared machine the wall-clock time also holds the time spent waiting for a core (load average ${os.loadavg()[0].toFixed(1)} at the end of this benchmark on ${os.cpus().length} cores), the CPU time does not. ` +
       `Baselines: plain node running express and answering \`/healthz\` after a \`select 1\` on the same kind of database (on a restart the PGlite baseline opens jiedai's migrated data directory; its first start initialises a directory of its own). ` +

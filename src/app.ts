@@ -6,9 +6,6 @@ import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import { createBotRouter } from './commands/commands.js';
-import { createFeishuMessenger } from './platforms/feishu/messenger.js';
-import { startLongConnection } from './platforms/feishu/long-connection.js';
-import { createFeishuWebhook } from './platforms/feishu/webhook.js';
 import { createDingTalkFormRoutes } from './platforms/dingtalk/form-page.js';
 import { createDingTalkMessenger, type DingTalkMessenger } from './platforms/dingtalk/messenger.js';
 import { tokenKey } from './platforms/dingtalk/tokens.js';
@@ -79,8 +76,9 @@ export async function openCore(config: Config, log: Logger, clock?: () => Date):
   try {
     await database.migrate();
     const simulator = config.feishu || config.dingtalk ? undefined : createSimulatorMessenger(database.db);
+    // The Feishu modules (and the SDK, about 40 MB resident) are loaded only when Feishu is configured.
     const messenger: Messenger = config.feishu
-      ? createFeishuMessenger({ appId: config.feishu.appId, appSecret: config.feishu.appSecret, baseUrl: config.feishu.baseUrl, log })
+      ? (await import('./platforms/feishu/messenger.js')).createFeishuMessenger({ appId: config.feishu.appId, appSecret: config.feishu.appSecret, baseUrl: config.feishu.baseUrl, log })
       : config.dingtalk
         ? createDingTalkMessenger({
             ...config.dingtalk,
@@ -170,8 +168,10 @@ export async function startApp(config: Config, opts: AppOptions): Promise<App> {
     ws = startDingTalkTransport({ ...config.dingtalk, tokenKey: key, pipeline, db, afterCommit: () => outbox.kick(), log: dlog, minBackoffMs: opts.dingtalkMinBackoffMs });
   }
   if (config.feishu?.mode === 'webhook') {
+    const { createFeishuWebhook } = await import('./platforms/feishu/webhook.js');
     app.use(createFeishuWebhook({ encryptKey: config.feishu.encryptKey!, verificationToken: config.feishu.verificationToken, pipeline, log: log.child({ component: 'webhook' }), clock: opts.clock }));
   } else if (config.feishu) {
+    const { startLongConnection } = await import('./platforms/feishu/long-connection.js');
     ws = startLongConnection({ appId: config.feishu.appId, appSecret: config.feishu.appSecret, baseUrl: config.feishu.baseUrl, pipeline, log: log.child({ component: 'ws' }) });
   } else if (!config.dingtalk) {
     app.use(createSimulatorRoutes({ db, org, messenger: simulator!, pipeline }));

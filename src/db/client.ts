@@ -6,6 +6,7 @@ import type { PgDatabase, PgTransaction } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { initDataDirApart } from './pglite-init.js';
 import * as schema from './schema.js';
 
 export type Schema = typeof schema;
@@ -83,6 +84,7 @@ export async function createDatabase(opts: DbOptions): Promise<Database> {
   if (opts.dataDir && opts.dataDir !== 'memory://') {
     dataDir = path.resolve(opts.dataDir);
     fs.mkdirSync(dataDir, { recursive: true });
+    await initDataDirApart(dataDir);
   }
   // PostgreSQL's default 128 MB of shared buffers lives inside PGlite's WebAssembly memory, in this
   // process: for one unit's receptions 16 MB holds the working set (the files stay in the operating
