@@ -11,7 +11,7 @@ export interface ChainStep {
 const ROLE: Record<number, string> = { 1: '部门负责人', 2: '接待办主任', 3: '分管领导', 4: '主要领导' };
 
 /**
- * The approval chain for a requester (SPEC §2.2): department head → reception office director →
+ * The approval chain for a requester (docs/contracts.md §2.2): department head → reception office director →
  * supervising leader, plus the principal leader when the request needs the extra level. The
  * requester's own levels are skipped; one person at adjacent levels approves once.
  */

@@ -1,7 +1,7 @@
 import type { Card } from '../cards/card.js';
 import { card, hr, md } from '../cards/elements.js';
 
-/** SPEC §3: every command with an example. */
+/** docs/contracts.md §3: every command with an example. */
 export const COMMANDS: { usage: string; does: string; example?: string }[] = [
   { usage: '帮助', does: '查看全部指令和示例' },
   { usage: '新建接待 [描述]', does: '填写接待审批单，可附简要描述自动预填', example: '新建接待 明天下午3点 省发改委张处长一行5人考察园区' },

@@ -172,7 +172,7 @@ export const receptionCounters = pgTable('reception_counters', {
   last: integer().notNull(),
 });
 
-/** A reception (接待), from the request on. `form` holds the validated SPEC §2.1 fields. */
+/** A reception (接待), from the request on. `form` holds the validated docs/contracts.md §2.1 fields. */
 export const receptions = pgTable(
   'receptions',
   {

@@ -1,4 +1,4 @@
-// 接待手册 (SPEC §2.3, reception-rules.md §4–§5): the handbook card with the itinerary, contacts,
+// 接待手册 (docs/contracts.md §2.3, docs/reception-rules.md §4–§5): the handbook card with the itinerary, contacts,
 // vehicles, rooms, meals and meeting times, the seating charts as PNG images, and the greeting
 // message (温馨提示) for senior guests. Posted into the reception group when the plan starts, and
 // again on `手册 JD-…` to anyone who may 查看 the reception.

@@ -1,4 +1,4 @@
-// 客史档案 (reception-rules.md §4): lead guests and units remembered with their restrictions and
+// 客史档案 (docs/reception-rules.md §4): lead guests and units remembered with their restrictions and
 // preferences and their past visits. Recorded when a reception is approved; read when a new
 // request comes in, to show the history on the cards, pre-fill notes, and flag 重复性考察.
 import { and, desc, eq, isNotNull, ne, sql } from 'drizzle-orm';

@@ -26,7 +26,7 @@ export interface RequestFormCardInput {
   notice?: string;
 }
 
-/** The visit request form (接待审批单). Field names are the SPEC §2.1 contract. */
+/** The visit request form (接待审批单). Field names are the docs/contracts.md §2.1 contract. */
 export function buildRequestFormCard(opts: RequestFormCardInput): Card {
   const v = opts.values ?? {};
   const err = opts.errors ?? {};

@@ -1,7 +1,7 @@
-// The fixed vocabulary of official reception (docs/reception-rules.md §1, SPEC §2.1).
+// The fixed vocabulary of official reception (docs/reception-rules.md §1, docs/contracts.md §2.1).
 // These lists are national, not local: the policy file refers to them but cannot change them.
 
-/** Ranks, highest first (reception-rules.md §1). Used for ordering, standards and statistics. */
+/** Ranks, highest first (docs/reception-rules.md §1). Used for ordering, standards and statistics. */
 export const RANKS = [
   '国家级正职',
   '国家级副职',
@@ -37,11 +37,11 @@ export type ExpenseCategory = (typeof EXPENSE_CATEGORIES)[number];
 export const PAYMENT_METHODS = ['公务卡', '转账', '现金'] as const;
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
 
-/** Statistics categories (SPEC §2.5, reception-rules.md §4). */
+/** Statistics categories (docs/contracts.md §2.5, docs/reception-rules.md §4). */
 export const STAT_CATEGORIES = ['省部级及以上', '厅局级', '大型活动', '外宾接待', '客商接待', '指导接待', '其他'] as const;
 export type StatCategory = (typeof STAT_CATEGORIES)[number];
 
-/** Who owns a checklist task by default (SPEC §2.3). */
+/** Who owns a checklist task by default (docs/contracts.md §2.3). */
 export const OWNER_ROLES = ['requester', 'department_head', 'office_director', 'office_staff'] as const;
 export type OwnerRole = (typeof OWNER_ROLES)[number];
 

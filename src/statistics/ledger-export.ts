@@ -1,4 +1,4 @@
-// 导出 (SPEC §2.5): the ledger of a period as a spreadsheet. 接待台账 (every reception statistics
+// 导出 (docs/contracts.md §2.5): the ledger of a period as a spreadsheet. 接待台账 (every reception statistics
 // count, the bot's and imported history, by arrival date), 费用明细 (the expense lines of the bot's
 // settled receptions) and 汇总 (the statistics by category and department, with the 统计口径).
 import { and, asc, between, eq, inArray } from 'drizzle-orm';

@@ -1,4 +1,4 @@
-// 统计 (SPEC §2.5, R13, R21): batches and persons by category, money by category and by
+// 统计 (docs/contracts.md §2.5, R13, R21): batches and persons by category, money by category and by
 // department, budget used, rule findings, month by month; all from the ledger (接待台账), which
 // holds the bot's receptions and imported history, one row each, indexed by arrival date.
 import { and, between, inArray, sql } from 'drizzle-orm';

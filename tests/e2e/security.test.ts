@@ -499,7 +499,7 @@ describe('markdown injection in every field a person types', () => {
     await say(STAFF1, `新建接待 ${tagged('描述')}`);
     await say(STAFF1, tagged('未知指令'));
 
-    // Every free-text field of the form (SPEC §2.1), and the 情况说明 (8 vehicles for 5 guests needs one, R10).
+    // Every free-text field of the form (docs/contracts.md §2.1), and the 情况说明 (8 vehicles for 5 guests needs one, R10).
     const form = validForm({
       guest_unit: tagged('单位'), lead_name: tagged('张'), lead_title: tagged('处长'), purpose_detail: tagged('安排'),
       letter_no: tagged('函'), notes: tagged('备注'), vehicles: '8',

@@ -15,7 +15,7 @@ function walk(elements: CardElement[]): CardElement[] {
 }
 
 describe('the help card', () => {
-  it('lists every command of SPEC §3 and 手册 (issue 5) with an example', () => {
+  it('lists every command of docs/contracts.md §3 and 手册 (issue 5) with an example', () => {
     const card = buildHelpCard({ unit: '某某高新区管委会' });
     const text = JSON.stringify(card);
     for (const c of ['帮助', '新建接待', '我的接待', '待办', '查看', '撤回', '结算', '统计', '公开', '导出', '标准', '代理', '手册']) expect(text).toContain(c);
@@ -30,7 +30,7 @@ describe('the request form card', () => {
   const all = walk(card.body.elements);
   const named = new Map(all.filter((e) => typeof e.name === 'string').map((e) => [e.name as string, e]));
 
-  it('carries every SPEC §2.1 field name inside one form', () => {
+  it('carries every docs/contracts.md §2.1 field name inside one form', () => {
     const forms = card.body.elements.filter((e) => e.tag === 'form');
     expect(forms).toHaveLength(1);
     for (const name of ['guest_unit', 'lead_name', 'lead_title', 'lead_rank', 'guest_count', 'kind', 'purpose', 'purpose_detail', 'arrive_date', 'depart_date', 'letter_no', 'working_meal', 'accompany_count', 'lodging', 'rooms', 'vehicles', 'notes']) {

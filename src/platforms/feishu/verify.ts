@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import * as lark from '@larksuiteoapi/node-sdk';
 
-/** Feishu's signature: sha256 hex of timestamp + nonce + encrypt key + the raw body bytes (feishu-protocol.md §1.4). */
+/** Feishu's signature: sha256 hex of timestamp + nonce + encrypt key + the raw body bytes (docs/feishu-protocol.md §1.4). */
 export function computeSignature(timestamp: string, nonce: string, encryptKey: string, rawBody: Buffer | string): string {
   return createHash('sha256').update(timestamp + nonce + encryptKey).update(rawBody).digest('hex');
 }

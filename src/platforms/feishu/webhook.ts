@@ -65,7 +65,7 @@ export function createFeishuWebhook(opts: WebhookOptions): express.Router {
       return refuse(res, 400, 'payload could not be read', eventIdOf(body));
     }
 
-    // URL verification carries no signature headers (feishu-protocol.md §1.2); decrypting with our key is its proof.
+    // URL verification carries no signature headers (docs/feishu-protocol.md §1.2); decrypting with our key is its proof.
     if (n.kind === 'challenge') {
       if (opts.verificationToken && n.token !== opts.verificationToken) return refuse(res, 401, 'verification token does not match');
       return res.json({ challenge: n.challenge });

@@ -8,7 +8,7 @@ import { allowedRooms, maxAccompany } from '../policy/standards.js';
 import { findWords, quote } from './words.js';
 
 export interface CheckOptions {
-  /** The unit's time zone, for "today" (SPEC TZ_NAME). */
+  /** The unit's time zone, for "today" (TZ_NAME, docs/contracts.md §4). */
   timeZone?: string;
 }
 
@@ -45,7 +45,7 @@ function checkLetter(r: ReceptionRequest, policy: Policy): Finding[] {
   return [];
 }
 
-/** 先审批、后接待 (reception-rules.md §4): a request filed after the arrival needs a reason. */
+/** 先审批、后接待 (docs/reception-rules.md §4): a request filed after the arrival needs a reason. */
 function checkTiming(r: ReceptionRequest, now: Date, timeZone?: string): Finding[] {
   const today = todayIn(now, timeZone);
   const late = daysBetween(r.arrive_date, today);

@@ -1,4 +1,4 @@
-// The checklist a plan starts from (SPEC §2.3): every template matching the kind and rank,
+// The checklist a plan starts from (docs/contracts.md §2.3): every template matching the kind and rank,
 // with deadlines made absolute from the arrival date.
 import { addDays } from './dates.js';
 import type { Policy } from '../policy/policy-schema.js';

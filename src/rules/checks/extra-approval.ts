@@ -1,4 +1,4 @@
-// Whether a request goes to the extra approval level (the principal leader, SPEC §2.2):
+// Whether a request goes to the extra approval level (the principal leader, docs/contracts.md §2.2):
 // any finding that needs a written reason, or a trigger the policy names.
 import type { Finding } from './finding.js';
 import type { Policy } from '../policy/policy-schema.js';

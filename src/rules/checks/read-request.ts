@@ -1,4 +1,4 @@
-// The request (接待审批单, SPEC §2.1) as the engine sees it, and a reader that turns
+// The request (接待审批单, docs/contracts.md §2.1) as the engine sees it, and a reader that turns
 // untrusted input (form values, facts.json) into it: every missing or impossible value
 // becomes a `block` finding naming its field, never an exception.
 import { parseDate } from './dates.js';

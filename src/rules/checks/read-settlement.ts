@@ -1,4 +1,4 @@
-// The settlement facts (SPEC §2.4, the `settlement` of facts.json) and a reader that
+// The settlement facts (docs/contracts.md §2.4, the `settlement` of facts.json) and a reader that
 // turns untrusted input into them; bad lines become `block` findings naming the line.
 import { type Finding, finding } from './finding.js';
 import type { ReadResult } from './read-request.js';

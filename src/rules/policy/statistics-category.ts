@@ -1,4 +1,4 @@
-// The statistics category of a reception (SPEC §2.5): the policy's first matching row, else 其他.
+// The statistics category of a reception (docs/contracts.md §2.5): the policy's first matching row, else 其他.
 import type { Policy } from './policy-schema.js';
 import { type Kind, rankAtLeast, type StatCategory } from '../vocabulary.js';
 

@@ -10,7 +10,7 @@ import { buildRequest, policy, policyWith } from './build.js';
 const reason: Finding = { rule: 'R7', severity: 'reason', message: '…', field: 'lodging' };
 const info: Finding = { rule: 'R8', severity: 'info', message: '…' };
 
-describe('the extra approval level (SPEC §2.2)', () => {
+describe('the extra approval level (docs/contracts.md §2.2)', () => {
   it('is not needed for an ordinary 县处级 visit with no findings', () => {
     expect(needsExtraApproval([info], policy, buildRequest())).toEqual({ required: false, reasons: [] });
   });
@@ -46,7 +46,7 @@ describe('findings order', () => {
   });
 });
 
-describe('statistics categories (SPEC §2.5)', () => {
+describe('statistics categories (docs/contracts.md §2.5)', () => {
   it.each([
     ['公务', '省部级正职', '省部级及以上'],
     ['公务', '省部级副职', '省部级及以上'],
@@ -62,7 +62,7 @@ describe('statistics categories (SPEC §2.5)', () => {
   });
 });
 
-describe('checklists (SPEC §2.3)', () => {
+describe('checklists (docs/contracts.md §2.3)', () => {
   it('gives a 县处级 official visit the basic list with deadlines relative to arrival, earliest first', () => {
     const tasks = buildChecklist(policy, { kind: '公务', lead_rank: '县处级正职', arrive_date: '2026-11-25' });
     expect(tasks).toHaveLength(8);
@@ -70,7 +70,7 @@ describe('checklists (SPEC §2.3)', () => {
     expect(tasks.at(-1)).toMatchObject({ title: '填写接待清单并办理结算', due_date: '2026-11-30' });
   });
 
-  it('adds the greeting message for 厅局级 and above (SPEC §2.3)', () => {
+  it('adds the greeting message for 厅局级 and above (docs/contracts.md §2.3)', () => {
     const tasks = buildChecklist(policy, { kind: '公务', lead_rank: '厅局级副职', arrive_date: '2026-12-01' });
     expect(tasks.map((t) => t.title)).toContain('发送温馨提示短信（联系人电话、房间号）');
     expect(tasks.find((t) => t.title.startsWith('发送温馨提示'))?.due_date).toBe('2026-11-30');

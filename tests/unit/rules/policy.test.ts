@@ -20,7 +20,7 @@ function edited(...edits: [string, string][]): string {
   return text;
 }
 
-describe('the vocabulary (reception-rules.md §1, SPEC §2.1)', () => {
+describe('the vocabulary (docs/reception-rules.md §1, docs/contracts.md §2.1)', () => {
   it('lists the eleven ranks highest first, ending with 其他', () => {
     expect(RANKS).toHaveLength(11);
     expect(RANKS[0]).toBe('国家级正职');

@@ -8,7 +8,7 @@ const people = (prefix: string, n: number) => Array.from({ length: n }, (_, i) =
 const roleAt = (l: RoundTableLayout, seat: number) => l.seats[seat].role;
 const seatOf = (l: RoundTableLayout, role: string) => l.seats.find((s) => s.role === role)?.seat;
 
-describe('round table: 以右为上、面门为上、以近为上 (reception-rules.md §5)', () => {
+describe('round table: 以右为上、面门为上、以近为上 (docs/reception-rules.md §5)', () => {
   it('seats 主陪 facing the door, 主宾 at his right, 副主宾 at his left, 副陪 opposite (10 seats)', () => {
     const l = layoutRoundTable(people('主', 5), people('客', 5));
     expect(l.seats).toHaveLength(10);
@@ -86,7 +86,7 @@ describe('round table: 以右为上、面门为上、以近为上 (reception-rul
   });
 });
 
-describe('podium: 以左为上, seen from the podium (reception-rules.md §5)', () => {
+describe('podium: 以左为上, seen from the podium (docs/reception-rules.md §5)', () => {
   const order = (n: number) => layoutPodium(people('领导', n)).seats.map((s) => s.number);
 
   it('puts No. 1 in the centre of an odd row, No. 2 at its left, No. 3 at its right', () => {
@@ -114,7 +114,7 @@ describe('podium: 以左为上, seen from the podium (reception-rules.md §5)', 
   });
 });
 
-describe('seniority (reception-rules.md §5)', () => {
+describe('seniority (docs/reception-rules.md §5)', () => {
   it('orders by rank, then by the order the organiser gave', () => {
     const sorted = sortBySeniority([
       { name: '甲', rank: '县处级正职' },
