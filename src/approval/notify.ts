@@ -4,7 +4,7 @@ import type { HandlerContext } from '../chat/context.js';
 import { buildApprovalCard, buildReceptionStatusCard } from '../reception/reception-cards.js';
 import type { Card, HeaderColour } from '../cards/card.js';
 import { hot, setPlaceholder } from '../db/hot.js';
-import { approvals } from '../db/schema.js';
+import { approvals } from '../db/schema/index.js';
 import { scheduleJobs } from '../jobs/scheduler.js';
 import { activeDelegates, type Approval, type Reception, roundSteps, viewOf } from '../reception/store.js';
 import { addWorkingHours, localDate } from '../lib/working-time.js';

@@ -3,7 +3,7 @@ import type { HandlerContext } from '../chat/context.js';
 import type { MessageEvent } from '../chat/event.js';
 import { buildListCard, buildReceptionDetailCard } from '../reception/reception-cards.js';
 import { escapeMd } from '../cards/elements.js';
-import { approvals, auditLog, delegations, receptions } from '../db/schema.js';
+import { approvals, auditLog, delegations, receptions } from '../db/schema/index.js';
 import { dropChange } from './change-request.js';
 import { mayStandIn, patchCards, updateStatusCard } from './notify.js';
 import { AWAITING_APPROVAL, findReception, mayView, roundSteps, STATE_LABEL, viewOf } from '../reception/store.js';
@@ -19,7 +19,7 @@ const name = (ctx: HandlerContext, id: string) => ctx.org.person(id)?.name ?? id
 export const onMyReceptions: Handler = async (event, ctx) => {
   const rows = await ctx.tx.select().from(receptions).where(eq(receptions.requester, event.senderId)).orderBy(desc(receptions.createdAt)).limit(20);
   const lines = rows.map((r) => {
-    const f = r.form as Record<string, unknown>;
+    const f = r.form;
     return `- **${r.code}** ${escapeMd(String(f.guest_unit ?? ''))} ${escapeMd(String(f.arrive_date ?? ''))}：${STATE_LABEL[r.state] ?? r.state}`;
   });
   await ctx.say({ kind: 'card', card: buildListCard('我的接待', lines, '您还没有提交过接待申请。发送“新建接待”填写接待审批单。') });
@@ -47,7 +47,7 @@ export const onTodo: Handler = async (event, ctx) => {
   const others = standIn.length ? await ctx.tx.select().from(approvals).where(inArray(approvals.receptionId, [...new Set(standIn.map((r) => r.step.receptionId))])) : [];
   const mine = rows.filter((r) => r.approver === event.senderId || mayStandIn(r, others.filter((o) => o.receptionId === r.step.receptionId), r.step, event.senderId));
   const lines = mine.map((r) => {
-    const f = r.form as Record<string, unknown>;
+    const f = r.form;
     const forWhom = r.approver === event.senderId ? '' : `（代${escapeMd(name(ctx, r.approver))}）`;
     return `- **${r.code}** ${escapeMd(String(f.guest_unit ?? ''))}，${escapeMd(String(f.arrive_date ?? ''))}到访：待${r.role}审批${forWhom}`;
   });

@@ -54,6 +54,10 @@ export interface CardActionResult {
 
 /** One field of a card form as text: a select posts an array (its first option), a missing field is ''. */
 export function formText(form: Record<string, unknown> | undefined, key: string): string {
-  const v = form?.[key];
+  return fieldText(form?.[key]);
+}
+
+/** One value of a card form as text: a select posts an array (its first option), a missing value is ''. */
+export function fieldText(v: unknown): string {
   return Array.isArray(v) ? String(v[0] ?? '') : v === undefined || v === null ? '' : String(v);
 }

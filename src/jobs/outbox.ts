@@ -3,7 +3,7 @@ import { and, asc, eq, inArray, isNotNull, isNull, lte, or, sql, type Placeholde
 import { hot, setPlaceholder as p } from '../db/hot.js';
 import type { Logger } from 'pino';
 import type { Db } from '../db/client.js';
-import { outbox } from '../db/schema.js';
+import { outbox } from '../db/schema/index.js';
 import { MessengerError, type Messenger, type Recipient } from '../chat/messenger.js';
 import { renderChart } from '../rules/seating/render-seating.js';
 import { RateLimiter } from './rate-limiter.js';

@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import type { HandlerContext } from '../chat/context.js';
 import type { CardActionEvent, CardActionResult, MessageEvent } from '../chat/event.js';
-import { tasks } from '../db/schema.js';
+import { tasks } from '../db/schema/index.js';
 import { refreshPlanCards, scheduleTaskJobs } from './plan.js';
 import { CODE_PATTERN, findReception, PLAN_LIVE as LIVE } from '../reception/store.js';
 

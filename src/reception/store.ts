@@ -1,18 +1,17 @@
 import { and, asc, eq, gte, isNull, or, sql } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
 import { hot } from '../db/hot.js';
-import { approvals, delegations, receptionCounters, receptions } from '../db/schema.js';
+import { approvals, delegations, receptionCounters, receptions, type ReceptionState } from '../db/schema/index.js';
 import type { ReceptionView, StepView } from './reception-cards.js';
-import type { Finding } from '../rules/checks/finding.js';
 import type { Org } from '../org/org.js';
 
 export type Reception = typeof receptions.$inferSelect;
 export type Approval = typeof approvals.$inferSelect;
 
 /** States in which a reception's plan is carried out (a change awaiting approval keeps the approved plan running). */
-export const PLAN_LIVE = ['approved', 'change_pending', 'in_progress'];
+export const PLAN_LIVE: ReceptionState[] = ['approved', 'change_pending', 'in_progress'];
 /** States in which an approval step can be acted on. */
-export const AWAITING_APPROVAL = ['pending', 'change_pending'];
+export const AWAITING_APPROVAL: ReceptionState[] = ['pending', 'change_pending'];
 
 export const STATE_LABEL: Record<string, string> = {
   pending: '审批中',
@@ -84,8 +83,8 @@ export function viewOf(org: Org, r: Reception, steps: Approval[]): ReceptionView
     code: r.code,
     requesterName: name(r.requester)!,
     department: r.department,
-    form: r.form as Record<string, unknown>,
-    findings: r.findings as Finding[],
+    form: r.form,
+    findings: r.findings,
     reason: r.reason,
     extraLevel: r.extraLevel,
     ...(r.history?.length ? { history: r.history } : {}),

@@ -7,7 +7,7 @@ import { formText, type CardActionEvent, type CardActionResult, type MessageEven
 import type { Card } from '../cards/card.js';
 import { escapeMd } from '../cards/elements.js';
 import { buildSettlementCard, type LineFormErrors, type SettlementCardMode, type SettlementView } from './settlement-cards.js';
-import { expenseLines, receptions, settlementDocuments, settlements, type SettlementAudit, type SettlementSignature } from '../db/schema.js';
+import { expenseLines, receptions, settlementDocuments, settlements, type SettlementAudit, type SettlementSignature } from '../db/schema/index.js';
 import { hasBlocking, type Finding } from '../rules/checks/finding.js';
 import type { ReceptionRequest } from '../rules/checks/read-request.js';
 import { EXPENSE_CATEGORIES, PAYMENT_METHODS } from '../rules/vocabulary.js';

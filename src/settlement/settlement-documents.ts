@@ -10,7 +10,7 @@ import { buildDocumentCard } from './settlement-cards.js';
 import { escapeMd } from '../cards/elements.js';
 import { cut } from '../lib/text.js';
 import type { Db } from '../db/client.js';
-import { expenseLines, ledgerImports, outbox, receptions, settlementDocuments, settlements } from '../db/schema.js';
+import { expenseLines, ledgerImports, outbox, receptions, settlementDocuments, settlements } from '../db/schema/index.js';
 import { enqueue, type OutboxAction } from '../chat/outbox.js';
 import { takeLedgerFile } from '../statistics/ledger-chat.js';
 import { formatFen } from '../lib/money.js';

@@ -4,11 +4,10 @@ import { createHash } from 'node:crypto';
 import { and, asc, between, eq, inArray, isNull, ne, or, sql } from 'drizzle-orm';
 import type { HandlerContext } from '../chat/context.js';
 import type { Executor } from '../db/client.js';
-import { approvals, expenseLines, ledgerEntries, receptions, settlementDocuments, settlements, type SettlementSignature } from '../db/schema.js';
+import { approvals, expenseLines, ledgerEntries, receptions, settlementDocuments, settlements, type SettlementSignature } from '../db/schema/index.js';
 import { checkSettlement } from '../rules/checks/check-settlement.js';
 import { type Finding, sortFindings } from '../rules/checks/finding.js';
 import type { Policy } from '../rules/policy/policy-schema.js';
-import type { ReceptionRequest } from '../rules/checks/read-request.js';
 import type { Settlement as SettlementFacts } from '../rules/checks/read-settlement.js';
 import type { ExpenseCategory, PaymentMethod } from '../rules/vocabulary.js';
 import { fenToYuan } from '../lib/money.js';
@@ -158,7 +157,7 @@ export async function invoicesUsedElsewhere(tx: Executor, settlementId: number, 
 
 /** Reception money settled in the visit's year before this settlement (R13), in fen: from the ledger's date index. */
 async function spentThisYear(tx: Executor, l: Loaded): Promise<number> {
-  const year = String((l.r.form as ReceptionRequest).arrive_date).slice(0, 4);
+  const year = String(l.r.form.arrive_date).slice(0, 4);
   const [row] = await tx
     .select({ fen: sql<string>`coalesce(sum(${ledgerEntries.totalFen}), 0)` })
     .from(ledgerEntries)
@@ -178,7 +177,7 @@ export function settlementFacts(l: Loaded, used: Map<string, string>, spentFen?:
     else seen.set(k, i);
   });
   const stored = l.docs.filter((d) => d.status === 'stored');
-  const f = l.r.form as ReceptionRequest;
+  const f = l.r.form;
   const present = new Set([...GENERATED_DOCUMENTS, ...stored.map((d) => d.kind)]);
   // The letter recorded on the request (公函文号) counts as the letter.
   if (f.letter_no) present.add('公函');
@@ -203,7 +202,7 @@ export function settlementFacts(l: Loaded, used: Map<string, string>, spentFen?:
 export async function settlementFindings(ctx: Pick<HandlerContext, 'tx' | 'policy' | 'now' | 'config'>, l: Loaded): Promise<Finding[]> {
   const [used, spent] = await Promise.all([invoicesUsedElsewhere(ctx.tx, l.s.id, l.lines), spentThisYear(ctx.tx, l)]);
   const facts = settlementFacts(l, used, spent);
-  return sortFindings(checkSettlement(facts, l.r.form as ReceptionRequest, ctx.policy, ctx.now, { timeZone: ctx.config.timeZone }));
+  return sortFindings(checkSettlement(facts, l.r.form, ctx.policy, ctx.now, { timeZone: ctx.config.timeZone }));
 }
 
 /**
@@ -211,12 +210,12 @@ export async function settlementFindings(ctx: Pick<HandlerContext, 'tx' | 'polic
  * starts with; until then the number on the request.
  */
 export function guestCountOf(l: Pick<Loaded, 'r' | 's'>): number {
-  return l.s.guests.length > 1 ? l.s.guests.length : (l.r.form as ReceptionRequest).guest_count;
+  return l.s.guests.length > 1 ? l.s.guests.length : l.r.form.guest_count;
 }
 
 /** Accompanying people: the names listed, else the number on the request. */
 export function accompanyCountOf(l: Pick<Loaded, 'r' | 's'>): number {
-  return l.s.accompany.length || ((l.r.form as ReceptionRequest).accompany_count ?? 0);
+  return l.s.accompany.length || (l.r.form.accompany_count ?? 0);
 }
 
 export function totals(l: Loaded) {
@@ -238,7 +237,7 @@ async function finalApproval(tx: Executor, r: Reception): Promise<{ by: string; 
 /** The report the spreadsheet and the printable page are built from. */
 export async function buildReport(tx: Executor, org: Org, l: Loaded): Promise<SettlementReport> {
   const name = (id?: string | null) => (id ? (org.person(id)?.name ?? id) : '');
-  const f = l.r.form as ReceptionRequest;
+  const f = l.r.form;
   const hash = contentHash(l);
   const valid = validSignatures(l, hash);
   const sig = (role: 'handler' | 'second', label: string) => {

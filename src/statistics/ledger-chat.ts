@@ -9,7 +9,7 @@ import type { HandlerContext, Services } from '../chat/context.js';
 import type { CardActionEvent, CardActionResult, MessageEvent } from '../chat/event.js';
 import { card, md } from '../cards/elements.js';
 import type { Db, Executor } from '../db/client.js';
-import { ledgerImports } from '../db/schema.js';
+import { ledgerImports } from '../db/schema/index.js';
 import { enqueue, type OutboxAction } from '../chat/outbox.js';
 import type { Org } from '../org/org.js';
 import { localDate } from '../lib/working-time.js';

@@ -6,7 +6,7 @@ import type ExcelJS from 'exceljs';
 import type { HandlerContext } from '../chat/context.js';
 import type { MessageEvent } from '../chat/event.js';
 import type { Executor } from '../db/client.js';
-import { expenseLines, ledgerEntries, settlements } from '../db/schema.js';
+import { expenseLines, ledgerEntries, settlements } from '../db/schema/index.js';
 import type { Policy } from '../rules/policy/policy-schema.js';
 import { formatFen } from '../lib/money.js';
 import { computeStatistics, countedStatuses, parsePeriod, type Period } from './statistics.js';
