@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import type { HandlerContext } from '../chat/context.js';
-import type { CardActionEvent, CardActionResult } from '../chat/event.js';
+import { errorToast as error, type CardActionEvent, type CardActionResult } from '../chat/event.js';
 import { buildReceptionStatusCard } from '../reception/reception-cards.js';
 import { buildRequestFormCard } from '../request/request-form-card.js';
 import { escapeMd } from '../cards/elements.js';
@@ -9,17 +9,18 @@ import { hot, setPlaceholder } from '../db/hot.js';
 import { approvals, receptions, type ApprovalStatus } from '../db/schema/index.js';
 import { recordVisit } from '../request/guest-history.js';
 import { recordInLedger } from '../reception/ledger-sync.js';
-import { holdsOtherLevel, patchCards, proposerOf, sendApprovalCards, updateStatusCard } from './notify.js';
+import { holdsOtherLevel, proposerOf } from './authority.js';
+import { patchCards, sendApprovalCards, updateStatusCard } from './notify.js';
 import { startPlan } from '../plan/plan.js';
 import { applyChange, dropChange, shiftNote, whereOf } from './change-request.js';
-import { activeDelegates, AWAITING_APPROVAL, lockForAct, STATE_LABEL, viewOf } from '../reception/store.js';
+import { activeDelegates, AWAITING_APPROVAL, lockForAct, viewOf } from '../reception/store.js';
+import { stateLabel } from '../reception/state-labels.js';
+import { nameOf } from '../org/access.js';
 import { formValues } from './submit-request.js';
 import { localDate } from '../lib/working-time.js';
 
 const DECISIONS = { approve: '同意', reject: '驳回', return: '退回修改', transfer: '转交' } as const;
 type Decision = keyof typeof DECISIONS;
-
-const error = (content: string): CardActionResult => ({ toast: { type: 'error', content } });
 
 // The statements every tap runs, built once (src/db/hot.ts).
 const p = setPlaceholder;
@@ -45,12 +46,12 @@ export async function onApprovalAct(event: CardActionEvent, ctx: HandlerContext)
   const current = locked.filter((s) => s.round === r.round);
 
   const operator = event.operatorId;
-  const name = (id: string) => ctx.org.person(id)?.name ?? id;
+  const name = (id: string) => nameOf(ctx.org, id);
   const view = () => viewOf(ctx.org, r, current);
 
   const awaiting = AWAITING_APPROVAL.includes(r.state);
   if (r.round !== round || step.status !== 'pending' || !awaiting) {
-    const state = awaiting && r.round === round ? `本级已${step.status === 'approved' ? '同意' : '处理'}` : STATE_LABEL[r.state] ?? r.state;
+    const state = awaiting && r.round === round ? `本级已${step.status === 'approved' ? '同意' : '处理'}` : stateLabel(r.state);
     const card = buildReceptionStatusCard(view(), { title: `接待审批：${r.code}`, outcome: `该审批已处理（${state}），无需再次操作。`, template: 'grey' });
     return { toast: { type: 'info', content: `该审批已处理（${state}）。` }, card };
   }

@@ -16,6 +16,7 @@ import { sendApprovalCards } from './notify.js';
 import { refreshPlanCards, scheduleTaskJobs } from '../plan/plan.js';
 import { CODE_PATTERN, findReception, roundSteps, viewOf, type Reception } from '../reception/store.js';
 import { formValues } from './submit-request.js';
+import { isOffice, nameOf } from '../org/access.js';
 
 const LIVE = ['approved', 'in_progress'];
 const LABELS: Partial<Record<keyof ReceptionRequest, string>> = {
@@ -25,7 +26,7 @@ const LABELS: Partial<Record<keyof ReceptionRequest, string>> = {
 };
 
 const mayChange = (ctx: HandlerContext, r: { requester: string }, who: string) =>
-  who === r.requester || who === ctx.org.reception_office.director || ctx.org.reception_office.staff.includes(who);
+  who === r.requester || isOffice(ctx.org, who);
 
 /** 变更 JD-…: the requester or the office gets the approved request back as a form to change. */
 export async function onChangeCommand(event: MessageEvent, ctx: HandlerContext, args: string): Promise<void> {
@@ -83,7 +84,7 @@ export async function onRequestChange(event: CardActionEvent, ctx: HandlerContex
   const newExtra = extra.required && r.extraLevel.length === 0;
   const reasonText = cut(String(raw.reason ?? '').trim(), 1000);
   if (newConcern.length && !reasonText) return again('变更有须说明理由的事项，请填写情况说明后再提交。', findings, true);
-  const who = ctx.org.person(event.operatorId)?.name ?? event.operatorId;
+  const who = nameOf(ctx.org, event.operatorId);
 
   if (!newConcern.length && !newExtra) {
     await applyChange(ctx, r, { form: after, findings, reason: reasonText || r.reason, extraLevel: r.extraLevel, diff, by: event.operatorId });

@@ -1,5 +1,6 @@
 import { eq } from 'drizzle-orm';
 import type { Org } from '../org/org.js';
+import { nameOf } from '../org/access.js';
 import { approvals, receptions } from '../db/schema/index.js';
 import { enqueue } from '../chat/outbox.js';
 import type { JobBody } from '../jobs/scheduler.js';
@@ -11,7 +12,7 @@ import { AWAITING_APPROVAL } from '../reception/store.js';
  * moved on (acted, transferred, withdrawn) is left alone.
  */
 export function approvalReminderJobs(org: Org): Record<string, JobBody> {
-  const name = (id: string) => org.person(id)?.name ?? id;
+  const name = (id: string) => nameOf(org, id);
   const still = async (tx: Parameters<JobBody>[0], payload: unknown) => {
     const { approvalId, approver, since } = payload as { approvalId: number; approver: string; since?: string };
     // Every change of a step (同意, 转交, 撤回, …) locks its reception first. The reception is locked

@@ -14,6 +14,7 @@ import type { ChartSpec } from '../rules/seating/render-seating.js';
 import type { SeatingCustom, SeatPerson } from '../rules/seating/seating.js';
 import { rankAtLeast } from '../rules/vocabulary.js';
 import type { Org } from '../org/org.js';
+import { nameOf } from '../org/access.js';
 import { codeArg } from '../reception/code-arg.js';
 import { fieldOf as str, type FormFields as Form } from '../reception/form-fields.js';
 import { findReception, mayView, type Reception } from '../reception/store.js';
@@ -39,7 +40,7 @@ export function hostsFor(org: Org, r: Pick<Reception, 'requester' | 'department'
   return ids.flatMap(([id, title]) => {
     if (!id || seen.has(id)) return [];
     seen.add(id);
-    return [{ name: org.person(id)?.name ?? id, title }];
+    return [{ name: nameOf(org, id), title }];
   });
 }
 
@@ -105,8 +106,8 @@ export async function buildHandbook(ctx: Pick<Ctx, 'tx' | 'org' | 'policy' | 'co
   const office = org.reception_office;
   const contacts = [
     { role: `经办人（${r.department}）`, name: requester?.name ?? r.requester, phone: requester?.phone },
-    { role: '接待办主任', name: person(office.director)?.name ?? office.director, phone: person(office.director)?.phone },
-    ...office.staff.map((id) => ({ role: '接待办工作人员', name: person(id)?.name ?? id, phone: person(id)?.phone })),
+    { role: '接待办主任', name: nameOf(org, office.director), phone: person(office.director)?.phone },
+    ...office.staff.map((id) => ({ role: '接待办工作人员', name: nameOf(org, id), phone: person(id)?.phone })),
   ];
   const rows = await ctx.tx.select({ title: tasks.title, dueAt: tasks.dueAt, status: tasks.status }).from(tasks).where(eq(tasks.receptionId, r.id)).orderBy(asc(tasks.dueAt));
   const meetings = rows.filter((t) => t.status !== 'cancelled' && /会议|会见|座谈/.test(t.title)).map((t) => `${t.title}：${timeOf(t.dueAt, ctx.config.timeZone)}`);

@@ -6,6 +6,7 @@ import { enqueue } from '../chat/outbox.js';
 import { scheduleJob, type JobBody } from '../jobs/scheduler.js';
 import type { Policy } from '../rules/policy/policy-schema.js';
 import type { Org } from '../org/org.js';
+import { nameOf } from '../org/access.js';
 import { zonedInstant, zonedParts } from '../lib/working-time.js';
 
 import type { FormFields } from '../reception/form-fields.js';
@@ -21,7 +22,7 @@ export async function ensureDailyDigest(db: Executor, policy: Policy, now: Date,
 }
 
 export function planJobs(org: Org, policy: Policy, timeZone: string): Record<string, JobBody> {
-  const name = (id: string) => org.person(id)?.name ?? id;
+  const name = (id: string) => nameOf(org, id);
   /**
    * The task as the job saw it when scheduled: nothing is sent if it was done, reassigned or moved
    * since, or its reception withdrawn. A job without a period was scheduled before periods were

@@ -9,6 +9,7 @@ import { buildChecklist } from '../rules/checks/checklist.js';
 import type { OwnerRole } from '../rules/vocabulary.js';
 import { postHandbook } from './handbook.js';
 import type { Org } from '../org/org.js';
+import { nameOf } from '../org/access.js';
 import type { Reception } from '../reception/store.js';
 import { zonedInstant, zonedParts } from '../lib/working-time.js';
 
@@ -38,7 +39,7 @@ const fmt = (at: Date, tz: string) => {
 export async function planView(tx: Executor, org: Org, r: Reception, now: Date, tz: string): Promise<PlanView> {
   const rows = await tx.select().from(tasks).where(eq(tasks.receptionId, r.id)).orderBy(asc(tasks.dueAt), asc(tasks.id));
   const f = r.form;
-  const name = (id?: string | null) => (id ? (org.person(id)?.name ?? id) : undefined);
+  const name = (id?: string | null) => (id ? nameOf(org, id) : undefined);
   return {
     code: r.code,
     guestUnit: f.guest_unit,

@@ -12,6 +12,8 @@ import type { Settlement as SettlementFacts } from '../rules/checks/read-settlem
 import type { ExpenseCategory, PaymentMethod } from '../rules/vocabulary.js';
 import { fenToYuan } from '../lib/money.js';
 import type { Org } from '../org/org.js';
+import { isFinance, isOffice, nameOf } from '../org/access.js';
+import { SETTLEMENT_STATE_LABEL } from '../reception/state-labels.js';
 import type { SettlementReport } from './settlement-report.js';
 import { findReception, type Reception } from '../reception/store.js';
 
@@ -26,13 +28,6 @@ export interface Loaded {
   lines: ExpenseLine[];
   docs: DocumentMeta[];
 }
-
-export const SETTLEMENT_STATE_LABEL: Record<string, string> = {
-  draft: '填报中',
-  office_audit: '待接待办审核',
-  finance_audit: '待财务审核',
-  settled: '已结算',
-};
 
 /** Expense categories offered on the card (礼品 is not offered: R12 forbids gifts). */
 export const LINE_CATEGORIES = ['餐费', '住宿', '用车', '场地', '其他'] as const;
@@ -103,8 +98,6 @@ export function validSignatures(l: Loaded, hash = contentHash(l)): SettlementSig
   return l.s.signatures.filter((x) => x.hash === hash);
 }
 
-const isOffice = (org: Org, id: string) => id === org.reception_office.director || org.reception_office.staff.includes(id);
-
 /** Who signs second: the witness the handler named, else the department head; never the handler. */
 export function secondSigners(org: Org, l: Pick<Loaded, 'r' | 's'>): string[] {
   const head = org.departments.find((d) => d.name === l.r.department)?.head;
@@ -136,7 +129,7 @@ export function mayEdit(org: Org, l: Pick<Loaded, 's'>, id: string): boolean {
 }
 
 export function maySee(org: Org, l: Loaded, id: string): boolean {
-  return mayEdit(org, l, id) || secondSigners(org, l).includes(id) || org.finance.includes(id) || l.r.requester === id;
+  return mayEdit(org, l, id) || secondSigners(org, l).includes(id) || isFinance(org, id) || l.r.requester === id;
 }
 
 /** Invoice numbers compare without spaces and dashes, in capitals ("0440-0001" is 04400001). */
@@ -236,7 +229,7 @@ async function finalApproval(tx: Executor, r: Reception): Promise<{ by: string; 
 
 /** The report the spreadsheet and the printable page are built from. */
 export async function buildReport(tx: Executor, org: Org, l: Loaded): Promise<SettlementReport> {
-  const name = (id?: string | null) => (id ? (org.person(id)?.name ?? id) : '');
+  const name = (id?: string | null) => (id ? nameOf(org, id) : '');
   const f = l.r.form;
   const hash = contentHash(l);
   const valid = validSignatures(l, hash);
@@ -290,7 +283,7 @@ export async function buildReport(tx: Executor, org: Org, l: Loaded): Promise<Se
     audits: l.s.audits
       .filter((a) => a.decision === 'pass')
       .map((a) => ({ stage: a.stage === 'office' ? ('接待办审核' as const) : ('财务审核' as const), name: name(a.by), at: a.at, ...(a.comment ? { comment: a.comment } : {}) })),
-    stateLabel: SETTLEMENT_STATE_LABEL[l.s.state] ?? l.s.state,
+    stateLabel: SETTLEMENT_STATE_LABEL[l.s.state],
     ...(l.s.settledAt ? { settledAt: l.s.settledAt.toISOString() } : {}),
     contentHash: hash,
   };
