@@ -1,25 +1,26 @@
 import { eq } from 'drizzle-orm';
 import type { HandlerContext } from '../chat/context.js';
-import type { CardActionEvent, CardActionResult } from '../chat/event.js';
+import { errorToast as error, type CardActionEvent, type CardActionResult } from '../chat/event.js';
 import { buildReceptionStatusCard } from '../reception/reception-cards.js';
 import { buildRequestFormCard } from '../request/request-form-card.js';
 import { escapeMd } from '../cards/elements.js';
 import { cut } from '../lib/text.js';
 import { hot, setPlaceholder } from '../db/hot.js';
-import { approvals, receptions } from '../db/schema.js';
+import { approvals, receptions, type ApprovalStatus } from '../db/schema/index.js';
 import { recordVisit } from '../request/guest-history.js';
 import { recordInLedger } from '../reception/ledger-sync.js';
-import { holdsOtherLevel, patchCards, proposerOf, sendApprovalCards, updateStatusCard } from './notify.js';
+import { holdsOtherLevel, proposerOf } from './authority.js';
+import { patchCards, sendApprovalCards, updateStatusCard } from './notify.js';
 import { startPlan } from '../plan/plan.js';
 import { applyChange, dropChange, shiftNote, whereOf } from './change-request.js';
-import { activeDelegates, AWAITING_APPROVAL, lockForAct, STATE_LABEL, viewOf } from '../reception/store.js';
+import { activeDelegates, AWAITING_APPROVAL, lockForAct, viewOf } from '../reception/store.js';
+import { stateLabel } from '../reception/state-labels.js';
+import { nameOf } from '../org/access.js';
 import { formValues } from './submit-request.js';
 import { localDate } from '../lib/working-time.js';
 
 const DECISIONS = { approve: '同意', reject: '驳回', return: '退回修改', transfer: '转交' } as const;
 type Decision = keyof typeof DECISIONS;
-
-const error = (content: string): CardActionResult => ({ toast: { type: 'error', content } });
 
 // The statements every tap runs, built once (src/db/hot.ts).
 const p = setPlaceholder;
@@ -45,12 +46,12 @@ export async function onApprovalAct(event: CardActionEvent, ctx: HandlerContext)
   const current = locked.filter((s) => s.round === r.round);
 
   const operator = event.operatorId;
-  const name = (id: string) => ctx.org.person(id)?.name ?? id;
+  const name = (id: string) => nameOf(ctx.org, id);
   const view = () => viewOf(ctx.org, r, current);
 
   const awaiting = AWAITING_APPROVAL.includes(r.state);
   if (r.round !== round || step.status !== 'pending' || !awaiting) {
-    const state = awaiting && r.round === round ? `本级已${step.status === 'approved' ? '同意' : '处理'}` : STATE_LABEL[r.state] ?? r.state;
+    const state = awaiting && r.round === round ? `本级已${step.status === 'approved' ? '同意' : '处理'}` : stateLabel(r.state);
     const card = buildReceptionStatusCard(view(), { title: `接待审批：${r.code}`, outcome: `该审批已处理（${state}），无需再次操作。`, template: 'grey' });
     return { toast: { type: 'info', content: `该审批已处理（${state}）。` }, card };
   }
@@ -95,7 +96,7 @@ export async function onApprovalAct(event: CardActionEvent, ctx: HandlerContext)
     return { toast: { type: 'success', content: `已转交${name(target)}` }, card };
   }
 
-  const status = d === 'approve' ? 'approved' : d === 'reject' ? 'rejected' : 'returned';
+  const status: ApprovalStatus = d === 'approve' ? 'approved' : d === 'reject' ? 'rejected' : 'returned';
   // Independent statements go out together: on PostgreSQL they are pipelined on the transaction's connection.
   const acted = { status, actedBy: operator, onBehalfOf: onBehalfOf ?? null, comment, actedAt: ctx.now };
   const before = current.map((s) => (s.id === step.id ? { ...s, ...acted } : s));
@@ -106,7 +107,7 @@ export async function onApprovalAct(event: CardActionEvent, ctx: HandlerContext)
   const newState = d === 'approve' ? (next ? r.state : 'approved') : isChange ? 'approved' : status;
   const stateChanges = newState !== r.state && !isChange;
   if (stateChanges) r.state = newState;
-  const steps = before.map((s) => (next && s.id === next.id ? { ...s, status: 'pending', pendingSince: ctx.now } : s));
+  const steps = before.map((s) => (next && s.id === next.id ? { ...s, status: 'pending' as const, pendingSince: ctx.now } : s));
   const outcome = `${actor}：${DECISIONS[d]}${comment ? `（${comment}）` : ''}`;
   const template = d === 'approve' ? 'green' : d === 'reject' ? 'red' : 'grey';
   // With a next level, its card and the requester's status card go out in the same round trip.
@@ -131,7 +132,7 @@ export async function onApprovalAct(event: CardActionEvent, ctx: HandlerContext)
   if (isChange && d === 'approve' && r.pendingChange) {
     await applyChange(ctx, r, r.pendingChange);
     r.state = 'approved';
-    await ctx.enqueue({ op: 'send', to: whereOf(ctx, r), message: { kind: 'text', text: `【变更已批准】${r.code}：${r.pendingChange.diff.join('；')}${shiftNote(r.form as Record<string, unknown>, r.pendingChange.form)}。已由${actor}审批同意，请按变更后的方案办理。` } });
+    await ctx.enqueue({ op: 'send', to: whereOf(ctx, r), message: { kind: 'text', text: `【变更已批准】${r.code}：${r.pendingChange.diff.join('；')}${shiftNote(r.form, r.pendingChange.form)}。已由${actor}审批同意，请按变更后的方案办理。` } });
     await ctx.send({ type: 'user', id: r.requester }, { kind: 'text', text: `接待${r.code}的变更已审批通过。` });
   } else if (isChange) {
     await dropChange(ctx, r, `变更已被${actor}${DECISIONS[d]}${comment ? `，理由：${comment}` : ''}`);
@@ -139,11 +140,11 @@ export async function onApprovalAct(event: CardActionEvent, ctx: HandlerContext)
   } else if (newState === 'approved') {
     await startPlan(ctx, r);
     await Promise.all([recordVisit(ctx.tx, r, ctx.now), recordInLedger(ctx.tx, ctx.policy, r, { status: 'approved', now: ctx.now })]);
-    await ctx.send({ type: 'user', id: r.requester }, { kind: 'text', text: `您提交的接待申请${r.code}（${String((r.form as Record<string, unknown>).guest_unit ?? '')}）已审批通过。` });
+    await ctx.send({ type: 'user', id: r.requester }, { kind: 'text', text: `您提交的接待申请${r.code}（${String(r.form.guest_unit ?? '')}）已审批通过。` });
   } else if (newState === 'rejected') {
     await ctx.send({ type: 'user', id: r.requester }, { kind: 'text', text: `您提交的接待申请${r.code}已被${actor}驳回。理由：${comment}` });
   } else if (newState === 'returned') {
-    const form = buildRequestFormCard({ values: formValues(r.form as Record<string, unknown>), resubmit: r.code, notice: `**${escapeMd(r.code)}已被${escapeMd(actor)}退回修改。**\n理由：${escapeMd(comment ?? '')}\n修改后重新提交，将从第一级重新审批。` });
+    const form = buildRequestFormCard({ values: formValues(r.form), resubmit: r.code, notice: `**${escapeMd(r.code)}已被${escapeMd(actor)}退回修改。**\n理由：${escapeMd(comment ?? '')}\n修改后重新提交，将从第一级重新审批。` });
     await ctx.send({ type: 'user', id: r.requester }, { kind: 'card', card: form });
   }
   await updateStatusCard(ctx, r, steps);

@@ -6,27 +6,27 @@ import { buildReceptionStatusCard } from '../reception/reception-cards.js';
 import { buildRequestFormCard } from '../request/request-form-card.js';
 import { escapeMd } from '../cards/elements.js';
 import { cut } from '../lib/text.js';
-import { approvals, receptions, tasks, type PendingChange } from '../db/schema.js';
+import { approvals, receptions, tasks, type PendingChange } from '../db/schema/index.js';
 import { needsExtraApproval } from '../rules/checks/extra-approval.js';
-import type { Finding } from '../rules/checks/finding.js';
 import { checkRequest } from '../rules/checks/check-request.js';
 import { sortFindings } from '../rules/checks/finding.js';
-import { readRequest } from '../rules/checks/read-request.js';
+import { readRequest, type ReceptionRequest } from '../rules/checks/read-request.js';
 import { buildChain } from './chain.js';
 import { sendApprovalCards } from './notify.js';
 import { refreshPlanCards, scheduleTaskJobs } from '../plan/plan.js';
 import { CODE_PATTERN, findReception, roundSteps, viewOf, type Reception } from '../reception/store.js';
 import { formValues } from './submit-request.js';
+import { isOffice, nameOf } from '../org/access.js';
 
 const LIVE = ['approved', 'in_progress'];
-const LABELS: Record<string, string> = {
+const LABELS: Partial<Record<keyof ReceptionRequest, string>> = {
   guest_unit: '来访单位', lead_name: '带队领导', lead_title: '职务', lead_rank: '级别', guest_count: '来访人数', kind: '接待类型', purpose: '事由',
   purpose_detail: '活动安排', arrive_date: '到达日期', depart_date: '离开日期', letter_no: '公函文号', working_meal: '工作餐', accompany_count: '陪餐人数',
   lodging: '住宿', rooms: '房间数', vehicles: '用车', notes: '饮食禁忌等',
 };
 
 const mayChange = (ctx: HandlerContext, r: { requester: string }, who: string) =>
-  who === r.requester || who === ctx.org.reception_office.director || ctx.org.reception_office.staff.includes(who);
+  who === r.requester || isOffice(ctx.org, who);
 
 /** 变更 JD-…: the requester or the office gets the approved request back as a form to change. */
 export async function onChangeCommand(event: MessageEvent, ctx: HandlerContext, args: string): Promise<void> {
@@ -36,7 +36,7 @@ export async function onChangeCommand(event: MessageEvent, ctx: HandlerContext, 
   const r = await findReception(ctx.tx, code);
   if (!r || !mayChange(ctx, r, event.senderId)) return void (await say(`未找到接待${code}，或您无权变更。`));
   if (!LIVE.includes(r.state)) return void (await say(`接待${code}当前不是已批准状态，不能变更；审批中的申请请先撤回。`));
-  const card = buildRequestFormCard({ values: formValues(r.form as Record<string, unknown>), notice: `**变更接待${escapeMd(code)}**：修改后提交。人数、日期、级别等变更如触及接待标准，将按规定重新审批；方案时限随日期顺延。` });
+  const card = buildRequestFormCard({ values: formValues(r.form), notice: `**变更接待${escapeMd(code)}**：修改后提交。人数、日期、级别等变更如触及接待标准，将按规定重新审批；方案时限随日期顺延。` });
   const submit = JSON.parse(JSON.stringify(card).replace('"action":"request.submit"', `"action":"request.change","code":${JSON.stringify(code)}`));
   await ctx.say({ kind: 'card', card: submit });
 }
@@ -73,18 +73,18 @@ export async function onRequestChange(event: CardActionEvent, ctx: HandlerContex
   const blocks = findings.filter((f) => f.severity === 'block');
   if (blocks.length) return again(`不能变更：${blocks[0].message}`, findings);
 
-  const before = r.form as Record<string, unknown>;
-  const after = read.value as unknown as Record<string, unknown>;
-  const changed = Object.keys(LABELS).filter((k) => String(before[k] ?? '') !== String(after[k] ?? ''));
+  const before = r.form;
+  const after = read.value;
+  const changed = (Object.keys(LABELS) as (keyof ReceptionRequest)[]).filter((k) => String(before[k] ?? '') !== String(after[k] ?? ''));
   if (!changed.length) return { toast: { type: 'info', content: '未发现变更内容。' } };
   const diff = changed.map((k) => `${LABELS[k]}：${String(before[k] ?? '') || '无'} → ${String(after[k] ?? '') || '无'}`);
-  const known = new Set((r.findings as Finding[]).map(key));
+  const known = new Set(r.findings.map(key));
   const newConcern = findings.filter((f) => f.severity === 'reason' && !known.has(key(f)));
   const extra = needsExtraApproval(findings, ctx.policy, read.value);
   const newExtra = extra.required && r.extraLevel.length === 0;
   const reasonText = cut(String(raw.reason ?? '').trim(), 1000);
   if (newConcern.length && !reasonText) return again('变更有须说明理由的事项，请填写情况说明后再提交。', findings, true);
-  const who = ctx.org.person(event.operatorId)?.name ?? event.operatorId;
+  const who = nameOf(ctx.org, event.operatorId);
 
   if (!newConcern.length && !newExtra) {
     await applyChange(ctx, r, { form: after, findings, reason: reasonText || r.reason, extraLevel: r.extraLevel, diff, by: event.operatorId });
@@ -106,7 +106,7 @@ export async function onRequestChange(event: CardActionEvent, ctx: HandlerContex
   await ctx.audit({ actor: event.operatorId, entity: 'reception', entityId: r.code, action: 'change_request', from: r.state, to: 'change_pending', reason: diff.join('；') });
   const rows = await ctx.tx
     .insert(approvals)
-    .values(steps.map((s, i) => ({ receptionId: r.id, round, step: i + 1, levels: s.levels, role: s.role, approver: s.approver, status: i === 0 ? 'pending' : 'waiting', createdAt: ctx.now, pendingSince: i === 0 ? ctx.now : null })))
+    .values(steps.map((s, i) => ({ receptionId: r.id, round, step: i + 1, levels: s.levels, role: s.role, approver: s.approver, status: i === 0 ? ('pending' as const) : ('waiting' as const), createdAt: ctx.now, pendingSince: i === 0 ? ctx.now : null })))
     .returning();
   const fresh = (await findReception(ctx.tx, r.code))!;
   const concern = [...newConcern.map((f) => f.message), ...(newExtra ? extra.reasons : [])];
@@ -116,14 +116,14 @@ export async function onRequestChange(event: CardActionEvent, ctx: HandlerContex
   return { toast: { type: 'success', content: '已提交变更，待审批' }, card: buildReceptionStatusCard(view, { title: `接待变更：${r.code}`, outcome: `变更待审批：${diff.join('；')}`, template: 'orange' }) };
 }
 
-function shiftNote(before: Record<string, unknown>, after: Record<string, unknown>): string {
+function shiftNote(before: ReceptionRequest, after: ReceptionRequest): string {
   const shift = days(String(before.arrive_date), String(after.arrive_date));
   return shift ? `。未办结任务时限相应${shift > 0 ? '顺延' : '提前'}${Math.abs(shift)}天` : '';
 }
 
 /** Puts changed facts in force: the form and findings, open tasks moved with the arrival date (their reminders too), the plan cards redrawn. */
 export async function applyChange(ctx: Ctx, r: Reception, change: PendingChange): Promise<void> {
-  const before = r.form as Record<string, unknown>;
+  const before = r.form;
   await ctx.tx
     .update(receptions)
     .set({ form: change.form, findings: change.findings, reason: change.reason, extraLevel: change.extraLevel, state: 'approved', pendingChange: null, updatedAt: ctx.now })

@@ -4,30 +4,15 @@ import type { HandlerContext } from '../chat/context.js';
 import { buildApprovalCard, buildReceptionStatusCard } from '../reception/reception-cards.js';
 import type { Card, HeaderColour } from '../cards/card.js';
 import { hot, setPlaceholder } from '../db/hot.js';
-import { approvals } from '../db/schema.js';
+import { approvals } from '../db/schema/index.js';
 import { scheduleJobs } from '../jobs/scheduler.js';
 import { activeDelegates, type Approval, type Reception, roundSteps, viewOf } from '../reception/store.js';
 import { addWorkingHours, localDate } from '../lib/working-time.js';
+import { nameOf } from '../org/access.js';
+import { stateLabel } from '../reception/state-labels.js';
+import { mayStandIn, proposerOf } from './authority.js';
 
 type Ctx = Pick<HandlerContext, 'tx' | 'org' | 'policy' | 'config' | 'now' | 'enqueue'>;
-
-/** Who proposed the change under approval, if one is: like the requester, they never approve it. */
-export const proposerOf = (r: Pick<Reception, 'pendingChange'>): string | undefined => r.pendingChange?.by ?? undefined;
-
-/**
- * One person, one level: whether `who` holds, or has acted on (also as a delegate), a step of this
- * round other than `step`. Such a person can take `step` neither by 转交 nor as its approver's delegate.
- */
-export const holdsOtherLevel = (steps: Approval[], step: Approval, who: string): boolean =>
-  steps.some((s) => s.id !== step.id && s.round === step.round && (s.approver === who || s.actedBy === who || s.onBehalfOf === who));
-
-/**
- * Whether `who`, an active delegate of the step's approver, may act on the step: never on their own
- * request or change, and one person, one level. Decides the delegate copies of a card and what 待办
- * lists for a delegate; a tap is refused by the same checks, each with its own message.
- */
-export const mayStandIn = (r: Pick<Reception, 'requester' | 'pendingChange'>, steps: Approval[], step: Approval, who: string): boolean =>
-  who !== r.requester && who !== proposerOf(r) && !holdsOtherLevel(steps, step, who);
 
 /**
  * Sends the pending step's card to its approver (and a copy to each active delegate), records the
@@ -42,7 +27,7 @@ export async function sendApprovalCards(ctx: Ctx, r: Reception, step: Approval, 
   const people = ctx.org.people.filter((p) => p.id !== r.requester && p.id !== proposer && p.id !== step.approver).map(({ id, name, department }) => ({ id, name, department }));
   const card = buildApprovalCard(view, { approvalId: step.id, round: r.round, people, note });
   const today = localDate(ctx.now, ctx.config.timeZone);
-  const approverName = ctx.org.person(step.approver)?.name ?? step.approver;
+  const approverName = nameOf(ctx.org, step.approver);
   const wh = { start: ctx.policy.reminders.working_hours.start, end: ctx.policy.reminders.working_hours.end, workdays: ctx.policy.reminders.workdays };
   const tz = ctx.config.timeZone;
   // `since` ties the job to this stay of the step with this approver: after 转交 and back, old jobs stay silent.
@@ -92,7 +77,7 @@ export async function statusCard(ctx: Ctx, r: Reception, known?: Approval[]): Pr
   const text =
     r.state === 'pending' && pending
       ? `审批中：等待${pending.role}${ctx.org.person(pending.approver)?.name ?? ''}审批`
-      : `当前状态：${({ approved: '已批准', rejected: '已驳回', returned: '已退回修改', withdrawn: '已撤回' } as Record<string, string>)[r.state] ?? r.state}`;
+      : `当前状态：${stateLabel(r.state)}`;
   const template: HeaderColour = r.state === 'approved' ? 'green' : r.state === 'pending' ? 'blue' : r.state === 'rejected' ? 'red' : 'grey';
   return buildReceptionStatusCard(viewOf(ctx.org, r, steps), { title: `我的接待申请：${r.code}`, outcome: text, template });
 }

@@ -3,24 +3,27 @@ import type { HandlerContext } from '../chat/context.js';
 import type { MessageEvent } from '../chat/event.js';
 import { buildListCard, buildReceptionDetailCard } from '../reception/reception-cards.js';
 import { escapeMd } from '../cards/elements.js';
-import { approvals, auditLog, delegations, receptions } from '../db/schema.js';
+import { approvals, auditLog, delegations, receptions } from '../db/schema/index.js';
 import { dropChange } from './change-request.js';
-import { mayStandIn, patchCards, updateStatusCard } from './notify.js';
-import { AWAITING_APPROVAL, findReception, mayView, roundSteps, STATE_LABEL, viewOf } from '../reception/store.js';
+import { mayStandIn } from './authority.js';
+import { patchCards, updateStatusCard } from './notify.js';
+import { AWAITING_APPROVAL, findReception, mayView, roundSteps, viewOf } from '../reception/store.js';
+import { stateLabel } from '../reception/state-labels.js';
+import { nameOf } from '../org/access.js';
 import { settlementTodo } from '../settlement/settlement-todo.js';
 import { codeArg } from '../reception/code-arg.js';
 import { localDate } from '../lib/working-time.js';
 
 type Handler = (event: MessageEvent, ctx: HandlerContext, args: string) => Promise<void>;
 const text = (ctx: HandlerContext, t: string) => ctx.say({ kind: 'text', text: t });
-const name = (ctx: HandlerContext, id: string) => ctx.org.person(id)?.name ?? id;
+const name = (ctx: HandlerContext, id: string) => nameOf(ctx.org, id);
 
 
 export const onMyReceptions: Handler = async (event, ctx) => {
   const rows = await ctx.tx.select().from(receptions).where(eq(receptions.requester, event.senderId)).orderBy(desc(receptions.createdAt)).limit(20);
   const lines = rows.map((r) => {
-    const f = r.form as Record<string, unknown>;
-    return `- **${r.code}** ${escapeMd(String(f.guest_unit ?? ''))} ${escapeMd(String(f.arrive_date ?? ''))}：${STATE_LABEL[r.state] ?? r.state}`;
+    const f = r.form;
+    return `- **${r.code}** ${escapeMd(String(f.guest_unit ?? ''))} ${escapeMd(String(f.arrive_date ?? ''))}：${stateLabel(r.state)}`;
   });
   await ctx.say({ kind: 'card', card: buildListCard('我的接待', lines, '您还没有提交过接待申请。发送“新建接待”填写接待审批单。') });
 };
@@ -47,7 +50,7 @@ export const onTodo: Handler = async (event, ctx) => {
   const others = standIn.length ? await ctx.tx.select().from(approvals).where(inArray(approvals.receptionId, [...new Set(standIn.map((r) => r.step.receptionId))])) : [];
   const mine = rows.filter((r) => r.approver === event.senderId || mayStandIn(r, others.filter((o) => o.receptionId === r.step.receptionId), r.step, event.senderId));
   const lines = mine.map((r) => {
-    const f = r.form as Record<string, unknown>;
+    const f = r.form;
     const forWhom = r.approver === event.senderId ? '' : `（代${escapeMd(name(ctx, r.approver))}）`;
     return `- **${r.code}** ${escapeMd(String(f.guest_unit ?? ''))}，${escapeMd(String(f.arrive_date ?? ''))}到访：待${r.role}审批${forWhom}`;
   });
@@ -72,7 +75,7 @@ export const onView: Handler = async (event, ctx, args) => {
     const at = new Intl.DateTimeFormat('zh-CN', { timeZone: ctx.config.timeZone, month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(h.at);
     return `${at} ${escapeMd(who)} ${d.role ? `（${d.role}）` : ''}${ACTION[h.action] ?? h.action}${d.to && h.action === 'transfer' ? `给${escapeMd(name(ctx, d.to))}` : ''}${h.reason ? `：${escapeMd(h.reason)}` : ''}`;
   });
-  await ctx.sayPrivately({ kind: 'card', card: buildReceptionDetailCard(viewOf(ctx.org, r, await roundSteps(ctx.tx, r)), { state: STATE_LABEL[r.state] ?? r.state, history: lines }) });
+  await ctx.sayPrivately({ kind: 'card', card: buildReceptionDetailCard(viewOf(ctx.org, r, await roundSteps(ctx.tx, r)), { state: stateLabel(r.state), history: lines }) });
 };
 
 /** 撤回: the requester, until the final approval. Open approval cards then say 已撤回 and do nothing. */
@@ -95,7 +98,7 @@ export const onWithdraw: Handler = async (event, ctx, args) => {
     return;
   }
   if (r.state !== 'pending' && r.state !== 'returned') {
-    await text(ctx, `接待${r.code}当前状态为“${STATE_LABEL[r.state] ?? r.state}”，不能撤回。`);
+    await text(ctx, `接待${r.code}当前状态为“${stateLabel(r.state)}”，不能撤回。`);
     return;
   }
   const open = (await roundSteps(ctx.tx, r)).filter((s) => s.status === 'pending' || s.status === 'waiting');

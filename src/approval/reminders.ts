@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import type { Org } from '../org/org.js';
-import { approvals, receptions } from '../db/schema.js';
+import { nameOf } from '../org/access.js';
+import { approvals, receptions } from '../db/schema/index.js';
 import { enqueue } from '../chat/outbox.js';
 import type { JobBody } from '../jobs/scheduler.js';
 import { AWAITING_APPROVAL } from '../reception/store.js';
@@ -11,7 +12,7 @@ import { AWAITING_APPROVAL } from '../reception/store.js';
  * moved on (acted, transferred, withdrawn) is left alone.
  */
 export function approvalReminderJobs(org: Org): Record<string, JobBody> {
-  const name = (id: string) => org.person(id)?.name ?? id;
+  const name = (id: string) => nameOf(org, id);
   const still = async (tx: Parameters<JobBody>[0], payload: unknown) => {
     const { approvalId, approver, since } = payload as { approvalId: number; approver: string; since?: string };
     // Every change of a step (同意, 转交, 撤回, …) locks its reception first. The reception is locked
@@ -40,7 +41,7 @@ export function approvalReminderJobs(org: Org): Record<string, JobBody> {
     'approval.remind': async (tx, job, now) => {
       const row = await still(tx, job.payload);
       if (!row) return;
-      const unit = String((row.form as Record<string, unknown>).guest_unit ?? '');
+      const unit = String(row.form.guest_unit ?? '');
       await enqueue(tx, { op: 'send', to: { type: 'user', id: row.approver }, message: { kind: 'text', text: `【催办】接待申请${row.code}（${unit}）已等待您审批${waited(row.pendingSince ?? row.createdAt, now)}，请及时处理。发送“待办”可查看全部待办事项。` } });
     },
     'approval.escalate': async (tx, job, now) => {

@@ -1,13 +1,13 @@
 import { eq, sql } from 'drizzle-orm';
 import type { HandlerContext } from '../chat/context.js';
-import { formText, type CardActionEvent, type CardActionResult } from '../chat/event.js';
+import { fieldText, type CardActionEvent, type CardActionResult } from '../chat/event.js';
 import { buildReceptionStatusCard } from '../reception/reception-cards.js';
 import { buildRequestFormCard, type RequestField, type RequestFormValues } from '../request/request-form-card.js';
-import { approvals, receptions } from '../db/schema.js';
+import { approvals, receptions } from '../db/schema/index.js';
 import { checkRequest } from '../rules/checks/check-request.js';
 import { needsExtraApproval } from '../rules/checks/extra-approval.js';
 import { sortFindings, type Finding } from '../rules/checks/finding.js';
-import { readRequest } from '../rules/checks/read-request.js';
+import { readRequest, type ReceptionRequest } from '../rules/checks/read-request.js';
 import { buildChain } from './chain.js';
 import { lookupHistory } from '../request/guest-history.js';
 import { sendApprovalCards, statusCard } from './notify.js';
@@ -15,10 +15,10 @@ import { findReception, nextCode, roundSteps, viewOf } from '../reception/store.
 import { localDate } from '../lib/working-time.js';
 
 /** Form values as strings, for putting back on the card (dates back to YYYY-MM-DD). */
-export function formValues(raw: Record<string, unknown>): RequestFormValues {
+export function formValues(raw: ReceptionRequest | Record<string, unknown>): RequestFormValues {
   const out: Record<string, string> = {};
-  for (const k of Object.keys(raw)) {
-    const s = formText(raw, k);
+  for (const [k, v] of Object.entries(raw)) {
+    const s = fieldText(v);
     if (s) out[k] = /_date$/.test(k) ? s.slice(0, 10) : s.slice(0, 1000);
   }
   return out as RequestFormValues;
@@ -104,7 +104,7 @@ export async function onRequestSubmit(event: CardActionEvent, ctx: HandlerContex
   }
   const rows = await ctx.tx
     .insert(approvals)
-    .values(chain.map((s, i) => ({ receptionId: reception.id, round: reception.round, step: s.step, levels: s.levels, role: s.role, approver: s.approver, status: i === 0 ? 'pending' : 'waiting', createdAt: ctx.now, pendingSince: i === 0 ? ctx.now : null })))
+    .values(chain.map((s, i) => ({ receptionId: reception.id, round: reception.round, step: s.step, levels: s.levels, role: s.role, approver: s.approver, status: i === 0 ? ('pending' as const) : ('waiting' as const), createdAt: ctx.now, pendingSince: i === 0 ? ctx.now : null })))
     .returning();
   await ctx.audit({ actor: requester, entity: 'reception', entityId: reception.code, action: resubmit ? 'resubmit' : 'submit', from: resubmit ? 'returned' : 'draft', to: 'pending', reason: reasonText || undefined, detail: { round: reception.round, chain: chain.map((s) => s.approver) } });
   await sendApprovalCards(ctx, reception, rows[0]);

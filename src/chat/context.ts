@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { Tx } from '../db/client.js';
 import { hot, setPlaceholder as p } from '../db/hot.js';
-import { auditLog } from '../db/schema.js';
+import { auditLog } from '../db/schema/index.js';
 import { enqueue, type OutboxAction } from './outbox.js';
 import type { Org } from '../org/org.js';
 import type { Policy } from '../rules/policy/policy-schema.js';

@@ -52,8 +52,15 @@ export interface CardActionResult {
   card?: Card;
 }
 
+/** The answer that refuses a tap: an error toast, the card left as it is. */
+export const errorToast = (content: string): CardActionResult => ({ toast: { type: 'error', content } });
+
 /** One field of a card form as text: a select posts an array (its first option), a missing field is ''. */
 export function formText(form: Record<string, unknown> | undefined, key: string): string {
-  const v = form?.[key];
+  return fieldText(form?.[key]);
+}
+
+/** One value of a card form as text: a select posts an array (its first option), a missing value is ''. */
+export function fieldText(v: unknown): string {
   return Array.isArray(v) ? String(v[0] ?? '') : v === undefined || v === null ? '' : String(v);
 }

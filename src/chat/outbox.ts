@@ -6,7 +6,7 @@ import { sql } from 'drizzle-orm';
 import type { Card } from '../cards/card.js';
 import type { Executor } from '../db/client.js';
 import { hot, setPlaceholder as p } from '../db/hot.js';
-import { outbox } from '../db/schema.js';
+import { outbox } from '../db/schema/index.js';
 import type { ChartSpec } from '../rules/seating/render-seating.js';
 import type { OutgoingMessage, Recipient } from './messenger.js';
 

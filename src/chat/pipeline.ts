@@ -1,7 +1,7 @@
 import { and, asc, eq, lte, sql } from 'drizzle-orm';
 import type { Db, Executor } from '../db/client.js';
 import { hot, setPlaceholder as p } from '../db/hot.js';
-import { inboundEvents } from '../db/schema.js';
+import { inboundEvents } from '../db/schema/index.js';
 import { enqueue } from './outbox.js';
 import { inFlight } from '../lib/in-flight.js';
 import { errorText } from '../lib/text.js';

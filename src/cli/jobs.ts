@@ -8,7 +8,7 @@ import { and, asc, eq, lte, sql, type SQL } from 'drizzle-orm';
 import pino from 'pino';
 import { createJobScheduler, openCore } from '../app.js';
 import { loadToolConfig } from '../config.js';
-import { jobs, outbox } from '../db/schema.js';
+import { jobs, outbox } from '../db/schema/index.js';
 import { createOutboxSender } from '../jobs/outbox.js';
 
 const USAGE = `用法 / usage:

@@ -1,37 +1,16 @@
+// The outbox's delivery loop: claims the rows the domain wrote (src/chat/outbox.ts), delivers them
+// in order per target under the rate limits, and writes down what happened, through a database
+// outage too. The leases are in outbox-lease.ts, what each operation sends in outbox-delivery.ts.
 import { randomUUID } from 'node:crypto';
-import { and, asc, eq, inArray, isNotNull, isNull, lte, or, sql, type Placeholder } from 'drizzle-orm';
-import { hot, setPlaceholder as p } from '../db/hot.js';
+import { and, eq, lte, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Db } from '../db/client.js';
-import { outbox } from '../db/schema.js';
-import { MessengerError, type Messenger, type Recipient } from '../chat/messenger.js';
-import { renderChart } from '../rules/seating/render-seating.js';
+import { outbox } from '../db/schema/index.js';
+import { MessengerError, type Messenger } from '../chat/messenger.js';
 import { RateLimiter } from './rate-limiter.js';
-import { errorText } from '../lib/text.js';
-import type { CreatedChat, FileSpec, OutboxAction } from '../chat/outbox.js';
-
-// The outbox's delivery loop: claims rows the domain wrote (src/chat/outbox.ts) and sends them.
-const rowById = hot('outbox_row', (ex) => ex.select().from(outbox).where(eq(outbox.id, sql.placeholder('id'))));
-/**
- * Rows still leased to `owner` (a sender's name, or a placeholder for it in a kept statement). Every
- * write a sender makes after claiming (marks, releases, renewals) changes only these: one that comes
- * late (a database outage outlasted the lease, and another sender took the row over) changes nothing.
- */
-/**
- * The advisory lock (transaction-scoped) that makes outbox claims take turns across instances: the
- * two-key form, whose key space is apart from the one-key locks taken elsewhere (hashtext keys).
- */
-export const CLAIM_LOCK = [0x6a64, 1] as const; // "jd", outbox claims
-
-const stillOurs = (owner: string | Placeholder) => and(eq(outbox.status, 'pending'), eq(outbox.lockedBy, owner as string), isNotNull(outbox.lockedUntil));
-const setSent = hot('outbox_sent', (ex) =>
-  ex
-    .update(outbox)
-    .set({ status: 'sent', result: p('result'), sentAt: p('sentAt'), lockedUntil: null, lastError: null })
-    .where(and(eq(outbox.id, sql.placeholder('id')), stillOurs(sql.placeholder('owner'))))
-    .returning({ id: outbox.id }),
-);
-
+import type { FileSpec, OutboxAction } from '../chat/outbox.js';
+import { createOutboxLease, type OutboxRow, type Verdict } from './outbox-lease.js';
+import { createDelivery } from './outbox-delivery.js';
 
 export interface OutboxSenderOptions {
   db: Db;
@@ -68,10 +47,8 @@ export interface OutboxSender {
   drain(timeoutMs?: number): Promise<void>;
 }
 
-type Row = typeof outbox.$inferSelect;
-
 export function createOutboxSender(opts: OutboxSenderOptions): OutboxSender {
-  const { db, messenger, log } = opts;
+  const { db, log } = opts;
   const batchSize = opts.batchSize ?? 50;
   const leaseMs = opts.leaseMs ?? 20_000;
   const maxAttempts = opts.maxAttempts ?? 12;
@@ -96,113 +73,15 @@ export function createOutboxSender(opts: OutboxSenderOptions): OutboxSender {
    */
   const owner = randomUUID();
 
-  async function claim(): Promise<Row[]> {
-    const now = clock();
-    const at = now.toISOString();
-    return db.transaction(async (tx) => {
-      // One claim at a time across instances: the order check below reads older rows as they were
-      // when it started, so a row another sender has locked but not yet leased (its claim not yet
-      // committed) would look free, be skipped, and the newer row behind it go first.
-      await tx.execute(sql`select pg_advisory_xact_lock(${CLAIM_LOCK[0]}::int, ${CLAIM_LOCK[1]}::int)`);
-      const due = await tx
-        .select({ id: outbox.id })
-        .from(outbox)
-        .where(
-          and(
-            eq(outbox.status, 'pending'),
-            // PostgreSQL's clock has microseconds, JavaScript's milliseconds: a row written within
-            // this millisecond is due (it was not, and waited for the next poll).
-            lte(outbox.nextAttemptAt, new Date(now.getTime() + 1)),
-            or(isNull(outbox.lockedUntil), lte(outbox.lockedUntil, now), eq(outbox.lockedBy, owner)),
-            // In order per target: nothing goes while an older row to the same target is backing off or in another sender's hands.
-            sql`not exists (select 1 from outbox o2 where o2.target = ${outbox.target} and o2.status = 'pending' and o2.seq < ${outbox.seq} and (o2.next_attempt_at > ${at}::timestamptz or (o2.locked_until > ${at}::timestamptz and o2.locked_by is distinct from ${owner})))`,
-          ),
-        )
-        .orderBy(asc(outbox.seq))
-        .limit(batchSize)
-        .for('update', { skipLocked: true });
-      if (!due.length) return [];
-      const rows = await tx
-        .update(outbox)
-        .set({ lockedUntil: new Date(now.getTime() + leaseMs), lockedBy: owner, attempts: sql`${outbox.attempts} + 1` })
-        .where(inArray(outbox.id, due.map((d) => d.id)))
-        .returning();
-      return rows.sort((a, b) => a.seq - b.seq);
-    });
-  }
+  const lease = createOutboxLease({ db, owner, batchSize, leaseMs, clock });
+  const deliver = createDelivery(opts);
 
-  async function deliver(row: Row): Promise<unknown> {
-    const a = row.payload as OutboxAction;
-    switch (a.op) {
-      case 'send':
-        return messenger.send(await recipient(a.to), a.message, { uuid: row.id });
-      case 'send_chart': {
-        const to = await recipient(a.to);
-        const png = renderChart(a.chart);
-        // The upload is keyed by nothing Feishu dedupes, so a retry may upload twice; the message itself is sent once (uuid).
-        const { imageKey } = await messenger.uploadImage(png);
-        return messenger.send(to, { kind: 'image', imageKey }, { uuid: row.id });
-      }
-      case 'send_file': {
-        if (!opts.renderFile) throw new MessengerError('no file renderer configured', false);
-        const to = await recipient(a.to);
-        const file = await opts.renderFile(db, a.file);
-        // As with charts, a retry may upload again; the message is sent once (uuid).
-        const { fileKey } = await messenger.uploadFile(file.data, file.name);
-        return messenger.send(to, { kind: 'file', fileKey }, { uuid: row.id });
-      }
-      case 'reply':
-        return messenger.reply(a.messageId, a.message, { uuid: row.id });
-      case 'update_card': {
-        const messageId = a.messageId ?? (await sentMessageId(a.sentBy!));
-        await messenger.updateCard(messageId, a.card);
-        return { messageId };
-      }
-      case 'pin': {
-        const messageId = await sentMessageId(a.sentBy);
-        await messenger.pin(messageId);
-        return { messageId };
-      }
-      case 'create_chat':
-        return messenger.createChat({ name: a.name, description: a.description, userIds: a.userIds, uuid: row.id });
-      case 'add_members': {
-        const chat = await recipient(a.chat);
-        await messenger.addMembers(chat.id, a.userIds);
-        return {};
-      }
-      case 'fetch_document': {
-        if (!opts.onDocument) throw new MessengerError('no document store configured', false);
-        const data = await messenger.downloadResource(a.messageId, a.key, a.kind);
-        await opts.onDocument(db, a, data);
-        return { bytes: data.length };
-      }
-    }
-  }
-
-  async function recipient(to: Recipient | CreatedChat): Promise<Recipient> {
-    if (to.type !== 'created_chat') return to;
-    const [ref] = await db.select().from(outbox).where(eq(outbox.id, to.sentBy));
-    const chatId = (ref?.result as { chatId?: string } | null)?.chatId;
-    if (ref?.status === 'failed') throw new MessengerError(`group chat was never created (${to.sentBy})`, false);
-    if (!chatId) throw new MessengerError(`group chat not created yet (${to.sentBy})`, true, { retryAfterMs: 1000, waiting: true });
-    return { type: 'chat', id: chatId };
-  }
-
-  async function sentMessageId(outboxId: string): Promise<string> {
-    const [ref] = await rowById(db, { id: outboxId });
-    const id = (ref?.result as { messageId?: string } | null)?.messageId;
-    if (ref?.status === 'failed') throw new MessengerError(`card to update was never sent (${outboxId})`, false);
-    if (!id) throw new MessengerError(`card to update not sent yet (${outboxId})`, true, { retryAfterMs: 1000, waiting: true });
-    return id;
-  }
-
-  async function markSent(row: Row, result: unknown) {
-    const marked = await setSent(db, { id: row.id, result: result ?? {}, sentAt: clock(), owner });
-    if (!marked.length) log.warn({ outboxId: row.id, op: row.op }, 'outbox: sent, but the row had passed to another sender meanwhile');
+  async function markSent(row: OutboxRow, result: unknown) {
+    if (!(await lease.markSent(row, result))) log.warn({ outboxId: row.id, op: row.op }, 'outbox: sent, but the row had passed to another sender meanwhile');
   }
 
   /** What a failed delivery means: give up, or try again after how long. Logged once, here. */
-  function judge(row: Row, err: unknown) {
+  function judge(row: OutboxRow, err: unknown): Verdict {
     const me = err instanceof MessengerError ? err : new MessengerError(String((err as Error)?.message ?? err), true);
     const waiting = me.detail.waiting === true;
     const give = !me.retryable || (!waiting && row.attempts >= maxAttempts);
@@ -217,22 +96,10 @@ export function createOutboxSender(opts: OutboxSenderOptions): OutboxSender {
   }
 
   /** Writes a failed attempt down (idempotent: the row must still be leased to this sender). */
-  async function markFailed(row: Row, v: ReturnType<typeof judge>): Promise<void> {
-    const marked = await db
-      .update(outbox)
-      .set({
-        status: v.give ? 'failed' : 'pending',
-        // An error text PostgreSQL refuses (a NUL) would make this mark fail every time.
-        lastError: errorText(v.message),
-        // Waiting for another row is not an attempt (absolute, so a write repeated after a lost answer counts once).
-        ...(v.waiting ? { attempts: row.attempts - 1 } : {}),
-        lockedUntil: null,
-        nextAttemptAt: new Date(clock().getTime() + v.backoff),
-      })
-      .where(and(eq(outbox.id, row.id), stillOurs(owner)))
-      .returning({ id: outbox.id });
+  async function markFailed(row: OutboxRow, v: Verdict): Promise<void> {
+    const marked = await lease.markFailed(row, v);
     // A download that will never come: its document (or ledger import) must not stay 接收中.
-    if (marked.length && v.give && row.op === 'fetch_document' && opts.onDocumentLost) {
+    if (marked && v.give && row.op === 'fetch_document' && opts.onDocumentLost) {
       await opts.onDocumentLost(db, row.payload as Extract<OutboxAction, { op: 'fetch_document' }>).catch((e: unknown) => log.error({ err: e, outboxId: row.id }, 'outbox: could not record a lost download'));
     }
   }
@@ -259,7 +126,7 @@ export function createOutboxSender(opts: OutboxSenderOptions): OutboxSender {
   }
 
   /** Rows to one target go in order; a failure holds back that target's later rows in this batch. */
-  async function deliverTarget(rows: Row[], inHand: Set<string>) {
+  async function deliverTarget(rows: OutboxRow[], inHand: Set<string>) {
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i];
       await limiter.take(row.target);
@@ -281,36 +148,24 @@ export function createOutboxSender(opts: OutboxSenderOptions): OutboxSender {
       inHand.delete(row.id);
       const rest = rows.slice(i + 1).map((r) => r.id);
       if (rest.length) {
-        await note(() =>
-          db
-            .update(outbox)
-            .set({ lockedUntil: null, nextAttemptAt: new Date(clock().getTime() + backoff), attempts: sql`${outbox.attempts} - 1` })
-            .where(and(inArray(outbox.id, rest), stillOurs(owner))),
-        );
+        await note(() => lease.release(rest, backoff));
         for (const id of rest) inHand.delete(id);
       }
       return;
     }
   }
 
-  /** Extends the lease of the rows this sender still holds (a pass can outlast one lease: rate limits, slow answers). */
-  async function renew(ids: string[]) {
-    await db
-      .update(outbox)
-      .set({ lockedUntil: new Date(clock().getTime() + leaseMs) })
-      .where(and(inArray(outbox.id, ids), stillOurs(owner)));
-  }
-
   async function pass(): Promise<number> {
-    const rows = await claim();
+    const rows = await lease.claim();
     if (!rows.length) return 0;
     const inHand = new Set(rows.map((r) => r.id));
     const renewal = setInterval(() => {
-      if (inHand.size) renew([...inHand]).catch((err: unknown) => log.warn({ err }, 'outbox: could not renew a lease'));
+      // A pass can outlast one lease (rate limits, slow answers): the rows still in hand are renewed.
+      if (inHand.size) lease.renew([...inHand]).catch((err: unknown) => log.warn({ err }, 'outbox: could not renew a lease'));
     }, leaseMs / 4);
     renewal.unref?.();
     try {
-      const byTarget = new Map<string, Row[]>();
+      const byTarget = new Map<string, OutboxRow[]>();
       for (const r of rows) byTarget.set(r.target, [...(byTarget.get(r.target) ?? []), r]);
       // A few targets at a time: enough to keep the rate limit busy, never a burst of connections.
       const queue = [...byTarget.values()];

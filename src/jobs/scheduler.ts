@@ -3,7 +3,7 @@ import { hot, setPlaceholder as p } from '../db/hot.js';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
 import type { Db, Executor, Tx } from '../db/client.js';
-import { jobs } from '../db/schema.js';
+import { jobs } from '../db/schema/index.js';
 import { errorText } from '../lib/text.js';
 
 /**

@@ -7,25 +7,25 @@ import type { HandlerContext } from '../chat/context.js';
 import type { MessageEvent } from '../chat/event.js';
 import type { Recipient } from '../chat/messenger.js';
 import { buildHandbookCard, type HandbookView } from './handbook-card.js';
-import { tasks } from '../db/schema.js';
+import { tasks } from '../db/schema/index.js';
 import type { CreatedChat } from '../chat/outbox.js';
 import type { Policy } from '../rules/policy/policy-schema.js';
 import type { ChartSpec } from '../rules/seating/render-seating.js';
 import type { SeatingCustom, SeatPerson } from '../rules/seating/seating.js';
 import { rankAtLeast } from '../rules/vocabulary.js';
 import type { Org } from '../org/org.js';
+import { nameOf } from '../org/access.js';
 import { codeArg } from '../reception/code-arg.js';
+import { fieldOf as str, type FormFields as Form } from '../reception/form-fields.js';
 import { findReception, mayView, type Reception } from '../reception/store.js';
 import { zonedParts } from '../lib/working-time.js';
 
 type Ctx = Pick<HandlerContext, 'tx' | 'org' | 'policy' | 'config' | 'now' | 'enqueue'>;
-type Form = Record<string, unknown>;
 
 /** The most seats a drawing holds (one round table; the podium holds fewer). */
 export const MAX_TABLE_SEATS = 16;
 
-const str = (f: Form, k: string) => String(f[k] ?? '').trim();
-const num = (f: Form, k: string) => Math.max(0, Math.floor(Number(f[k] ?? 0)) || 0);
+const num = (f: Form, k: keyof Form) => Math.max(0, Math.floor(Number(f[k] ?? 0)) || 0);
 
 /** Hosts in order of seniority: the supervising leader (主陪), the department head, the office director, the requester. */
 export function hostsFor(org: Org, r: Pick<Reception, 'requester' | 'department'>): SeatPerson[] {
@@ -40,7 +40,7 @@ export function hostsFor(org: Org, r: Pick<Reception, 'requester' | 'department'
   return ids.flatMap(([id, title]) => {
     if (!id || seen.has(id)) return [];
     seen.add(id);
-    return [{ name: org.person(id)?.name ?? id, title }];
+    return [{ name: nameOf(org, id), title }];
   });
 }
 
@@ -100,14 +100,14 @@ export interface Handbook {
 
 export async function buildHandbook(ctx: Pick<Ctx, 'tx' | 'org' | 'policy' | 'config'>, r: Reception): Promise<Handbook> {
   const { org, policy } = ctx;
-  const f = r.form as Form;
+  const f = r.form;
   const person = (id: string) => org.person(id);
   const requester = person(r.requester);
   const office = org.reception_office;
   const contacts = [
     { role: `经办人（${r.department}）`, name: requester?.name ?? r.requester, phone: requester?.phone },
-    { role: '接待办主任', name: person(office.director)?.name ?? office.director, phone: person(office.director)?.phone },
-    ...office.staff.map((id) => ({ role: '接待办工作人员', name: person(id)?.name ?? id, phone: person(id)?.phone })),
+    { role: '接待办主任', name: nameOf(org, office.director), phone: person(office.director)?.phone },
+    ...office.staff.map((id) => ({ role: '接待办工作人员', name: nameOf(org, id), phone: person(id)?.phone })),
   ];
   const rows = await ctx.tx.select({ title: tasks.title, dueAt: tasks.dueAt, status: tasks.status }).from(tasks).where(eq(tasks.receptionId, r.id)).orderBy(asc(tasks.dueAt));
   const meetings = rows.filter((t) => t.status !== 'cancelled' && /会议|会见|座谈/.test(t.title)).map((t) => `${t.title}：${timeOf(t.dueAt, ctx.config.timeZone)}`);

@@ -1,13 +1,15 @@
 import { and, asc, eq, inArray, lt, sql } from 'drizzle-orm';
 import { card, escapeMd, hr, md } from '../cards/elements.js';
 import type { Executor } from '../db/client.js';
-import { approvals, receptions, tasks } from '../db/schema.js';
+import { approvals, receptions, tasks } from '../db/schema/index.js';
 import { enqueue } from '../chat/outbox.js';
 import { scheduleJob, type JobBody } from '../jobs/scheduler.js';
 import type { Policy } from '../rules/policy/policy-schema.js';
 import type { Org } from '../org/org.js';
+import { nameOf } from '../org/access.js';
 import { zonedInstant, zonedParts } from '../lib/working-time.js';
 
+import type { FormFields } from '../reception/form-fields.js';
 import { AWAITING_APPROVAL, PLAN_LIVE as LIVE } from '../reception/store.js';
 const hhmm = (minutes: number) => `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
 const toMin = (t: string) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3, 5));
@@ -20,7 +22,7 @@ export async function ensureDailyDigest(db: Executor, policy: Policy, now: Date,
 }
 
 export function planJobs(org: Org, policy: Policy, timeZone: string): Record<string, JobBody> {
-  const name = (id: string) => org.person(id)?.name ?? id;
+  const name = (id: string) => nameOf(org, id);
   /**
    * The task as the job saw it when scheduled: nothing is sent if it was done, reassigned or moved
    * since, or its reception withdrawn. A job without a period was scheduled before periods were
@@ -86,9 +88,9 @@ export function planJobs(org: Org, policy: Policy, timeZone: string): Record<str
         .innerJoin(receptions, eq(receptions.id, approvals.receptionId))
         .where(and(eq(approvals.status, 'pending'), inArray(receptions.state, AWAITING_APPROVAL)))
         .orderBy(asc(approvals.pendingSince));
-      const line = (code: string, f: Record<string, unknown>) => `- ${code} ${escapeMd(String(f.guest_unit))} ${escapeMd(String(f.lead_name))}${escapeMd(String(f.lead_title))}一行${f.guest_count}人（${f.arrive_date === f.depart_date ? f.arrive_date : `${f.arrive_date}至${f.depart_date}`}）`;
-      const today = visiting.filter((v) => String((v.form as Record<string, unknown>).arrive_date) <= date);
-      const tmr = visiting.filter((v) => String((v.form as Record<string, unknown>).arrive_date) > date);
+      const line = (code: string, f: FormFields) => `- ${code} ${escapeMd(String(f.guest_unit))} ${escapeMd(String(f.lead_name))}${escapeMd(String(f.lead_title))}一行${f.guest_count}人（${f.arrive_date === f.depart_date ? f.arrive_date : `${f.arrive_date}至${f.depart_date}`}）`;
+      const today = visiting.filter((v) => String(v.form.arrive_date) <= date);
+      const tmr = visiting.filter((v) => String(v.form.arrive_date) > date);
       const dueToday = open.filter((t) => t.dueAt >= dayStart && t.dueAt >= now);
       const overdue = open.filter((t) => t.dueAt < now);
       const task = (t: (typeof open)[number]) => `- ${t.code} ${escapeMd(t.title)}（${escapeMd(name(t.owner))}，${due(t.dueAt)}）`;
@@ -102,8 +104,8 @@ export function planJobs(org: Org, policy: Policy, timeZone: string): Record<str
         summary: `接待工作日报 ${date}`,
         elements: [
           ...(late ? [md(`<font color='orange'>本日报原定${policy.reminders.daily_digest_at}发送，因系统中断延迟至${hhmm(zonedParts(now, timeZone).minutes)}补发。</font>`)] : []),
-          section('今日接待', today.map((v) => line(v.code, v.form as Record<string, unknown>))),
-          section('明日接待', tmr.map((v) => line(v.code, v.form as Record<string, unknown>))),
+          section('今日接待', today.map((v) => line(v.code, v.form))),
+          section('明日接待', tmr.map((v) => line(v.code, v.form))),
           hr(),
           section('今日到期任务', dueToday.map(task)),
           section('逾期任务', overdue.map(task)),

@@ -2,13 +2,14 @@ import { asc, eq, inArray, sql } from 'drizzle-orm';
 import type { HandlerContext } from '../chat/context.js';
 import { buildChecklistCard, buildProgressCard, type PlanView } from './plan-cards.js';
 import type { Executor } from '../db/client.js';
-import { receptions, tasks } from '../db/schema.js';
+import { receptions, tasks } from '../db/schema/index.js';
 import type { CreatedChat } from '../chat/outbox.js';
 import { scheduleJobs } from '../jobs/scheduler.js';
 import { buildChecklist } from '../rules/checks/checklist.js';
-import type { Kind, OwnerRole } from '../rules/vocabulary.js';
+import type { OwnerRole } from '../rules/vocabulary.js';
 import { postHandbook } from './handbook.js';
 import type { Org } from '../org/org.js';
+import { nameOf } from '../org/access.js';
 import type { Reception } from '../reception/store.js';
 import { zonedInstant, zonedParts } from '../lib/working-time.js';
 
@@ -37,8 +38,8 @@ const fmt = (at: Date, tz: string) => {
 
 export async function planView(tx: Executor, org: Org, r: Reception, now: Date, tz: string): Promise<PlanView> {
   const rows = await tx.select().from(tasks).where(eq(tasks.receptionId, r.id)).orderBy(asc(tasks.dueAt), asc(tasks.id));
-  const f = r.form as Record<string, string>;
-  const name = (id?: string | null) => (id ? (org.person(id)?.name ?? id) : undefined);
+  const f = r.form;
+  const name = (id?: string | null) => (id ? nameOf(org, id) : undefined);
   return {
     code: r.code,
     guestUnit: f.guest_unit,
@@ -50,7 +51,7 @@ export async function planView(tx: Executor, org: Org, r: Reception, now: Date, 
       title: t.title,
       ownerName: name(t.owner)!,
       due: fmt(t.dueAt, tz),
-      status: t.status as 'open' | 'done' | 'cancelled',
+      status: t.status,
       overdue: t.status === 'open' && t.dueAt.getTime() < now.getTime(),
       doneByName: name(t.doneBy),
     })),
@@ -98,7 +99,7 @@ export async function scheduleTaskJobs(ctx: Ctx, list: Pick<Task, 'id'>[]): Prom
  */
 export async function startPlan(ctx: Ctx, r: Reception): Promise<void> {
   const tz = ctx.config.timeZone;
-  const f = r.form as { kind: Kind; lead_rank: string; arrive_date: string; guest_unit: string; guest_count: number; lead_name: string; lead_title: string };
+  const f = r.form;
   const checklist = buildChecklist(ctx.policy, { kind: f.kind, lead_rank: f.lead_rank, arrive_date: f.arrive_date });
   const inserted = checklist.length
     ? await ctx.tx

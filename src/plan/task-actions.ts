@@ -1,11 +1,10 @@
 import { and, eq } from 'drizzle-orm';
 import type { HandlerContext } from '../chat/context.js';
-import type { CardActionEvent, CardActionResult, MessageEvent } from '../chat/event.js';
-import { tasks } from '../db/schema.js';
+import { errorToast as error, type CardActionEvent, type CardActionResult, type MessageEvent } from '../chat/event.js';
+import { tasks } from '../db/schema/index.js';
 import { refreshPlanCards, scheduleTaskJobs } from './plan.js';
 import { CODE_PATTERN, findReception, PLAN_LIVE as LIVE } from '../reception/store.js';
-
-const error = (content: string): CardActionResult => ({ toast: { type: 'error', content } });
+import { isOffice, nameOf } from '../org/access.js';
 
 /** Loads and locks a task of a live reception named by a card's value; says what is wrong otherwise. */
 async function lockTask(ctx: HandlerContext, code: unknown, taskId: unknown) {
@@ -17,15 +16,13 @@ async function lockTask(ctx: HandlerContext, code: unknown, taskId: unknown) {
   return { r, task } as const;
 }
 
-const isOffice = (ctx: HandlerContext, id: string) => id === ctx.org.reception_office.director || ctx.org.reception_office.staff.includes(id);
-
 /** 完成: the task's owner or the reception office closes a task; the checklist and progress cards follow. */
 export async function onTaskDone(event: CardActionEvent, ctx: HandlerContext): Promise<CardActionResult> {
   const got = await lockTask(ctx, event.value.code, event.value.task);
   if ('error' in got) return error(got.error!);
   const { r, task } = got;
   if (task.status === 'done') return { toast: { type: 'info', content: `“${task.title}”已完成，无需重复操作。` } };
-  if (event.operatorId !== task.owner && !isOffice(ctx, event.operatorId)) {
+  if (event.operatorId !== task.owner && !isOffice(ctx.org, event.operatorId)) {
     return error(`只有责任人${ctx.org.person(task.owner)?.name ?? ''}或接待办可以办结此项任务。`);
   }
   await ctx.tx.update(tasks).set({ status: 'done', doneBy: event.operatorId, doneAt: ctx.now }).where(eq(tasks.id, task.id));
@@ -49,7 +46,7 @@ async function reassign(ctx: HandlerContext, actor: string, r: NonNullable<Await
   await ctx.audit({ actor, entity: 'task', entityId: String(task.id), action: 'assign', detail: { code: r.code, title: task.title, from: task.owner, to } });
   await scheduleTaskJobs(ctx, [task]); // a new period: the new owner's reminders, the old owner's silenced
   await joinGroup(ctx, r.groupRef, to);
-  await ctx.send({ type: 'user', id: to }, { kind: 'text', text: `${ctx.org.person(actor)?.name ?? actor}将接待${r.code}的任务“${task.title}”指派给您办理。` });
+  await ctx.send({ type: 'user', id: to }, { kind: 'text', text: `${nameOf(ctx.org, actor)}将接待${r.code}的任务“${task.title}”指派给您办理。` });
   return refreshPlanCards(ctx, r);
 }
 
@@ -60,7 +57,7 @@ export async function onTaskAssign(event: CardActionEvent, ctx: HandlerContext):
   const { r, task } = got;
   const to = event.option ?? '';
   if (!ctx.org.person(to)) return error('指派对象不在本单位人员名单中。');
-  if (event.operatorId !== task.owner && !isOffice(ctx, event.operatorId)) return error('只有责任人或接待办可以改派任务。');
+  if (event.operatorId !== task.owner && !isOffice(ctx.org, event.operatorId)) return error('只有责任人或接待办可以改派任务。');
   if (task.status !== 'open') return error(`“${task.title}”已办结，不能改派。`);
   if (to === task.owner) return { toast: { type: 'info', content: '责任人未变。' } };
   const card = await reassign(ctx, event.operatorId, r, task, to);
@@ -76,7 +73,7 @@ export function onAssignCommand(resolveMention: (event: MessageEvent, ctx: Handl
     const to = resolveMention(event, ctx);
     const words = rest.filter((w) => !w.startsWith('@')).join(' ').trim();
     if (!CODE_PATTERN.test(code) || !words || !to) return void (await say('格式：指派 JD-2026-0001 任务名称 @某人'));
-    if (!isOffice(ctx, event.senderId)) return void (await say('只有接待办可以指派任务。'));
+    if (!isOffice(ctx.org, event.senderId)) return void (await say('只有接待办可以指派任务。'));
     const r = await findReception(ctx.tx, code, { lock: true });
     if (!r || !LIVE.includes(r.state)) return void (await say(`未找到进行中的接待${code}。`));
     const open = await ctx.tx.select().from(tasks).where(and(eq(tasks.receptionId, r.id), eq(tasks.status, 'open')));

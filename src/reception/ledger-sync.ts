@@ -1,10 +1,9 @@
 // The bot's own receptions in the ledger (接待台账): written in the transaction that approves a
 // reception, changes it, or settles it, so statistics never read half a state.
 import type { Executor } from '../db/client.js';
-import { ledgerEntries } from '../db/schema.js';
+import { ledgerEntries } from '../db/schema/index.js';
 import type { Finding } from '../rules/checks/finding.js';
 import type { Policy } from '../rules/policy/policy-schema.js';
-import type { ReceptionRequest } from '../rules/checks/read-request.js';
 import { statisticsCategory } from '../rules/policy/statistics-category.js';
 import type { Reception } from './store.js';
 
@@ -17,7 +16,7 @@ export async function recordInLedger(
   r: Pick<Reception, 'id' | 'code' | 'form' | 'department' | 'findings'>,
   opts: { status: 'approved' | 'settled'; totalFen?: number; guestCount?: number; accompanyCount?: number; settlementFindings?: number; now: Date },
 ): Promise<void> {
-  const f = r.form as ReceptionRequest;
+  const f = r.form;
   const values = {
     source: 'app',
     receptionId: r.id,
@@ -36,7 +35,7 @@ export async function recordInLedger(
     letterNo: f.letter_no || null,
     category: statisticsCategory(policy, f.kind, f.lead_rank),
     status: opts.status,
-    findings: notable(r.findings as Finding[]) + (opts.settlementFindings ?? 0),
+    findings: notable(r.findings) + (opts.settlementFindings ?? 0),
     updatedAt: opts.now,
   };
   await tx.insert(ledgerEntries).values(values).onConflictDoUpdate({ target: ledgerEntries.receptionId, set: values });

@@ -1,13 +1,14 @@
 import type { Finding } from '../rules/checks/finding.js';
 import type { Card, CardElement, HeaderColour } from '../cards/card.js';
 import { button, card, escapeMd, form, hr, input, md } from '../cards/elements.js';
+import { fieldOf, type FormFields } from './form-fields.js';
 
 /** What the cards show of a reception; names already resolved from ids. */
 export interface ReceptionView {
   code: string;
   requesterName: string;
   department: string;
-  form: Record<string, unknown>;
+  form: FormFields;
   findings: Finding[];
   reason?: string | null;
   extraLevel: string[];
@@ -36,10 +37,10 @@ const STATUS: Record<StepView['status'], string> = {
 
 const SEVERITY: Record<Finding['severity'], string> = { block: '【不得办理】', reason: '【须说明理由】', info: '【提示】' };
 
-const v = (f: Record<string, unknown>, k: string) => escapeMd(String(f[k] ?? '').trim());
+const v = (f: FormFields, k: keyof FormFields) => escapeMd(fieldOf(f, k));
 
 /** The request in brief: every field an approver needs, user text escaped. */
-export function briefMarkdown(f: Record<string, unknown>): string {
+export function briefMarkdown(f: FormFields): string {
   const dates = f.arrive_date === f.depart_date ? v(f, 'arrive_date') : `${v(f, 'arrive_date')} 至 ${v(f, 'depart_date')}`;
   const lines = [
     `**来访单位**：${v(f, 'guest_unit')}`,

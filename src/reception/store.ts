@@ -1,29 +1,18 @@
 import { and, asc, eq, gte, isNull, or, sql } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
 import { hot } from '../db/hot.js';
-import { approvals, delegations, receptionCounters, receptions } from '../db/schema.js';
+import { approvals, delegations, receptionCounters, receptions, type ReceptionState } from '../db/schema/index.js';
 import type { ReceptionView, StepView } from './reception-cards.js';
-import type { Finding } from '../rules/checks/finding.js';
+import { isOffice, nameOf } from '../org/access.js';
 import type { Org } from '../org/org.js';
 
 export type Reception = typeof receptions.$inferSelect;
 export type Approval = typeof approvals.$inferSelect;
 
 /** States in which a reception's plan is carried out (a change awaiting approval keeps the approved plan running). */
-export const PLAN_LIVE = ['approved', 'change_pending', 'in_progress'];
+export const PLAN_LIVE: ReceptionState[] = ['approved', 'change_pending', 'in_progress'];
 /** States in which an approval step can be acted on. */
-export const AWAITING_APPROVAL = ['pending', 'change_pending'];
-
-export const STATE_LABEL: Record<string, string> = {
-  pending: '审批中',
-  change_pending: '变更审批中',
-  approved: '已批准',
-  returned: '已退回修改',
-  rejected: '已驳回',
-  withdrawn: '已撤回',
-  settling: '结算中',
-  settled: '已结算',
-};
+export const AWAITING_APPROVAL: ReceptionState[] = ['pending', 'change_pending'];
 
 /** JD-<year>-<nnnn>: the counter row is incremented in the caller's transaction, so two submissions never share a code. */
 export async function nextCode(tx: Executor, year: number): Promise<string> {
@@ -79,13 +68,13 @@ export async function lockForAct(tx: Executor, code: string, approvalId: number)
 }
 
 export function viewOf(org: Org, r: Reception, steps: Approval[]): ReceptionView {
-  const name = (id?: string | null) => (id ? (org.person(id)?.name ?? id) : undefined);
+  const name = (id?: string | null) => (id ? nameOf(org, id) : undefined);
   return {
     code: r.code,
     requesterName: name(r.requester)!,
     department: r.department,
-    form: r.form as Record<string, unknown>,
-    findings: r.findings as Finding[],
+    form: r.form,
+    findings: r.findings,
     reason: r.reason,
     extraLevel: r.extraLevel,
     ...(r.history?.length ? { history: r.history } : {}),
@@ -104,7 +93,7 @@ export function viewOf(org: Org, r: Reception, steps: Approval[]): ReceptionView
 
 /** 查看 and 手册: the requester, anyone in the approval chain (as approver or actor), and the reception office. */
 export async function mayView(tx: Executor, org: Org, r: Reception, userId: string): Promise<boolean> {
-  if (r.requester === userId || org.reception_office.director === userId || org.reception_office.staff.includes(userId)) return true;
+  if (r.requester === userId || isOffice(org, userId)) return true;
   const involved = await tx.select({ approver: approvals.approver, actedBy: approvals.actedBy }).from(approvals).where(eq(approvals.receptionId, r.id));
   return involved.some((a) => a.approver === userId || a.actedBy === userId);
 }

@@ -3,12 +3,12 @@
 // request comes in, to show the history on the cards, pre-fill notes, and flag 重复性考察.
 import { and, desc, eq, isNotNull, ne, sql } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
-import { guestProfiles, guestVisits } from '../db/schema.js';
+import { guestProfiles, guestVisits } from '../db/schema/index.js';
 import { cite, finding, type Finding } from '../rules/checks/finding.js';
 import type { Policy } from '../rules/policy/policy-schema.js';
+import { fieldOf as str, type FormFields as Form } from '../reception/form-fields.js';
 import type { Reception } from '../reception/store.js';
 
-type Form = Record<string, unknown>;
 export type Visit = Pick<typeof guestVisits.$inferSelect, 'code' | 'unit' | 'leadName' | 'leadTitle' | 'purpose' | 'arriveDate' | 'guestCount'>;
 
 /** Purposes whose repetition within the window is 重复性考察. */
@@ -17,7 +17,6 @@ export const INSPECTION_PURPOSES = ['考察调研', '检查指导'];
 /** Names compared loosely: full-width forms folded, spaces dropped. */
 export const nameKey = (s: unknown) => String(s ?? '').normalize('NFKC').replace(/\s+/g, '');
 
-const str = (f: Form, k: string) => String(f[k] ?? '').trim();
 const days = (a: string, b: string) => Math.round((Date.parse(`${b.slice(0, 10)}T00:00:00Z`) - Date.parse(`${a.slice(0, 10)}T00:00:00Z`)) / 86_400_000);
 
 export interface GuestHistory {
@@ -85,7 +84,7 @@ export async function lookupHistory(tx: Executor, f: Form, policy: Pick<Policy, 
 
 /** On approval: the visit once per reception, and the unit's and lead guest's profiles (notes kept unless new ones are given). */
 export async function recordVisit(tx: Executor, r: Reception, now: Date): Promise<void> {
-  const f = r.form as Form;
+  const f = r.form;
   const notes = str(f, 'notes') || null;
   const unit = str(f, 'guest_unit');
   const lead = str(f, 'lead_name');
@@ -94,8 +93,8 @@ export async function recordVisit(tx: Executor, r: Reception, now: Date): Promis
     .values({ receptionId: r.id, code: r.code, unitKey: nameKey(unit), unit, leadKey: nameKey(lead), leadName: lead, leadTitle: str(f, 'lead_title'), purpose: str(f, 'purpose'), arriveDate: str(f, 'arrive_date').slice(0, 10), guestCount: Number(f.guest_count) || 0, notes, createdAt: now })
     .onConflictDoNothing();
   const profiles = [
-    { kind: 'unit', key: nameKey(unit), name: unit, unit: null, title: null },
-    ...(lead ? [{ kind: 'person', key: nameKey(lead), name: lead, unit, title: str(f, 'lead_title') }] : []),
+    { kind: 'unit' as const, key: nameKey(unit), name: unit, unit: null, title: null },
+    ...(lead ? [{ kind: 'person' as const, key: nameKey(lead), name: lead, unit, title: str(f, 'lead_title') }] : []),
   ];
   for (const p of profiles) {
     await tx

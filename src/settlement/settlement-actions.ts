@@ -3,11 +3,11 @@
 // them in the one transaction it runs in, and answers with the card as it now stands.
 import { and, eq } from 'drizzle-orm';
 import type { HandlerContext } from '../chat/context.js';
-import { formText, type CardActionEvent, type CardActionResult, type MessageEvent } from '../chat/event.js';
+import { errorToast as error, formText, type CardActionEvent, type CardActionResult, type MessageEvent } from '../chat/event.js';
 import type { Card } from '../cards/card.js';
 import { escapeMd } from '../cards/elements.js';
 import { buildSettlementCard, type LineFormErrors, type SettlementCardMode, type SettlementView } from './settlement-cards.js';
-import { expenseLines, receptions, settlementDocuments, settlements, type SettlementAudit, type SettlementSignature } from '../db/schema.js';
+import { expenseLines, receptions, settlementDocuments, settlements, type SettlementAudit, type SettlementSignature } from '../db/schema/index.js';
 import { hasBlocking, type Finding } from '../rules/checks/finding.js';
 import type { ReceptionRequest } from '../rules/checks/read-request.js';
 import { EXPENSE_CATEGORIES, PAYMENT_METHODS } from '../rules/vocabulary.js';
@@ -26,7 +26,6 @@ import {
   maySee,
   normalInvoice,
   secondSigners,
-  SETTLEMENT_STATE_LABEL,
   settlementFindings,
   totals,
   validSignatures,
@@ -34,9 +33,10 @@ import {
 import { exportLinks } from './settlement-routes.js';
 import { localDate } from '../lib/working-time.js';
 import { cut } from '../lib/text.js';
+import { isOffice, nameOf } from '../org/access.js';
+import { SETTLEMENT_STATE_LABEL, stateLabel } from '../reception/state-labels.js';
 
-const error = (content: string): CardActionResult => ({ toast: { type: 'error', content } });
-const name = (ctx: HandlerContext, id?: string | null) => (id ? (ctx.org.person(id)?.name ?? id) : '');
+const name = (ctx: HandlerContext, id?: string | null) => (id ? nameOf(ctx.org, id) : '');
 const at = (ctx: HandlerContext, iso: string | Date) =>
   new Intl.DateTimeFormat('zh-CN', { timeZone: ctx.config.timeZone, month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(iso));
 
@@ -186,10 +186,10 @@ export async function onSettleCommand(event: MessageEvent, ctx: HandlerContext, 
     const ref = await ctx.sayPrivately({ kind: 'card', card: await settlementCard(ctx, l, who, { notice }) });
     return void (await remember(ctx, l, ref));
   }
-  const office = who === ctx.org.reception_office.director || ctx.org.reception_office.staff.includes(who);
+  const office = isOffice(ctx.org, who);
   if (who !== r.requester && !office) return void (await say(`未找到接待${code}，或您无权办理其结算。结算由经办人或接待办发起。`));
   if (r.state === 'change_pending') return void (await say(`接待${code}有变更正在审批，请待变更审批结束后再结算。`));
-  if (!SETTLEABLE.includes(r.state)) return void (await say(`接待${code}未经审批通过（当前：${stateText(r.state)}），不能结算。`));
+  if (!SETTLEABLE.includes(r.state)) return void (await say(`接待${code}未经审批通过（当前：${stateLabel(r.state)}），不能结算。`));
   const f = r.form as ReceptionRequest;
   const today = localDate(ctx.now, ctx.config.timeZone);
   if (f.arrive_date > today) return void (await say(`接待${code}尚未举行（到达日期${f.arrive_date}），接待结束后再办理结算。`));
@@ -213,10 +213,6 @@ export async function onSettleCommand(event: MessageEvent, ctx: HandlerContext, 
   if (who !== r.requester) {
     await sendCard(ctx, l, r.requester, `${escapeMd(name(ctx, who))}已发起接待${escapeMd(code)}的结算，请您作为经办人核对清单、录入费用并签字。`);
   }
-}
-
-function stateText(state: string): string {
-  return ({ pending: '审批中', returned: '已退回修改', rejected: '已驳回', withdrawn: '已撤回', change_pending: '变更审批中' } as Record<string, string>)[state] ?? state;
 }
 
 // ---------------------------------------------------------------------------------------------

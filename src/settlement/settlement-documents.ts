@@ -5,12 +5,13 @@
 import { createHash } from 'node:crypto';
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import type { HandlerContext, Services } from '../chat/context.js';
+import { isOffice } from '../org/access.js';
 import { formText, type CardActionEvent, type CardActionResult, type MessageEvent } from '../chat/event.js';
 import { buildDocumentCard } from './settlement-cards.js';
 import { escapeMd } from '../cards/elements.js';
 import { cut } from '../lib/text.js';
 import type { Db } from '../db/client.js';
-import { expenseLines, ledgerImports, outbox, receptions, settlementDocuments, settlements } from '../db/schema.js';
+import { expenseLines, ledgerImports, outbox, receptions, settlementDocuments, settlements } from '../db/schema/index.js';
 import { enqueue, type OutboxAction } from '../chat/outbox.js';
 import { takeLedgerFile } from '../statistics/ledger-chat.js';
 import { formatFen } from '../lib/money.js';
@@ -40,7 +41,7 @@ const sameType = (a: string, b: string) => a === b || (['jpg', 'jpeg'].includes(
  * never filed under somebody else's settlement by guesswork.
  */
 async function openSettlementFor(ctx: HandlerContext, event: MessageEvent): Promise<{ id: number; code: string } | undefined> {
-  const office = event.senderId === ctx.org.reception_office.director || ctx.org.reception_office.staff.includes(event.senderId);
+  const office = isOffice(ctx.org, event.senderId);
   const mine = office ? undefined : eq(settlements.handler, event.senderId);
   if (event.chatType === 'group') {
     const [g] = await ctx.tx

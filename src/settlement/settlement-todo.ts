@@ -1,7 +1,8 @@
 // 待办 lines for settlements: what waits for one person's signature or audit.
 import { and, asc, eq, inArray, or } from 'drizzle-orm';
 import type { HandlerContext } from '../chat/context.js';
-import { receptions, settlements } from '../db/schema.js';
+import { isFinance, isOffice, isPrincipal } from '../org/access.js';
+import { receptions, settlements, type SettlementState } from '../db/schema/index.js';
 import { auditors, linesAndDocs, type Loaded, secondSigners, validSignatures } from './settlement.js';
 
 /**
@@ -12,8 +13,8 @@ import { auditors, linesAndDocs, type Loaded, secondSigners, validSignatures } f
 export async function settlementTodo(ctx: HandlerContext, who: string): Promise<string[]> {
   const o = ctx.org;
   const heads = o.departments.filter((d) => d.head === who).map((d) => d.name);
-  const office = who === o.reception_office.director || o.reception_office.staff.includes(who) || who === o.principal;
-  const stages = [...(office ? ['office_audit'] : []), ...(o.finance.includes(who) ? ['finance_audit'] : [])];
+  const office = isOffice(o, who) || isPrincipal(o, who);
+  const stages: SettlementState[] = [...(office ? ['office_audit' as const] : []), ...(isFinance(o, who) ? ['finance_audit' as const] : [])];
   const mine = or(
     and(eq(settlements.state, 'draft'), or(eq(settlements.handler, who), eq(settlements.witness, who), heads.length ? inArray(receptions.department, heads) : undefined)),
     stages.length ? inArray(settlements.state, stages) : undefined,

@@ -4,15 +4,16 @@ import { createHash } from 'node:crypto';
 import { and, asc, between, eq, inArray, isNull, ne, or, sql } from 'drizzle-orm';
 import type { HandlerContext } from '../chat/context.js';
 import type { Executor } from '../db/client.js';
-import { approvals, expenseLines, ledgerEntries, receptions, settlementDocuments, settlements, type SettlementSignature } from '../db/schema.js';
+import { approvals, expenseLines, ledgerEntries, receptions, settlementDocuments, settlements, type SettlementSignature } from '../db/schema/index.js';
 import { checkSettlement } from '../rules/checks/check-settlement.js';
 import { type Finding, sortFindings } from '../rules/checks/finding.js';
 import type { Policy } from '../rules/policy/policy-schema.js';
-import type { ReceptionRequest } from '../rules/checks/read-request.js';
 import type { Settlement as SettlementFacts } from '../rules/checks/read-settlement.js';
 import type { ExpenseCategory, PaymentMethod } from '../rules/vocabulary.js';
 import { fenToYuan } from '../lib/money.js';
 import type { Org } from '../org/org.js';
+import { isFinance, isOffice, nameOf } from '../org/access.js';
+import { SETTLEMENT_STATE_LABEL } from '../reception/state-labels.js';
 import type { SettlementReport } from './settlement-report.js';
 import { findReception, type Reception } from '../reception/store.js';
 
@@ -27,13 +28,6 @@ export interface Loaded {
   lines: ExpenseLine[];
   docs: DocumentMeta[];
 }
-
-export const SETTLEMENT_STATE_LABEL: Record<string, string> = {
-  draft: '填报中',
-  office_audit: '待接待办审核',
-  finance_audit: '待财务审核',
-  settled: '已结算',
-};
 
 /** Expense categories offered on the card (礼品 is not offered: R12 forbids gifts). */
 export const LINE_CATEGORIES = ['餐费', '住宿', '用车', '场地', '其他'] as const;
@@ -104,8 +98,6 @@ export function validSignatures(l: Loaded, hash = contentHash(l)): SettlementSig
   return l.s.signatures.filter((x) => x.hash === hash);
 }
 
-const isOffice = (org: Org, id: string) => id === org.reception_office.director || org.reception_office.staff.includes(id);
-
 /** Who signs second: the witness the handler named, else the department head; never the handler. */
 export function secondSigners(org: Org, l: Pick<Loaded, 'r' | 's'>): string[] {
   const head = org.departments.find((d) => d.name === l.r.department)?.head;
@@ -137,7 +129,7 @@ export function mayEdit(org: Org, l: Pick<Loaded, 's'>, id: string): boolean {
 }
 
 export function maySee(org: Org, l: Loaded, id: string): boolean {
-  return mayEdit(org, l, id) || secondSigners(org, l).includes(id) || org.finance.includes(id) || l.r.requester === id;
+  return mayEdit(org, l, id) || secondSigners(org, l).includes(id) || isFinance(org, id) || l.r.requester === id;
 }
 
 /** Invoice numbers compare without spaces and dashes, in capitals ("0440-0001" is 04400001). */
@@ -158,7 +150,7 @@ export async function invoicesUsedElsewhere(tx: Executor, settlementId: number, 
 
 /** Reception money settled in the visit's year before this settlement (R13), in fen: from the ledger's date index. */
 async function spentThisYear(tx: Executor, l: Loaded): Promise<number> {
-  const year = String((l.r.form as ReceptionRequest).arrive_date).slice(0, 4);
+  const year = String(l.r.form.arrive_date).slice(0, 4);
   const [row] = await tx
     .select({ fen: sql<string>`coalesce(sum(${ledgerEntries.totalFen}), 0)` })
     .from(ledgerEntries)
@@ -178,7 +170,7 @@ export function settlementFacts(l: Loaded, used: Map<string, string>, spentFen?:
     else seen.set(k, i);
   });
   const stored = l.docs.filter((d) => d.status === 'stored');
-  const f = l.r.form as ReceptionRequest;
+  const f = l.r.form;
   const present = new Set([...GENERATED_DOCUMENTS, ...stored.map((d) => d.kind)]);
   // The letter recorded on the request (公函文号) counts as the letter.
   if (f.letter_no) present.add('公函');
@@ -203,7 +195,7 @@ export function settlementFacts(l: Loaded, used: Map<string, string>, spentFen?:
 export async function settlementFindings(ctx: Pick<HandlerContext, 'tx' | 'policy' | 'now' | 'config'>, l: Loaded): Promise<Finding[]> {
   const [used, spent] = await Promise.all([invoicesUsedElsewhere(ctx.tx, l.s.id, l.lines), spentThisYear(ctx.tx, l)]);
   const facts = settlementFacts(l, used, spent);
-  return sortFindings(checkSettlement(facts, l.r.form as ReceptionRequest, ctx.policy, ctx.now, { timeZone: ctx.config.timeZone }));
+  return sortFindings(checkSettlement(facts, l.r.form, ctx.policy, ctx.now, { timeZone: ctx.config.timeZone }));
 }
 
 /**
@@ -211,12 +203,12 @@ export async function settlementFindings(ctx: Pick<HandlerContext, 'tx' | 'polic
  * starts with; until then the number on the request.
  */
 export function guestCountOf(l: Pick<Loaded, 'r' | 's'>): number {
-  return l.s.guests.length > 1 ? l.s.guests.length : (l.r.form as ReceptionRequest).guest_count;
+  return l.s.guests.length > 1 ? l.s.guests.length : l.r.form.guest_count;
 }
 
 /** Accompanying people: the names listed, else the number on the request. */
 export function accompanyCountOf(l: Pick<Loaded, 'r' | 's'>): number {
-  return l.s.accompany.length || ((l.r.form as ReceptionRequest).accompany_count ?? 0);
+  return l.s.accompany.length || (l.r.form.accompany_count ?? 0);
 }
 
 export function totals(l: Loaded) {
@@ -237,8 +229,8 @@ async function finalApproval(tx: Executor, r: Reception): Promise<{ by: string; 
 
 /** The report the spreadsheet and the printable page are built from. */
 export async function buildReport(tx: Executor, org: Org, l: Loaded): Promise<SettlementReport> {
-  const name = (id?: string | null) => (id ? (org.person(id)?.name ?? id) : '');
-  const f = l.r.form as ReceptionRequest;
+  const name = (id?: string | null) => (id ? nameOf(org, id) : '');
+  const f = l.r.form;
   const hash = contentHash(l);
   const valid = validSignatures(l, hash);
   const sig = (role: 'handler' | 'second', label: string) => {
@@ -291,7 +283,7 @@ export async function buildReport(tx: Executor, org: Org, l: Loaded): Promise<Se
     audits: l.s.audits
       .filter((a) => a.decision === 'pass')
       .map((a) => ({ stage: a.stage === 'office' ? ('接待办审核' as const) : ('财务审核' as const), name: name(a.by), at: a.at, ...(a.comment ? { comment: a.comment } : {}) })),
-    stateLabel: SETTLEMENT_STATE_LABEL[l.s.state] ?? l.s.state,
+    stateLabel: SETTLEMENT_STATE_LABEL[l.s.state],
     ...(l.s.settledAt ? { settledAt: l.s.settledAt.toISOString() } : {}),
     contentHash: hash,
   };

@@ -1,6 +1,7 @@
 // 公开 <年>: the yearly disclosure of reception rules, standards, spending and numbers (R20, R21),
 // as plain text an office can paste into its public notice.
 import type { HandlerContext } from '../chat/context.js';
+import { isLeader, isOffice } from '../org/access.js';
 import type { MessageEvent } from '../chat/event.js';
 import type { PerPersonRow, Policy } from '../rules/policy/policy-schema.js';
 import { describeRanks } from '../rules/policy/standards-text.js';
@@ -54,7 +55,7 @@ export function buildDisclosureText(opts: { unit: string; policy: Policy; stats:
 export async function onDisclosureCommand(event: MessageEvent, ctx: HandlerContext, args: string): Promise<void> {
   const who = event.senderId;
   const o = ctx.org;
-  if (who !== o.reception_office.director && !o.reception_office.staff.includes(who) && who !== o.principal && !o.departments.some((d) => d.supervisor === who)) {
+  if (!isOffice(o, who) && !isLeader(o, who)) {
     await ctx.say({ kind: 'text', text: '年度接待情况公开稿由接待办或单位领导生成。' });
     return;
   }

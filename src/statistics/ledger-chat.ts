@@ -6,12 +6,12 @@
 import { createHash } from 'node:crypto';
 import { and, desc, eq, gt } from 'drizzle-orm';
 import type { HandlerContext, Services } from '../chat/context.js';
-import type { CardActionEvent, CardActionResult, MessageEvent } from '../chat/event.js';
+import { errorToast as error, type CardActionEvent, type CardActionResult, type MessageEvent } from '../chat/event.js';
 import { card, md } from '../cards/elements.js';
 import type { Db, Executor } from '../db/client.js';
-import { ledgerImports } from '../db/schema.js';
+import { ledgerImports } from '../db/schema/index.js';
 import { enqueue, type OutboxAction } from '../chat/outbox.js';
-import type { Org } from '../org/org.js';
+import { isOffice } from '../org/access.js';
 import { localDate } from '../lib/working-time.js';
 import type { Policy } from '../rules/policy/policy-schema.js';
 import { buildLedgerImportCard, REPORT_PROBLEMS, type LedgerReport } from './ledger-card.js';
@@ -31,7 +31,6 @@ export const CHAT_MAX_ROWS = 3_000;
 
 type FetchDocument = Extract<OutboxAction, { op: 'fetch_document' }>;
 
-export const isOffice = (org: Org, id: string) => id === org.reception_office.director || org.reception_office.staff.includes(id);
 const extension = (fileName: string) => /\.([A-Za-z0-9]{1,8})$/.exec(fileName)?.[1]?.toLowerCase();
 
 /** 导入台账: office only, one-to-one; records the wait for the file and says how. */
@@ -161,8 +160,6 @@ export function createLedgerFileStore(services: Services, clock: () => Date = ()
     });
   };
 }
-
-const error = (content: string): CardActionResult => ({ toast: { type: 'error', content } });
 
 async function lockImport(event: CardActionEvent, ctx: HandlerContext): Promise<{ error: string } | { imp: typeof ledgerImports.$inferSelect }> {
   const id = event.value.importId;

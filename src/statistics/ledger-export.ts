@@ -4,9 +4,10 @@
 import { and, asc, between, eq, inArray } from 'drizzle-orm';
 import type ExcelJS from 'exceljs';
 import type { HandlerContext } from '../chat/context.js';
+import { isFinance, isOffice } from '../org/access.js';
 import type { MessageEvent } from '../chat/event.js';
 import type { Executor } from '../db/client.js';
-import { expenseLines, ledgerEntries, settlements } from '../db/schema.js';
+import { expenseLines, ledgerEntries, settlements } from '../db/schema/index.js';
 import type { Policy } from '../rules/policy/policy-schema.js';
 import { formatFen } from '../lib/money.js';
 import { computeStatistics, countedStatuses, parsePeriod, type Period } from './statistics.js';
@@ -229,7 +230,7 @@ export async function buildLedgerWorkbook(db: Executor, policy: Policy, period: 
 export async function onExportCommand(event: MessageEvent, ctx: HandlerContext, args: string): Promise<void> {
   const who = event.senderId;
   const o = ctx.org;
-  if (who !== o.reception_office.director && !o.reception_office.staff.includes(who) && !o.finance.includes(who)) {
+  if (!isOffice(o, who) && !isFinance(o, who)) {
     await ctx.say({ kind: 'text', text: '接待台账导出仅限接待办和财务人员办理，如需查看接待情况，请使用“统计”指令或联系接待办。' });
     return;
   }

@@ -4,7 +4,7 @@
 // on conflict do nothing), so the same file twice imports once, even from two processes at once.
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
-import { ledgerEntries } from '../db/schema.js';
+import { ledgerEntries } from '../db/schema/index.js';
 import type { Policy } from '../rules/policy/policy-schema.js';
 import { statisticsCategory } from '../rules/policy/statistics-category.js';
 import type { LedgerFile } from './ledger-read.js';

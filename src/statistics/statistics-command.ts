@@ -1,6 +1,7 @@
 // 统计 [期间] in chat: who may ask, and where the answer goes.
 import type { HandlerContext } from '../chat/context.js';
 import type { MessageEvent } from '../chat/event.js';
+import { isFinance, isLeader, isOffice } from '../org/access.js';
 import { buildStatisticsCard } from './statistics-card.js';
 import { computeStatistics, parsePeriod } from './statistics.js';
 
@@ -8,7 +9,7 @@ import { computeStatistics, parsePeriod } from './statistics.js';
 export async function onStatisticsCommand(event: MessageEvent, ctx: HandlerContext, args: string): Promise<void> {
   const who = event.senderId;
   const o = ctx.org;
-  const allowed = who === o.reception_office.director || o.reception_office.staff.includes(who) || o.finance.includes(who) || who === o.principal || o.departments.some((d) => d.supervisor === who);
+  const allowed = isOffice(o, who) || isFinance(o, who) || isLeader(o, who);
   if (!allowed) {
     await ctx.say({ kind: 'text', text: '接待统计仅限接待办、财务和单位领导查看。' });
     return;

@@ -3,7 +3,7 @@
 // holds the bot's receptions and imported history, one row each, indexed by arrival date.
 import { and, between, inArray, sql } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
-import { ledgerEntries } from '../db/schema.js';
+import { ledgerEntries } from '../db/schema/index.js';
 import type { Policy } from '../rules/policy/policy-schema.js';
 import { STAT_CATEGORIES } from '../rules/vocabulary.js';
 import { localDate } from '../lib/working-time.js';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createBotRouter } from '../../src/commands/commands.js';
 import type { CardActionEvent } from '../../src/chat/event.js';
 import { createPipeline } from '../../src/chat/pipeline.js';
-import { approvals, auditLog, outbox } from '../../src/db/schema.js';
+import { approvals, auditLog, outbox } from '../../src/db/schema/index.js';
 import { nextCode } from '../../src/reception/store.js';
 import { validForm } from '../fixtures/request-form.js';
 import { testServices, useTestDatabase } from './use-test-database.js';

@@ -2,7 +2,8 @@
 // exceljs (rows, amounts to the fen, totals); and the outbox's send_file rendering it at delivery.
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import { expenseLines, ledgerEntries, outbox, receptions, settlements } from '../../src/db/schema.js';
+import { expenseLines, ledgerEntries, outbox, receptions, settlements } from '../../src/db/schema/index.js';
+import type { ReceptionRequest } from '../../src/rules/checks/read-request.js';
 import { createOutboxSender } from '../../src/jobs/outbox.js';
 import { enqueue } from '../../src/chat/outbox.js';
 import { buildLedgerWorkbook } from '../../src/statistics/ledger-export.js';
@@ -16,7 +17,7 @@ const { policy } = testServices();
 /** A settled reception of the bot: the reception, its settlement and lines, its ledger row. */
 async function settledReception(code: string, date: string, lines: { category: string; fen: number; persons?: number; payee: string; invoiceNo?: string; payment: string; items?: string }[]) {
   const db = tdb.current.main.db;
-  const [r] = await db.insert(receptions).values({ code, requester: 'ou_staff1', department: '招商局', state: 'settled', form: {} }).returning();
+  const [r] = await db.insert(receptions).values({ code, requester: 'ou_staff1', department: '招商局', state: 'settled', form: {} as ReceptionRequest }).returning();
   const [s] = await db.insert(settlements).values({ receptionId: r.id, state: 'settled', handler: 'ou_staff1', settledAt: new Date() }).returning();
   await db.insert(expenseLines).values(lines.map((l) => ({ settlementId: s.id, category: l.category, amountFen: l.fen, persons: l.persons, payee: l.payee, invoiceNo: l.invoiceNo, payment: l.payment, items: l.items, createdBy: 'ou_staff1' })));
   const total = lines.reduce((t, l) => t + l.fen, 0);

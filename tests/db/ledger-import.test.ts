@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { asc, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { ledgerEntries } from '../../src/db/schema.js';
+import { ledgerEntries } from '../../src/db/schema/index.js';
 import { importLedger, summaryLine } from '../../src/statistics/ledger-import.js';
 import { readLedgerFile } from '../../src/statistics/ledger-read.js';
 import { csvText, excelDate, GOOD_ROWS, HEADER, workbook } from '../fixtures/ledger-files.js';

@@ -3,7 +3,7 @@
 // settled receptions.
 import fs from 'node:fs';
 import { bundled } from '../../src/config.js';
-import type { ledgerEntries } from '../../src/db/schema.js';
+import type { ledgerEntries } from '../../src/db/schema/index.js';
 import { EXAMPLE_ROW } from '../../src/statistics/ledger-read.js';
 import { parsePolicy } from '../../src/rules/policy/load-policy.js';
 

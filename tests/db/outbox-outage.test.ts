@@ -3,7 +3,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase, type Database } from '../../src/db/client.js';
-import { outbox } from '../../src/db/schema.js';
+import { outbox } from '../../src/db/schema/index.js';
 import { createOutboxSender } from '../../src/jobs/outbox.js';
 import { enqueue } from '../../src/chat/outbox.js';
 import { startPgProxy, type PgProxy } from '../multi/pg-proxy.js';

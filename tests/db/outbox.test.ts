@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { MessengerError } from '../../src/chat/messenger.js';
-import { outbox } from '../../src/db/schema.js';
+import { outbox } from '../../src/db/schema/index.js';
 import { connectionLost, createOutboxSender } from '../../src/jobs/outbox.js';
 import { enqueue, type OutboxAction } from '../../src/chat/outbox.js';
 import { createRecordingMessenger } from './recording-messenger.js';

@@ -3,7 +3,7 @@ import { createBotRouter } from '../../src/commands/commands.js';
 import type { MessageEvent } from '../../src/chat/event.js';
 import { createPipeline } from '../../src/chat/pipeline.js';
 import type { Router } from '../../src/chat/router.js';
-import { auditLog, inboundEvents, outbox } from '../../src/db/schema.js';
+import { auditLog, inboundEvents, outbox } from '../../src/db/schema/index.js';
 import { testServices, useTestDatabase } from './use-test-database.js';
 
 const tdb = useTestDatabase([inboundEvents, outbox, auditLog]);

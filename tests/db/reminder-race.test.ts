@@ -9,7 +9,8 @@ import type { CardActionEvent } from '../../src/chat/event.js';
 import { createBotRouter } from '../../src/commands/commands.js';
 import { createPipeline } from '../../src/chat/pipeline.js';
 import type { Tx } from '../../src/db/client.js';
-import { approvals, jobs, outbox, receptions, tasks } from '../../src/db/schema.js';
+import { approvals, jobs, outbox, receptions, tasks } from '../../src/db/schema/index.js';
+import type { ReceptionRequest } from '../../src/rules/checks/read-request.js';
 import { createScheduler } from '../../src/jobs/scheduler.js';
 import { onApprovalAct } from '../../src/approval/act-on-approval.js';
 import { planJobs } from '../../src/plan/plan-jobs.js';
@@ -92,7 +93,7 @@ describe.runIf(process.env.DATABASE_URL)('reminders racing a person’s action',
     const t0 = new Date('2026-11-23T01:00:00Z');
     const [r] = await db
       .insert(receptions)
-      .values({ code: 'JD-2026-0098', requester: 'ou_staff1', department: '招商局', state: 'approved', form: { guest_unit: '省发改委', lead_name: '张伟', lead_title: '处长', lead_rank: '县处级正职', guest_count: 5, arrive_date: '2026-11-25', depart_date: '2026-11-25', kind: '公务' } })
+      .values({ code: 'JD-2026-0098', requester: 'ou_staff1', department: '招商局', state: 'approved', form: { guest_unit: '省发改委', lead_name: '张伟', lead_title: '处长', lead_rank: '县处级正职', guest_count: 5, arrive_date: '2026-11-25', depart_date: '2026-11-25', kind: '公务' } as ReceptionRequest })
       .returning();
     const [task] = await db.insert(tasks).values({ receptionId: r.id, title: '预订定点饭店标准间', template: 't', owner: 'ou_office2', dueAt: new Date(t0.getTime() + 48 * H) }).returning();
     await db.transaction((tx) => scheduleTaskJobs({ ...services, tx, now: t0, enqueue: async () => '' } as never, [task]));

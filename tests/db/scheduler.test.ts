@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { jobs, outbox } from '../../src/db/schema.js';
+import { jobs, outbox } from '../../src/db/schema/index.js';
 import { enqueue } from '../../src/chat/outbox.js';
 import { createScheduler, scheduleJob, type JobBody } from '../../src/jobs/scheduler.js';
 import { silentLog, useTestDatabase } from './use-test-database.js';

@@ -4,7 +4,8 @@ import fs from 'node:fs';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { bundled } from '../../src/config.js';
-import { outbox, receptions, settlementDocuments, settlements } from '../../src/db/schema.js';
+import { outbox, receptions, settlementDocuments, settlements } from '../../src/db/schema/index.js';
+import type { ReceptionRequest } from '../../src/rules/checks/read-request.js';
 import { createDocumentStore, onDocumentLost } from '../../src/settlement/settlement-documents.js';
 import { parsePolicy } from '../../src/rules/policy/load-policy.js';
 import { testServices, useTestDatabase } from './use-test-database.js';
@@ -19,7 +20,7 @@ async function documentRow(name = '发票.png') {
   if (!s) {
     const [r] = await db
       .insert(receptions)
-      .values({ code: 'JD-2026-0001', requester: 'ou_staff1', department: '招商局', state: 'settling', form: { guest_unit: '省发改委', arrive_date: '2026-11-01' } })
+      .values({ code: 'JD-2026-0001', requester: 'ou_staff1', department: '招商局', state: 'settling', form: { guest_unit: '省发改委', arrive_date: '2026-11-01' } as ReceptionRequest })
       .returning();
     [s] = await db.insert(settlements).values({ receptionId: r.id, handler: 'ou_staff1' }).returning();
   }

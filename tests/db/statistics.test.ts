@@ -1,6 +1,6 @@
 // Totals over a fixture year, on the ledger (PGlite here, PostgreSQL with npm run test:pg).
 import { describe, expect, it } from 'vitest';
-import { ledgerEntries } from '../../src/db/schema.js';
+import { ledgerEntries } from '../../src/db/schema/index.js';
 import { computeStatistics } from '../../src/statistics/statistics.js';
 import { ledgerRow, settledOnlyPolicy, YEAR_2026 as year } from './ledger-rows.js';
 import { testServices, useTestDatabase } from './use-test-database.js';

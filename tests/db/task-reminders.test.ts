@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { createHandlerContext } from '../../src/chat/context.js';
 import type { CardActionEvent } from '../../src/chat/event.js';
 import type { Db } from '../../src/db/client.js';
-import { jobs, outbox, receptions, tasks } from '../../src/db/schema.js';
+import { jobs, outbox, receptions, tasks } from '../../src/db/schema/index.js';
+import type { ReceptionRequest } from '../../src/rules/checks/read-request.js';
 import { createScheduler, scheduleJob } from '../../src/jobs/scheduler.js';
 import { planJobs } from '../../src/plan/plan-jobs.js';
 import { scheduleTaskJobs, type Task } from '../../src/plan/plan.js';
@@ -22,7 +23,7 @@ let codes = 0;
 async function openTask(db: Db): Promise<{ code: string; task: Task }> {
   const [r] = await db
     .insert(receptions)
-    .values({ code: `JD-2026-${String(9000 + ++codes)}`, requester: 'ou_staff1', department: '招商局', state: 'approved', form: { guest_unit: '省发改委', lead_name: '张伟', lead_title: '处长', lead_rank: '县处级正职', guest_count: 5, arrive_date: '2026-11-25', depart_date: '2026-11-25', kind: '公务' } })
+    .values({ code: `JD-2026-${String(9000 + ++codes)}`, requester: 'ou_staff1', department: '招商局', state: 'approved', form: { guest_unit: '省发改委', lead_name: '张伟', lead_title: '处长', lead_rank: '县处级正职', guest_count: 5, arrive_date: '2026-11-25', depart_date: '2026-11-25', kind: '公务' } as ReceptionRequest })
     .returning();
   const [task] = await db.insert(tasks).values({ receptionId: r.id, title: '预订定点饭店标准间', template: 't', owner: 'ou_office2', dueAt: due }).returning();
   return { code: r.code, task };

@@ -3,7 +3,7 @@
 import { eq } from 'drizzle-orm';
 import { expect } from 'vitest';
 import type { App } from '../../src/app.js';
-import { approvals, auditLog, receptions } from '../../src/db/schema.js';
+import { approvals, auditLog, receptions } from '../../src/db/schema/index.js';
 import {
   buildCardAction, buildMessageEvent, signedRequest, startFakeFeishu,
   type FakeFeishu, type MentionInput, type SentMessage,

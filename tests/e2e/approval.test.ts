@@ -2,7 +2,7 @@
 // the real Feishu SDK out to the fake Feishu, and assertions on what each person sees.
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLog } from '../../src/db/schema.js';
+import { auditLog } from '../../src/db/schema/index.js';
 import { addWorkingHours } from '../../src/lib/working-time.js';
 import { bundled } from '../../src/config.js';
 import { loadPolicy } from '../../src/rules/policy/load-policy.js';

@@ -3,7 +3,7 @@
 // rules flag goes back for approval, and the plan is not started twice.
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { receptions, tasks } from '../../src/db/schema.js';
+import { receptions, tasks } from '../../src/db/schema/index.js';
 import { buttonValue, receptionSnapshot, hasButtons, shanghaiDate, startHarness, validForm, type Harness } from './approval-harness.js';
 
 const STAFF1 = 'ou_staff1';

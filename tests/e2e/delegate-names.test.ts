@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { and, eq, isNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { delegations } from '../../src/db/schema.js';
+import { delegations } from '../../src/db/schema/index.js';
 import { shanghaiDate, validForm } from './approval-harness.js';
 import { startPlanHarness, type PlanHarness } from './plan-harness.js';
 

@@ -3,7 +3,7 @@
 // 双签 by one-tap 签字 from the handler and the department head → both audits → settled.
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { receptions, settlements } from '../../src/db/schema.js';
+import { receptions, settlements } from '../../src/db/schema/index.js';
 import { validForm } from '../fixtures/request-form.js';
 import { buttonsOf, startDingTalkHarness, textOf, type DingTalkHarness } from '../fake-dingtalk/bot-harness.js';
 

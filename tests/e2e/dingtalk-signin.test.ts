@@ -2,7 +2,7 @@
 // code, and only the person DingTalk names acts: the card's recipient on a one-to-one card, whoever
 // signs in on a group's card. A forwarded link is of no use to anyone else.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { receptions } from '../../src/db/schema.js';
+import { receptions } from '../../src/db/schema/index.js';
 import { button, card, form, input } from '../../src/cards/elements.js';
 import { validForm } from '../fixtures/request-form.js';
 import { buttonsOf, startDingTalkHarness, type DingTalkHarness } from '../fake-dingtalk/bot-harness.js';

@@ -3,7 +3,7 @@
 // sends as the person tapping it), and forged, duplicated, malformed and wrong-person input changes nothing.
 import { desc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { approvals, delegations, inboundEvents, receptions } from '../../src/db/schema.js';
+import { approvals, delegations, inboundEvents, receptions } from '../../src/db/schema/index.js';
 import { validForm } from '../fixtures/request-form.js';
 import { commandOf, buttonsOf, startDingTalkHarness, textOf, type DingTalkHarness } from '../fake-dingtalk/bot-harness.js';
 import { DT_BOT_USER_ID, robotFrame } from '../fake-dingtalk/index.js';

@@ -4,7 +4,7 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
-import { ledgerEntries } from '../../src/db/schema.js';
+import { ledgerEntries } from '../../src/db/schema/index.js';
 import { buildMessageEvent, signedRequest } from '../fake-feishu/index.js';
 import { shanghaiDate, startHarness, type Harness } from './approval-harness.js';
 import { ENCRYPT_KEY, startBot } from './start-bot.js';

@@ -9,7 +9,7 @@
 // nesting, unicode): anything but 5xx may come back, and only replies may be written.
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { outbox } from '../../src/db/schema.js';
+import { outbox } from '../../src/db/schema/index.js';
 import { buildUrlVerification, computeSignature, encryptString } from '../fake-feishu/index.js';
 import { buttonValue, buttonValues, p2p, titleOf, validForm } from './approval-harness.js';
 import { SECRETS, snapshotState, startSecureBot, type Answer, type SecureBot } from './secure-bot.js';

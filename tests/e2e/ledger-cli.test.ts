@@ -6,7 +6,7 @@ import path from 'node:path';
 import { asc } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { createDatabase } from '../../src/db/client.js';
-import { ledgerEntries } from '../../src/db/schema.js';
+import { ledgerEntries } from '../../src/db/schema/index.js';
 import { readLedgerFile } from '../../src/statistics/ledger-read.js';
 import { csvText, encodeGbk, excelDate, GOOD_ROWS, HEADER, workbook } from '../fixtures/ledger-files.js';
 import { useToolDatabase } from './tool-harness.js';

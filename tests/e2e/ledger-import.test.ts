@@ -3,7 +3,7 @@
 // card, and imports from it; others are refused; the same file again imports nothing new.
 import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ledgerEntries, ledgerImports } from '../../src/db/schema.js';
+import { ledgerEntries, ledgerImports } from '../../src/db/schema/index.js';
 import { buttonValues, hasButtons, titleOf } from './approval-harness.js';
 import { cardText, startSettlementHarness, type SettlementHarness } from './settlement-harness.js';
 import { csvText, encodeGbk, excelDate, GOOD_ROWS, HEADER, workbook } from '../fixtures/ledger-files.js';

@@ -21,7 +21,7 @@ import { createSimulatorMessenger } from '../../src/platforms/simulator/messenge
 import { createSimulatorRoutes } from '../../src/platforms/simulator/routes.js';
 import { bundled } from '../../src/config.js';
 import { createDatabase, type Database } from '../../src/db/client.js';
-import { simImages, simMessages } from '../../src/db/schema.js';
+import { simImages, simMessages } from '../../src/db/schema/index.js';
 import { loadOrg } from '../../src/org/org.js';
 import { buttonsOf, commandOf } from '../fake-dingtalk/bot-harness.js';
 import { DT_CLIENT_ID, DT_CLIENT_SECRET, DT_ROBOT_CODE, startFakeDingTalk } from '../fake-dingtalk/index.js';

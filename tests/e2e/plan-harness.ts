@@ -3,7 +3,7 @@
 // optionally several bots on one PostgreSQL database (two instances racing for the same jobs).
 import { eq } from 'drizzle-orm';
 import type { App } from '../../src/app.js';
-import { receptions, tasks } from '../../src/db/schema.js';
+import { receptions, tasks } from '../../src/db/schema/index.js';
 import { startFakeFeishu, type FakeFeishu, type SentMessage } from '../fake-feishu/index.js';
 import { buttonValues, titleOf, webhookClient, type TapAnswer, type WebhookClient } from './approval-harness.js';
 import { startBot } from './start-bot.js';

@@ -7,7 +7,7 @@ import type { Database } from '../../src/db/client.js';
 import {
   approvals, auditLog, delegations, expenseLines, guestProfiles, guestVisits, inboundEvents, jobs, ledgerEntries, ledgerImports, outbox,
   receptions, settlementDocuments, settlements, tasks,
-} from '../../src/db/schema.js';
+} from '../../src/db/schema/index.js';
 import {
   buildCardAction, buildMessageEvent, signedRequest, startFakeFeishu,
   type CardActionInput, type FakeFeishu, type MessageEventInput,

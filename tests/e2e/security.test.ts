@@ -6,7 +6,7 @@
 import { gzipSync } from 'node:zlib';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLog } from '../../src/db/schema.js';
+import { auditLog } from '../../src/db/schema/index.js';
 import { startBot } from './start-bot.js';
 import { buildUrlVerification, computeSignature, encryptPayload, encryptString, signedRequest, startFakeFeishu, type FakeFeishu, type SentMessage } from '../fake-feishu/index.js';
 import { startSettlementHarness } from './settlement-harness.js';

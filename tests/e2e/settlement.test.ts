@@ -4,7 +4,7 @@
 import ExcelJS from 'exceljs';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { receptions, settlements } from '../../src/db/schema.js';
+import { receptions, settlements } from '../../src/db/schema/index.js';
 import { contentHash, loadSettlement, type Loaded } from '../../src/settlement/settlement.js';
 import { buttonValues } from './approval-harness.js';
 import { cardText, PNG, startSettlementHarness, type SettlementHarness } from './settlement-harness.js';

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../src/app.js';
 import type { MessageEvent } from '../../src/chat/event.js';
 import { UPLOAD_LIMIT_BYTES } from '../../src/platforms/simulator/routes.js';
-import { inboundEvents } from '../../src/db/schema.js';
+import { inboundEvents } from '../../src/db/schema/index.js';
 import { startBot } from './start-bot.js';
 
 const STAFF1 = 'ou_staff1';

@@ -1,6 +1,8 @@
 // The import rules of docs/architecture.md, checked on every `npm test`: imports point one way.
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cycles, folderGraph, folderOf, importGraph } from './import-graph.js';
+import { cycles, folderGraph, folderOf, importGraph, root } from './import-graph.js';
 
 const graph = importGraph();
 const FEATURES = ['request', 'approval', 'plan', 'settlement', 'statistics', 'reception'];
@@ -51,5 +53,32 @@ describe('imports point one way', () => {
 
   it('no import circle between folders', () => {
     expect(cycles(folderGraph(graph)).map((c) => c.join(' -> '))).toEqual([]);
+  });
+});
+
+/** Source files over the limit today, each being split by responsibility; the list only shrinks. */
+const LONG_FILES_BEING_SPLIT = ['src/request/describe.ts', 'src/settlement/settlement-actions.ts', 'src/statistics/ledger-read.ts'];
+const MAX_LINES = 300;
+const MAX_FILES_PER_FOLDER = 15;
+const linesOf = (file: string) => {
+  const p = path.join(root, file);
+  return fs.existsSync(p) ? fs.readFileSync(p, 'utf8').split('\n').length - 1 : 0;
+};
+
+describe('files and folders a reader can take in', () => {
+  // The graph holds every src .ts file but the simulator's browser scripts (src/platforms/simulator/public).
+  it(`no source file runs past ${MAX_LINES} lines, but for the ones still being split`, () => {
+    const long = [...graph.keys()].filter((f) => linesOf(f) > MAX_LINES && !LONG_FILES_BEING_SPLIT.includes(f));
+    expect(long.map((f) => `${f}: ${linesOf(f)} lines`)).toEqual([]);
+  });
+
+  it('a file leaves the list of long files once it is split', () => {
+    expect(LONG_FILES_BEING_SPLIT.filter((f) => linesOf(f) <= MAX_LINES)).toEqual([]);
+  });
+
+  it(`no folder holds more than ${MAX_FILES_PER_FOLDER} source files directly`, () => {
+    const perFolder = new Map<string, number>();
+    for (const f of graph.keys()) perFolder.set(path.dirname(f), (perFolder.get(path.dirname(f)) ?? 0) + 1);
+    expect([...perFolder].filter(([, n]) => n > MAX_FILES_PER_FOLDER).map(([d, n]) => `${d}: ${n} files`)).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { bundled } from '../../src/config.js';
 import { auditors, secondSigners, type Loaded } from '../../src/settlement/settlement.js';
 import { loadOrg, parseOrg } from '../../src/org/org.js';
-import type { SettlementAudit } from '../../src/db/schema.js';
+import type { SettlementAudit } from '../../src/db/schema/index.js';
 
 const org = loadOrg(bundled.org);
 const settlement = (handler: string, department: string, witness: string | null = null, signers: string[] = [], audits: Pick<SettlementAudit, 'stage' | 'by' | 'decision'>[] = []) =>

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.js';
-import { simChats, simImages, simMessages } from '../../db/schema.js';
+import { simChats, simImages, simMessages } from '../../db/schema/index.js';
 import type { Org } from '../../org/org.js';
 import { MessengerError, type Messenger, type OutgoingMessage } from '../../chat/messenger.js';
 

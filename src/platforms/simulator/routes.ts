@@ -5,7 +5,7 @@ import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { Db } from '../../db/client.js';
-import { simChats, simImages, simMessages } from '../../db/schema.js';
+import { simChats, simImages, simMessages } from '../../db/schema/index.js';
 import type { Org } from '../../org/org.js';
 import { toCallbackResponse } from '../../chat/callback-response.js';
 import type { Pipeline } from '../../chat/pipeline.js';

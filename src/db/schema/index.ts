@@ -1,0 +1,7 @@
+// The database schema, one file per responsibility; `drizzle.config.ts` reads this index.
+export * from './runtime.js';
+export * from './simulator.js';
+export * from './receptions.js';
+export * from './guests.js';
+export * from './settlements.js';
+export * from './ledger.js';
