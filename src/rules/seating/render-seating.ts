@@ -9,6 +9,8 @@ import { layoutRoundTable, type RoundTableLayout } from './round-table.js';
 import type { SeatingCustom, SeatPerson } from './seat-people.js';
 
 const FONT_FAMILY = 'Noto Sans SC';
+/** In a browser (the place-card page) the bundled font may be missing: the usual Chinese fonts follow. */
+const FONT_STACK = `${FONT_FAMILY}, 'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', sans-serif`;
 
 export function cjkFontPath(): string {
   const require = createRequire(import.meta.url);
@@ -26,7 +28,7 @@ function fit(s: string, max: number): string {
 }
 
 function text(x: number, y: number, size: number, content: string, fill = '#222'): string {
-  return `<text x="${x.toFixed(1)}" y="${y.toFixed(1)}" font-size="${size}" text-anchor="middle" dominant-baseline="central" font-family="${FONT_FAMILY}" fill="${fill}">${esc(content)}</text>`;
+  return `<text x="${x.toFixed(1)}" y="${y.toFixed(1)}" font-size="${size}" text-anchor="middle" dominant-baseline="central" font-family="${FONT_STACK}" fill="${fill}">${esc(content)}</text>`;
 }
 
 const COLORS = { host: '#dbe9f7', guest: '#fbe3d4', empty: '#f2f2f2' };

@@ -10,6 +10,9 @@ export interface TableLayout {
   table: number;
   /** Where the table stands: 主桌, 主桌右侧第一桌, 主桌左侧第一桌… */
   place: string;
+  /** Who sits here, each side most senior first: layoutRoundTable(hosts, guests) gives `layout` again. */
+  hosts: SeatPerson[];
+  guests: SeatPerson[];
   layout: RoundTableLayout;
 }
 
@@ -58,6 +61,6 @@ export function layoutTables(hosts: readonly SeatPerson[], guests: readonly Seat
   return seatsAt.map((seats, i) => {
     const tableHosts = h.splice(0, hostsAt[i]);
     const tableGuests = g.splice(0, seats - tableHosts.length);
-    return { table: i + 1, place: tablePlace(i + 1), layout: layoutRoundTable(tableHosts, tableGuests, { seats: size, custom: opts.custom }) };
+    return { table: i + 1, place: tablePlace(i + 1), hosts: tableHosts, guests: tableGuests, layout: layoutRoundTable(tableHosts, tableGuests, { seats: size, custom: opts.custom }) };
   });
 }
