@@ -23,7 +23,12 @@ export function proposalFor(org: Org, r: Facts) {
 }
 
 export function hostsOf(org: Org, r: Facts): ReceptionHosts {
-  if (r.hosts) return { chief: r.hosts.chief, accompany: r.hosts.accompany, reason: `接待办指定（原建议：${proposalFor(org, r).reason}）`, byOffice: true };
+  if (r.hosts) {
+    // A later change may lower the approved diners: the office's 主陪 stays, its 陪同 are cut to fit (R8).
+    const f = r.form as Record<string, unknown>;
+    const diners = f.working_meal === '是' ? Math.max(1, Math.floor(Number(f.accompany_count ?? 0)) || 0) : Infinity;
+    return { chief: r.hosts.chief, accompany: r.hosts.accompany.slice(0, diners - 1), reason: `接待办指定（原建议：${proposalFor(org, r).reason}）`, byOffice: true };
+  }
   return { ...proposalFor(org, r), byOffice: false };
 }
 

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { bundled } from '../../src/config.js';
 import { proposeHosts } from '../../src/org/hosts.js';
 import { loadOrg, parseOrg } from '../../src/org/org.js';
+import { hostsOf } from '../../src/reception/hosts.js';
 
 const org = loadOrg(bundled.org);
 const propose = (leadRank: string, accompanyCount = 1, department = '招商局') => proposeHosts(org, { department, requester: 'ou_staff1', leadRank, accompanyCount });
@@ -55,5 +56,20 @@ departments: [{ name: 办公室, head: a, supervisor: a }]
 reception_office: { director: a, chat_id: oc_x }
 finance: [c]
 `)).toThrow(/people\[0\]\.rank: expected a rank/);
+  });
+});
+
+describe('the reception’s hosts', () => {
+  const form = { lead_rank: '县处级正职', working_meal: '是', accompany_count: 3 };
+  const r = { department: '招商局', requester: 'ou_staff1', form, hosts: null };
+
+  it('are the proposal until the office chooses', () => {
+    expect(hostsOf(org, r)).toEqual({ chief: 'ou_leader1', accompany: ['ou_head1', 'ou_office1'], reason: '对口分管领导；对等：县处级', byOffice: false });
+  });
+
+  it('keep the office’s choice, with the proposal’s reason for the record, cut to the approved diners after a change', () => {
+    const chosen = { ...r, hosts: { chief: 'ou_leader2', accompany: ['ou_head1', 'ou_office2'], by: 'ou_office1' } };
+    expect(hostsOf(org, chosen)).toEqual({ chief: 'ou_leader2', accompany: ['ou_head1', 'ou_office2'], reason: '接待办指定（原建议：对口分管领导；对等：县处级）', byOffice: true });
+    expect(hostsOf(org, { ...chosen, form: { ...form, accompany_count: 2 } }).accompany).toEqual(['ou_head1']);
   });
 });
