@@ -3,7 +3,7 @@
 // day's itinerary on one card) for the lead guests. One self-contained A4 page: inline CSS and SVG,
 // no script, nothing fetched; every value typed by people is escaped.
 import { buildPodiumSvg, buildRoundTableSvg } from '../rules/seating/render-seating.js';
-import { DIRECTION_WORDS, type PodiumLayout, type SeatPerson, type TableLayout } from '../rules/seating/seating.js';
+import { DIRECTION_WORDS, podiumOrder, type PodiumLayout, type SeatPerson, type TableLayout } from '../rules/seating/seating.js';
 
 export interface PlaceCardsView {
   code: string;
@@ -74,7 +74,9 @@ export function renderPlaceCardsPage(v: PlaceCardsView): string {
   const order = several
     ? `<p class="order">桌次：共${v.tables.length}桌。${v.tables.map((t) => `第${t.table}桌：${t.place}`).join('；')}。左右以主桌主陪面门而坐为准（以右为上、以近为上）。</p>`
     : '';
-  const seated = [...v.tables.flatMap((t) => t.layout.seats.flatMap((s) => (s.person ? [s.person] : []))), ...v.podium.seats.map((s) => s.person)];
+  // Table by table, each in order of seniority (the guest first at equal rank), then the podium.
+  const byNumber = [...v.podium.seats].sort((a, b) => a.number - b.number).map((s) => s.person);
+  const seated = [...v.tables.flatMap((t) => podiumOrder(t.guests, t.hosts).map((e) => e.person)), ...byNumber];
   const named = seated.filter((p, i) => !isPlaceholder(p) && seated.findIndex((q) => q.name === p.name && q.title === p.title) === i);
   const unnamed = new Set(seated.filter(isPlaceholder).map((p) => p.name)).size;
   const leads = v.podium.seats.filter((s) => s.side === 'guest' && !isPlaceholder(s.person)).map((s) => s.person);

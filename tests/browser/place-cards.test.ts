@@ -81,7 +81,7 @@ describe('the place-card page (Chromium)', () => {
       expect(await tents.count()).toBe(5);
       expect(text).toContain('另有14个座位的来宾或陪餐人员姓名尚未确定');
       const faces = await tents.first().locator('.face .name').allInnerTexts();
-      expect(faces).toEqual(['周建国', '周建国']);
+      expect(faces).toEqual(['欧阳明远', '欧阳明远']); // the 主宾 first: the guest before the host at equal rank
       const back = await tents.first().locator('.face.back').evaluate((el) => getComputedStyle(el).transform);
       expect(back).toMatch(/^matrix\(-1, [^,]+, [^,]+, -1, 0, 0\)$/); // the back face is upside down, to read from across the table
       // User text is escaped: the name is shown as typed, not as markup.
