@@ -53,11 +53,11 @@ export function handbookSeating(policy: Policy, f: Form, hosts: SeatPerson[], co
   const guests = guestsFor(f);
   const custom = policy.seating.custom as SeatingCustom;
   const meal = str(f, 'working_meal') === '是';
-  // Without a working meal the tables are not drawn; the podium still seats the 主陪 and 陪同.
-  const seated = meal ? hosts : hosts.filter((p) => !/^陪餐人员\d+$/.test(p.name));
   const tables = meal ? layoutTables(hosts, guests, { tableSize: policy.seating.table_size, custom }) : undefined;
+  // The podium seats the named 主陪 and 陪同 (never a 陪餐人员n place at the table) and as many lead guests.
+  const named = hosts.filter((p) => !/^陪餐人员\d+$/.test(p.name));
   const direction = podiumDirection(str(f, 'kind'), policy.seating.international_kinds);
-  const podium = layoutPodium(podiumPeople(guests, seated.length ? seated : hosts.slice(0, 1)), { direction });
+  const podium = layoutPodium(podiumPeople(guests, named), { direction });
   const captions: string[] = [];
   const charts: ChartSpec[] = [];
   for (const t of tables ?? []) {

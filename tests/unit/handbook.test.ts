@@ -42,6 +42,8 @@ describe('the handbook', () => {
     expect(s.captions.slice(0, 2)).toEqual(['第1桌（主桌）座次图：10人桌，就座10人，主陪陈副主任，主宾周涛', '第2桌（主桌右侧第一桌）座次图：10人桌，就座10人，主陪陪餐人员1，主宾随行人员7']);
     expect(s.captions[4]).toMatch(/^桌次：共4桌，主桌居中/);
     expect(s.charts.filter((c) => c.kind === 'round')).toHaveLength(4);
+    // The podium: the three named hosts and as many lead guests, no 陪餐人员n.
+    expect(s.captions[5]).toBe('会议主席台座次图（6人，以左为上，国内活动按我国惯例）');
   });
 
   it('a 外事 podium is 以右为上: “以右为上（遵循国际惯例…）”', () => {
