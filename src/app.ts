@@ -24,6 +24,8 @@ import { buildLedgerWorkbook } from './statistics/ledger-export.js';
 import { createDocumentStore, onDocumentLost } from './settlement/settlement-documents.js';
 import { createLedgerFileStore } from './statistics/ledger-chat.js';
 import { createSettlementExportRoutes } from './settlement/settlement-routes.js';
+import { createPlaceCardRoutes } from './plan/place-card-routes.js';
+import { loadPlaceCards } from './plan/place-cards.js';
 import { createLedgerRoutes } from './statistics/ledger-routes.js';
 import { buildReport, loadSettlement, type Loaded } from './settlement/settlement.js';
 import { ensureDailyDigest, planJobs } from './plan/plan-jobs.js';
@@ -186,6 +188,14 @@ export async function startApp(config: Config, opts: AppOptions): Promise<App> {
         const got = await loadSettlement(db, code);
         return got?.s?.state === 'settled' ? buildReport(db, org, got as Loaded) : undefined;
       },
+    }),
+  );
+  // The reception's printable 座次表、席卡 and 手边单, behind signed links that expire (the handbook hands them out).
+  app.use(
+    createPlaceCardRoutes({
+      secret: config.links.secret,
+      clock: opts.clock,
+      load: (code) => loadPlaceCards({ tx: db, org, policy, config, now: (opts.clock ?? (() => new Date()))() }, code),
     }),
   );
   // The ledger template (接待台账模板) the 导入台账 reply links to.

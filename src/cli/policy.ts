@@ -1,14 +1,20 @@
 // The policy tool for the office that maintains the policy, and for integrations:
 //   npm run --silent policy -- validate <policy.yaml>
 //   npm run --silent policy -- check <facts.json> [--policy <file>]
-// Exit codes: 0 valid / checked, 1 invalid policy or unreadable facts, 2 wrong usage.
-import { readFileSync } from 'node:fs';
+//   npm run --silent policy -- seating <seating.json> [--policy <file>] [--out <dir>]   (docs/protocol.md)
+// Exit codes: 0 valid / checked / seated, 1 invalid policy or unreadable or invalid input, 2 wrong usage.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { checkFacts } from '../rules/checks/check-facts.js';
 import { defaultPolicyPath, loadPolicy, PolicyError } from '../rules/policy/load-policy.js';
+import type { Policy } from '../rules/policy/policy-schema.js';
+import { renderPodium, renderRoundTable } from '../rules/seating/render-seating.js';
+import { arrange, arrangementJson, parseSeatingInput } from '../rules/seating/seating.js';
 
 const USAGE = `用法 (usage):
   npm run --silent policy -- validate <policy.yaml>
-  npm run --silent policy -- check <facts.json> [--policy <policy.yaml>]`;
+  npm run --silent policy -- check <facts.json> [--policy <policy.yaml>]
+  npm run --silent policy -- seating <seating.json> [--policy <policy.yaml>] [--out <dir>]`;
 
 function fail(message: string, code: number): never {
   process.stderr.write(`${message}\n`);
@@ -28,41 +34,78 @@ function validate(file: string | undefined): void {
   }
 }
 
-function check(args: string[]): void {
-  const i = args.indexOf('--policy');
-  const policyFile = i >= 0 ? args[i + 1] : defaultPolicyPath();
-  if (i >= 0 && !policyFile) fail(USAGE, 2);
-  const rest = args.filter((_, j) => i < 0 || (j !== i && j !== i + 1));
-  const factsFile = rest[0];
-  if (!factsFile || rest.length > 1) fail(USAGE, 2);
-  let policy;
+/** Takes `--name value` out of args; fails on a flag without its value. */
+function option(args: string[], name: string): { value?: string; rest: string[] } {
+  const i = args.indexOf(name);
+  if (i < 0) return { rest: args };
+  if (!args[i + 1]) fail(USAGE, 2);
+  return { value: args[i + 1], rest: args.filter((_, j) => j !== i && j !== i + 1) };
+}
+
+function policyOf(file: string): Policy {
   try {
-    policy = loadPolicy(policyFile);
+    return loadPolicy(file);
   } catch (err) {
     if (!(err instanceof PolicyError)) throw err;
-    fail(`策略文件无效 (invalid policy) ${policyFile}:\n  - ${err.problems.join('\n  - ')}`, 1);
+    fail(`策略文件无效 (invalid policy) ${file}:\n  - ${err.problems.join('\n  - ')}`, 1);
   }
+}
+
+function readJson(file: string, what: string): unknown {
   let text: string;
   try {
-    text = readFileSync(factsFile, 'utf8');
+    text = readFileSync(file, 'utf8');
   } catch (err) {
-    fail(`无法读取事实文件 (cannot read facts) ${factsFile}: ${(err as Error).message}`, 1);
+    fail(`无法读取${what} (cannot read) ${file}: ${(err as Error).message}`, 1);
   }
-  let facts: unknown;
   try {
-    facts = JSON.parse(text);
+    return JSON.parse(text);
   } catch (err) {
-    fail(`事实文件不是有效的JSON (invalid JSON) ${factsFile}: ${(err as Error).message}`, 1);
+    fail(`${what}不是有效的JSON (invalid JSON) ${file}: ${(err as Error).message}`, 1);
   }
+}
+
+function check(args: string[]): void {
+  const { value, rest } = option(args, '--policy');
+  const factsFile = rest[0];
+  if (!factsFile || rest.length > 1) fail(USAGE, 2);
+  const policy = policyOf(value ?? defaultPolicyPath());
+  const facts = readJson(factsFile, '事实文件');
   const findings = checkFacts(facts, policy, new Date());
   const out = findings.map((f) => ({ rule: f.rule, severity: f.severity, message: f.message, field: f.field ?? null }));
   process.stdout.write(`${JSON.stringify({ findings: out })}\n`);
+}
+
+/** The tables and the podium of seating.json as JSON; with --out, each drawn as a PNG. */
+function seating(args: string[]): void {
+  const p = option(args, '--policy');
+  const o = option(p.rest, '--out');
+  const file = o.rest[0];
+  if (!file || o.rest.length > 1) fail(USAGE, 2);
+  const policy = policyOf(p.value ?? defaultPolicyPath());
+  const parsed = parseSeatingInput(readJson(file, '座次文件'));
+  if (!parsed.ok) fail(`座次文件有误 (invalid seating input) ${file}:\n  - ${parsed.problems.join('\n  - ')}`, 1);
+  const { input } = parsed;
+  const arrangement = arrange(
+    { kind: input.kind, custom: input.custom ?? policy.seating.custom, tableSize: input.table_size ?? policy.seating.table_size, guests: input.guests, hosts: input.hosts },
+    { internationalKinds: policy.seating.international_kinds },
+  );
+  const json = arrangementJson(arrangement);
+  if (o.value) {
+    mkdirSync(o.value, { recursive: true });
+    for (const t of arrangement.tables) {
+      writeFileSync(path.join(o.value, `table-${t.table}.png`), renderRoundTable(t.layout, `第${t.table}桌（${t.place}）座次图`));
+    }
+    writeFileSync(path.join(o.value, 'podium.png'), renderPodium(arrangement.podium));
+  }
+  process.stdout.write(`${JSON.stringify(json)}\n`);
 }
 
 function main(argv: string[]): void {
   const [command, ...args] = argv;
   if (command === 'validate' && args.length === 1) validate(args[0]);
   else if (command === 'check') check(args);
+  else if (command === 'seating') seating(args);
   else fail(USAGE, 2);
 }
 

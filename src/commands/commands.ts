@@ -8,6 +8,7 @@ import { parseDescription } from '../request/describe.js';
 import { onDelegate, onMyReceptions, onTodo, onView, onWithdraw } from '../approval/reception-commands.js';
 import { unitNotesIn } from '../request/guest-history.js';
 import { onHandbook } from '../plan/handbook.js';
+import { onHostsCommand } from '../plan/hosts-command.js';
 import { onRequestSubmit } from '../approval/submit-request.js';
 import { onAssignCommand, onTaskAssign, onTaskDone } from '../plan/task-actions.js';
 import { onAudit, onLineAdd, onLineRemove, onListSave, onSettleCommand, onSign, onSubmit } from '../settlement/settlement-actions.js';
@@ -61,6 +62,7 @@ const commands: Command[] = [
   { name: '撤回', handler: onWithdraw },
   { name: '变更', handler: onChangeCommand },
   { name: '手册', handler: onHandbook },
+  { name: '陪同', handler: onHostsCommand(namedPerson) },
   { name: '代理', freeText: true, handler: naming(onDelegate) },
   { name: '指派', freeText: true, handler: naming(onAssignCommand) },
   { name: '结算', handler: onSettleCommand },

@@ -1,12 +1,17 @@
 import fs from 'node:fs';
 import YAML from 'yaml';
 import { z } from 'zod';
+import { RANKS } from '../rules/vocabulary.js';
 
 const person = z.object({
   id: z.string().min(1),
   name: z.string().min(1),
   department: z.string().min(1),
   phone: z.coerce.string().optional(),
+  /** 职级, in the request form's words (厅局级正职…): who may host whom (docs/protocol.md). */
+  rank: z.enum(RANKS, { error: `expected a rank: one of ${RANKS.join(', ')}` }).optional(),
+  /** 职务 as written on a place card: 主任, 副主任, 局长… */
+  title: z.string().min(1).optional(),
 });
 
 const orgSchema = z.object({

@@ -21,11 +21,27 @@ export interface HandbookView {
   meetings: string[];
   /** Captions of the seating images posted after the card. */
   seating: string[];
+  /** 主陪 with the reason, and the 陪同 (docs/protocol.md). */
+  hosts?: { chief: string; reason: string; accompany: string[] };
+  /** The signed link of the printable 座次表、席卡 and 手边单. */
+  placeCards?: string;
   /** The greeting message (温馨提示) for senior guests, for the handler to copy and send. */
   greeting?: string;
 }
 
 const lines = (xs: string[]) => xs.map((x) => `- ${x}`).join('\n');
+
+function seatingLines(view: HandbookView): string {
+  const e = escapeMd;
+  const out: string[] = [];
+  if (view.hosts) {
+    out.push(`主陪：${e(view.hosts.chief)}（${e(view.hosts.reason)}）`);
+    out.push(`陪同：${view.hosts.accompany.length ? view.hosts.accompany.map(e).join('、') : '无'}`);
+    out.push('接待办如需调整，发送“陪同 接待编号 @主陪 @陪同人员…”（第一位为主陪）');
+  }
+  out.push(...view.seating.map(e));
+  return `${lines(out)}${view.seating.length ? '\n座次图随后以图片发送。' : ''}`;
+}
 
 export function buildHandbookCard(view: HandbookView): Card {
   const e = escapeMd;
@@ -43,8 +59,11 @@ export function buildHandbookCard(view: HandbookView): Card {
     md(`**四、住宿**\n- ${e(view.lodging)}`),
     md(`**五、用餐**\n- ${e(view.meals)}${view.notes ? `\n- 饮食禁忌及注意事项：${e(view.notes)}` : ''}`),
     md(`**六、会议及会见**\n${view.meetings.length ? lines(view.meetings.map(e)) : '- 具体时间以确认的来访行程为准'}\n- 会议室提前检查，服务人员提前15分钟到岗；每15至30分钟续水一次；会后清场，不留遗漏物品。`),
-    md(`**七、座次安排**\n${view.seating.length ? `${lines(view.seating.map(e))}\n座次图随后以图片发送。` : '- 无'}`),
+    md(`**七、陪同及座次安排**\n${seatingLines(view)}`),
   ];
+  if (view.placeCards) {
+    elements.push({ tag: 'button', text: { tag: 'plain_text', content: '打印座次表、席卡和手边单' }, type: 'default', behaviors: [{ type: 'open_url', default_url: view.placeCards }] });
+  }
   if (view.greeting) {
     elements.push(hr(), md(`**温馨提示（请经办人复制后发送给来宾，房间号确定后补全）**\n${e(view.greeting)}`));
   }

@@ -4,6 +4,7 @@
 // again on `手册 JD-…` to anyone who may 查看 the reception.
 import { asc, eq } from 'drizzle-orm';
 import type { HandlerContext } from '../chat/context.js';
+import type { Executor } from '../db/client.js';
 import type { MessageEvent } from '../chat/event.js';
 import type { Recipient } from '../chat/messenger.js';
 import { buildHandbookCard, type HandbookView } from './handbook-card.js';
@@ -11,7 +12,9 @@ import { tasks } from '../db/schema/index.js';
 import type { CreatedChat } from '../chat/outbox.js';
 import type { Policy } from '../rules/policy/policy-schema.js';
 import type { ChartSpec } from '../rules/seating/render-seating.js';
-import type { SeatingCustom, SeatPerson } from '../rules/seating/seating.js';
+import { handbookSeating, hostsFor, type HandbookSeating } from './handbook-seating.js';
+import { placeCardLink } from './place-card-routes.js';
+import { hostsLine, hostsOf } from '../reception/hosts.js';
 import { rankAtLeast } from '../rules/vocabulary.js';
 import type { Org } from '../org/org.js';
 import { nameOf } from '../org/access.js';
@@ -22,62 +25,7 @@ import { zonedParts } from '../lib/working-time.js';
 
 type Ctx = Pick<HandlerContext, 'tx' | 'org' | 'policy' | 'config' | 'now' | 'enqueue'>;
 
-/** The most seats a drawing holds (one round table; the podium holds fewer). */
-export const MAX_TABLE_SEATS = 16;
-
 const num = (f: Form, k: keyof Form) => Math.max(0, Math.floor(Number(f[k] ?? 0)) || 0);
-
-/** Hosts in order of seniority: the supervising leader (主陪), the department head, the office director, the requester. */
-export function hostsFor(org: Org, r: Pick<Reception, 'requester' | 'department'>): SeatPerson[] {
-  const dept = org.department(r.department);
-  const ids: [string | undefined, string][] = [
-    [dept?.supervisor, '分管领导'],
-    [dept?.head, `${r.department}负责人`],
-    [org.reception_office.director, '接待办主任'],
-    [r.requester, '经办人'],
-  ];
-  const seen = new Set<string>();
-  return ids.flatMap(([id, title]) => {
-    if (!id || seen.has(id)) return [];
-    seen.add(id);
-    return [{ name: nameOf(org, id), title }];
-  });
-}
-
-/** Guests: the lead guest, then 随行人员1…n up to the guest count. */
-export function guestsFor(f: Form): SeatPerson[] {
-  const lead: SeatPerson = { name: str(f, 'lead_name') || '带队领导', title: str(f, 'lead_title') || undefined };
-  const count = Math.max(1, num(f, 'guest_count'));
-  return [lead, ...Array.from({ length: count - 1 }, (_, i) => ({ name: `随行人员${i + 1}` }))];
-}
-
-export interface SeatingCharts {
-  /** The working-meal table, when there is a working meal. */
-  round?: { hosts: SeatPerson[]; guests: SeatPerson[]; omitted: number };
-  /** The podium / meeting table: lead guest, 主陪, then guests and hosts alternating. */
-  podium: SeatPerson[];
-}
-
-/**
- * Who sits at each drawing. The table seats the accompanying diners (hosts by seniority, then
- * 陪餐人员k) and the guests, capped at MAX_TABLE_SEATS: guests beyond it are counted as omitted.
- */
-export function seatingCharts(hosts: SeatPerson[], f: Form): SeatingCharts {
-  const guests = guestsFor(f);
-  const podium: SeatPerson[] = [];
-  for (let i = 0; i < hosts.length; i++) {
-    if (guests[i]) podium.push(guests[i]);
-    podium.push(hosts[i]);
-  }
-  const out: SeatingCharts = { podium: podium.slice(0, MAX_TABLE_SEATS) };
-  if (str(f, 'working_meal') === '是') {
-    const diners = Math.max(1, num(f, 'accompany_count'));
-    const tableHosts = [...hosts.slice(0, diners), ...Array.from({ length: Math.max(0, diners - hosts.length) }, (_, i) => ({ name: `陪餐人员${i + 1}` }))].slice(0, MAX_TABLE_SEATS / 2);
-    const room = MAX_TABLE_SEATS - tableHosts.length;
-    out.round = { hosts: tableHosts, guests: guests.slice(0, room), omitted: Math.max(0, guests.length - room) };
-  }
-  return out;
-}
 
 const timeOf = (at: Date, tz: string) => {
   const p = zonedParts(at, tz);
@@ -96,9 +44,10 @@ export function greetingText(policy: Policy, org: Org, f: Form, contact: { name:
 export interface Handbook {
   view: HandbookView;
   images: { caption: string; chart: ChartSpec }[];
+  seating: HandbookSeating;
 }
 
-export async function buildHandbook(ctx: Pick<Ctx, 'tx' | 'org' | 'policy' | 'config'>, r: Reception): Promise<Handbook> {
+export async function buildHandbook(ctx: Pick<Ctx, 'org' | 'policy' | 'config' | 'now'> & { tx: Executor }, r: Reception): Promise<Handbook> {
   const { org, policy } = ctx;
   const f = r.form;
   const person = (id: string) => org.person(id);
@@ -114,15 +63,9 @@ export async function buildHandbook(ctx: Pick<Ctx, 'tx' | 'org' | 'policy' | 'co
   const lodging = str(f, 'lodging');
   const vehicles = num(f, 'vehicles');
   const mealCount = num(f, 'meal_count') || 1;
-  const charts = seatingCharts(hostsFor(org, r), f);
-  const custom = policy.seating.custom as SeatingCustom;
-  const images: Handbook['images'] = [];
-  if (charts.round) {
-    const { hosts, guests, omitted } = charts.round;
-    const caption = `工作餐座次图（${hosts.length + guests.length}人桌${omitted ? `，另有${omitted}位来宾分桌就餐` : ''}）`;
-    images.push({ caption, chart: { kind: 'round', hosts: [...hosts], guests: [...guests], custom, title: `${r.code} 工作餐座次图` } });
-  }
-  images.push({ caption: `会议主席台座次图（${charts.podium.length}人，以左为上）`, chart: { kind: 'podium', people: [...charts.podium], title: `${r.code} 会议主席台座次图` } });
+  const hosts = hostsOf(org, r);
+  const seating = handbookSeating(policy, f, hostsFor(org, hosts, f), r.code);
+  const images: Handbook['images'] = seating.charts.map((chart) => ({ caption: chart.title, chart }));
 
   const contact = contacts.find((c) => c.phone) ?? contacts[0];
   const view: HandbookView = {
@@ -142,10 +85,12 @@ export async function buildHandbook(ctx: Pick<Ctx, 'tx' | 'org' | 'policy' | 'co
         : '不安排工作餐',
     notes: str(f, 'notes') || undefined,
     meetings,
-    seating: images.map((i) => i.caption),
+    seating: seating.captions,
+    hosts: hostsLine(org, hosts),
+    placeCards: placeCardLink(ctx.config.links.secret, ctx.config.links.baseUrl, r.code, ctx.now),
     greeting: greetingText(policy, org, f, contact),
   };
-  return { view, images };
+  return { view, images, seating };
 }
 
 /** The handbook card, then each seating chart as an image, to one place (the reception group or a chat). */

@@ -15,6 +15,8 @@ export interface ReceptionView {
   steps: StepView[];
   /** 客史档案: earlier visits of the unit or lead guest, restrictions and preferences (plain text). */
   history?: string[];
+  /** The proposed (or the office's) 主陪 with the reason, and the 陪同 (docs/protocol.md). */
+  hosts?: { chief: string; reason: string; accompany: string[] };
 }
 
 export interface StepView {
@@ -56,6 +58,13 @@ export function briefMarkdown(f: FormFields): string {
   return lines.join('\n');
 }
 
+/** 主陪 and 陪同: "**拟安排主陪**：陈副主任（副主任）（对口分管领导；对等：县处级）". */
+export function hostsMarkdown(h: NonNullable<ReceptionView['hosts']>): string {
+  const lines = [`**拟安排主陪**：${escapeMd(h.chief)}（${escapeMd(h.reason)}）`];
+  if (h.accompany.length) lines.push(`**陪同人员**：${h.accompany.map(escapeMd).join('、')}`);
+  return lines.join('\n');
+}
+
 export function findingsMarkdown(findings: Finding[], reason?: string | null): string | undefined {
   if (!findings.length) return undefined;
   const lines = findings.map((x) => `- ${SEVERITY[x.severity]}${escapeMd(x.message)}`);
@@ -77,6 +86,7 @@ function body(view: ReceptionView): CardElement[] {
   const els: CardElement[] = [md(`**接待编号**：${escapeMd(view.code)}　**经办人**：${escapeMd(view.requesterName)}（${escapeMd(view.department)}）`), md(briefMarkdown(view.form))];
   const fm = findingsMarkdown(view.findings, view.reason);
   if (fm) els.push(hr(), md(fm));
+  if (view.hosts) els.push(md(hostsMarkdown(view.hosts)));
   if (view.history?.length) els.push(hr(), md(`**客史档案**\n${view.history.map((h) => `- ${escapeMd(h)}`).join('\n')}`));
   els.push(hr(), md(progressMarkdown(view.steps, view.extraLevel)));
   return els;

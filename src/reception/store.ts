@@ -5,6 +5,7 @@ import { approvals, delegations, receptionCounters, receptions, type ReceptionSt
 import type { ReceptionView, StepView } from './reception-cards.js';
 import { isOffice, nameOf } from '../org/access.js';
 import type { Org } from '../org/org.js';
+import { hostsLine, hostsOf } from './hosts.js';
 
 export type Reception = typeof receptions.$inferSelect;
 export type Approval = typeof approvals.$inferSelect;
@@ -78,6 +79,7 @@ export function viewOf(org: Org, r: Reception, steps: Approval[]): ReceptionView
     reason: r.reason,
     extraLevel: r.extraLevel,
     ...(r.history?.length ? { history: r.history } : {}),
+    hosts: hostsLine(org, hostsOf(org, r)),
     steps: steps.map(
       (s): StepView => ({
         role: s.role,

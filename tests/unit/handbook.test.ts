@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { bundled } from '../../src/config.js';
 import { buildHandbookCard } from '../../src/plan/handbook-card.js';
-import { greetingText, guestsFor, hostsFor, MAX_TABLE_SEATS, seatingCharts } from '../../src/plan/handbook.js';
+import { greetingText } from '../../src/plan/handbook.js';
+import { guestsFor, handbookSeating, hostsFor } from '../../src/plan/handbook-seating.js';
 import { loadOrg } from '../../src/org/org.js';
 import { defaultPolicyPath, loadPolicy, parsePolicy } from '../../src/rules/policy/load-policy.js';
-import { layoutRoundTable } from '../../src/rules/seating/seating.js';
 import { readFileSync } from 'node:fs';
 
 const org = loadOrg(bundled.org);
@@ -12,39 +12,46 @@ const policy = loadPolicy(defaultPolicyPath());
 const names = (xs: { name: string }[]) => xs.map((x) => x.name);
 
 describe('the handbook', () => {
-  it('seats hosts by seniority: supervising leader, department head, office director, requester', () => {
-    expect(names(hostsFor(org, { requester: 'ou_staff1', department: '招商局' }))).toEqual(['陈副主任', '李建国', '赵敏', '王小明']);
+  const chosen = { chief: 'ou_leader1', accompany: ['ou_head1', 'ou_office1'] };
+
+  it('seats the 主陪, then the 陪同, then 陪餐人员k up to the accompanying diners', () => {
+    expect(names(hostsFor(org, chosen, { working_meal: '是', accompany_count: 5 }))).toEqual(['陈副主任', '李建国', '赵敏', '陪餐人员1', '陪餐人员2']);
+    expect(hostsFor(org, chosen, { working_meal: '否' })[0]).toEqual({ name: '陈副主任', title: '副主任', rank: '县处级正职' });
   });
 
-  it('names each person once when the office director is also the department head', () => {
-    expect(names(hostsFor(org, { requester: 'ou_office2', department: '办公室' }))).toEqual(['陈副主任', '赵敏', '钱进']);
+  it('lists the lead guest with the form’s rank, then 随行人员1…n up to the guest count', () => {
+    expect(guestsFor({ lead_name: '周涛', lead_title: '副局长', lead_rank: '县处级副职', guest_count: 3 })).toEqual([
+      { name: '周涛', title: '副局长', rank: '县处级副职' },
+      { name: '随行人员1' },
+      { name: '随行人员2' },
+    ]);
   });
 
-  it('lists the lead guest then 随行人员1…n up to the guest count', () => {
-    expect(names(guestsFor({ lead_name: '周涛', lead_title: '副局长', guest_count: 3 }))).toEqual(['周涛', '随行人员1', '随行人员2']);
+  it('seats the 主陪 and the lead guest as 主宾 at a single working-meal table', () => {
+    const f = { lead_name: '周涛', guest_count: 5, working_meal: '是', accompany_count: 3, kind: '公务' };
+    const s = handbookSeating(policy, f, hostsFor(org, chosen, f), 'JD-2026-0001');
+    expect(s.tables).toHaveLength(1);
+    expect(s.captions[0]).toBe('工作餐座次图：10人桌，就座8人，主陪陈副主任，主宾周涛');
+    expect(s.captions[1]).toBe('会议主席台座次图（6人，以左为上，国内活动按我国惯例）');
   });
 
-  it('seats the accompanying diners and the guests at the working-meal table, the lead guest as 主宾', () => {
-    const hosts = hostsFor(org, { requester: 'ou_staff1', department: '招商局' });
-    const charts = seatingCharts(hosts, { lead_name: '周涛', guest_count: 5, working_meal: '是', accompany_count: 3 });
-    expect(names(charts.round!.hosts)).toEqual(['陈副主任', '李建国', '赵敏']);
-    const layout = layoutRoundTable(charts.round!.hosts, charts.round!.guests);
-    expect(layout.seats.find((s) => s.role === '主陪')?.person?.name).toBe('陈副主任');
-    expect(layout.seats.find((s) => s.role === '主宾')?.person?.name).toBe('周涛');
+  it('a 30-person 大型活动 takes several tables, the 主桌 first: “准确说叫桌次和席次安排”', () => {
+    const f = { lead_name: '周涛', guest_count: 30, working_meal: '是', accompany_count: 10, kind: '大型活动' };
+    const s = handbookSeating(policy, f, hostsFor(org, chosen, f), 'JD-2026-0001');
+    expect(s.tables).toHaveLength(4);
+    expect(s.captions.slice(0, 2)).toEqual(['第1桌（主桌）座次图：10人桌，就座10人，主陪陈副主任，主宾周涛', '第2桌（主桌右侧第一桌）座次图：10人桌，就座10人，主陪陪餐人员1，主宾随行人员7']);
+    expect(s.captions[4]).toMatch(/^桌次：共4桌，主桌居中/);
+    expect(s.charts.filter((c) => c.kind === 'round')).toHaveLength(4);
+    // The podium: the three named hosts and as many lead guests, no 陪餐人员n.
+    expect(s.captions[5]).toBe('会议主席台座次图（6人，以左为上，国内活动按我国惯例）');
   });
 
-  it('caps the table at 16 seats and counts the guests left for another table', () => {
-    const hosts = hostsFor(org, { requester: 'ou_staff1', department: '招商局' });
-    const charts = seatingCharts(hosts, { lead_name: '周涛', guest_count: 30, working_meal: '是', accompany_count: 4 });
-    expect(charts.round!.hosts.length + charts.round!.guests.length).toBe(MAX_TABLE_SEATS);
-    expect(charts.round!.omitted).toBe(30 - 12);
-  });
-
-  it('draws no table without a working meal; the podium puts the lead guest first, then 主陪', () => {
-    const hosts = hostsFor(org, { requester: 'ou_staff1', department: '招商局' });
-    const charts = seatingCharts(hosts, { lead_name: '周涛', guest_count: 2, working_meal: '否' });
-    expect(charts.round).toBeUndefined();
-    expect(names(charts.podium)).toEqual(['周涛', '陈副主任', '随行人员1', '李建国', '赵敏', '王小明']);
+  it('a 外事 podium is 以右为上: “以右为上（遵循国际惯例…）”', () => {
+    const f = { lead_name: 'John Smith', lead_rank: '厅局级正职', guest_count: 3, working_meal: '否', kind: '外事' };
+    const s = handbookSeating(policy, f, hostsFor(org, chosen, f), 'JD-2026-0001');
+    expect(s.tables).toBeUndefined();
+    expect(s.podium.direction).toBe('right');
+    expect(s.captions).toEqual(['会议主席台座次图（6人，以右为上，外事活动按国际惯例）']);
   });
 
   it('prepares the greeting for guests at or above the policy rank, with contact, phone and room type', () => {

@@ -55,6 +55,8 @@ export const receptions = pgTable(
     progressRef: text(),
     /** 客史档案 at submission: earlier visits of the unit or lead guest, shown on the cards. */
     history: jsonb().$type<string[]>(),
+    /** The 主陪 and 陪同 the reception office chose instead of the bot's proposal (docs/protocol.md); null: the proposal stands. */
+    hosts: jsonb().$type<{ chief: string; accompany: string[]; by: string }>(),
     createdAt: ts().notNull().defaultNow(),
     updatedAt: ts().notNull().defaultNow(),
   },

@@ -152,6 +152,10 @@ export const policySchema = z.strictObject({
     .min(1, { error: 'expected at least one checklist template' }),
   seating: z.strictObject({
     custom: z.enum(['standard', 'shandong'], { error: 'expected standard or shandong' }),
+    /** Seats at one round table; above it the meal takes several tables (桌次). */
+    table_size: z.number({ error: 'expected a whole number of seats from 4 to 20' }).int({ error: 'expected a whole number of seats from 4 to 20' }).min(4, { error: 'expected a whole number of seats from 4 to 20' }).max(20, { error: 'expected a whole number of seats from 4 to 20' }).default(10),
+    /** Kinds seated 以右为上 on the podium (the international custom); the others 以左为上. */
+    international_kinds: kindList().default(['外事']),
   }),
   statistics: z.strictObject({
     categories: z

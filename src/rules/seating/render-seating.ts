@@ -4,9 +4,13 @@
 import { createRequire } from 'node:module';
 import type * as ResvgModule from '@resvg/resvg-js';
 import { onFirstUse } from '../../lib/on-first-use.js';
-import { layoutPodium, layoutRoundTable, type PodiumLayout, type RoundTableLayout, type SeatingCustom, type SeatPerson } from './seating.js';
+import { DIRECTION_WORDS, layoutPodium, podiumOrder, type PodiumDirection, type PodiumLayout } from './podium.js';
+import { layoutRoundTable, type RoundTableLayout } from './round-table.js';
+import type { SeatingCustom, SeatPerson } from './seat-people.js';
 
 const FONT_FAMILY = 'Noto Sans SC';
+/** In a browser (the place-card page) the bundled font may be missing: the usual Chinese fonts follow. */
+const FONT_STACK = `${FONT_FAMILY}, 'Noto Sans CJK SC', 'Source Han Sans SC', 'PingFang SC', 'Microsoft YaHei', sans-serif`;
 
 export function cjkFontPath(): string {
   const require = createRequire(import.meta.url);
@@ -24,7 +28,7 @@ function fit(s: string, max: number): string {
 }
 
 function text(x: number, y: number, size: number, content: string, fill = '#222'): string {
-  return `<text x="${x.toFixed(1)}" y="${y.toFixed(1)}" font-size="${size}" text-anchor="middle" dominant-baseline="central" font-family="${FONT_FAMILY}" fill="${fill}">${esc(content)}</text>`;
+  return `<text x="${x.toFixed(1)}" y="${y.toFixed(1)}" font-size="${size}" text-anchor="middle" dominant-baseline="central" font-family="${FONT_STACK}" fill="${fill}">${esc(content)}</text>`;
 }
 
 const COLORS = { host: '#dbe9f7', guest: '#fbe3d4', empty: '#f2f2f2' };
@@ -41,7 +45,7 @@ export function buildRoundTableSvg(layout: RoundTableLayout, title = '工作餐�
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}">`,
     `<rect width="${W}" height="${H}" fill="#ffffff"/>`,
     text(cx, 40, 30, title),
-    text(cx, 80, 17, `${layout.custom === 'shandong' ? '鲁式：副主宾坐副陪右手｜' : '以右为上、面门为上、以近为上｜'}主陪面向门，上菜与服务从主宾开始`, '#555'),
+    text(cx, 80, 17, `以右为上、面门为上、以近为上${layout.custom === 'shandong' ? '（鲁式：三陪与主陪夹坐主宾）' : ''}｜主陪面向门，服务从主宾开始`, '#555'),
     `<circle cx="${cx}" cy="${cy}" r="${tableR}" fill="#fdf8ee" stroke="#b08d57" stroke-width="3"/>`,
     text(cx, cy - 16, 22, '圆桌'),
     text(cx, cy + 18, 16, `${layout.seats.length}人桌${layout.custom === 'shandong' ? '（鲁式）' : ''}`, '#666'),
@@ -81,7 +85,7 @@ export function buildPodiumSvg(layout: PodiumLayout, title = '主席台座次图
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}">`,
     `<rect width="${W}" height="${H}" fill="#ffffff"/>`,
     text(W / 2, 40, 30, title),
-    text(W / 2, 80, 17, '以左为上（以台上就座者面向观众的左右为准）；本图为从观众席看向主席台', '#555'),
+    text(W / 2, 80, 17, `${DIRECTION_WORDS[layout.direction]}（以台上就座者面向观众的左右为准）；本图为从观众席看向主席台`, '#555'),
     `<rect x="${x0 - 30}" y="130" width="${n * cell + 60}" height="40" fill="#c9a86a" rx="4"/>`,
     text(W / 2, 150, 18, '主席台（背景墙一侧）', '#3b2a10'),
     text(x0 - 10, 205, 15, '台上右侧', '#777'),
@@ -128,12 +132,13 @@ export function renderPodium(layout: PodiumLayout, title?: string): Buffer {
 
 /** A seating chart to draw later: plain data, so it can wait in an outbox row. */
 export type ChartSpec =
-  | { kind: 'round'; hosts: SeatPerson[]; guests: SeatPerson[]; custom: SeatingCustom; title: string }
-  | { kind: 'podium'; people: SeatPerson[]; title: string };
+  | { kind: 'round'; hosts: SeatPerson[]; guests: SeatPerson[]; custom: SeatingCustom; title: string; seats?: number }
+  /** `people` in order of seniority; with `guests`/`hosts` instead, podiumOrder decides it. */
+  | { kind: 'podium'; people: SeatPerson[]; title: string; direction?: PodiumDirection; guests?: SeatPerson[]; hosts?: SeatPerson[] };
 
 /** Lays out and renders a chart spec as PNG. Rendering takes a tenth of a second or more, so it runs when the message is delivered, never inside a transaction or a callback. */
 export function renderChart(spec: ChartSpec): Buffer {
   return spec.kind === 'round'
-    ? renderRoundTable(layoutRoundTable(spec.hosts, spec.guests, { custom: spec.custom }), spec.title)
-    : renderPodium(layoutPodium(spec.people), spec.title);
+    ? renderRoundTable(layoutRoundTable(spec.hosts, spec.guests, { custom: spec.custom, seats: spec.seats }), spec.title)
+    : renderPodium(layoutPodium(spec.guests && spec.hosts ? podiumOrder(spec.guests, spec.hosts) : spec.people, { direction: spec.direction }), spec.title);
 }

@@ -1,6 +1,6 @@
 // The policy tool, called the way the README documents it: npm run --silent policy -- …
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -103,5 +103,43 @@ describe('policy check', { timeout: 60_000 }, () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('策略文件无效');
     expect(r.stderr).toContain('- meals: missing section');
+  });
+});
+
+describe('policy seating (docs/protocol.md)', { timeout: 90_000 }, () => {
+  const input = {
+    kind: '大型活动',
+    custom: 'standard',
+    table_size: 10,
+    guests: Array.from({ length: 24 }, (_, i) => ({ name: `来宾${i + 1}`, rank: i === 0 ? '厅局级正职' : '乡科级正职' })),
+    hosts: [
+      { name: '周主任', title: '主任', rank: '厅局级正职' },
+      { name: '陈副主任', title: '副主任', rank: '厅局级副职' },
+      { name: '李建国', title: '局长', rank: '县处级正职' },
+    ],
+  };
+
+  it('prints every table and the podium as JSON and, with --out, writes the PNGs', () => {
+    const out = path.join(dir, 'charts');
+    const r = policyCli('seating', file('seating.json', JSON.stringify(input)), '--out', out);
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout);
+    expect(json.tables.map((t: { table: number }) => t.table)).toEqual([1, 2, 3]);
+    expect(json.tables[0].seats[0]).toEqual({ seat: 0, name: '周主任', side: 'host', role: '主陪' });
+    expect(json.tables[0].seats).toContainEqual({ seat: 9, name: '来宾1', side: 'guest', role: '主宾' });
+    expect(json.tables.flatMap((t: { seats: unknown[] }) => t.seats)).toHaveLength(27);
+    // 大型活动 is domestic: 以左为上, so No. 1 stands right of centre seen from the audience.
+    expect(json.podium.from_audience_left).toEqual(['来宾3', '李建国', '周主任', '来宾1', '陈副主任', '来宾2']);
+    for (const png of ['table-1.png', 'table-2.png', 'table-3.png', 'podium.png']) expect(existsSync(path.join(out, png))).toBe(true);
+  });
+
+  it('exits 1 naming the field of an unknown rank and writes nothing', () => {
+    const out = path.join(dir, 'none');
+    const bad = { ...input, guests: [{ name: '甲', rank: '处长' }] };
+    const r = policyCli('seating', file('bad-seating.json', JSON.stringify(bad)), '--out', out);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('guests[0].rank: 未知职级');
+    expect(existsSync(out)).toBe(false);
   });
 });

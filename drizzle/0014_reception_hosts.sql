@@ -1,0 +1,1 @@
+ALTER TABLE "receptions" ADD COLUMN "hosts" jsonb;
