@@ -5,7 +5,7 @@ import { and, asc, between, eq, inArray, isNull, ne, or, sql } from 'drizzle-orm
 import type { HandlerContext } from '../chat/context.js';
 import type { Executor } from '../db/client.js';
 import { approvals, expenseLines, ledgerEntries, receptions, settlementDocuments, settlements, type SettlementSignature } from '../db/schema.js';
-import { checkSettlement } from '../rules/checks/check-settlement.js';
+import { judgeSettlement } from '../rules/checks/check-facts.js';
 import { type Finding, sortFindings } from '../rules/checks/finding.js';
 import type { Policy } from '../rules/policy/policy-schema.js';
 import type { ReceptionRequest } from '../rules/checks/read-request.js';
@@ -166,8 +166,20 @@ async function spentThisYear(tx: Executor, l: Loaded): Promise<number> {
   return Number(row?.fen ?? 0);
 }
 
+/**
+ * R4's reason path: a visit of a kind that may come without an invitation (商务), filed without
+ * one, and approved in this round by the supervising leader (level 3). Its approval form stands in
+ * for the letter at settlement.
+ */
+export async function approvedWithoutLetter(tx: Executor, policy: Policy, r: Reception): Promise<boolean> {
+  const f = r.form as ReceptionRequest;
+  if (f.letter_no || !policy.letter.invitation_kinds.includes(f.kind)) return false;
+  const steps = await tx.select().from(approvals).where(and(eq(approvals.receptionId, r.id), eq(approvals.round, r.round), eq(approvals.status, 'approved')));
+  return steps.some((x) => x.levels.includes(3));
+}
+
 /** The settlement as the rules engine reads it. */
-export function settlementFacts(l: Loaded, used: Map<string, string>, spentFen?: number): SettlementFacts {
+export function settlementFacts(l: Loaded, used: Map<string, string>, spentFen?: number, waived = false): SettlementFacts {
   // The same invoice twice within this settlement counts as used by the earlier line.
   const seen = new Map<string, number>();
   const within = new Map<number, string>();
@@ -196,14 +208,15 @@ export function settlementFacts(l: Loaded, used: Map<string, string>, spentFen?:
     })),
     documents: [...present],
     ...(spentFen !== undefined ? { spent_this_year: fenToYuan(spentFen) } : {}),
+    ...(waived ? { approved_without_letter: true } : {}),
   };
 }
 
 /** The rules engine's findings on the settlement, most serious first. */
 export async function settlementFindings(ctx: Pick<HandlerContext, 'tx' | 'policy' | 'now' | 'config'>, l: Loaded): Promise<Finding[]> {
-  const [used, spent] = await Promise.all([invoicesUsedElsewhere(ctx.tx, l.s.id, l.lines), spentThisYear(ctx.tx, l)]);
-  const facts = settlementFacts(l, used, spent);
-  return sortFindings(checkSettlement(facts, l.r.form as ReceptionRequest, ctx.policy, ctx.now, { timeZone: ctx.config.timeZone }));
+  const [used, spent, waived] = await Promise.all([invoicesUsedElsewhere(ctx.tx, l.s.id, l.lines), spentThisYear(ctx.tx, l), approvedWithoutLetter(ctx.tx, ctx.policy, l.r)]);
+  const facts = settlementFacts(l, used, spent, waived);
+  return sortFindings(judgeSettlement(l.r.form, facts, ctx.policy, ctx.now, { timeZone: ctx.config.timeZone }));
 }
 
 /**
