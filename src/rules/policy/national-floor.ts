@@ -1,7 +1,11 @@
 // The national rules as a floor: a local policy may tighten them and never loosen them (R17). Each
 // problem names the path, the national limit and its rule; `validate` and the bot's start refuse it.
 import type { Policy } from './policy-schema.js';
-import type { PathProblem } from './policy-semantics.js';
+/** A problem at a path of the policy file. */
+export interface PathProblem {
+  path: (string | number)[];
+  message: string;
+}
 import { rankAtLeast } from '../vocabulary.js';
 
 /** Words every local list must keep (it may add more): the national rule's own examples. */

@@ -1,13 +1,10 @@
 // Checks that relate one part of a structurally valid policy to another, and keep
 // the national ceilings: a local policy may be stricter than the national rules, never looser.
-import { nationalFloor } from './national-floor.js';
+import { nationalFloor, type PathProblem } from './national-floor.js';
 import type { Policy } from './policy-schema.js';
 import { RANKS } from '../vocabulary.js';
 
-export interface PathProblem {
-  path: (string | number)[];
-  message: string;
-}
+export type { PathProblem };
 
 type RankRows = { ranks?: readonly string[] }[];
 
