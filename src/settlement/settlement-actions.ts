@@ -27,10 +27,10 @@ import {
   normalInvoice,
   secondSigners,
   SETTLEMENT_STATE_LABEL,
-  settlementFindings,
   totals,
   validSignatures,
 } from './settlement.js';
+import { settlementFindings } from './settlement-facts.js';
 import { exportLinks } from './settlement-routes.js';
 import { localDate } from '../lib/working-time.js';
 import { cut } from '../lib/text.js';

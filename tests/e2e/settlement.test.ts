@@ -63,6 +63,17 @@ describe('settlement', () => {
     expect(signed.toast).toMatchObject({ type: 'success', content: '已签字' });
   });
 
+  it('judges a 外事 banquet written as 宴请（部长级主持） by the banquet standard, 400 元/人, not the daily one', async () => {
+    h.setDay(0);
+    const code = await h.approvedReception({ kind: '外事', guest_unit: '某国友好城市代表团', letter_no: '外批〔2026〕5号' });
+    h.setDay(11);
+    await h.say('ou_staff1', `结算 ${code}`);
+    await h.addLine('ou_staff1', code, { ...meal, amount: '4000', invoice_no: '04509904', items: '欢迎宴请（部长级主持）' });
+    const text = cardText(h.card('ou_staff1', code));
+    expect(text).toContain('为外宾宴请，人均500元，超过部长级主持的宴请标准400元/人 (外事接待规定)');
+    expect(text).not.toContain('外宾用餐标准');
+  });
+
   it('still refuses a 公务 settlement without the letter (R4 has no reason path for 公务)', async () => {
     h.setDay(0);
     const code = await h.approvedReception();
