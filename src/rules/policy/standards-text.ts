@@ -1,7 +1,7 @@
 // The answer to the `标准` command: the standards in force, written for a person
 // (Feishu card markdown: bold headings and lines starting with "- ").
 import type { PerPersonRow, Policy } from './policy-schema.js';
-import { fraction, PURPOSES, RANKS } from '../vocabulary.js';
+import { PURPOSES, RANKS } from '../vocabulary.js';
 
 /** 厅局级正职 + 厅局级副职 -> 厅局级; the full list of ranks -> 各级别. */
 export function describeRanks(ranks: readonly string[] | undefined): string {
@@ -46,7 +46,7 @@ export function buildStandardsText(policy: Policy): string {
   head('工作餐');
   item(`每次来访可安排工作餐${wm.max_per_visit}次 (R8)`);
   item(`标准：${table(wm.per_person, unit)}（本地标准）`);
-  item(`陪餐：来访${a.small_group_max_guests}人以内最多${a.small_group_max_diners}人；超过${a.small_group_max_guests}人的，不超过来访人数的${fraction(a.large_group_divisor)} (R8)`);
+  item(`陪餐：来访${a.small_group_max_guests}人以内最多${a.small_group_max_diners}人；超过${a.small_group_max_guests}人的，不超过来访人数的1/${a.large_group_divisor} (R8)`);
   item(`供应家常菜，不得提供${w.dishes.slice(0, 6).join('、')}等，不得提供${w.premium_liquor.slice(0, 2).join('、')}等高档酒和香烟 (R9)`);
   item(
     m.alcohol_allowed === 'local_only'

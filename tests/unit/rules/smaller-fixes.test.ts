@@ -32,7 +32,7 @@ describe('the disclosure and the standards follow the policy divisor', () => {
     expect(text(policy)).toContain('陪餐人数不超过来访人数的三分之一');
     expect(text(four)).toContain('陪餐人数不超过来访人数的四分之一');
     expect(text(four)).not.toContain('三分之一');
-    expect(buildStandardsText(four)).toContain('不超过来访人数的四分之一');
+    expect(buildStandardsText(four)).toContain('不超过来访人数的1/4');
   });
 });
 
