@@ -18,7 +18,8 @@ import { localDate } from '../lib/working-time.js';
 export function formValues(raw: Record<string, unknown>): RequestFormValues {
   const out: Record<string, string> = {};
   for (const k of Object.keys(raw)) {
-    const s = formText(raw, k);
+    // A stored yes/no (same_city: true) goes back to the select as 是/否.
+    const s = typeof raw[k] === 'boolean' ? (raw[k] ? '是' : '否') : formText(raw, k);
     if (s) out[k] = /_date$/.test(k) ? s.slice(0, 10) : s.slice(0, 1000);
   }
   return out as RequestFormValues;

@@ -117,6 +117,9 @@ function flag(raw: Record<string, unknown>, key: string, out: Finding[]): boolea
   return undefined;
 }
 
+/** A form posts an empty input as ''; facts.json leaves it out. */
+const absent = (v: unknown) => v === undefined || v === null || v === '';
+
 export interface ReadResult<T> {
   value: T | null;
   findings: Finding[];
@@ -176,8 +179,8 @@ export function readRequest(input: unknown): ReadResult<ReceptionRequest> {
     phone_notice: flag(raw, 'phone_notice', out),
     lodging_paid_by_host: flag(raw, 'lodging_paid_by_host', out),
     same_city: flag(raw, 'same_city', out),
-    meal_count: raw.meal_count === undefined ? undefined : int(raw, 'meal_count', out, 0, 100),
-    banquet_count: raw.banquet_count === undefined ? undefined : int(raw, 'banquet_count', out, 0, 100),
+    meal_count: absent(raw.meal_count) ? undefined : int(raw, 'meal_count', out, 0, 100),
+    banquet_count: absent(raw.banquet_count) ? undefined : int(raw, 'banquet_count', out, 0, 100),
   };
   const blocked = out.some((f) => f.severity === 'block');
   for (const k of Object.keys(request) as (keyof typeof request)[]) if (request[k] === undefined) delete request[k];

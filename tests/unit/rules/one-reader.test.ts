@@ -52,3 +52,21 @@ describe('a value of the wrong type', () => {
     ]);
   });
 });
+
+describe('the request form records a second meal, banquets and same-city status', () => {
+  it('reads empty inputs as not given, and 是 for 同城单位 (the card posts strings)', async () => {
+    const { readRequest } = await import('../../../src/rules/checks/read-request.js');
+    const posted = { ...request, guest_count: '5', accompany_count: '3', rooms: '3', vehicles: '1', meal_count: '', banquet_count: '', same_city: '否' };
+    expect(readRequest(posted).value).toMatchObject({ same_city: false });
+    expect(readRequest(posted).value).not.toHaveProperty('meal_count');
+    const second = checkFacts({ request: { ...posted, meal_count: '2', same_city: '是' } }, policy, new Date('2026-11-20T02:00:00Z'));
+    expect(second.map((f) => f.rule)).toEqual(['R8', 'same_city.banned']);
+  });
+
+  it('shows the counts and same-city status on the form card', async () => {
+    const { buildRequestFormCard } = await import('../../../src/request/request-form-card.js');
+    const text = JSON.stringify(buildRequestFormCard({ values: { same_city: '是', meal_count: '2' } }));
+    for (const label of ['同城单位', '工作餐次数', '外宾宴请次数（外事）']) expect(text).toContain(label);
+    expect(text).toContain('"initial_option":"是"');
+  });
+});
