@@ -1,10 +1,11 @@
 // Settlement end to end: 结算 → reception list → expense lines → invoice image (downloaded through
 // the message-resource API) → 双签 → two audits → settled and exported, through the fake Feishu
 // and the real SDK.
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import ExcelJS from 'exceljs';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -111,8 +112,8 @@ describe('settlement', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'jiedai-parity-'));
     const file = path.join(dir, 'facts.json');
     writeFileSync(file, JSON.stringify(facts));
-    const cli = spawnSync('npm', ['run', '--silent', 'policy', '--', 'check', file, '--now', shanghaiDate(11)], { cwd: path.resolve(import.meta.dirname, '../..'), encoding: 'utf8', timeout: 60_000 });
-    expect(cli.status).toBe(0);
+    // Asynchronously: a blocking spawn would stall the bot running in this process.
+    const cli = await promisify(execFile)('npm', ['run', '--silent', 'policy', '--', 'check', file, '--now', shanghaiDate(11)], { cwd: path.resolve(import.meta.dirname, '../..'), encoding: 'utf8', timeout: 60_000 });
     const findings = (JSON.parse(cli.stdout).findings as { stage: string; message: string }[]).filter((f) => f.stage === 'settlement');
     expect(findings.map((f) => f.message).sort()).toEqual([...onCard].sort());
   }, 90_000);
