@@ -1,6 +1,6 @@
 // One entry point for integrations, the CLI and the bot: facts in, findings out. The bot judges a
 // settlement through judgeSettlement, the CLI through checkFacts, with the same readers, so the two
-// tell the same truth about the same reception (tests/unit/rules/cli-bot-parity.test.ts).
+// tell the same truth about the same reception (tests/e2e/settlement.test.ts feeds one through both).
 // Facts are untrusted: anything missing or of the wrong type becomes a `form` finding naming its
 // path, and then nothing is judged.
 import { type CheckOptions, checkRequest } from './check-request.js';
