@@ -18,7 +18,8 @@ import { localDate } from '../lib/working-time.js';
 export function formValues(raw: ReceptionRequest | Record<string, unknown>): RequestFormValues {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(raw)) {
-    const s = fieldText(v);
+    // A stored yes/no (same_city: true) goes back to the select as 是/否.
+    const s = typeof v === 'boolean' ? (v ? '是' : '否') : fieldText(v);
     if (s) out[k] = /_date$/.test(k) ? s.slice(0, 10) : s.slice(0, 1000);
   }
   return out as RequestFormValues;

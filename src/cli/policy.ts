@@ -1,11 +1,14 @@
 // The policy tool for the office that maintains the policy, and for integrations:
 //   npm run --silent policy -- validate <policy.yaml>
-//   npm run --silent policy -- check <facts.json> [--policy <file>]
+//   npm run --silent policy -- check <facts.json> [--policy <file>] [--now <YYYY-MM-DD>]
 //   npm run --silent policy -- seating <seating.json> [--policy <file>] [--out <dir>]   (docs/protocol.md)
 // Exit codes: 0 valid / checked / seated, 1 invalid policy or unreadable or invalid input, 2 wrong usage.
+// `check` judges the facts with the same readers and checks as the bot (rules/checks/check-facts.ts);
+// `--now` is the day the date-dependent checks (先审批、后接待, the reimbursement deadline) are judged on.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { checkFacts } from '../rules/checks/check-facts.js';
+import { parseDate } from '../rules/checks/dates.js';
 import { defaultPolicyPath, loadPolicy, PolicyError } from '../rules/policy/load-policy.js';
 import type { Policy } from '../rules/policy/policy-schema.js';
 import { renderPodium, renderRoundTable } from '../rules/seating/render-seating.js';
@@ -13,7 +16,7 @@ import { arrange, arrangementJson, parseSeatingInput } from '../rules/seating/se
 
 const USAGE = `用法 (usage):
   npm run --silent policy -- validate <policy.yaml>
-  npm run --silent policy -- check <facts.json> [--policy <policy.yaml>]
+  npm run --silent policy -- check <facts.json> [--policy <policy.yaml>] [--now <YYYY-MM-DD>]
   npm run --silent policy -- seating <seating.json> [--policy <policy.yaml>] [--out <dir>]`;
 
 function fail(message: string, code: number): never {
@@ -38,7 +41,7 @@ function validate(file: string | undefined): void {
 function option(args: string[], name: string): { value?: string; rest: string[] } {
   const i = args.indexOf(name);
   if (i < 0) return { rest: args };
-  if (!args[i + 1]) fail(USAGE, 2);
+  if (!args[i + 1] || args[i + 1].startsWith('--')) fail(USAGE, 2);
   return { value: args[i + 1], rest: args.filter((_, j) => j !== i && j !== i + 1) };
 }
 
@@ -65,14 +68,24 @@ function readJson(file: string, what: string): unknown {
   }
 }
 
+/** Noon in Beijing on the given day: "today" is that day in the unit's time zone. */
+function nowFrom(text: string | undefined): Date {
+  if (text === undefined) return new Date();
+  const day = parseDate(text);
+  if (!day) fail(`--now 应为日期 YYYY-MM-DD，现为「${text}」\n${USAGE}`, 2);
+  return new Date(`${day}T12:00:00+08:00`);
+}
+
 function check(args: string[]): void {
-  const { value, rest } = option(args, '--policy');
-  const factsFile = rest[0];
-  if (!factsFile || rest.length > 1) fail(USAGE, 2);
-  const policy = policyOf(value ?? defaultPolicyPath());
+  const p = option(args, '--policy');
+  const n = option(p.rest, '--now');
+  const factsFile = n.rest[0];
+  if (!factsFile || n.rest.length > 1) fail(USAGE, 2);
+  const policy = policyOf(p.value ?? defaultPolicyPath());
+  const now = nowFrom(n.value);
   const facts = readJson(factsFile, '事实文件');
-  const findings = checkFacts(facts, policy, new Date());
-  const out = findings.map((f) => ({ rule: f.rule, severity: f.severity, message: f.message, field: f.field ?? null }));
+  const findings = checkFacts(facts, policy, now, { timeZone: process.env.TZ_NAME || 'Asia/Shanghai' });
+  const out = findings.map((f) => ({ stage: f.stage, rule: f.rule, severity: f.severity, message: f.message, field: f.field ?? null }));
   process.stdout.write(`${JSON.stringify({ findings: out })}\n`);
 }
 

@@ -54,6 +54,8 @@ export async function planView(tx: Executor, org: Org, r: Reception, now: Date, 
       status: t.status,
       overdue: t.status === 'open' && t.dueAt.getTime() < now.getTime(),
       doneByName: name(t.doneBy),
+      ...(t.form === 'meal' ? { form: 'meal' as const } : {}),
+      ...(t.record ? { record: t.record } : {}),
     })),
   };
 }
@@ -107,7 +109,7 @@ export async function startPlan(ctx: Ctx, r: Reception): Promise<void> {
         .values(
           checklist.map((t) => {
             const [h, m] = t.due_time.split(':').map(Number);
-            return { receptionId: r.id, title: t.title, template: t.template, owner: ownerFor(t.owner, r, ctx.org), dueAt: zonedInstant(t.due_date, h * 60 + m, tz), createdAt: ctx.now };
+            return { receptionId: r.id, title: t.title, template: t.template, owner: ownerFor(t.owner, r, ctx.org), dueAt: zonedInstant(t.due_date, h * 60 + m, tz), createdAt: ctx.now, form: t.form ?? null };
           }),
         )
         .returning()

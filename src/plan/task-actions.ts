@@ -1,7 +1,8 @@
 import { and, eq } from 'drizzle-orm';
 import type { HandlerContext } from '../chat/context.js';
 import { errorToast as error, type CardActionEvent, type CardActionResult, type MessageEvent } from '../chat/event.js';
-import { tasks } from '../db/schema/index.js';
+import { type TaskRecord, tasks } from '../db/schema/index.js';
+import { judgeMeal, readMealForm } from './meal-task.js';
 import { refreshPlanCards, scheduleTaskJobs } from './plan.js';
 import { CODE_PATTERN, findReception, PLAN_LIVE as LIVE } from '../reception/store.js';
 import { isOffice, nameOf } from '../org/access.js';
@@ -25,10 +26,25 @@ export async function onTaskDone(event: CardActionEvent, ctx: HandlerContext): P
   if (event.operatorId !== task.owner && !isOffice(ctx.org, event.operatorId)) {
     return error(`只有责任人${ctx.org.person(task.owner)?.name ?? ''}或接待办可以办结此项任务。`);
   }
-  await ctx.tx.update(tasks).set({ status: 'done', doneBy: event.operatorId, doneAt: ctx.now }).where(eq(tasks.id, task.id));
-  await ctx.audit({ actor: event.operatorId, entity: 'task', entityId: String(task.id), action: 'done', from: 'open', to: 'done', detail: { code: r.code, title: task.title } });
+  let record: TaskRecord | undefined;
+  if (task.form === 'meal') {
+    const read = readMealForm(event.formValue);
+    if (!read.meal) return error(`未办结：${read.problems.join('；')}。`);
+    record = { meal: read.meal, findings: judgeMeal(r.form, read.meal, ctx.policy), by: event.operatorId, at: ctx.now.toISOString() };
+    const blocks = record.findings.filter((f) => f.severity === 'block');
+    if (blocks.length) {
+      // The meal as entered and what forbids it stay on the task; the task stays open until the menu is changed.
+      await ctx.tx.update(tasks).set({ record }).where(eq(tasks.id, task.id));
+      await ctx.audit({ actor: event.operatorId, entity: 'task', entityId: String(task.id), action: 'meal_refused', detail: { code: r.code, title: task.title, findings: blocks.map((f) => f.message) } });
+      const card = await refreshPlanCards(ctx, r);
+      return { toast: { type: 'error', content: `未办结：${blocks[0].message}` }, card };
+    }
+  }
+  await ctx.tx.update(tasks).set({ status: 'done', doneBy: event.operatorId, doneAt: ctx.now, ...(record ? { record } : {}) }).where(eq(tasks.id, task.id));
+  await ctx.audit({ actor: event.operatorId, entity: 'task', entityId: String(task.id), action: 'done', from: 'open', to: 'done', detail: { code: r.code, title: task.title, ...(record ? { meal: record.meal } : {}) } });
   const card = await refreshPlanCards(ctx, r);
-  return { toast: { type: 'success', content: `已办结：${task.title}` }, card };
+  const noted = record?.findings.length ? `；${record.findings.length}项提示见任务卡片` : '';
+  return { toast: { type: record?.findings.length ? 'warning' : 'success', content: `已办结：${task.title}${noted}` }, card };
 }
 
 /**

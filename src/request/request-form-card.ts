@@ -10,7 +10,8 @@ const YES_NO = ['是', '否'] as const;
 export type RequestFormValues = Partial<Record<RequestField, string>>;
 export type RequestField =
   | 'guest_unit' | 'lead_name' | 'lead_title' | 'lead_rank' | 'guest_count' | 'kind' | 'purpose' | 'purpose_detail'
-  | 'arrive_date' | 'depart_date' | 'letter_no' | 'working_meal' | 'accompany_count' | 'lodging' | 'rooms' | 'vehicles' | 'notes' | 'reason';
+  | 'arrive_date' | 'depart_date' | 'letter_no' | 'working_meal' | 'accompany_count' | 'lodging' | 'rooms' | 'vehicles' | 'notes' | 'reason'
+  | 'same_city' | 'meal_count' | 'banquet_count';
 
 export interface RequestFormCardInput {
   /** Rule findings to show above the form (blocking ones and those that need a reason). */
@@ -52,7 +53,9 @@ export function buildRequestFormCard(opts: RequestFormCardInput): Card {
     ...text('letter_no', '公函文号', { placeholder: '无公函请留空' }),
     columns(choice('working_meal', '安排工作餐', YES_NO, false), text('accompany_count', '陪餐人数', { placeholder: '0' })),
     columns(choice('lodging', '住宿', LODGING_TYPES, false), text('rooms', '房间数', { placeholder: '0' })),
-    ...text('vehicles', '用车（辆）', { placeholder: '0' }),
+    columns(text('vehicles', '用车（辆）', { placeholder: '0' }), choice('same_city', '同城单位', YES_NO, false)),
+    // Working meals (R8: one) and, for 外事, banquets during the stay: left empty, one working meal and no count.
+    columns(text('meal_count', '工作餐次数', { placeholder: '1' }), text('banquet_count', '外宾宴请次数（外事）', { placeholder: '不填' })),
     ...text('notes', '饮食禁忌、民族、健康等', { multiline: true }),
     ...(opts.askReason ? text('reason', '情况说明（须说明理由的事项）', { required: true, multiline: true }) : []),
     button({ text: opts.resubmit ? '重新提交审批' : '提交审批', type: 'primary', name: 'submit', submit: true, value: { action: 'request.submit', ...(opts.resubmit ? { code: opts.resubmit } : {}) } }),

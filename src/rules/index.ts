@@ -2,13 +2,15 @@
 export * from './vocabulary.js';
 export { type Policy, type ChecklistTemplate, type PerPersonRow, policySchema } from './policy/policy-schema.js';
 export { PolicyError, defaultPolicyPath, loadPolicy, parsePolicy } from './policy/load-policy.js';
-export { type Finding, type Severity, hasBlocking, sortFindings } from './checks/finding.js';
+export { type Finding, type Severity, hasBlocking, ruleTopic, sortFindings } from './checks/finding.js';
 export { type ReceptionRequest, type ReadResult, readRequest } from './checks/read-request.js';
 export { type Settlement, type SettlementLine, readSettlement } from './checks/read-settlement.js';
 export { type CheckOptions, checkRequest } from './checks/check-request.js';
 export { type PlanFacts, type PlanMeal, checkPlan } from './checks/check-plan.js';
 export { checkSettlement } from './checks/check-settlement.js';
-export { type Facts, checkFacts } from './checks/check-facts.js';
+export { type Facts, type Stage, type StagedFinding, checkFacts, judgePlan, judgeSettlement } from './checks/check-facts.js';
+export { readPlan } from './checks/read-plan.js';
+export { NATIONAL_WORDS, nationalFloor } from './policy/national-floor.js';
 export { type ExtraApproval, needsExtraApproval } from './checks/extra-approval.js';
 export { type MealStandard, allowedRooms, maxAccompany, mealStandard } from './policy/standards.js';
 export { statisticsCategory } from './policy/statistics-category.js';

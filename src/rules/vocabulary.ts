@@ -59,3 +59,18 @@ export function rankAtLeast(rank: string, min: string): boolean {
 export function isRank(v: unknown): v is Rank {
   return typeof v === 'string' && (RANKS as readonly string[]).includes(v);
 }
+
+const DIGITS = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
+
+/** 1..99 in Chinese numerals: 3 → 三, 10 → 十, 12 → 十二, 25 → 二十五. */
+export function chineseNumber(n: number): string {
+  if (!Number.isInteger(n) || n < 0 || n > 99) return String(n);
+  if (n < 10) return DIGITS[n];
+  const tens = Math.floor(n / 10);
+  return `${tens === 1 ? '' : DIGITS[tens]}十${n % 10 ? DIGITS[n % 10] : ''}`;
+}
+
+/** 1/divisor as a document writes it: 3 → 三分之一, 4 → 四分之一. */
+export function fraction(divisor: number): string {
+  return `${chineseNumber(divisor)}分之一`;
+}

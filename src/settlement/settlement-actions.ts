@@ -26,10 +26,10 @@ import {
   maySee,
   normalInvoice,
   secondSigners,
-  settlementFindings,
   totals,
   validSignatures,
 } from './settlement.js';
+import { settlementFindings } from './settlement-facts.js';
 import { exportLinks } from './settlement-routes.js';
 import { localDate } from '../lib/working-time.js';
 import { cut } from '../lib/text.js';

@@ -1,16 +1,10 @@
-// The settlement of one reception (docs/contracts.md §2.4): loading it, the content its signatures bind, the
+// The settlement of one reception (SPEC §2.4): loading it, the content its signatures bind, the
 // facts the rules engine checks, who may do what, and the report finance reads.
 import { createHash } from 'node:crypto';
-import { and, asc, between, eq, inArray, isNull, ne, or, sql } from 'drizzle-orm';
-import type { HandlerContext } from '../chat/context.js';
+import { and, asc, eq } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
-import { approvals, expenseLines, ledgerEntries, receptions, settlementDocuments, settlements, type SettlementSignature } from '../db/schema/index.js';
-import { checkSettlement } from '../rules/checks/check-settlement.js';
-import { type Finding, sortFindings } from '../rules/checks/finding.js';
+import { approvals, expenseLines, settlementDocuments, settlements, type SettlementSignature } from '../db/schema/index.js';
 import type { Policy } from '../rules/policy/policy-schema.js';
-import type { Settlement as SettlementFacts } from '../rules/checks/read-settlement.js';
-import type { ExpenseCategory, PaymentMethod } from '../rules/vocabulary.js';
-import { fenToYuan } from '../lib/money.js';
 import type { Org } from '../org/org.js';
 import { isFinance, isOffice, nameOf } from '../org/access.js';
 import { SETTLEMENT_STATE_LABEL } from '../reception/state-labels.js';
@@ -32,7 +26,7 @@ export interface Loaded {
 /** Expense categories offered on the card (礼品 is not offered: R12 forbids gifts). */
 export const LINE_CATEGORIES = ['餐费', '住宿', '用车', '场地', '其他'] as const;
 /** Documents the bot generates itself: they are always present. */
-const GENERATED_DOCUMENTS = ['接待清单', '接待审批单'];
+export const GENERATED_DOCUMENTS = ['接待清单', '接待审批单'];
 
 export const documentColumns = {
   id: settlementDocuments.id,
@@ -134,69 +128,6 @@ export function maySee(org: Org, l: Loaded, id: string): boolean {
 
 /** Invoice numbers compare without spaces and dashes, in capitals ("0440-0001" is 04400001). */
 export const normalInvoice = (no: string) => no.replace(/[\s-]/g, '').toUpperCase();
-
-/** Invoice numbers of these lines already listed in another reception's settlement: number → that reception's code. */
-export async function invoicesUsedElsewhere(tx: Executor, settlementId: number, lines: ExpenseLine[]): Promise<Map<string, string>> {
-  const numbers = [...new Set(lines.map((l) => l.invoiceNo).filter((x): x is string => !!x))];
-  if (!numbers.length) return new Map();
-  const rows = await tx
-    .select({ invoiceNo: expenseLines.invoiceNo, code: receptions.code })
-    .from(expenseLines)
-    .innerJoin(settlements, eq(settlements.id, expenseLines.settlementId))
-    .innerJoin(receptions, eq(receptions.id, settlements.receptionId))
-    .where(and(inArray(expenseLines.invoiceNo, numbers), ne(expenseLines.settlementId, settlementId)));
-  return new Map(rows.map((x) => [x.invoiceNo!, x.code]));
-}
-
-/** Reception money settled in the visit's year before this settlement (R13), in fen: from the ledger's date index. */
-async function spentThisYear(tx: Executor, l: Loaded): Promise<number> {
-  const year = String(l.r.form.arrive_date).slice(0, 4);
-  const [row] = await tx
-    .select({ fen: sql<string>`coalesce(sum(${ledgerEntries.totalFen}), 0)` })
-    .from(ledgerEntries)
-    .where(and(between(ledgerEntries.date, `${year}-01-01`, `${year}-12-31`), inArray(ledgerEntries.status, ['settled', 'imported']), or(isNull(ledgerEntries.code), ne(ledgerEntries.code, l.r.code))));
-  return Number(row?.fen ?? 0);
-}
-
-/** The settlement as the rules engine reads it. */
-export function settlementFacts(l: Loaded, used: Map<string, string>, spentFen?: number): SettlementFacts {
-  // The same invoice twice within this settlement counts as used by the earlier line.
-  const seen = new Map<string, number>();
-  const within = new Map<number, string>();
-  l.lines.forEach((x, i) => {
-    if (!x.invoiceNo) return;
-    const k = normalInvoice(x.invoiceNo);
-    if (seen.has(k)) within.set(x.id, `本结算第${seen.get(k)! + 1}笔费用`);
-    else seen.set(k, i);
-  });
-  const stored = l.docs.filter((d) => d.status === 'stored');
-  const f = l.r.form;
-  const present = new Set([...GENERATED_DOCUMENTS, ...stored.map((d) => d.kind)]);
-  // The letter recorded on the request (公函文号) counts as the letter.
-  if (f.letter_no) present.add('公函');
-  return {
-    lines: l.lines.map((x) => ({
-      category: x.category as ExpenseCategory,
-      amount: fenToYuan(x.amountFen),
-      ...(x.persons ? { persons: x.persons } : {}),
-      ...(x.items ? { items: x.items } : {}),
-      payment: x.payment as PaymentMethod,
-      ...(x.reason ? { reason: x.reason } : {}),
-      ...(x.invoiceNo ? { invoice_no: x.invoiceNo } : {}),
-      invoice_attached: stored.some((d) => d.kind === '发票' && d.lineId === x.id),
-      ...(within.has(x.id) ? { invoice_used_in: within.get(x.id) } : x.invoiceNo && used.has(x.invoiceNo) ? { invoice_used_in: used.get(x.invoiceNo) } : {}),
-    })),
-    documents: [...present],
-    ...(spentFen !== undefined ? { spent_this_year: fenToYuan(spentFen) } : {}),
-  };
-}
-
-/** The rules engine's findings on the settlement, most serious first. */
-export async function settlementFindings(ctx: Pick<HandlerContext, 'tx' | 'policy' | 'now' | 'config'>, l: Loaded): Promise<Finding[]> {
-  const [used, spent] = await Promise.all([invoicesUsedElsewhere(ctx.tx, l.s.id, l.lines), spentThisYear(ctx.tx, l)]);
-  const facts = settlementFacts(l, used, spent);
-  return sortFindings(checkSettlement(facts, l.r.form, ctx.policy, ctx.now, { timeZone: ctx.config.timeZone }));
-}
 
 /**
  * The guests the settlement is for: the list as edited, once it names more than the lead guest it

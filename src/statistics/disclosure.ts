@@ -5,6 +5,7 @@ import { isLeader, isOffice } from '../org/access.js';
 import type { MessageEvent } from '../chat/event.js';
 import type { PerPersonRow, Policy } from '../rules/policy/policy-schema.js';
 import { describeRanks } from '../rules/policy/standards-text.js';
+import { fraction } from '../rules/vocabulary.js';
 import { computeStatistics, parsePeriod, type Statistics } from './statistics.js';
 import { localDate } from '../lib/working-time.js';
 
@@ -32,7 +33,7 @@ export function buildDisclosureText(opts: { unit: string; policy: Policy; stats:
     `根据《党政机关国内公务接待管理规定》和《党政机关厉行节约反对浪费条例》有关要求，现将本单位${asOf}公务接待有关情况公开如下：`,
     '',
     '一、接待制度和标准',
-    `本单位严格执行先审批、后接待制度，公务接待凭派出单位公函安排，无公函不予接待；接待工作实行部门负责人、接待办和分管领导三级审批。现行标准：每次来访安排工作餐不超过${meal.max_per_visit}次，标准为${rows(meal.per_person, unitWord)}；来访${a.small_group_max_guests}人以内陪餐不超过${a.small_group_max_diners}人，超过${a.small_group_max_guests}人的陪餐人数不超过来访人数的三分之一；${p.meals.alcohol_allowed ? '' : '工作餐不提供酒水；'}住宿安排在${p.lodging.venues.join('、')}，执行协议价格；不安排迎送仪式，不安排与公务无关的参观游览和娱乐活动，不赠送礼金、有价证券、纪念品和土特产；接待费用使用公务卡或银行转账结算，报销时附${p.settlement.required_documents.join('、')}，一事一结。`,
+    `本单位严格执行先审批、后接待制度，公务接待凭派出单位公函安排，无公函不予接待；接待工作实行部门负责人、接待办和分管领导三级审批。现行标准：每次来访安排工作餐不超过${meal.max_per_visit}次，标准为${rows(meal.per_person, unitWord)}；来访${a.small_group_max_guests}人以内陪餐不超过${a.small_group_max_diners}人，超过${a.small_group_max_guests}人的陪餐人数不超过来访人数的${fraction(a.large_group_divisor)}；${p.meals.alcohol_allowed === 'local_only' ? `酒水只上${p.meals.local_alcohol.join('、')}；` : p.meals.alcohol_allowed ? '' : '工作餐不提供酒水；'}不提供高档菜肴、高档酒和香烟；住宿安排在${p.lodging.venues.join('、')}，执行协议价格；不安排迎送仪式，不安排与公务无关的参观游览和娱乐活动，不赠送礼金、有价证券、纪念品和土特产；接待费用使用公务卡或银行转账结算，报销时附${p.settlement.required_documents.join('、')}，一事一结。`,
     '',
     '二、接待经费支出情况',
     `${year}年度公务接待经费预算${tenThousandYuan(budget.annualFen)}，${complete ? '全年' : '截至目前'}实际支出${tenThousandYuan(budget.usedFen)}，占预算的${pct}%。${s.unsettled ? `另有${s.unsettled}批次接待尚在结算，费用未计入。` : ''}`,

@@ -153,7 +153,9 @@ describe('the reception plan after final approval', () => {
     expect(h.patchesOf(progress.message_id)).toHaveLength(patchesBefore);
 
     for (const [i, t] of tasks.entries()) {
-      const answer = await h.tap(t.owner, checklist.message_id, doneValue(checklist.content, t.id));
+      // The 用餐 task is completed with its form: the menu, the diners and the minutes.
+      const meal = t.form === 'meal' ? { menu: '家常菜四菜一汤', diners: '8', minutes: '45' } : undefined;
+      const answer = await h.tap(t.owner, checklist.message_id, doneValue(checklist.content, t.id), meal && { formValue: meal });
       expect(answer.toast).toEqual({ type: 'success', content: `已办结：${t.title}` });
       expect(titleOf(h.patchesOf(progress.message_id).at(-1))).toBe(`${code} 办理进度：${i + 1}/${n} 已完成`);
       // The tapped checklist answers without that task's button.
@@ -167,6 +169,43 @@ describe('the reception plan after final approval', () => {
     // A second tap on a closed task changes nothing.
     const again = await h.tap(tasks[0].owner, checklist.message_id, firstDone);
     expect(again.toast?.type).toBe('info');
+  });
+
+  it('the 用餐 task asks for the menu, diners and minutes: 茅台 on the menu keeps it open, a 60-minute meal closes it with the finding on the task and the progress card', async () => {
+    const code = await approveAll(h, '戊单位');
+    const { checklist, progress } = planCards(h, code);
+    const meal = (await h.tasksOf(code)).find((t) => t.form === 'meal')!;
+    expect(meal.title).toContain('工作餐菜单');
+    const formCard = JSON.stringify(checklist.content);
+    for (const label of ['菜单（菜名及酒水）', '用餐人数（含陪餐）', '用餐时长（分钟）']) expect(formCard).toContain(label);
+
+    // Bad input: nothing changes.
+    const patches = h.patchesOf(progress.message_id).length;
+    const empty = await h.tap(meal.owner, checklist.message_id, doneValue(checklist.content, meal.id), { formValue: { menu: '', diners: '八', minutes: '45' } });
+    expect(empty.toast?.type).toBe('error');
+    expect(empty.toast?.content).toContain('请填写菜单（菜名及酒水）');
+    expect(empty.toast?.content).toContain('用餐人数（含陪餐）应为1至500之间的整数，现为「八」');
+    expect((await h.tasksOf(code)).find((t) => t.id === meal.id)).toMatchObject({ status: 'open', record: null });
+    expect(h.patchesOf(progress.message_id)).toHaveLength(patches);
+
+    // R9: premium liquor keeps the task open, the finding on the checklist and the progress card.
+    const refused = await h.tap(meal.owner, checklist.message_id, doneValue(checklist.content, meal.id), { formValue: { menu: '家常菜四菜一汤、茅台', diners: '8', minutes: '45' } });
+    expect(refused.toast?.type).toBe('error');
+    expect(refused.toast?.content).toContain('「茅台」');
+    expect((await h.tasksOf(code)).find((t) => t.id === meal.id)?.status).toBe('open');
+    expect(cardText(refused.card?.data)).toContain('【不得办理】本次用餐菜单含「茅台」');
+    const progressText = cardText(h.patchesOf(progress.message_id).at(-1));
+    expect(progressText).toContain('「茅台」');
+    expect(progressText).not.toMatch(/meals\.|plan\.|cost_per_person/); // no setting or field names
+
+    // A meal over the policy's 50 minutes closes with the finding shown (本地规定).
+    const done = await h.tap(meal.owner, checklist.message_id, doneValue(checklist.content, meal.id), { formValue: { menu: '家常菜四菜一汤', diners: '8', minutes: '60' } });
+    expect(done.toast).toEqual({ type: 'warning', content: `已办结：${meal.title}；1项提示见任务卡片` });
+    const after = (await h.tasksOf(code)).find((t) => t.id === meal.id)!;
+    expect(after.status).toBe('done');
+    expect(after.record?.meal).toEqual({ menu: '家常菜四菜一汤', diners: 8, minutes: 60 });
+    expect(cardText(done.card?.data)).toContain('本次用餐计划60分钟，工作餐时长不超过50分钟 (本地规定)');
+    expect(cardText(h.patchesOf(progress.message_id).at(-1))).toContain('本次用餐计划60分钟，工作餐时长不超过50分钟');
   });
 
   it('the office closes a task for its owner', async () => {

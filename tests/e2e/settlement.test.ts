@@ -1,13 +1,18 @@
 // Settlement end to end: 结算 → reception list → expense lines → invoice image (downloaded through
 // the message-resource API) → 双签 → two audits → settled and exported, through the fake Feishu
 // and the real SDK.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import ExcelJS from 'exceljs';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { receptions, settlements } from '../../src/db/schema/index.js';
 import { contentHash, loadSettlement, type Loaded } from '../../src/settlement/settlement.js';
-import { buttonValues } from './approval-harness.js';
-import { cardText, PNG, startSettlementHarness, type SettlementHarness } from './settlement-harness.js';
+import { buttonValues, validForm } from './approval-harness.js';
+import { cardText, PNG, shanghaiDate, startSettlementHarness, type SettlementHarness } from './settlement-harness.js';
 
 const meal = { category: '餐费', amount: '450', persons: '8', payee: '园区职工食堂', invoice_no: '04400001', payment: '公务卡', items: '工作餐（家常菜）' };
 
@@ -38,6 +43,80 @@ describe('settlement', () => {
     await h.classify('ou_staff1', code, '发票', 1);
     return code;
   }
+
+  it('settles a 商务 visit the supervising leader approved without an invitation: the approval form stands in for the letter, no 缺少公函', async () => {
+    h.setDay(0);
+    const form = { kind: '商务', purpose: '招商洽谈', guest_unit: '深圳某科技有限公司', letter_no: '', reason: '客商临时来访洽谈项目，未及发送邀请函' };
+    const { answer, code } = await h.submit('ou_staff1', validForm(form));
+    expect(answer.toast?.type).toBe('success');
+    // R4's reason path: the supervising leader, then (a finding that needs a reason) the principal.
+    for (const who of ['ou_head1', 'ou_office1', 'ou_leader1', 'ou_chief']) expect((await h.act(who, code!, 'approve')).toast?.type).toBe('success');
+    h.setDay(11);
+    await h.say('ou_staff1', `结算 ${code}`);
+    await h.addLine('ou_staff1', code!, { ...meal, invoice_no: '04509901' });
+    await h.sendDocument('ou_staff1');
+    await h.classify('ou_staff1', code!, '发票', 1);
+    const text = cardText(h.card('ou_staff1', code!));
+    expect(text).not.toContain('缺少公函');
+    expect(text).not.toMatch(/结算缺少/);
+    expect(text).toContain('商务接待未提供邀请函或商务考察函，已经分管领导审批同意，以接待审批单代替公函');
+    const signed = await h.press('ou_staff1', code!, 'settlement.sign');
+    expect(signed.toast).toMatchObject({ type: 'success', content: '已签字' });
+  });
+
+  it('judges a 外事 banquet written as 宴请（部长级主持） by the banquet standard, 400 元/人, not the daily one', async () => {
+    h.setDay(0);
+    const code = await h.approvedReception({ kind: '外事', guest_unit: '某国友好城市代表团', letter_no: '外批〔2026〕5号' });
+    h.setDay(11);
+    await h.say('ou_staff1', `结算 ${code}`);
+    await h.addLine('ou_staff1', code, { ...meal, amount: '4000', invoice_no: '04509904', items: '欢迎宴请（部长级主持）' });
+    const text = cardText(h.card('ou_staff1', code));
+    expect(text).toContain('为外宾宴请，人均500元，超过部长级主持的宴请标准400元/人 (外事接待规定)');
+    expect(text).not.toContain('外宾用餐标准');
+  });
+
+  it('still refuses a 公务 settlement without the letter (R4 has no reason path for 公务)', async () => {
+    h.setDay(0);
+    const code = await h.approvedReception();
+    const db = h.bot.database.db;
+    // A 公务 visit has its letter on the request; without it (as an imported or edited record) the settlement blocks.
+    const [r] = await db.select().from(receptions).where(eq(receptions.code, code));
+    await db.update(receptions).set({ form: { ...r.form, letter_no: '' } }).where(eq(receptions.id, r.id));
+    h.setDay(11);
+    await h.say('ou_staff1', `结算 ${code}`);
+    await h.addLine('ou_staff1', code, { ...meal, invoice_no: '04509902' });
+    expect(cardText(h.card('ou_staff1', code))).toMatch(/结算缺少[^，]*公函/);
+  });
+
+  it('policy check gives the same findings as the bot for the same reception (one reader)', async () => {
+    h.setDay(0);
+    const code = await h.approvedReception({ guest_count: '4', accompany_count: '3' });
+    h.setDay(11);
+    await h.say('ou_staff1', `结算 ${code}`);
+    // Cash without a reason, 茅台 on the bill, over the 县处级 standard, no invoice attached.
+    const line = { category: '餐费', amount: '560', persons: '7', payee: '园区职工食堂', invoice_no: '04509903', payment: '现金', items: '工作餐（家常菜、茅台）' };
+    await h.addLine('ou_staff1', code, line);
+    const card = cardText(h.card('ou_staff1', code));
+    const onCard = card.split('\n').filter((l) => /^- 【(不得办理|须说明理由|提示)】/.test(l)).map((l) => l.replace(/^- 【[^】]+】/, ''));
+    expect(onCard.length).toBeGreaterThan(3);
+
+    // The same reception written as facts.json, the way docs/rules.md documents it.
+    const day = shanghaiDate(10);
+    const facts = {
+      request: { ...validForm({ guest_count: 4, accompany_count: 3, rooms: 0, vehicles: 1 }), arrive_date: day, depart_date: day },
+      settlement: {
+        lines: [{ category: '餐费', amount: 560, persons: 7, items: line.items, payment: '现金', invoice_no: line.invoice_no, invoice_attached: false }],
+        documents: ['公函', '接待清单', '接待审批单'],
+      },
+    };
+    const dir = mkdtempSync(path.join(tmpdir(), 'jiedai-parity-'));
+    const file = path.join(dir, 'facts.json');
+    writeFileSync(file, JSON.stringify(facts));
+    // Asynchronously: a blocking spawn would stall the bot running in this process.
+    const cli = await promisify(execFile)('npm', ['run', '--silent', 'policy', '--', 'check', file, '--now', shanghaiDate(11)], { cwd: path.resolve(import.meta.dirname, '../..'), encoding: 'utf8', timeout: 60_000 });
+    const findings = (JSON.parse(cli.stdout).findings as { stage: string; message: string }[]).filter((f) => f.stage === 'settlement');
+    expect(findings.map((f) => f.message).sort()).toEqual([...onCard].sort());
+  }, 90_000);
 
   it('refuses to settle a reception that has not been held yet', async () => {
     h.setDay(0);

@@ -106,6 +106,14 @@ export const delegations = pgTable(
   (t) => [index('delegations_principal_idx').on(t.principal)],
 );
 
+/** The meal task's record: the meal as entered on the task card, and the findings on it. */
+export interface TaskRecord {
+  meal: { menu: string; diners: number; minutes: number; venue?: string; cost_per_person?: number };
+  findings: { rule: string; severity: 'block' | 'reason' | 'info'; message: string; field?: string }[];
+  by: string;
+  at: string;
+}
+
 /** 接待方案: one task of a reception's checklist, with its owner and deadline. */
 export const tasks = pgTable(
   'tasks',
@@ -129,6 +137,10 @@ export const tasks = pgTable(
      * the task has moved on; a task handed A → B → A gets A's reminders again.
      */
     period: integer().notNull().default(0),
+    /** meal: completing the task asks for the menu, diners and minutes (the policy template's `form`). */
+    form: text(),
+    /** What the task's form recorded, and the plan rules' findings on it. */
+    record: jsonb().$type<TaskRecord>(),
   },
   (t) => [index('tasks_reception_idx').on(t.receptionId), index('tasks_open_due_idx').on(t.status, t.dueAt)],
 );

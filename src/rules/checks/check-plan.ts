@@ -1,11 +1,13 @@
 // Checks a reception plan (接待方案): its tasks, itinerary and meals. Plans that add welcome
-// ceremonies get a warning citing R6; tourism, entertainment and gifts (R12), luxury dishes
-// and venues (R9), alcohol and over-long meals (local) are refused or flagged.
+// ceremonies get a warning citing R6; tourism, entertainment and gifts (R12), luxury dishes,
+// premium liquor, cigarettes and venues (R9), alcohol and over-long meals (local) are refused or
+// flagged. 外事 meals follow the foreign-affairs standards (banquets, daily meals), not R8.
 import { cite, type Finding, finding } from './finding.js';
 import type { Policy } from '../policy/policy-schema.js';
 import type { ReceptionRequest } from './read-request.js';
-import { maxAccompany, mealStandard } from '../policy/standards.js';
-import { findWords, quote } from './words.js';
+import { checkMealCosts } from './meal-costs.js';
+import { maxAccompany } from '../policy/standards.js';
+import { alcoholRule, alcoholWords, findWords, quote, r9Words } from './words.js';
 
 export interface PlanMeal {
   title?: string;
@@ -19,6 +21,11 @@ export interface PlanMeal {
   diners?: number;
   /** 元 per person. */
   cost_per_person?: number;
+  /** YYYY-MM-DD: meals of one day are summed where the standard is per day. */
+  date?: string;
+  /** 外事: a banquet (宴请), and its host's level as the policy names it (foreign.banquets host). */
+  banquet?: boolean;
+  host?: string;
 }
 
 export interface PlanFacts {
@@ -50,6 +57,14 @@ export function checkPlan(plan: PlanFacts, policy: Policy, request?: ReceptionRe
   if (request?.kind !== '外事' && meals.length > allowed) {
     out.push(finding('R8', 'block', `方案安排工作餐${meals.length}次，每次来访只可安排${allowed}次 (R8)`, 'plan.meals'));
   }
+  if (request) {
+    const costs = meals.flatMap((m, i) =>
+      m.cost_per_person === undefined
+        ? []
+        : [{ each: m.cost_per_person, date: m.date, banquet: m.banquet, host: m.host, what: `第${i + 1}次用餐`, field: `plan.meals[${i}].cost_per_person` }],
+    );
+    out.push(...checkMealCosts(costs, request, policy));
+  }
   return out;
 }
 
@@ -59,16 +74,14 @@ function checkMeal(meal: PlanMeal, i: number, policy: Policy, request?: Receptio
   const what = `第${i + 1}次用餐`;
   const w = policy.banned_words;
   const menu = Array.isArray(meal.menu) ? meal.menu.join('、') : (meal.menu ?? '');
-  const dishes = findWords(menu, w.dishes);
-  if (dishes.length) out.push(finding('R9', 'block', `${what}菜单含${quote(dishes)}：工作餐应为家常菜，不得提供高档菜肴、野生动物和香烟 (R9)`, `${field}.menu`));
+  const dishes = r9Words(menu, policy);
+  if (dishes.length) out.push(finding('R9', 'block', `${what}菜单含${quote(dishes)}：工作餐应为家常菜，不得提供高档菜肴、野生动物、高档酒和香烟 (R9)`, `${field}.menu`));
   const venue = findWords(`${meal.venue ?? ''} ${meal.title ?? ''}`, w.venues);
   if (venue.length) out.push(finding('R9', 'block', `${what}地点含${quote(venue)}：不得在私人会所、高消费餐饮场所安排 (R9)`, `${field}.venue`));
-  if (!policy.meals.alcohol_allowed) {
-    const drink = findWords(menu, w.alcohol);
-    if (meal.alcohol || drink.length) {
-      const rule = 'meals.alcohol_allowed';
-      out.push(finding(rule, 'block', `${what}安排酒水${drink.length ? `${quote(drink)}` : ''}：本地规定工作餐不得饮酒 ${cite(rule)}`, `${field}.menu`));
-    }
+  const drink = alcoholWords(menu, policy);
+  if (drink.length || (meal.alcohol && policy.meals.alcohol_allowed === false)) {
+    const rule = 'meals.alcohol_allowed';
+    out.push(finding(rule, 'block', `${what}安排酒水${drink.length ? quote(drink) : ''}：${alcoholRule(policy)} ${cite(rule)}`, `${field}.menu`));
   }
   const limit = policy.meals.max_minutes;
   if (limit !== null && meal.minutes !== undefined && meal.minutes > limit) {
@@ -79,12 +92,6 @@ function checkMeal(meal: PlanMeal, i: number, policy: Policy, request?: Receptio
     const max = maxAccompany(request.guest_count, policy);
     const hosts = meal.diners - request.guest_count;
     if (hosts > max) out.push(finding('R8', 'block', `来访${request.guest_count}人，陪餐最多${max}人，${what}安排${meal.diners}人（陪餐${hosts}人）(R8)`, `${field}.diners`));
-  }
-  if (request && meal.cost_per_person !== undefined) {
-    const std = mealStandard(policy, request.kind, request.lead_rank);
-    if (std && meal.cost_per_person > std.max) {
-      out.push(finding(std.rule, policy.meals.working_meal.over_standard, `${what}人均${meal.cost_per_person}元，超过${request.lead_rank}${std.label}${std.max}${std.unit} ${cite(std.rule)}`, `${field}.cost_per_person`));
-    }
   }
   return out;
 }

@@ -5,7 +5,7 @@ import { cite, type Finding, finding } from './finding.js';
 import type { Policy } from '../policy/policy-schema.js';
 import type { ReceptionRequest } from './read-request.js';
 import { allowedRooms, maxAccompany } from '../policy/standards.js';
-import { findWords, quote } from './words.js';
+import { alcoholRule, alcoholWords, findWords, quote, r9Words } from './words.js';
 
 export interface CheckOptions {
   /** The unit's time zone, for "today" (TZ_NAME, docs/contracts.md §4). */
@@ -23,9 +23,16 @@ export function checkRequest(r: ReceptionRequest, policy: Policy, now: Date, opt
   ];
 }
 
-/** R4: no letter, no reception (公务); 商务 needs an invitation or an investigation letter. */
+/**
+ * R4: no letter, no reception (公务); 商务 needs an invitation or an investigation letter. 外事 rests
+ * on its own document (外事批件 or 邀请函, foreign.documents), under the foreign-affairs rules.
+ */
 function checkLetter(r: ReceptionRequest, policy: Policy): Finding[] {
   if (r.letter_no) return [];
+  if (r.kind === '外事') {
+    const names = policy.foreign.documents.join('或');
+    return [finding('foreign.documents', 'block', `外事接待须凭${names}，未填写文号，不予接待 ${cite('foreign.documents')}`, 'letter_no')];
+  }
   const { required_kinds, phone_notice_allowed, invitation_kinds } = policy.letter;
   if (required_kinds.includes(r.kind)) {
     if (!phone_notice_allowed) {
@@ -68,14 +75,12 @@ function checkWords(r: ReceptionRequest, policy: Policy): Finding[] {
     const text = r[field];
     const welcome = findWords(text, w.welcome);
     if (welcome.length) out.push(finding('R6', 'reason', `${label(field)}含${quote(welcome)}：不得搞迎送仪式、悬挂横幅标语、铺设地毯或组织群众迎送 (R6)`, field));
-    const dishes = findWords(text, [...w.dishes, ...w.venues]);
-    if (dishes.length) out.push(finding('R9', 'reason', `${label(field)}含${quote(dishes)}：工作餐应为家常菜，不得提供高档菜肴、香烟，不得在私人会所和高消费场所安排 (R9)`, field));
+    const dishes = [...r9Words(text, policy), ...findWords(text, w.venues)];
+    if (dishes.length) out.push(finding('R9', 'reason', `${label(field)}含${quote(dishes)}：工作餐应为家常菜，不得提供高档菜肴、野生动物、高档酒和香烟，不得在私人会所和高消费场所安排 (R9)`, field));
     const r12 = findWords(text, [...w.activities, ...w.gifts]);
     if (r12.length) out.push(finding('R12', 'reason', `${label(field)}含${quote(r12)}：不得安排与公务无关的参观游览、娱乐健身活动，不得赠送礼金礼品和土特产 (R12)`, field));
-    if (!policy.meals.alcohol_allowed) {
-      const drink = findWords(text, w.alcohol);
-      if (drink.length) out.push(finding('meals.alcohol_allowed', 'reason', `${label(field)}含${quote(drink)}：本地规定工作餐不得饮酒 (本地规定)`, field));
-    }
+    const drink = alcoholWords(text, policy);
+    if (drink.length) out.push(finding('meals.alcohol_allowed', 'reason', `${label(field)}含${quote(drink)}：${alcoholRule(policy)} (本地规定)`, field));
   }
   return out;
 }
@@ -84,9 +89,19 @@ function label(field: 'purpose_detail' | 'notes'): string {
   return field === 'purpose_detail' ? '活动安排' : '备注';
 }
 
-/** R8: one working meal per visit; accompanying diners within the formula. */
+/**
+ * R8: one working meal per visit; accompanying diners within the formula. 外事 follows the
+ * foreign-affairs standards instead (foreign.*): its banquets per stay, not R8.
+ */
 function checkMeals(r: ReceptionRequest, policy: Policy): Finding[] {
   const out: Finding[] = [];
+  if (r.kind === '外事') {
+    if (r.banquet_count !== undefined && r.banquet_count > policy.foreign.max_banquets_per_stay) {
+      const rule = 'foreign.max_banquets_per_stay';
+      out.push(finding(rule, 'reason', `外宾在访期间宴请最多${policy.foreign.max_banquets_per_stay}次，现为${r.banquet_count}次 ${cite(rule)}`, 'banquet_count'));
+    }
+    return out;
+  }
   if (r.working_meal === '否') {
     if (r.accompany_count > 0) {
       out.push(finding('R8', 'info', `未安排工作餐，陪餐人数${r.accompany_count}人不予计算 (R8)`, 'accompany_count'));
@@ -99,12 +114,8 @@ function checkMeals(r: ReceptionRequest, policy: Policy): Finding[] {
   }
   const meals = r.meal_count ?? 1;
   const allowed = policy.meals.working_meal.max_per_visit;
-  if (r.kind !== '外事' && meals > allowed) {
+  if (meals > allowed) {
     out.push(finding('R8', 'block', `每次来访只可安排工作餐${allowed}次，现安排${meals}次 (R8)`, 'meal_count'));
-  }
-  if (r.kind === '外事' && r.banquet_count !== undefined && r.banquet_count > policy.foreign.max_banquets_per_stay) {
-    const rule = 'foreign.max_banquets_per_stay';
-    out.push(finding(rule, 'reason', `外宾在访期间宴请最多${policy.foreign.max_banquets_per_stay}次，现为${r.banquet_count}次 ${cite(rule)}`, 'banquet_count'));
   }
   return out;
 }

@@ -7,8 +7,9 @@ import { cite, type Finding, finding } from './finding.js';
 import type { Policy } from '../policy/policy-schema.js';
 import type { ReceptionRequest } from './read-request.js';
 import type { Settlement, SettlementLine } from './read-settlement.js';
-import { maxAccompany, mealStandard } from '../policy/standards.js';
-import { findWords, quote } from './words.js';
+import { checkMealCosts, type MealCost } from './meal-costs.js';
+import { maxAccompany } from '../policy/standards.js';
+import { alcoholRule, alcoholWords, findWords, quote, r9Words } from './words.js';
 
 const yuan = (n: number) => `${Math.round(n * 100) / 100}元`;
 
@@ -20,19 +21,39 @@ export function checkSettlement(
   opts: CheckOptions = {},
 ): Finding[] {
   return [
-    ...checkDocuments(s, policy),
+    ...checkDocuments(s, r, policy),
     ...s.lines.flatMap((line, i) => checkLine(line, i, r, policy)),
+    ...checkMealCosts(mealCosts(s, r), r, policy),
     ...checkMealCount(s, r, policy),
     ...checkDeadline(r, policy, now, opts.timeZone),
     ...checkBudget(s, policy),
   ];
 }
 
-/** R15: the documents the policy names (三单) must all be attached. */
-function checkDocuments(s: Settlement, policy: Policy): Finding[] {
-  const missing = policy.settlement.required_documents.filter((d) => !s.documents.includes(d));
-  if (!missing.length) return [];
-  return [finding('R15', 'block', `结算缺少${missing.join('、')}，单据不全不予报销 (R15)`, 'settlement.documents')];
+/**
+ * R15: the documents the policy names (三单) must all be attached. A visit of a kind that may come
+ * without an invitation (R4, letter.invitation_kinds, e.g. 商务) which the supervising leader
+ * approved without one has no letter to attach: the approval form (接待审批单) stands in for it.
+ */
+function checkDocuments(s: Settlement, r: ReceptionRequest, policy: Policy): Finding[] {
+  let missing = policy.settlement.required_documents.filter((d) => !s.documents.includes(d));
+  const out: Finding[] = [];
+  if (missing.includes('公函') && s.approved_without_letter && policy.letter.invitation_kinds.includes(r.kind)) {
+    missing = missing.filter((d) => d !== '公函');
+    const names = policy.business.letter_names.join('或');
+    out.push(finding('R4', 'info', `${r.kind}接待未提供${names}，已经分管领导审批同意，以接待审批单代替公函 (R4)`, 'settlement.documents'));
+  }
+  if (missing.length) out.unshift(finding('R15', 'block', `结算缺少${missing.join('、')}，单据不全不予报销 (R15)`, 'settlement.documents'));
+  return out;
+}
+
+/** The meal lines' cost per person, for the standard (meal-costs.ts). */
+function mealCosts(s: Settlement, r: ReceptionRequest): MealCost[] {
+  return s.lines.flatMap((line, i) => {
+    if (line.category !== '餐费') return [];
+    const persons = line.persons ?? r.guest_count + r.accompany_count;
+    return [{ each: line.amount / persons, date: line.date, banquet: line.banquet, host: line.host, what: `第${i + 1}笔${line.category}${yuan(line.amount)}，${persons}人用餐`, field: `settlement.lines[${i}].amount` }];
+  });
 }
 
 function checkLine(line: SettlementLine, i: number, r: ReceptionRequest, policy: Policy): Finding[] {
@@ -66,12 +87,10 @@ function checkLine(line: SettlementLine, i: number, r: ReceptionRequest, policy:
   }
   const r12 = findWords(line.items, [...w.activities, ...(line.category === '礼品' ? [] : w.gifts)]);
   if (r12.length) out.push(finding('R12', 'block', `${n}含${quote(r12)}：不得列支与公务无关的游览、娱乐、健身及礼品费用 (R12)`, `${at}.items`));
-  const r9 = findWords(line.items, [...w.dishes, ...w.venues]);
-  if (r9.length) out.push(finding('R9', 'block', `${n}含${quote(r9)}：工作餐不得提供高档菜肴和香烟，不得在私人会所、高消费场所安排 (R9)`, `${at}.items`));
-  if (!policy.meals.alcohol_allowed) {
-    const drink = findWords(line.items, w.alcohol);
-    if (drink.length) out.push(finding('meals.alcohol_allowed', 'block', `${n}含${quote(drink)}：本地规定工作餐不得饮酒 (本地规定)`, `${at}.items`));
-  }
+  const r9 = [...r9Words(line.items, policy), ...findWords(line.items, w.venues)];
+  if (r9.length) out.push(finding('R9', 'block', `${n}含${quote(r9)}：工作餐不得提供高档菜肴、野生动物、高档酒和香烟，不得在私人会所、高消费场所安排 (R9)`, `${at}.items`));
+  const drink = alcoholWords(line.items, policy);
+  if (drink.length) out.push(finding('meals.alcohol_allowed', 'block', `${n}含${quote(drink)}：${alcoholRule(policy)} (本地规定)`, `${at}.items`));
   // R14: the guests' own travel, meeting or training costs are never reception costs.
   const r14 = findWords(line.items, w.not_reception_costs);
   if (r14.length) out.push(finding('R14', 'block', `${n}含${quote(r14)}：来访人员的差旅、会议、培训费用不得列入接待费 (R14)`, `${at}.items`));
@@ -84,7 +103,7 @@ function checkLine(line: SettlementLine, i: number, r: ReceptionRequest, policy:
   return out;
 }
 
-/** Local meal standard per person, and R8 diners at the table. */
+/** R8 diners at the table (the cost per person is mealCosts'). */
 function checkMealLine(line: SettlementLine, at: string, n: string, r: ReceptionRequest, policy: Policy): Finding[] {
   const out: Finding[] = [];
   if (r.working_meal === '否' && r.kind !== '外事') {
@@ -99,14 +118,6 @@ function checkMealLine(line: SettlementLine, at: string, n: string, r: Reception
     const hosts = persons - r.guest_count;
     if (hosts > max) {
       out.push(finding('R8', 'block', `来访${r.guest_count}人，陪餐最多${max}人，${n}用餐${persons}人（陪餐${hosts}人）(R8)`, `${at}.persons`));
-    }
-  }
-  const std = mealStandard(policy, r.kind, r.lead_rank);
-  if (std) {
-    const each = line.amount / persons;
-    if (each > std.max + 1e-9) {
-      const severity = policy.meals.working_meal.over_standard;
-      out.push(finding(std.rule, severity, `${n}，${persons}人用餐，人均${yuan(each)}，超过${r.lead_rank}${std.label}${std.max}${std.unit} ${cite(std.rule)}`, `${at}.amount`));
     }
   }
   return out;

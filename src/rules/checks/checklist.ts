@@ -13,6 +13,8 @@ export interface ChecklistTask {
   due_time: string;
   /** The template the task comes from. */
   template: string;
+  /** meal: the task asks for the menu, diners and minutes when completed (the plan rules run). */
+  form?: 'meal';
 }
 
 export function buildChecklist(policy: Policy, r: { kind: Kind; lead_rank: string; arrive_date: string }): ChecklistTask[] {
@@ -25,6 +27,7 @@ export function buildChecklist(policy: Policy, r: { kind: Kind; lead_rank: strin
         due_date: addDays(r.arrive_date, task.due_days),
         due_time: task.due_time,
         template: t.name,
+        ...(task.form ? { form: task.form } : {}),
       })),
     )
     .sort((a, b) => `${a.due_date} ${a.due_time}`.localeCompare(`${b.due_date} ${b.due_time}`));

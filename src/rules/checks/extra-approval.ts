@@ -1,6 +1,6 @@
 // Whether a request goes to the extra approval level (the principal leader, docs/contracts.md §2.2):
 // any finding that needs a written reason, or a trigger the policy names.
-import type { Finding } from './finding.js';
+import { type Finding, ruleTopic } from './finding.js';
 import type { Policy } from '../policy/policy-schema.js';
 import type { ReceptionRequest } from './read-request.js';
 import { rankAtLeast } from '../vocabulary.js';
@@ -20,7 +20,7 @@ export function needsExtraApproval(
   const reasons: string[] = [];
   const soft = findings.filter((f) => f.severity === 'reason');
   if (t.on_reason_findings && soft.length) {
-    const rules = [...new Set(soft.map((f) => f.rule))].join('、');
+    const rules = [...new Set(soft.map((f) => ruleTopic(f.rule)))].join('、');
     reasons.push(`有${soft.length}项须说明理由的事项（${rules}）`);
   }
   if (request) {

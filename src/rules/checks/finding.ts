@@ -16,9 +16,13 @@ export function finding(rule: string, severity: Severity, message: string, field
   return field === undefined ? { rule, severity, message } : { rule, severity, message, field };
 }
 
-/** The citation appended to a message: an R-number, or 本地规定 for a local setting. */
+/**
+ * The citation appended to a message: an R-number, 外事接待规定 for the foreign-affairs standards
+ * (foreign.*), or 本地规定 for another local setting.
+ */
 export function cite(rule: string): string {
-  return /^R\d+$/.test(rule) ? `(${rule})` : '(本地规定)';
+  if (/^R\d+$/.test(rule)) return `(${rule})`;
+  return rule.startsWith('foreign.') ? '(外事接待规定)' : '(本地规定)';
 }
 
 const order: Record<Severity, number> = { block: 0, reason: 1, info: 2 };
@@ -33,4 +37,32 @@ export function sortFindings(findings: Finding[]): Finding[] {
 
 export function hasBlocking(findings: readonly Finding[]): boolean {
   return findings.some((f) => f.severity === 'block');
+}
+
+/** What each rule is about, in the words an office uses: for lists of findings on cards (never an id). */
+const TOPICS: Record<string, string> = {
+  R1: '接待范围',
+  R4: '公函',
+  R6: '迎送',
+  R7: '住宿',
+  R8: '工作餐和陪餐',
+  R9: '菜品、酒水和场所',
+  R10: '用车',
+  R12: '活动和礼品',
+  R13: '接待经费预算',
+  R14: '费用范围',
+  R15: '报销单据',
+  R16: '结算方式',
+  approval_first: '先审批、后接待',
+  same_city: '同城接待',
+  form: '填写内容',
+};
+
+export function ruleTopic(rule: string): string {
+  if (TOPICS[rule]) return TOPICS[rule];
+  if (rule.startsWith('foreign.')) return '外事接待标准';
+  if (rule.startsWith('same_city.')) return '同城接待';
+  if (rule.startsWith('meals.') || rule.startsWith('business.')) return '本地用餐标准';
+  if (rule.startsWith('settlement.')) return '报销期限';
+  return '本地规定';
 }

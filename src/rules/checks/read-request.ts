@@ -63,6 +63,9 @@ const LABELS: Record<string, string> = {
   vehicles: '用车数',
   meal_count: '工作餐次数',
   banquet_count: '宴请次数',
+  phone_notice: '电话记录单',
+  lodging_paid_by_host: '接待单位支付住宿费',
+  same_city: '同城接待',
 };
 
 const form = (message: string, field: string): Finding => finding('form', 'block', message, field);
@@ -104,11 +107,18 @@ function oneOf<T extends string>(raw: Record<string, unknown>, key: string, list
   return undefined;
 }
 
-function flag(raw: Record<string, unknown>, key: string): boolean | undefined {
+/** A yes/no extra: true, false, 是, 否 (or "true"/"false" as a form posts them); anything else is named. */
+function flag(raw: Record<string, unknown>, key: string, out: Finding[]): boolean | undefined {
   const v = raw[key];
   if (v === undefined || v === null || v === '') return undefined;
-  return v === true || v === '是' || v === 'true';
+  if (v === true || v === '是' || v === 'true') return true;
+  if (v === false || v === '否' || v === 'false') return false;
+  out.push(form(`${LABELS[key]}应为「是」或「否」，现为「${String(v)}」`, key));
+  return undefined;
 }
+
+/** A form posts an empty input as ''; facts.json leaves it out. */
+const absent = (v: unknown) => v === undefined || v === null || v === '';
 
 export interface ReadResult<T> {
   value: T | null;
@@ -166,11 +176,11 @@ export function readRequest(input: unknown): ReadResult<ReceptionRequest> {
     rooms: int(raw, 'rooms', out, 0, 500, 0),
     vehicles: int(raw, 'vehicles', out, 0, 500, 0),
     notes: str(raw, 'notes', out, false),
-    phone_notice: flag(raw, 'phone_notice'),
-    lodging_paid_by_host: flag(raw, 'lodging_paid_by_host'),
-    same_city: flag(raw, 'same_city'),
-    meal_count: raw.meal_count === undefined ? undefined : int(raw, 'meal_count', out, 0, 100),
-    banquet_count: raw.banquet_count === undefined ? undefined : int(raw, 'banquet_count', out, 0, 100),
+    phone_notice: flag(raw, 'phone_notice', out),
+    lodging_paid_by_host: flag(raw, 'lodging_paid_by_host', out),
+    same_city: flag(raw, 'same_city', out),
+    meal_count: absent(raw.meal_count) ? undefined : int(raw, 'meal_count', out, 0, 100),
+    banquet_count: absent(raw.banquet_count) ? undefined : int(raw, 'banquet_count', out, 0, 100),
   };
   const blocked = out.some((f) => f.severity === 'block');
   for (const k of Object.keys(request) as (keyof typeof request)[]) if (request[k] === undefined) delete request[k];

@@ -43,7 +43,10 @@ export const policySchema = z.strictObject({
       per_person: perPersonTable(),
       over_standard: severity(),
     }),
-    alcohol_allowed: z.boolean({ error: 'expected true or false' }),
+    /** false: no alcohol; true: allowed (R9's premium liquor never); local_only: only the local liquor words (赣州: 一律上地产酒). */
+    alcohol_allowed: z.union([z.boolean(), z.literal('local_only')], { error: 'expected true, false or local_only' }),
+    /** What counts as local liquor when alcohol_allowed is local_only. */
+    local_alcohol: words().default(['地产酒', '米酒', '本地酒', '农家酒']),
     max_minutes: positiveCount().nullable(),
     venues: words(),
   }),
@@ -77,7 +80,12 @@ export const policySchema = z.strictObject({
     activities: words(),
     gifts: words(),
     not_reception_costs: words(),
+    /** Any alcohol: judged by meals.alcohol_allowed (local). */
     alcohol: words(),
+    /** R9: premium liquor, never served whatever the alcohol setting (brand names as offices write them). */
+    premium_liquor: words(),
+    /** R9: cigarettes, never served (brand names as offices write them). */
+    cigarettes: words(),
   }),
   same_city: z.strictObject({ banned: z.boolean({ error: 'expected true or false' }) }),
   settlement: z.strictObject({
@@ -90,6 +98,8 @@ export const policySchema = z.strictObject({
     document_types: words().min(1).default(['jpg', 'jpeg', 'png', 'pdf', 'ofd']),
   }),
   foreign: z.strictObject({
+    /** The document a 外事 visit rests on, instead of the domestic letter (外事接待规定). */
+    documents: words().min(1, { error: 'expected at least one document' }).default(['外事批件', '邀请函']),
     daily_meals: perPersonTable(),
     banquets: z
       .array(z.strictObject({ host: text(), max: money() }), { error: 'expected a list of { host, max } rows' })
@@ -143,6 +153,8 @@ export const policySchema = z.strictObject({
               owner: z.enum(OWNER_ROLES, { error: `expected an owner role: one of ${OWNER_ROLES.join(', ')}` }),
               due_days: z.number({ error: 'expected a whole number of days' }).int({ error: 'expected a whole number of days' }),
               due_time: clock(),
+              /** meal: completing the task asks for the menu, diners and minutes, and runs the plan rules. */
+              form: z.enum(['meal'], { error: 'expected meal' }).optional(),
             }),
           )
           .min(1, { error: 'expected at least one task' }),

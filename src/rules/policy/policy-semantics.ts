@@ -1,12 +1,10 @@
 // Checks that relate one part of a structurally valid policy to another, and keep
 // the national ceilings: a local policy may be stricter than the national rules, never looser.
+import { nationalFloor, type PathProblem } from './national-floor.js';
 import type { Policy } from './policy-schema.js';
-import { RANKS, rankAtLeast } from '../vocabulary.js';
+import { RANKS } from '../vocabulary.js';
 
-export interface PathProblem {
-  path: (string | number)[];
-  message: string;
-}
+export type { PathProblem };
 
 type RankRows = { ranks?: readonly string[] }[];
 
@@ -39,26 +37,7 @@ export function checkPolicySemantics(p: Policy): PathProblem[] {
   if (p.business.per_person) coverage(p.business.per_person, ['business', 'per_person'], out);
   coverage(p.lodging.rooms_by_rank, ['lodging', 'rooms_by_rank'], out);
 
-  p.lodging.rooms_by_rank.forEach((row, i) => {
-    const junior = row.ranks.filter((r) => !rankAtLeast(r, '省部级副职'));
-    if (row.rooms.includes('普通套间') && junior.length) {
-      out.push({
-        path: ['lodging', 'rooms_by_rank', i, 'rooms'],
-        message: `普通套间 is only for 省部级 guests (R7), not for ${junior.join(', ')}`,
-      });
-    }
-  });
-
-  const a = p.accompany;
-  if (a.small_group_max_diners > 3) {
-    out.push({ path: ['accompany', 'small_group_max_diners'], message: 'must not exceed the national 3 (R8)' });
-  }
-  if (a.large_group_divisor < 3) {
-    out.push({ path: ['accompany', 'large_group_divisor'], message: 'must be 3 or more: at most one third of the guests (R8)' });
-  }
-  if (a.small_group_max_guests > 10) {
-    out.push({ path: ['accompany', 'small_group_max_guests'], message: 'must not exceed the national 10 (R8)' });
-  }
+  out.push(...nationalFloor(p));
 
   const { welcome, gifts, activities } = p.banned_words;
   p.checklists.forEach((tpl, i) =>

@@ -47,8 +47,14 @@ export function buildStandardsText(policy: Policy): string {
   item(`每次来访可安排工作餐${wm.max_per_visit}次 (R8)`);
   item(`标准：${table(wm.per_person, unit)}（本地标准）`);
   item(`陪餐：来访${a.small_group_max_guests}人以内最多${a.small_group_max_diners}人；超过${a.small_group_max_guests}人的，不超过来访人数的1/${a.large_group_divisor} (R8)`);
-  item(`供应家常菜，不得提供${w.dishes.slice(0, 6).join('、')}等 (R9)`);
-  item(m.alcohol_allowed ? '饮酒按本地规定从严掌握' : '工作餐不得饮酒（本地规定）');
+  item(`供应家常菜，不得提供${w.dishes.slice(0, 6).join('、')}等，不得提供${w.premium_liquor.slice(0, 2).join('、')}等高档酒和香烟 (R9)`);
+  item(
+    m.alcohol_allowed === 'local_only'
+      ? `酒水只上${m.local_alcohol.join('、')}（本地规定）`
+      : m.alcohol_allowed
+        ? '饮酒按本地规定从严掌握'
+        : '工作餐不得饮酒（本地规定）',
+  );
   if (m.max_minutes !== null) item(`用餐时间不超过${m.max_minutes}分钟（本地规定）`);
   if (m.venues.length) item(`地点：${m.venues.join('、')}；不得在${w.venues.join('、')}安排 (R9)`);
 
@@ -64,6 +70,7 @@ export function buildStandardsText(policy: Policy): string {
   if (policy.same_city.banned) item('同城单位之间不得用公款相互接待（本地规定）');
 
   head('外宾与客商');
+  item(`外事接待凭${policy.foreign.documents.join('或')}，按外事接待标准执行，不适用国内工作餐次数和陪餐人数规定（外事接待规定）`);
   item(`外宾日常用餐：${table(policy.foreign.daily_meals, '元/人·天')}（本地标准）`);
   item(`外宾宴请：${policy.foreign.banquets.map((b) => `${b.host}主持${b.max}元/人`).join('；')}，在访期间最多${policy.foreign.max_banquets_per_stay}次（本地标准）`);
   item(policy.business.per_person ? `客商接待：${table(policy.business.per_person, unit)}（本地标准）` : '客商接待：参照公务接待标准执行');

@@ -16,7 +16,7 @@ describe('the extra approval level (docs/contracts.md §2.2)', () => {
   });
 
   it('is needed when any finding asks for a written reason (R7)', () => {
-    expect(needsExtraApproval([reason], policy, buildRequest())).toEqual({ required: true, reasons: ['有1项须说明理由的事项（R7）'] });
+    expect(needsExtraApproval([reason], policy, buildRequest())).toEqual({ required: true, reasons: ['有1项须说明理由的事项（住宿）'] });
   });
 
   it('is needed for a 省部级副职 lead but not a 厅局级正职 one (approval.extra_level.min_rank)', () => {

@@ -65,8 +65,8 @@ describe('facts with missing or impossible values become findings, never excepti
     expect(checkFacts({ request: ok, settlement: {} }, policy, now)).toEqual([expect.objectContaining({ field: 'settlement.lines' })]);
   });
 
-  it('checks a plan in the facts and refuses a malformed one', () => {
+  it('checks a plan in the facts and refuses a malformed one, naming the value by its path', () => {
     expect(checkFacts({ request: ok, plan: { itinerary: [{ title: '景区游览' }] } }, policy, now)).toEqual([expect.objectContaining({ rule: 'R12' })]);
-    expect(checkFacts({ request: ok, plan: { meals: [{ minutes: 'long' }] } }, policy, now)).toEqual([expect.objectContaining({ field: 'plan' })]);
+    expect(checkFacts({ request: ok, plan: { meals: [{ minutes: 'long' }] } }, policy, now)).toEqual([expect.objectContaining({ field: 'plan.meals[0].minutes' })]);
   });
 });

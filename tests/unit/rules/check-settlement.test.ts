@@ -121,7 +121,7 @@ describe('the local meal standard and R8 at the table', () => {
   });
 
   it('uses the foreign-guest table for 外事: 550 元 per person per day (foreign.daily_meals)', () => {
-    const foreign = { kind: '外事' as const, lead_rank: '其他' as const };
+    const foreign = { kind: '外事' as const, lead_rank: '其他' as const, depart_date: '2026-11-25' };
     expect(check({ lines: [line({ amount: 4400 })] }, foreign)).toEqual([]);
     expect(check({ lines: [line({ amount: 4408 })] }, foreign)).toEqual([
       expect.objectContaining({ rule: 'foreign.daily_meals', message: expect.stringContaining('外宾用餐标准550元/人·天') }),

@@ -60,8 +60,9 @@ describe('policy check', { timeout: 60_000 }, () => {
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({
       findings: [
-        { rule: 'R8', severity: 'block', message: '来访12人，陪餐最多4人，现为5人 (R8)', field: 'accompany_count' },
+        { stage: 'request', rule: 'R8', severity: 'block', message: '来访12人，陪餐最多4人，现为5人 (R8)', field: 'accompany_count' },
         {
+          stage: 'settlement',
           rule: 'R16',
           severity: 'block',
           message: '第1笔餐费400元以现金支付，未写明理由：应使用公务卡或转账；确需现金的须写明理由并经负责人审批 (R16)',
@@ -96,6 +97,26 @@ describe('policy check', { timeout: 60_000 }, () => {
     const missing = policyCli('check', path.join(dir, 'nope.json'));
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('无法读取事实文件');
+  });
+
+  it('judges date-dependent checks on the day given with --now', () => {
+    // The visit ended 2026-01-11; the bundled policy gives 2 months to reimburse (by 2026-03-11).
+    const facts = file('late.json', JSON.stringify({ request: buildRequest({ arrive_date: '2026-01-10', depart_date: '2026-01-11' }), settlement: { lines: [buildLine()], documents: ['发票', '公函', '接待清单'] } }));
+    expect(JSON.parse(policyCli('check', facts, '--now', '2026-02-01').stdout).findings).toEqual([]);
+    expect(JSON.parse(policyCli('check', facts, '--now', '2026-03-20').stdout).findings).toEqual([
+      expect.objectContaining({ stage: 'settlement', rule: 'settlement.reimburse_within_months', message: expect.stringContaining('已逾期9天') }),
+    ]);
+    const bad = policyCli('check', facts, '--now', '明天');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--now 应为日期 YYYY-MM-DD，现为「明天」');
+  });
+
+  it('keeps the invoice facts of settlement lines and names a value of the wrong type by its path', () => {
+    const request = buildRequest({ arrive_date: '2099-01-10', depart_date: '2099-01-11' });
+    const unattached = file('invoice.json', JSON.stringify({ request, settlement: { lines: [buildLine({ invoice_no: '04400001', invoice_attached: false })], documents: ['发票', '公函', '接待清单'] } }));
+    expect(JSON.parse(policyCli('check', unattached).stdout).findings).toEqual([expect.objectContaining({ rule: 'R15', field: 'settlement.lines[0].invoice' })]);
+    const wrong = file('wrong.json', JSON.stringify({ request, settlement: { lines: [buildLine({ payment: '现金' }), { ...buildLine(), invoice_no: 4400001 }] } }));
+    expect(JSON.parse(policyCli('check', wrong).stdout).findings).toEqual([expect.objectContaining({ rule: 'form', field: 'settlement.lines[1].invoice_no' })]);
   });
 
   it('exits 1 when the --policy file is broken, listing its problems', () => {

@@ -80,7 +80,7 @@ describe('a broken policy is refused with every problem listed', () => {
 
   it('reports an unknown setting so a misspelling is not silently ignored', () => {
     expect(problemsOf(edited(['alcohol_allowed: false', 'alcohol_alowed: false']))).toEqual([
-      'meals.alcohol_allowed: missing (expected true or false)',
+      'meals.alcohol_allowed: expected true, false or local_only',
       'meals.alcohol_alowed: unknown setting (misspelt or not supported)',
     ]);
   });
@@ -118,8 +118,8 @@ describe('a local policy may be stricter than the national rules, never looser',
   it('refuses more than 3 accompanying diners for small groups and more than a third for large ones (R8)', () => {
     const problems = problemsOf(edited(['small_group_max_diners: 3', 'small_group_max_diners: 4'], ['large_group_divisor: 3', 'large_group_divisor: 2']));
     expect(problems).toEqual([
-      'accompany.small_group_max_diners: must not exceed the national 3 (R8)',
-      'accompany.large_group_divisor: must be 3 or more: at most one third of the guests (R8)',
+      'accompany.small_group_max_diners: must not exceed the national 3 (R8), got 4',
+      'accompany.large_group_divisor: must be 3 or more: at most one third of the guests (R8), got 2',
     ]);
   });
 
