@@ -17,6 +17,7 @@ import type { Messenger } from './chat/messenger.js';
 import { createPipeline, type Pipeline } from './chat/pipeline.js';
 import { createSimulatorMessenger, type SimulatorMessenger } from './platforms/simulator/messenger.js';
 import { createSimulatorRoutes } from './platforms/simulator/routes.js';
+import { createUploadFolder, type UploadFolder } from './platforms/simulator/upload.js';
 import type { Config } from './config.js';
 import { createDatabase, type Database } from './db/client.js';
 import { createOutboxSender, type OutboxSender } from './jobs/outbox.js';
@@ -32,6 +33,7 @@ import { buildReport, loadSettlement, type Loaded } from './settlement/settlemen
 import { ensureDailyDigest, planJobs } from './plan/plan-jobs.js';
 import { loadPolicy } from './rules/policy/load-policy.js';
 import type { Policy } from './rules/policy/policy-schema.js';
+import { logChecklist, productionChecklist, withLinkSecret } from './startup.js';
 
 export interface App {
   url: string;
@@ -57,7 +59,7 @@ export interface AppOptions {
   /** Tests turn the timers off and drive the outbox and scheduler themselves. */
   background?: boolean;
   outboxPollMs?: number;
-  /** Listen on this host (default all interfaces). */
+  /** Listen on this host (default: config.host, from HOST; 127.0.0.1 for the simulator). */
   host?: string;
   /** DingTalk Stream: the first reconnect delay (tests shorten it). */
   dingtalkMinBackoffMs?: number;
@@ -65,20 +67,26 @@ export interface AppOptions {
 
 /** What the bot and the jobs tool share: org and policy, the migrated database, the messenger (Feishu or the simulator). */
 export interface Core {
+  /** The configuration with the link key filled in (LINK_SECRET, or the key kept in the database). */
+  config: Config;
   org: Org;
   policy: Policy;
   database: Database;
   messenger: Messenger;
   simulator?: SimulatorMessenger;
+  /** Where the files people send on the simulator page are kept. */
+  uploads?: UploadFolder;
 }
 
-export async function openCore(config: Config, log: Logger, clock?: () => Date): Promise<Core> {
-  const org = loadOrg(config.orgFile);
-  const policy = loadPolicy(config.policyFile);
-  const database = await createDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+export async function openCore(loaded: Config, log: Logger, clock?: () => Date): Promise<Core> {
+  const org = loadOrg(loaded.orgFile);
+  const policy = loadPolicy(loaded.policyFile);
+  const database = await createDatabase({ databaseUrl: loaded.databaseUrl, dataDir: loaded.dataDir });
   try {
     await database.migrate();
-    const simulator = config.feishu || config.dingtalk ? undefined : createSimulatorMessenger(database.db);
+    const config = await withLinkSecret(loaded, database);
+    const uploads = config.feishu || config.dingtalk ? undefined : createUploadFolder(config.dataDir);
+    const simulator = uploads ? createSimulatorMessenger(database.db, uploads) : undefined;
     const messenger: Messenger = config.feishu
       ? createFeishuMessenger({ appId: config.feishu.appId, appSecret: config.feishu.appSecret, baseUrl: config.feishu.baseUrl, log })
       : config.dingtalk
@@ -93,7 +101,7 @@ export async function openCore(config: Config, log: Logger, clock?: () => Date):
           })
         : simulator!;
     if (simulator) await simulator.ensureOfficeChat(org);
-    return { org, policy, database, messenger, simulator };
+    return { config, org, policy, database, messenger, simulator, uploads };
   } catch (err) {
     await database.close().catch(() => undefined);
     throw err;
@@ -130,9 +138,9 @@ export function createJobScheduler(opts: {
 }
 
 /** Composition: config → org and policy → database and migrations → messenger → pipeline → HTTP and timers. */
-export async function startApp(config: Config, opts: AppOptions): Promise<App> {
+export async function startApp(loaded: Config, opts: AppOptions): Promise<App> {
   const { log } = opts;
-  const { org, policy, database, messenger, simulator } = await openCore(config, log, opts.clock);
+  const { config, org, policy, database, messenger, simulator, uploads } = await openCore(loaded, log, opts.clock);
   const { db } = database;
 
   const documents = createDocumentStore({ config, org, policy, log });
@@ -174,7 +182,7 @@ export async function startApp(config: Config, opts: AppOptions): Promise<App> {
   } else if (config.feishu) {
     ws = startLongConnection({ appId: config.feishu.appId, appSecret: config.feishu.appSecret, baseUrl: config.feishu.baseUrl, pipeline, log: log.child({ component: 'ws' }) });
   } else if (!config.dingtalk) {
-    app.use(createSimulatorRoutes({ db, org, messenger: simulator!, pipeline }));
+    app.use(createSimulatorRoutes({ db, org, messenger: simulator!, pipeline, uploads: uploads! }));
   }
   // The settled reception's spreadsheet and printable list, behind signed links that expire.
   app.use(
@@ -202,18 +210,21 @@ export async function startApp(config: Config, opts: AppOptions): Promise<App> {
   const server = http.createServer(app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(config.port, opts.host, () => resolve());
+    server.listen(config.port, opts.host ?? config.host, () => resolve());
   });
-  const port = (server.address() as AddressInfo).port;
+  const { port, address } = server.address() as AddressInfo;
 
   if (opts.background !== false) {
     outbox.start();
     scheduler.start();
   }
-  if (database.kind === 'postgres' && !postgresGuarded()) {
+  const guarded = database.kind !== 'postgres' || postgresGuarded();
+  if (!guarded) {
     log.error('node_modules/postgres is not patched (scripts/patch-postgres.mjs did not run: npm ci --ignore-scripts?): a database outage under a transaction can stop this process');
   }
-  log.info({ port, mode: config.feishu ? `feishu-${config.feishu.mode}` : config.dingtalk ? 'dingtalk-stream' : 'simulator', database: database.kind }, 'jiedai started');
+  log.info({ port, host: address, mode: config.feishu ? `feishu-${config.feishu.mode}` : config.dingtalk ? 'dingtalk-stream' : 'simulator', database: database.kind }, 'jiedai started');
+  logChecklist(log, productionChecklist(config, { database: database.kind, host: address, port, postgresGuarded: guarded }));
+  if (simulator) log.warn({ host: address, port }, `local simulator, not for production: open http://${address.includes(':') ? `[${address}]` : address}:${port}/ (listening on ${address} only${address === '127.0.0.1' ? '; set HOST to change' : ''})`);
 
   let closing: Promise<void> | undefined;
   return {

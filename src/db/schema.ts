@@ -152,7 +152,20 @@ export const simImages = pgTable('sim_images', {
   key: text().primaryKey(),
   contentType: text().notNull(),
   name: text(),
-  data: bytea().notNull(),
+  /** The bytes, for what the bot uploads; a file a person sends on the page is kept on disk instead (`file`). */
+  data: bytea(),
+  /** The file's name in the simulator's upload folder (platforms/simulator/upload.ts). */
+  file: text(),
+  createdAt: ts().notNull().defaultNow(),
+});
+
+/**
+ * Keys the bot makes for itself at first start and keeps with its data, so every instance on one
+ * database agrees: `link_secret` signs the export and form links when LINK_SECRET is not set.
+ */
+export const appKeys = pgTable('app_keys', {
+  name: text().primaryKey(),
+  value: text().notNull(),
   createdAt: ts().notNull().defaultNow(),
 });
 
@@ -462,6 +475,8 @@ export const ledgerImports = pgTable(
     fileName: text(),
     fileSha256: text(),
     data: bytea(),
+    /** The file as read once at the preview (a LedgerFile): 确认导入 imports these rows, the file is not read again. */
+    parsed: jsonb(),
     /** The dry run's outcome: rows to import, duplicates, bad rows with their reasons. */
     report: jsonb(),
     createdAt: ts().notNull().defaultNow(),
