@@ -22,7 +22,7 @@ type Grid = TableRow;
  * the header, so a file far over it is refused while it is read (the exact count is checked after).
  */
 export function ledgerLimits(maxRows: number): TableLimits {
-  return { maxBytes: LEDGER_MAX_BYTES, maxInflatedBytes: 50 * MB, maxEntries: 1_000, maxEntryBytes: 40 * MB, maxRows: maxRows + 11, maxRecordChars: 256 * 1024, timeoutMs: 60_000 };
+  return { maxBytes: LEDGER_MAX_BYTES, maxInflatedBytes: 50 * MB, maxEntries: 1_000, maxEntryBytes: 40 * MB, maxRows: maxRows + 11, maxRowsTold: maxRows, maxRecordChars: 256 * 1024, timeoutMs: 60_000 };
 }
 
 export interface ReadOptions {

@@ -13,6 +13,8 @@ export interface TableLimits {
   maxEntryBytes: number;
   /** Rows with a value in any one sheet (or records in a CSV), title and header rows included. */
   maxRows: number;
+  /** The row limit as people are told it, when it counts data rows only (default maxRows). */
+  maxRowsTold?: number;
   /** Characters in one CSV record, and bytes of one row of a sheet. */
   maxRecordChars: number;
   /** The whole read, in the worker: stopped after this long. */
@@ -53,7 +55,7 @@ export function limitMessage(limit: LimitName, limits: TableLimits, detail: { at
     case 'inflated':
       return `文件解压后超过${mb(limits.maxInflatedBytes)}的上限，未予读取；请删除其中的图片等内容后另存为.xlsx或.csv，或拆分后分批导入`;
     case 'rows':
-      return `数据超过每次${limits.maxRows}行的上限，请分批导入`;
+      return `数据超过每次${limits.maxRowsTold ?? limits.maxRows}行的上限，请分批导入`;
     case 'record':
       return `${detail.at ? `第${detail.at}行` : '有一行'}超过${limits.maxRecordChars}个字符的上限，不是有效的表格内容，未予读取`;
     case 'time':

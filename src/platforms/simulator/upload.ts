@@ -3,6 +3,7 @@
 // a stream straight into the simulator's upload folder with a byte counter, so a 30 MB file neither
 // sits in memory nor goes through the embedded database on the event loop.
 import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -91,7 +92,7 @@ export async function receiveMultipart(req: Request, folder: UploadFolder, limit
     if (part.sink) {
       part.size += data.length;
       if (part.size > limit) throw new UploadRefused(413, `文件过大，不能超过 ${limit / 1024 / 1024} MB`);
-      if (!part.sink.write(data)) await new Promise<void>((resolve, reject) => part!.sink!.once('drain', resolve).once('error', reject));
+      if (!part.sink.write(data)) await once(part.sink, 'drain');
       return;
     }
     part.textSize += data.length;
