@@ -50,8 +50,12 @@ export function limitMessage(limit: LimitName, limits: TableLimits, detail: { at
       return `文件大小${mb(detail.at ?? 0)}，超过${mb(limits.maxBytes)}的上限，请拆分后分批导入`;
     case 'entries':
       return `文件内含部件超过${limits.maxEntries}个的上限，不是正常的Excel工作簿，未予读取`;
-    case 'entry':
-      return `文件中的部件“${(detail.name ?? '').replace(/[^\w./-]/g, '_').slice(0, 60)}”解压后超过${mb(limits.maxEntryBytes)}的上限，未予读取；请删除其中的图片等内容后另存为.xlsx或.csv`;
+    case 'entry': {
+      const name = (detail.name ?? '').replace(/[^\w./-]/g, '_').slice(0, 60);
+      return /^xl\/worksheets\//.test(name)
+        ? `工作表（${name}）解压后超过${mb(limits.maxEntryBytes)}的上限，未予读取；请拆分后分批导入`
+        : `文件中的部件“${name}”解压后超过${mb(limits.maxEntryBytes)}的上限，未予读取；请删除其中的图片等内容后另存为.xlsx或.csv`;
+    }
     case 'inflated':
       return `文件解压后超过${mb(limits.maxInflatedBytes)}的上限，未予读取；请删除其中的图片等内容后另存为.xlsx或.csv，或拆分后分批导入`;
     case 'rows':
