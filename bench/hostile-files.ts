@@ -7,7 +7,10 @@
 // (`ledger -- import --dry-run`), its peak memory and time. Files are made on the spot
 // (tests/fixtures/hostile-files.ts), never stored.
 //
-// Env: BENCH_BOMB_MB (inflated size of the bomb's picture, default 2048), BENCH_BIG_ROWS (default
+// Last, a 29 MB file sent on the simulator page (POST /sim/api/upload) by someone with no settlement
+// open: the /healthz stall while the upload is received and stored, and the time to its answer.
+//
+// Env: BENCH_PARTS (default files,tool,upload), BENCH_BOMB_MB (inflated size of the bomb's picture, default 2048), BENCH_BIG_ROWS (default
 // 200000), BENCH_CSV_MB (default 9.5), BENCH_UPLOAD=raw (the upload API before issue 22: the file
 // as the body, the person in the query string).
 import { spawn } from 'node:child_process';
@@ -22,6 +25,8 @@ const BOMB_MB = Number(process.env.BENCH_BOMB_MB ?? 2048);
 const BIG_ROWS = Number(process.env.BENCH_BIG_ROWS ?? 200_000);
 const CSV_MB = Number(process.env.BENCH_CSV_MB ?? 9.5);
 const RAW_UPLOAD = process.env.BENCH_UPLOAD === 'raw';
+const PARTS = (process.env.BENCH_PARTS ?? 'files,tool,upload').split(',');
+const UPLOAD_MB = 29;
 const OFFICE = 'ou_office1';
 
 async function freePort(): Promise<number> {
@@ -40,16 +45,18 @@ interface Figures {
   size: string;
   stallMs: number;
   answerMs: number;
+  /** Peak RSS once started and asked to 导入台账 (PGlite's first start is most of it), and at the end. */
+  startMb: number;
   rssMb: number;
   answer: string;
 }
 
-async function upload(url: string, name: string, bytes: Buffer): Promise<Response> {
+async function upload(url: string, name: string, bytes: Buffer, user = OFFICE): Promise<Response> {
   if (RAW_UPLOAD) {
-    return fetch(`${url}/sim/api/upload?${new URLSearchParams({ user: OFFICE, name })}`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: new Uint8Array(bytes) });
+    return fetch(`${url}/sim/api/upload?${new URLSearchParams({ user, name })}`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: new Uint8Array(bytes) });
   }
   const form = new FormData();
-  form.set('user', OFFICE);
+  form.set('user', user);
   form.set('file', new Blob([new Uint8Array(bytes)]), name);
   return fetch(`${url}/sim/api/upload`, { method: 'POST', body: form });
 }
@@ -59,7 +66,7 @@ async function botMessages(url: string): Promise<{ seq: number; sender: string; 
   return ((await res.json()) as { messages: { seq: number; sender: string; content: unknown }[] }).messages.filter((m) => m.sender === 'bot');
 }
 
-async function measure(file: string, bytes: Buffer): Promise<Figures> {
+async function measure(file: string, bytes: Buffer, uploadOnly = false): Promise<Figures> {
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jiedai-hostile-'));
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'inherit'] });
@@ -70,12 +77,13 @@ async function measure(file: string, bytes: Buffer): Promise<Figures> {
       if (await fetch(`${url}/healthz`).then((r) => r.ok, () => false)) break;
       await new Promise((r) => setTimeout(r, 100));
     }
-    await fetch(`${url}/sim/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: OFFICE, text: '导入台账' }) });
+    if (!uploadOnly) await fetch(`${url}/sim/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: OFFICE, text: '导入台账' }) });
     let before = 0;
-    for (let i = 0; i < 100 && !before; i++) {
+    for (let i = 0; i < 100 && !before && !uploadOnly; i++) {
       before = (await botMessages(url)).length;
       if (!before) await new Promise((r) => setTimeout(r, 100));
     }
+    const startMb = peakMb(child.pid!);
     // /healthz every 50 ms; each wait measured from when its request was sent.
     let stallMs = 0;
     let probing = true;
@@ -88,9 +96,9 @@ async function measure(file: string, bytes: Buffer): Promise<Figures> {
       }
     })();
     const t0 = performance.now();
-    const sent = await upload(url, file, bytes);
+    const sent = await upload(url, file, bytes, uploadOnly ? 'ou_staff1' : OFFICE);
     if (!sent.ok) throw new Error(`upload refused: ${sent.status} ${await sent.text()}`);
-    let answer = '';
+    let answer = uploadOnly ? `HTTP ${sent.status}` : '';
     for (let i = 0; i < 3000 && !answer; i++) {
       const got = await botMessages(url).catch(() => []);
       if (got.length > before) answer = JSON.stringify(got.at(-1)!.content);
@@ -99,8 +107,9 @@ async function measure(file: string, bytes: Buffer): Promise<Figures> {
     const answerMs = performance.now() - t0;
     probing = false;
     await probe;
-    const text = /(超过[^"\\，。]*|共 ?\d+ ?行[^"\\]{0,20}|文件[^"\\]{0,30})/.exec(answer)?.[1] ?? answer.slice(0, 60);
-    return { file, size: `${(bytes.length / 1024 / 1024).toFixed(1)} MB`, stallMs, answerMs, rssMb: peakMb(child.pid!), answer: text };
+    // What the card says about the file: the limit it names, else the preview's count.
+    const text = /[^"\\]*超过[^"\\]*?上限/.exec(answer)?.[0] ?? /共 ?\*{0,2}\d+\*{0,2} ?行[^"\\]{0,30}/.exec(answer)?.[0] ?? answer.slice(0, 80);
+    return { file, size: `${(bytes.length / 1024 / 1024).toFixed(1)} MB`, stallMs, answerMs, startMb, rssMb: peakMb(child.pid!), answer: text.trim() };
   } finally {
     child.kill('SIGKILL');
     fs.rmSync(dataDir, { recursive: true, force: true });
@@ -118,7 +127,8 @@ async function measureTool(file: string): Promise<{ rssMb: number; ms: number; o
   let rssMb = 0;
   const timer = setInterval(() => {
     try {
-      rssMb = Math.max(rssMb, peakMb(child.pid!));
+      const mb = peakMb(child.pid!);
+      if (Number.isFinite(mb)) rssMb = Math.max(rssMb, mb);
     } catch {
       /* exited */
     }
@@ -132,29 +142,43 @@ async function measureTool(file: string): Promise<{ rssMb: number; ms: number; o
 runBench(async () => {
   fs.mkdirSync('.tmp', { recursive: true });
   const bomb = await zipBombXlsx(BOMB_MB * 1024 * 1024);
-  const files: [string, Buffer][] = [
-    [`bomb-${BOMB_MB}MB.xlsx`, bomb],
-    [`rows-${BIG_ROWS}.xlsx`, bigLedgerXlsx(BIG_ROWS)],
-    [`field-${CSV_MB}MB.csv`, hugeFieldCsv(Math.round(CSV_MB * 1024 * 1024))],
-  ];
+  const files: [string, Buffer][] = PARTS.includes('files')
+    ? [
+        [`bomb-${BOMB_MB}MB.xlsx`, bomb],
+        [`rows-${BIG_ROWS}.xlsx`, bigLedgerXlsx(BIG_ROWS)],
+        [`field-${CSV_MB}MB.csv`, hugeFieldCsv(Math.round(CSV_MB * 1024 * 1024))],
+      ]
+    : [];
   const rows: Figures[] = [];
   for (const [name, bytes] of files) {
     console.log(`${name} (${(bytes.length / 1024 / 1024).toFixed(1)} MB)…`);
     const f = await measure(name, bytes);
-    console.log(`  /healthz longest wait ${f.stallMs.toFixed(0)} ms, answer after ${(f.answerMs / 1000).toFixed(1)} s, peak RSS ${f.rssMb.toFixed(0)} MB: ${f.answer}`);
+    console.log(`  /healthz longest wait ${f.stallMs.toFixed(0)} ms, answer after ${(f.answerMs / 1000).toFixed(1)} s, peak RSS ${f.rssMb.toFixed(0)} MB (${f.startMb.toFixed(0)} MB before the file): ${f.answer}`);
     rows.push(f);
   }
-  const bombFile = path.join('.tmp', `bomb-${BOMB_MB}MB.xlsx`);
-  fs.writeFileSync(bombFile, bomb);
-  const tool = await measureTool(bombFile);
-  fs.rmSync(bombFile, { force: true });
-  console.log(`ledger tool --dry-run on the bomb: ${(tool.ms / 1000).toFixed(1)} s, peak RSS ${tool.rssMb.toFixed(0)} MB: ${tool.out}`);
+  let tool: { rssMb: number; ms: number; out: string } | undefined;
+  if (PARTS.includes('tool')) {
+    const bombFile = path.join('.tmp', `bomb-${BOMB_MB}MB.xlsx`);
+    fs.writeFileSync(bombFile, bomb);
+    tool = await measureTool(bombFile);
+    fs.rmSync(bombFile, { force: true });
+    console.log(`ledger tool --dry-run on the bomb: ${(tool.ms / 1000).toFixed(1)} s, peak RSS ${tool.rssMb.toFixed(0)} MB: ${tool.out}`);
+  }
+  let up: Figures | undefined;
+  if (PARTS.includes('upload')) {
+    // Random bytes (incompressible), named as a PDF: a photo of a long invoice, say.
+    const big = Buffer.alloc(UPLOAD_MB * 1024 * 1024, 0x25);
+    for (let i = 0; i < big.length; i += 4096) big[i] = (i * 2654435761) & 0xff;
+    up = await measure(`upload-${UPLOAD_MB}MB.pdf`, big, true);
+    console.log(`upload of ${UPLOAD_MB} MB: /healthz longest wait ${up.stallMs.toFixed(0)} ms, answered after ${(up.answerMs / 1000).toFixed(1)} s, peak RSS ${up.rssMb.toFixed(0)} MB (${up.startMb.toFixed(0)} MB before)`);
+  }
 
   const table = [
-    '| file (sent in chat after 导入台账) | size | longest /healthz wait | bot answered after | peak RSS | answer |',
+    '| file (sent in chat after 导入台账) | size | longest /healthz wait | bot answered after | peak RSS (before the file) | answer |',
     '|---|---:|---:|---:|---:|---|',
-    ...rows.map((f) => `| ${f.file} | ${f.size} | ${f.stallMs.toFixed(0)} ms | ${(f.answerMs / 1000).toFixed(1)} s | ${f.rssMb.toFixed(0)} MB | ${f.answer.replace(/\|/g, '/')} |`),
-    `| the bomb through \`ledger -- import --dry-run\` | ${rows[0].size} | – | ${(tool.ms / 1000).toFixed(1)} s | ${tool.rssMb.toFixed(0)} MB | ${tool.out.replace(/\|/g, '/').slice(0, 80)} |`,
+    ...rows.map((f) => `| ${f.file} | ${f.size} | ${f.stallMs.toFixed(0)} ms | ${(f.answerMs / 1000).toFixed(1)} s | ${f.rssMb.toFixed(0)} MB (${f.startMb.toFixed(0)} MB) | ${f.answer.replace(/\|/g, '/')} |`),
+    ...(up ? [`| ${up.file} on the simulator page (no import waiting) | ${up.size} | ${up.stallMs.toFixed(0)} ms | ${(up.answerMs / 1000).toFixed(1)} s | ${up.rssMb.toFixed(0)} MB (${up.startMb.toFixed(0)} MB) | ${up.answer} |`] : []),
+    ...(tool ? [`| the bomb through \`ledger -- import --dry-run\` | ${rows[0].size} | – | ${(tool.ms / 1000).toFixed(1)} s | ${tool.rssMb.toFixed(0)} MB | ${(/[^：/]*超过[^/]*上限/.exec(tool.out)?.[0] ?? tool.out.slice(-60)).replace(/\|/g, '/').trim()} |`] : []),
   ].join('\n');
   console.log(`\n${table}`);
   writeSection('hostile-files', table);
