@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
 import { setPageHeaders } from '../../lib/page-headers.js';
 import type { Logger } from 'pino';
+import { z } from 'zod';
 import type { Card } from '../../cards/card.js';
 import { enqueueCardAnswer } from './messenger.js';
 import type { Org } from '../../org/org.js';
@@ -25,6 +26,9 @@ export interface FormPageOptions {
    */
   signIn?: { corpId: string; identify(code: string): Promise<string | undefined> };
 }
+
+/** The link's token: base64url payload and signature (tokens.ts); anything else is a 400 before it is decoded. */
+const formParams = z.object({ token: z.string().max(16_384).regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/) });
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -112,7 +116,9 @@ export function createDingTalkFormRoutes(opts: FormPageOptions): Router {
   const refuse = (res: Response, status: number, text: string) => sendPage(res, status, (n) => page('接待助手', `<div class="msg error">${esc(text)}</div>`, n));
 
   function read(req: Request, res: Response): FormToken | undefined {
-    const t = verifyForm(opts.tokenKey, String(req.params.token ?? ''), now());
+    const p = formParams.safeParse(req.params);
+    if (!p.success) return void refuse(res, 400, '该表单链接格式有误，未予受理。');
+    const t = verifyForm(opts.tokenKey, p.data.token, now());
     if (t === 'expired') return void refuse(res, 410, '该表单链接已过期，请在钉钉中重新发送命令取得新的卡片。');
     if (t === 'forged') return void refuse(res, 403, '该表单链接无效（签名不符），未予受理。');
     if (t === 'malformed') return void refuse(res, 400, '该表单链接格式有误，未予受理。');
