@@ -194,6 +194,21 @@ describe('2. bounded reading of the files the bot takes in', () => {
     expect(kb / 1024).toBeLessThan(300);
   }, 120_000);
 
+  it('the ledger tool refuses a 3 GB file by its size, without reading it into memory', async () => {
+    const file = path.join(tmp, 'huge.csv');
+    fs.writeFileSync(file, '');
+    fs.truncateSync(file, 3 * 1024 * 1024 * 1024); // sparse: no disk used
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/ledger.ts', 'import', file, '--dry-run'], { env: { ...process.env, DATA_DIR: path.join(tmp, 'tool-huge') }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout!.on('data', (d) => (out += d));
+    child.stderr!.on('data', (d) => (out += d));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    fs.rmSync(file, { force: true });
+    expect(out).toContain('文件大小3072.0MB，超过10MB的上限，请拆分后分批导入');
+    expect(out).toContain('未导入任何数据。');
+    expect(code).toBe(1);
+  }, 60_000);
+
   it('refuses a CSV whose one field is 9.5 MB, naming the record limit, and keeps nothing as previewed', async () => {
     const answer = await importInChat('台账.csv', hugeFieldCsv(Math.round(9.5 * 1024 * 1024)));
     expect(answer).toContain('第2行超过262144个字符的上限，不是有效的表格内容，未予读取');
