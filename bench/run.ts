@@ -32,6 +32,12 @@ const BENCHES: Bench[] = [
   },
   { name: 'reminders', file: 'bench/reminders.ts', what: 'reminders delivered at the per-app rate limit', quickEnv: { BENCH_RECEPTIONS: '300' } },
   { name: 'statistics', file: 'bench/statistics.ts', what: '统计 <year> end to end and its queries, against queries on the raw tables', quickEnv: { BENCH_STAT_RECEPTIONS: '10000', BENCH_STAT_RUNS: '5' } },
+  {
+    name: 'hostile-files',
+    file: 'bench/hostile-files.ts',
+    what: 'a zip bomb, a 200,000-row workbook and a CSV with a 9.5 MB field sent in chat: /healthz stall, time to the answer, peak RSS',
+    quickEnv: { BENCH_BOMB_MB: '512', BENCH_BIG_ROWS: '50000', BENCH_CSV_MB: '4' },
+  },
   { name: 'startup', file: 'bench/startup.ts', what: 'start-up to the first 200 from /healthz and idle RSS, against a bare node server', quickEnv: { BENCH_QUICK: '1' } },
 ];
 

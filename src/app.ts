@@ -7,19 +7,14 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import type { Logger } from 'pino';
 import { createBotRouter } from './commands/commands.js';
 import { createDingTalkFormRoutes } from './platforms/dingtalk/form-page.js';
-import { createDingTalkMessenger, type DingTalkMessenger } from './platforms/dingtalk/messenger.js';
 import { tokenKey } from './platforms/dingtalk/tokens.js';
 import { startDingTalkTransport } from './platforms/dingtalk/transport.js';
-import type { Messenger } from './chat/messenger.js';
 import { createPipeline, type Pipeline } from './chat/pipeline.js';
-import { createSimulatorMessenger, type SimulatorMessenger } from './platforms/simulator/messenger.js';
 import { createSimulatorRoutes } from './platforms/simulator/routes.js';
 import type { Config } from './config.js';
-import { createDatabase, type Database } from './db/client.js';
+import type { Database } from './db/client.js';
 import { createOutboxSender, type OutboxSender } from './jobs/outbox.js';
-import { createScheduler, type Scheduler } from './jobs/scheduler.js';
-import { loadOrg, type Org } from './org/org.js';
-import { approvalReminderJobs } from './approval/reminders.js';
+import type { Scheduler } from './jobs/scheduler.js';
 import { buildLedgerWorkbook } from './statistics/ledger-export.js';
 import { createDocumentStore, onDocumentLost } from './settlement/settlement-documents.js';
 import { createLedgerFileStore } from './statistics/ledger-chat.js';
@@ -28,9 +23,12 @@ import { createPlaceCardRoutes } from './plan/place-card-routes.js';
 import { loadPlaceCards } from './plan/place-cards.js';
 import { createLedgerRoutes } from './statistics/ledger-routes.js';
 import { buildReport, loadSettlement, type Loaded } from './settlement/settlement.js';
-import { ensureDailyDigest, planJobs } from './plan/plan-jobs.js';
-import { loadPolicy } from './rules/policy/load-policy.js';
-import type { Policy } from './rules/policy/policy-schema.js';
+import { logChecklist, productionChecklist } from './startup.js';
+import { createJobScheduler, openCore } from './core.js';
+import type { DingTalkMessenger } from './platforms/dingtalk/messenger.js';
+import type { Messenger } from './chat/messenger.js';
+
+export { createJobScheduler, openCore, type Core } from './core.js';
 
 export interface App {
   url: string;
@@ -56,83 +54,16 @@ export interface AppOptions {
   /** Tests turn the timers off and drive the outbox and scheduler themselves. */
   background?: boolean;
   outboxPollMs?: number;
-  /** Listen on this host (default all interfaces). */
+  /** Listen on this host (default: config.host, from HOST; 127.0.0.1 for the simulator). */
   host?: string;
   /** DingTalk Stream: the first reconnect delay (tests shorten it). */
   dingtalkMinBackoffMs?: number;
 }
 
-/** What the bot and the jobs tool share: org and policy, the migrated database, the messenger (Feishu or the simulator). */
-export interface Core {
-  org: Org;
-  policy: Policy;
-  database: Database;
-  messenger: Messenger;
-  simulator?: SimulatorMessenger;
-}
-
-export async function openCore(config: Config, log: Logger, clock?: () => Date): Promise<Core> {
-  const org = loadOrg(config.orgFile);
-  const policy = loadPolicy(config.policyFile);
-  const database = await createDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  try {
-    await database.migrate();
-    const simulator = config.feishu || config.dingtalk ? undefined : createSimulatorMessenger(database.db);
-    // The Feishu modules (and the SDK, about 40 MB resident) are loaded only when Feishu is configured.
-    const messenger: Messenger = config.feishu
-      ? (await import('./platforms/feishu/messenger.js')).createFeishuMessenger({ appId: config.feishu.appId, appSecret: config.feishu.appSecret, baseUrl: config.feishu.baseUrl, log })
-      : config.dingtalk
-        ? createDingTalkMessenger({
-            ...config.dingtalk,
-            publicUrl: config.links.baseUrl,
-            tokenKey: tokenKey(config.links.secret),
-            fallbackChatId: org.reception_office.chat_id,
-            formSignIn: Boolean(config.dingtalk.corpId),
-            log: log.child({ component: 'dingtalk' }),
-            clock,
-          })
-        : simulator!;
-    if (simulator) await simulator.ensureOfficeChat(org);
-    return { org, policy, database, messenger, simulator };
-  } catch (err) {
-    await database.close().catch(() => undefined);
-    throw err;
-  }
-}
-
-/**
- * The durable jobs (approval reminders, task reminders, the morning digest) on the background pool.
- * Every tick first runs `beforeJobs` (the bot recovers unprocessed events there), then makes sure
- * today's digest job exists, then runs every job due.
- */
-export function createJobScheduler(opts: {
-  config: Config;
-  org: Org;
-  policy: Policy;
-  database: Database;
-  log: Logger;
-  beforeJobs?: (now: Date) => Promise<unknown>;
-  afterRun?: () => void;
-  clock?: () => Date;
-}): Scheduler {
-  const { config, org, policy, database } = opts;
-  return createScheduler({
-    db: database.background,
-    log: opts.log.child({ component: 'scheduler' }),
-    bodies: { ...approvalReminderJobs(org), ...planJobs(org, policy, config.timeZone) },
-    onTick: async (now) => {
-      await opts.beforeJobs?.(now);
-      await ensureDailyDigest(database.background, policy, now, config.timeZone);
-    },
-    afterRun: opts.afterRun,
-    clock: opts.clock,
-  });
-}
-
 /** Composition: config → org and policy → database and migrations → messenger → pipeline → HTTP and timers. */
-export async function startApp(config: Config, opts: AppOptions): Promise<App> {
+export async function startApp(loaded: Config, opts: AppOptions): Promise<App> {
   const { log } = opts;
-  const { org, policy, database, messenger, simulator } = await openCore(config, log, opts.clock);
+  const { config, org, policy, database, messenger, simulator, uploads } = await openCore(loaded, log, opts.clock);
   const { db } = database;
 
   const documents = createDocumentStore({ config, org, policy, log });
@@ -176,7 +107,7 @@ export async function startApp(config: Config, opts: AppOptions): Promise<App> {
     const { startLongConnection } = await import('./platforms/feishu/long-connection.js');
     ws = startLongConnection({ appId: config.feishu.appId, appSecret: config.feishu.appSecret, baseUrl: config.feishu.baseUrl, pipeline, log: log.child({ component: 'ws' }) });
   } else if (!config.dingtalk) {
-    app.use(createSimulatorRoutes({ db, org, messenger: simulator!, pipeline }));
+    app.use(createSimulatorRoutes({ db, org, messenger: simulator!, pipeline, uploads: uploads! }));
   }
   // The settled reception's spreadsheet and printable list, behind signed links that expire.
   app.use(
@@ -212,18 +143,21 @@ export async function startApp(config: Config, opts: AppOptions): Promise<App> {
   const server = http.createServer(app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(config.port, opts.host, () => resolve());
+    server.listen(config.port, opts.host ?? config.host, () => resolve());
   });
-  const port = (server.address() as AddressInfo).port;
+  const { port, address } = server.address() as AddressInfo;
 
   if (opts.background !== false) {
     outbox.start();
     scheduler.start();
   }
-  if (database.kind === 'postgres' && !postgresGuarded()) {
+  const guarded = database.kind !== 'postgres' || postgresGuarded();
+  if (!guarded) {
     log.error('node_modules/postgres is not patched (scripts/patch-postgres.mjs did not run: npm ci --ignore-scripts?): a database outage under a transaction can stop this process');
   }
-  log.info({ port, mode: config.feishu ? `feishu-${config.feishu.mode}` : config.dingtalk ? 'dingtalk-stream' : 'simulator', database: database.kind }, 'jiedai started');
+  log.info({ port, host: address, mode: config.feishu ? `feishu-${config.feishu.mode}` : config.dingtalk ? 'dingtalk-stream' : 'simulator', database: database.kind }, 'jiedai started');
+  logChecklist(log, productionChecklist(config, { database: database.kind, host: address, port, postgresGuarded: guarded }));
+  if (simulator) log.warn({ host: address, port }, `local simulator, not for production: open http://${address.includes(':') ? `[${address}]` : address}:${port}/ (listening on ${address} only${address === '127.0.0.1' ? '; set HOST to change' : ''})`);
 
   let closing: Promise<void> | undefined;
   return {

@@ -1,4 +1,3 @@
-import { createHmac } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -17,6 +16,7 @@ const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
 const schema = z
   .object({
     PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
+    HOST: z.preprocess(emptyToUndefined, z.string().regex(/^[0-9A-Za-z.:_-]{1,255}$/, 'must be an address such as 0.0.0.0 or 127.0.0.1').optional()),
     DATABASE_URL: z.preprocess(
       emptyToUndefined,
       z
@@ -124,16 +124,43 @@ function isTimeZone(tz: string): boolean {
 
 export type Env = z.infer<typeof schema>;
 
+/**
+ * Fail closed: a FEISHU_ or DINGTALK_ variable without the app id and secret that complete it is a
+ * deployment gone wrong (a typo, a secret that failed to mount), not a wish for the local simulator,
+ * which would otherwise start in its place and act as anyone on that database.
+ */
+function halfConfigured(env: Record<string, string | undefined>): string[] {
+  const set = (k: string) => typeof env[k] === 'string' && env[k]!.trim() !== '';
+  const problems: string[] = [];
+  for (const [prefix, id, secret] of [
+    ['FEISHU_', 'FEISHU_APP_ID', 'FEISHU_APP_SECRET'],
+    ['DINGTALK_', 'DINGTALK_CLIENT_ID', 'DINGTALK_CLIENT_SECRET'],
+  ] as const) {
+    const given = Object.keys(env).filter((k) => k.startsWith(prefix) && set(k)).sort();
+    const missing = [id, secret].filter((k) => !set(k));
+    if (given.length && missing.length) {
+      problems.push(`${missing.join(', ')}: required, because ${given.join(', ')} ${given.length > 1 ? 'are' : 'is'} set; refusing to start the local simulator on a half-configured app (unset every ${prefix} variable to run the simulator)`);
+    }
+  }
+  return problems;
+}
+
 export interface Config {
   port: number;
+  /** The address to listen on: HOST, else 127.0.0.1 for the local simulator and every interface for an app. */
+  host?: string;
   databaseUrl?: string;
   dataDir: string;
   orgFile: string;
   policyFile: string;
   timeZone: string;
   logLevel: Env['LOG_LEVEL'];
-  /** Signed, expiring links to settlement exports: the address people open them at, and the key that signs them. */
-  links: { baseUrl: string; secret: string };
+  /**
+   * Signed, expiring links to settlement exports and DingTalk forms: the address people open them at,
+   * and the key that signs them. Without LINK_SECRET the key is '' here and openCore fills it in with
+   * the random key kept in the database (generated at first start; see app.ts linkSecret).
+   */
+  links: { baseUrl: string; secret: string; fromEnv: boolean };
   /** Present when a Feishu app is configured; absent means the local simulator runs instead. */
   feishu?: {
     appId: string;
@@ -168,13 +195,16 @@ export class ConfigError extends Error {
 /** Pure: reads only the object it is given. Reports every bad variable at once. */
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`);
+  const half = halfConfigured(env);
+  if (!parsed.success || half.length) {
+    const problems = [...half, ...(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`))];
     throw new ConfigError(problems);
   }
   const e = parsed.data;
+  const simulator = !e.FEISHU_APP_ID && !e.DINGTALK_CLIENT_ID;
   return {
     port: e.PORT,
+    host: e.HOST ?? (simulator ? '127.0.0.1' : undefined),
     databaseUrl: e.DATABASE_URL,
     dataDir: e.DATA_DIR,
     orgFile: e.ORG_FILE,
@@ -183,8 +213,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     logLevel: e.LOG_LEVEL,
     links: {
       baseUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
-      // Without LINK_SECRET the key is derived from the app secret, so every instance of one app agrees.
-      secret: e.LINK_SECRET ?? createHmac('sha256', e.FEISHU_APP_SECRET ?? e.DINGTALK_CLIENT_SECRET ?? 'jiedai-local-simulator').update('jiedai export links').digest('hex'),
+      secret: e.LINK_SECRET ?? '',
+      fromEnv: Boolean(e.LINK_SECRET),
     },
     feishu:
       e.FEISHU_APP_ID && e.FEISHU_APP_SECRET

@@ -43,7 +43,6 @@ async function main() {
     log.fatal({ err: problems ? undefined : err, problems }, `jiedai could not start: ${(err as Error).message}`);
     process.exit(1);
   }
-  if (!config.feishu && !config.dingtalk) log.info(`local simulator: open http://localhost:${app.port}/ in a browser`);
 
   // SIGTERM (docker stop, systemd, Kubernetes) or SIGINT (Ctrl-C): shut down gracefully (see
   // App.close: stop taking events, finish in-flight work, flush the outbox, close the database) and

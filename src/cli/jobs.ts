@@ -96,7 +96,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
 
-    const scheduler = createJobScheduler({ ...core, config, log });
+    const scheduler = createJobScheduler({ ...core, log });
     const ran = await scheduler.tick(args.now);
     // Deliver what the jobs wrote (and anything else waiting) through the configured messenger.
     const sender = createOutboxSender({ db: database.background, messenger: core.messenger, log: log.child({ component: 'outbox' }) });

@@ -12,7 +12,7 @@ import { openCore } from '../app.js';
 import { loadToolConfig } from '../config.js';
 import { localDate } from '../lib/working-time.js';
 import { importLedger, summaryLine } from '../statistics/ledger-import.js';
-import { describeProblem, readLedgerFile } from '../statistics/ledger-read.js';
+import { describeProblem, LEDGER_MAX_BYTES, readLedgerFile } from '../statistics/ledger-read.js';
 import { buildLedgerTemplate } from '../statistics/ledger-template.js';
 
 const USAGE = `用法 / usage:
@@ -68,6 +68,12 @@ async function main(argv: string[]): Promise<number> {
 
   let bytes: Buffer;
   try {
+    // The size first: a file over the limit is refused without being read into memory.
+    const size = fs.statSync(args.file).size;
+    if (size > LEDGER_MAX_BYTES) {
+      out(`文件：${path.basename(args.file)}\n文件无法导入：\n  文件大小${(size / 1024 / 1024).toFixed(1)}MB，超过${LEDGER_MAX_BYTES / 1024 / 1024}MB的上限，请拆分后分批导入\n未导入任何数据。`);
+      return 1;
+    }
     bytes = fs.readFileSync(args.file);
   } catch (err) {
     process.stderr.write(`无法读取文件 / cannot read ${args.file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}\n`);

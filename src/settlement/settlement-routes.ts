@@ -5,6 +5,8 @@ import express, { type Request, type Response } from 'express';
 import { buildSettlementWorkbook } from './settlement-xlsx.js';
 import { renderSettlementPage } from './settlement-print.js';
 import type { SettlementReport } from './settlement-report.js';
+import { z } from 'zod';
+import { setPageHeaders } from '../lib/page-headers.js';
 import { signLink, verifyLink } from '../lib/signed-link.js';
 
 export interface SettlementExportOptions {
@@ -19,6 +21,8 @@ export interface SettlementExportOptions {
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 /** Reception codes as the bot issues them (JD-2026-0001); anything else is not worth a lookup. */
 const CODE = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+const exportParams = z.object({ code: z.string().regex(CODE) });
+const linkQuery = z.object({ exp: z.string().regex(/^[1-9]\d{0,11}$/), sig: z.string().regex(/^[A-Za-z0-9_-]{43}$/) });
 
 type Export = 'list.xlsx' | 'print';
 
@@ -41,15 +45,20 @@ export function createSettlementExportRoutes(opts: SettlementExportOptions): exp
   const clock = opts.clock ?? (() => new Date());
   const router = express.Router();
 
+  // The pages are static: no script, nothing fetched, styles inline; never cached, framed or referred.
   router.use('/settlements', (_req, res, next) => {
-    res.set({ 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer' });
+    setPageHeaders(res, { noStore: true, csp: { 'style-src': "'unsafe-inline'", 'img-src': 'data:', 'form-action': "'none'" } });
     next();
   });
 
   /** Checks the link and loads the report; answers and returns undefined when it cannot go on. */
   async function open(req: Request, res: Response, what: Export): Promise<SettlementReport | undefined> {
-    const code = String(req.params.code);
-    const verdict = CODE.test(code) ? verifyLink(opts.secret, exportPath(code, what), req.query as Record<string, unknown>, clock()) : 'invalid';
+    const params = exportParams.safeParse(req.params);
+    const query = linkQuery.safeParse(req.query);
+    // A link whose parts are malformed is as invalid as a forged one (403, the same page): it was not ours.
+    if (!params.success || !query.success) return void refuse(res, 403, '链接无效', '链接无效，请在结算卡片上重新获取。');
+    const { code } = params.data;
+    const verdict = verifyLink(opts.secret, exportPath(code, what), query.data, clock());
     if (verdict === 'invalid') return void refuse(res, 403, '链接无效', '链接无效，请在结算卡片上重新获取。');
     if (verdict === 'expired') return void refuse(res, 410, '链接已过期', '链接已过期，请在结算卡片上重新获取。');
     const report = await opts.load(code);
@@ -72,11 +81,7 @@ export function createSettlementExportRoutes(opts: SettlementExportOptions): exp
   router.get('/settlements/:code/print', async (req, res) => {
     const report = await open(req, res, 'print');
     if (!report) return;
-    res.set({
-      'Content-Type': 'text/html; charset=utf-8',
-      // The page is static: no script, nothing fetched, styles inline.
-      'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-    });
+    res.set({ 'Content-Type': 'text/html; charset=utf-8' });
     res.status(200).send(renderSettlementPage(report, { timeZone: opts.timeZone }));
   });
 

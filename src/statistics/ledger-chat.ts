@@ -1,19 +1,19 @@
 // 导入台账 in chat: the reception office asks to import, the bot answers with how (and the template
 // link) and waits for that person's next file in that conversation (30 minutes). The outbox downloads
-// the file; the ledger file store reads it and dry-runs the import in one transaction, keeps the
-// bytes and the report, and sends the preview card. 确认导入 / 跳过错误行并导入 reads the stored
-// bytes again and imports in the tap's transaction; a second tap finds the import done.
+// the file; the ledger file store reads it once, in a worker thread and outside any transaction
+// (lib/table-file: bounded), then dry-runs the import in one transaction, keeps what it read and the
+// report, and sends the preview card. 确认导入 / 跳过错误行并导入 imports the rows the preview read, in
+// the tap's transaction, without reading the file again; a second tap finds the import done.
 import { createHash } from 'node:crypto';
 import { and, desc, eq, gt } from 'drizzle-orm';
 import type { HandlerContext, Services } from '../chat/context.js';
 import { errorToast as error, type CardActionEvent, type CardActionResult, type MessageEvent } from '../chat/event.js';
 import { card, md } from '../cards/elements.js';
-import type { Db, Executor } from '../db/client.js';
+import type { Db } from '../db/client.js';
 import { ledgerImports } from '../db/schema/index.js';
 import { enqueue, type OutboxAction } from '../chat/outbox.js';
 import { isOffice } from '../org/access.js';
 import { localDate } from '../lib/working-time.js';
-import type { Policy } from '../rules/policy/policy-schema.js';
 import { buildLedgerImportCard, REPORT_PROBLEMS, type LedgerReport } from './ledger-card.js';
 import { importLedger, type ImportResult } from './ledger-import.js';
 import { LEDGER_COLUMNS, readLedgerFile, type LedgerFile } from './ledger-read.js';
@@ -23,9 +23,8 @@ import { TEMPLATE_PATH } from './ledger-routes.js';
 export const AWAIT_FILE_MS = 30 * 60_000;
 const LEDGER_EXTENSIONS = ['xlsx', 'xls', 'csv'];
 /**
- * Rows per file in chat: the tap that imports reads the file again and must answer within Feishu's
- * 3 s (a 3,000-row workbook took 1.6 s to read on a loaded two-core machine); larger ledgers go in
- * parts, or by the ledger tool.
+ * Rows per file in chat: the tap that imports writes them in its transaction and must answer within
+ * Feishu's 3 s; larger ledgers go in parts, or by the ledger tool.
  */
 export const CHAT_MAX_ROWS = 3_000;
 
@@ -128,14 +127,6 @@ function reportOf(fileName: string, file: LedgerFile, r: ImportResult): LedgerRe
   };
 }
 
-/** Reads the file and dry-runs it against the ledger, in the caller's transaction. */
-async function preview(tx: Executor, policy: Policy, timeZone: string, now: Date, fileName: string, data: Buffer) {
-  const file = await readLedgerFile(fileName, data, { today: localDate(now, timeZone), maxRows: CHAT_MAX_ROWS });
-  const batch = createHash('sha256').update(data).digest('hex');
-  const result = await importLedger(tx, policy, file, { dryRun: true, batch, now });
-  return { file, batch, result };
-}
-
 /**
  * Called by the outbox sender with the downloaded file (fetch_document, purpose 'ledger'): the dry
  * run, the stored bytes and report, and the preview card to the person; once per import.
@@ -143,17 +134,21 @@ async function preview(tx: Executor, policy: Policy, timeZone: string, now: Date
 export function createLedgerFileStore(services: Services, clock: () => Date = () => new Date()) {
   return async (db: Db, action: FetchDocument, data: Buffer): Promise<void> => {
     const now = clock();
+    const [pending] = await db.select({ status: ledgerImports.status, fileName: ledgerImports.fileName }).from(ledgerImports).where(eq(ledgerImports.id, action.documentId));
+    if (!pending || pending.status !== 'fetching') return;
+    const fileName = pending.fileName ?? '台账';
+    // Read once, off the event loop and before the transaction opens: a slow or hostile file holds no lock.
+    const file = await readLedgerFile(fileName, data, { today: localDate(now, services.config.timeZone), maxRows: CHAT_MAX_ROWS });
+    const sha = createHash('sha256').update(data).digest('hex');
     await db.transaction(async (tx) => {
       const [imp] = await tx.select().from(ledgerImports).where(eq(ledgerImports.id, action.documentId)).for('update');
       if (!imp || imp.status !== 'fetching') return;
-      const fileName = imp.fileName ?? '台账';
-      const sha = createHash('sha256').update(data).digest('hex');
-      const { file, result } = await preview(tx, services.policy, services.config.timeZone, now, fileName, data);
+      const result = await importLedger(tx, services.policy, file, { dryRun: true, batch: sha, now });
       const report = reportOf(fileName, file, result);
       const status = file.fileProblem ? 'failed' : 'previewed';
       await tx
         .update(ledgerImports)
-        .set({ status, fileSha256: sha, data: file.fileProblem ? null : data, report, updatedAt: now })
+        .set({ status, fileSha256: sha, data: null, parsed: file.fileProblem ? null : file, report, updatedAt: now })
         .where(eq(ledgerImports.id, imp.id));
       const card = buildLedgerImportCard({ importId: imp.id, report, state: status, outcome: file.fileProblem ? '未导入任何数据' : undefined });
       await enqueue(tx, { op: 'send', to: { type: 'user', id: action.to }, message: { kind: 'card', card } });
@@ -170,7 +165,7 @@ async function lockImport(event: CardActionEvent, ctx: HandlerContext): Promise<
   return { imp };
 }
 
-/** 确认导入 / 跳过错误行并导入: the stored file read again and imported in this transaction. */
+/** 确认导入 / 跳过错误行并导入: the rows the preview read, imported in this transaction (the file is not read again). */
 export async function onLedgerImport(event: CardActionEvent, ctx: HandlerContext): Promise<CardActionResult> {
   const got = await lockImport(event, ctx);
   if ('error' in got) return error(got.error);
@@ -180,12 +175,12 @@ export async function onLedgerImport(event: CardActionEvent, ctx: HandlerContext
     return { toast: { type: 'info', content: `该台账已导入（${stored.imported ?? 0} 行），无需重复操作。` }, card: buildLedgerImportCard({ importId: imp.id, report: stored, state: 'imported', outcome: importedText(stored) }) };
   }
   if (imp.status === 'cancelled' && stored) return { toast: { type: 'info', content: '该导入已取消。' }, card: buildLedgerImportCard({ importId: imp.id, report: stored, state: 'cancelled', outcome: '已取消，未导入任何数据' }) };
-  if (imp.status !== 'previewed' || !imp.data || !stored) return error('该导入已失效，请重新发送“导入台账”。');
+  if (imp.status !== 'previewed' || !imp.parsed || !imp.fileSha256 || !stored) return error('该导入已失效，请重新发送“导入台账”。');
 
   const skipBad = event.value.skipBad === true;
   const fileName = imp.fileName ?? stored.fileName;
-  const file = await readLedgerFile(fileName, imp.data, { today: localDate(ctx.now, ctx.config.timeZone), maxRows: CHAT_MAX_ROWS });
-  const result = await importLedger(ctx.tx, ctx.policy, file, { skipBad, batch: imp.fileSha256 ?? createHash('sha256').update(imp.data).digest('hex'), now: ctx.now });
+  const file = imp.parsed as LedgerFile;
+  const result = await importLedger(ctx.tx, ctx.policy, file, { skipBad, batch: imp.fileSha256, now: ctx.now });
   const report = reportOf(fileName, file, result);
   if (result.blocked) {
     // The file has bad rows and the tap did not ask to skip them (a stale card): show the preview again.
@@ -193,7 +188,7 @@ export async function onLedgerImport(event: CardActionEvent, ctx: HandlerContext
     return { toast: { type: 'error', content: `有 ${result.bad} 行错误，未导入任何数据。` }, card: buildLedgerImportCard({ importId: imp.id, report, state: 'previewed' }) };
   }
   const done: LedgerReport = { ...report, imported: result.imported, skippedBad: skipBad ? result.bad : 0 };
-  await ctx.tx.update(ledgerImports).set({ status: 'imported', report: done, data: null, updatedAt: ctx.now }).where(eq(ledgerImports.id, imp.id));
+  await ctx.tx.update(ledgerImports).set({ status: 'imported', report: done, data: null, parsed: null, updatedAt: ctx.now }).where(eq(ledgerImports.id, imp.id));
   await ctx.audit({
     actor: event.operatorId,
     entity: 'ledger_import',
@@ -220,7 +215,7 @@ export async function onLedgerCancel(event: CardActionEvent, ctx: HandlerContext
     return { toast: { type: 'warning', content: '该台账已导入，不能取消。' }, card: buildLedgerImportCard({ importId: imp.id, report: stored, state: 'imported', outcome: importedText(stored) }) };
   }
   if (imp.status === 'previewed' || imp.status === 'awaiting_file' || imp.status === 'fetching') {
-    await ctx.tx.update(ledgerImports).set({ status: 'cancelled', data: null, updatedAt: ctx.now }).where(eq(ledgerImports.id, imp.id));
+    await ctx.tx.update(ledgerImports).set({ status: 'cancelled', data: null, parsed: null, updatedAt: ctx.now }).where(eq(ledgerImports.id, imp.id));
     await ctx.audit({ actor: event.operatorId, entity: 'ledger_import', entityId: String(imp.id), action: 'cancelled', from: imp.status, to: 'cancelled' });
   }
   const card = stored ? buildLedgerImportCard({ importId: imp.id, report: stored, state: 'cancelled', outcome: '已取消，未导入任何数据' }) : undefined;

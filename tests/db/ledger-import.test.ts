@@ -14,7 +14,7 @@ const { policy } = testServices();
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 async function load(name: string, bytes: Buffer) {
-  return { file: await readLedgerFile(name, bytes, { today: '2026-06-30' }), batch: sha(bytes) };
+  return { file: await readLedgerFile(name, bytes, { today: '2026-06-30', inThisThread: true }), batch: sha(bytes) };
 }
 const entries = () => tdb.current.main.db.select().from(ledgerEntries).orderBy(asc(ledgerEntries.date));
 

@@ -18,6 +18,7 @@ import { createFeishuWebhook } from '../../src/platforms/feishu/webhook.js';
 import type { Messenger, Recipient } from '../../src/chat/messenger.js';
 import type { Pipeline } from '../../src/chat/pipeline.js';
 import { createSimulatorMessenger } from '../../src/platforms/simulator/messenger.js';
+import { createUploadFolder } from '../../src/platforms/simulator/upload.js';
 import { createSimulatorRoutes } from '../../src/platforms/simulator/routes.js';
 import { bundled } from '../../src/config.js';
 import { createDatabase, type Database } from '../../src/db/client.js';
@@ -131,10 +132,11 @@ async function feishuSubject(): Promise<Subject> {
 }
 
 async function simulatorSubject(database: Database): Promise<Subject> {
-  const messenger = createSimulatorMessenger(database.db);
+  const uploads = createUploadFolder('memory://');
+  const messenger = createSimulatorMessenger(database.db, uploads);
   await messenger.ensureOfficeChat(org);
   const pipeline = recordingPipeline();
-  const web = await serve(createSimulatorRoutes({ db: database.db, org, messenger, pipeline }));
+  const web = await serve(createSimulatorRoutes({ db: database.db, org, messenger, pipeline, uploads }));
   const { db } = database;
   return {
     name: 'simulator',
@@ -150,7 +152,7 @@ async function simulatorSubject(database: Database): Promise<Subject> {
         else if (m.msgType === 'interactive') out.push({ kind: 'card', text: cardText(c), actions: feishuButtonTexts(c), raw: m });
         else if (m.msgType === 'file') {
           const [f] = await db.select().from(simImages).where(eq(simImages.key, String(c.file_key)));
-          out.push({ kind: 'file', text: String(c.file_name ?? ''), actions: [], bytes: f ? Buffer.from(f.data) : undefined, raw: m });
+          out.push({ kind: 'file', text: String(c.file_name ?? ''), actions: [], bytes: f?.data ? Buffer.from(f.data) : undefined, raw: m });
         } else out.push({ kind: 'other', text: '', actions: [], raw: m });
       }
       return out;

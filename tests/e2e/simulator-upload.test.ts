@@ -33,8 +33,12 @@ interface UploadAnswer {
   error?: string;
 }
 
-async function upload(query: Record<string, string>, body: Buffer, contentType: string): Promise<{ status: number; answer: UploadAnswer }> {
-  const res = await fetch(`${bot.url}/sim/api/upload?${new URLSearchParams(query)}`, { method: 'POST', headers: { 'content-type': contentType }, body: new Uint8Array(body) });
+/** As the page sends it: multipart/form-data, the person, chat and name first, then the file. */
+async function upload(fields: Record<string, string>, body: Buffer, contentType: string): Promise<{ status: number; answer: UploadAnswer }> {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(fields)) form.set(k, v);
+  form.set('file', new Blob([new Uint8Array(body)], { type: contentType }), fields.name ?? 'file');
+  const res = await fetch(`${bot.url}/sim/api/upload`, { method: 'POST', body: form });
   return { status: res.status, answer: (await res.json()) as UploadAnswer };
 }
 

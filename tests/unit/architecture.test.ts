@@ -35,9 +35,10 @@ describe('imports point one way', () => {
     expect(offending(PURE, (to) => banned.has(folderOf(to)))).toEqual([]);
   });
 
-  it('only main.ts and the command-line tools import the composition root (app.ts)', () => {
-    const importers = [...graph].filter(([, tos]) => tos.includes('src/app.ts')).map(([from]) => from);
-    expect(importers.filter((f) => f !== 'src/main.ts' && folderOf(f) !== 'cli')).toEqual([]);
+  it('only main.ts and the command-line tools import the composition root (app.ts and its core.ts)', () => {
+    const importers = (file: string) => [...graph].filter(([, tos]) => tos.includes(file)).map(([from]) => from);
+    expect(importers('src/app.ts').filter((f) => f !== 'src/main.ts' && folderOf(f) !== 'cli')).toEqual([]);
+    expect(importers('src/core.ts').filter((f) => f !== 'src/app.ts' && f !== 'src/main.ts' && folderOf(f) !== 'cli')).toEqual([]);
   });
 
   it('no platform imports another platform', () => {
@@ -57,7 +58,7 @@ describe('imports point one way', () => {
 });
 
 /** Source files over the limit today, each being split by responsibility; the list only shrinks. */
-const LONG_FILES_BEING_SPLIT = ['src/request/describe.ts', 'src/settlement/settlement-actions.ts', 'src/statistics/ledger-read.ts'];
+const LONG_FILES_BEING_SPLIT = ['src/request/describe.ts', 'src/settlement/settlement-actions.ts'];
 const MAX_LINES = 300;
 const MAX_FILES_PER_FOLDER = 15;
 const linesOf = (file: string) => {

@@ -32,7 +32,30 @@ describe('loadConfig', () => {
     }
     expect(err).toBeInstanceOf(ConfigError);
     const names = (err as ConfigError).problems.map((p) => p.split(':')[0]);
-    expect(names.sort()).toEqual(['DATABASE_URL', 'FEISHU_MODE', 'LOG_LEVEL', 'PORT', 'TZ_NAME']);
+    // FEISHU_MODE alone is also a half-configured Feishu app: its id and secret are named as missing.
+    expect(names.sort()).toEqual(['DATABASE_URL', 'FEISHU_APP_ID, FEISHU_APP_SECRET', 'FEISHU_MODE', 'LOG_LEVEL', 'PORT', 'TZ_NAME']);
+  });
+
+  it('refuses any FEISHU_ or DINGTALK_ setting without the app id and secret that complete it, naming what is set', () => {
+    const half = { DATABASE_URL: 'postgres://db.example/prod', FEISHU_MODE: 'webhook', FEISHU_ENCRYPT_KEY: 'k', PUBLIC_URL: 'https://jiedai.example.gov.cn' };
+    expect(() => loadConfig(half)).toThrow(/FEISHU_APP_ID, FEISHU_APP_SECRET: required, because FEISHU_ENCRYPT_KEY, FEISHU_MODE are set; refusing to start the local simulator/);
+    expect(() => loadConfig({ FEISHU_VERIFICATION_TOKEN: 't' })).toThrow(/FEISHU_APP_ID, FEISHU_APP_SECRET: required/);
+    expect(() => loadConfig({ FEISHU_APP_SECRET: 's' })).toThrow(/FEISHU_APP_ID: required/);
+    expect(() => loadConfig({ DINGTALK_ROBOT_CODE: 'r', DINGTALK_CORP_ID: 'c' })).toThrow(/DINGTALK_CLIENT_ID, DINGTALK_CLIENT_SECRET: required, because DINGTALK_CORP_ID, DINGTALK_ROBOT_CODE are set/);
+  });
+
+  it('listens on 127.0.0.1 for the simulator and on every interface for an app, unless HOST says otherwise', () => {
+    expect(loadConfig({}).host).toBe('127.0.0.1');
+    expect(loadConfig({ HOST: '0.0.0.0' }).host).toBe('0.0.0.0');
+    expect(loadConfig({ FEISHU_APP_ID: 'cli_x', FEISHU_APP_SECRET: 's' }).host).toBeUndefined();
+    expect(loadConfig({ FEISHU_APP_ID: 'cli_x', FEISHU_APP_SECRET: 's', HOST: '10.0.0.5' }).host).toBe('10.0.0.5');
+    expect(() => loadConfig({ HOST: 'a b' })).toThrow(/HOST/);
+  });
+
+  it('takes no link key from a constant: without LINK_SECRET the key is left to the database', () => {
+    expect(loadConfig({}).links).toMatchObject({ secret: '', fromEnv: false });
+    expect(loadConfig({ FEISHU_APP_ID: 'cli_x', FEISHU_APP_SECRET: 's' }).links).toMatchObject({ secret: '', fromEnv: false });
+    expect(loadConfig({ LINK_SECRET: 'a-long-enough-link-secret' }).links).toMatchObject({ secret: 'a-long-enough-link-secret', fromEnv: true });
   });
 
   it('refuses webhook mode without an encrypt key', () => {

@@ -11,7 +11,8 @@ import { KINDS, RANKS } from '../../src/rules/vocabulary.js';
 import { csvText, encodeGbk, excelDate, GOOD_ROWS, HEADER, workbook } from '../fixtures/ledger-files.js';
 
 const TODAY = '2026-06-30';
-const read = (name: string, bytes: Buffer) => readLedgerFile(name, bytes, { today: TODAY });
+// The cell rules, read in this thread: the worker that reads files in the bot is tested in tests/e2e/security.test.ts.
+const read = (name: string, bytes: Buffer) => readLedgerFile(name, bytes, { today: TODAY, inThisThread: true });
 const lines = (f: LedgerFile) => f.problems.map(describeProblem);
 
 /** One row with the good first row's values, some replaced. */
@@ -183,7 +184,7 @@ describe('reading a CSV ledger', () => {
       ['发票.pdf', Buffer.from('%PDF-1.4'), /不是台账表格/],
       ['a.xlsx', Buffer.from('PK\u0003\u0004 not really a zip'), /无法按Excel工作簿/],
     ];
-    const many = await readLedgerFile('a.csv', Buffer.from(csvText(GOOD_ROWS)), { maxRows: 2 });
+    const many = await readLedgerFile('a.csv', Buffer.from(csvText(GOOD_ROWS)), { maxRows: 2, inThisThread: true });
     expect(many.fileProblem).toBe(true);
     expect(lines(many)).toEqual(['共3行数据，超过每次2行的上限，请分批导入']);
     for (const [name, bytes, re] of cases) {

@@ -64,6 +64,8 @@ export const ledgerImports = pgTable(
     fileName: text(),
     fileSha256: text(),
     data: bytea(),
+    /** The file as read once at the preview (a LedgerFile): 确认导入 imports these rows, the file is not read again. */
+    parsed: jsonb(),
     /** The dry run's outcome: rows to import, duplicates, bad rows with their reasons. */
     report: jsonb(),
     createdAt: ts().notNull().defaultNow(),

@@ -98,3 +98,13 @@ export const auditLog = pgTable(
   },
   (t) => [index('audit_log_entity_idx').on(t.entity, t.entityId)],
 );
+
+/**
+ * Keys the bot makes for itself at first start and keeps with its data, so every instance on one
+ * database agrees: `link_secret` signs the export and form links when LINK_SECRET is not set.
+ */
+export const appKeys = pgTable('app_keys', {
+  name: text().primaryKey(),
+  value: text().notNull(),
+  createdAt: ts().notNull().defaultNow(),
+});

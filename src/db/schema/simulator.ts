@@ -43,6 +43,9 @@ export const simImages = pgTable('sim_images', {
   key: text().primaryKey(),
   contentType: text().notNull(),
   name: text(),
-  data: bytea().notNull(),
+  /** The bytes, for what the bot uploads; a file a person sends on the page is kept on disk instead (`file`). */
+  data: bytea(),
+  /** The file's name in the simulator's upload folder (platforms/simulator/upload.ts). */
+  file: text(),
   createdAt: ts().notNull().defaultNow(),
 });

@@ -1,12 +1,15 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import express, { type Request, type Response, type Router } from 'express';
+import { setPageHeaders } from '../../lib/page-headers.js';
 import type { Logger } from 'pino';
+import { z } from 'zod';
 import type { Card } from '../../cards/card.js';
 import { enqueueCardAnswer } from './messenger.js';
 import type { Org } from '../../org/org.js';
 import type { CardActionEvent } from '../../chat/event.js';
 import type { Pipeline } from '../../chat/pipeline.js';
 import { cut, storable } from '../../lib/text.js';
+import { jsapiScript, servePinnedJsapi } from './jsapi.js';
 import { readCard } from './render.js';
 import { signForm, verifyForm, type FormField, type FormToken } from './tokens.js';
 
@@ -24,14 +27,31 @@ export interface FormPageOptions {
   signIn?: { corpId: string; identify(code: string): Promise<string | undefined> };
 }
 
+/** The link's token: base64url payload and signature (tokens.ts); anything else is a 400 before it is decoded. */
+const formParams = z.object({ token: z.string().max(16_384).regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/) });
+
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** Markdown as the page shows it: plain text lines (bold marks and look-alikes kept as they read). */
 const mdText = (s: string) => esc(s.replace(/\*\*/g, '').replace(/ {2}\n/g, '\n')).replace(/\n/g, '<br>');
 
-function page(title: string, body: string): string {
+/**
+ * Sends a page with its headers: the link is a bearer pass and the page holds pre-filled personal
+ * data, so it is never cached, framed or named in a Referer; its one inline style and script run
+ * by this response's nonce, the DingTalk JS API only as pinned (jsapi.ts).
+ */
+function sendPage(res: Response, status: number, html: (nonce: string) => string): void {
+  const nonce = randomBytes(16).toString('base64');
+  setPageHeaders(res, {
+    noStore: true,
+    csp: { 'style-src': `'nonce-${nonce}'`, 'script-src': `'nonce-${nonce}'`, 'img-src': 'data:', 'form-action': "'self'" },
+  });
+  res.status(status).type('html').send(html(nonce));
+}
+
+function page(title: string, body: string, nonce: string): string {
   return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${esc(title)}</title><style>
+<title>${esc(title)}</title><style nonce="${nonce}">
 body{font-family:-apple-system,"PingFang SC","Microsoft YaHei",sans-serif;margin:0;padding:16px;background:#f5f6f7;color:#1f2329}
 h1{font-size:18px;margin:0 0 12px}label{display:block;margin:12px 0 4px;font-weight:600}
 input,select,textarea{width:100%;box-sizing:border-box;padding:8px;font-size:16px;border:1px solid #c9cdd4;border-radius:6px;background:#fff}
@@ -63,8 +83,8 @@ function field(f: FormField, people: Map<string, string>): string {
 }
 
 /** Asks DingTalk (inside its client) for a one-time auth code; the buttons wait for it. */
-function signInScript(corpId: string): string {
-  return `<script src="https://g.alicdn.com/dingding/dingtalk-jsapi/3.0.25/dingtalk.open.js"></script><script>
+function signInScript(corpId: string, nonce: string): string {
+  return `${jsapiScript(nonce)}<script nonce="${nonce}">
 (function () {
   var f = document.getElementById('f'), b = f.querySelectorAll('button'), who = document.getElementById('who');
   b.forEach(function (x) { x.disabled = true; });
@@ -93,30 +113,35 @@ export function createDingTalkFormRoutes(opts: FormPageOptions): Router {
   const now = () => (opts.clock ? opts.clock() : new Date()).getTime();
   const people = new Map(opts.org.people.map((p) => [p.id, `${p.name}（${p.department}）`]));
 
-  const refuse = (res: Response, status: number, text: string) => res.status(status).type('html').send(page('接待助手', `<div class="msg error">${esc(text)}</div>`));
+  const refuse = (res: Response, status: number, text: string) => sendPage(res, status, (n) => page('接待助手', `<div class="msg error">${esc(text)}</div>`, n));
 
   function read(req: Request, res: Response): FormToken | undefined {
-    const t = verifyForm(opts.tokenKey, String(req.params.token ?? ''), now());
+    const p = formParams.safeParse(req.params);
+    if (!p.success) return void refuse(res, 400, '该表单链接格式有误，未予受理。');
+    const t = verifyForm(opts.tokenKey, p.data.token, now());
     if (t === 'expired') return void refuse(res, 410, '该表单链接已过期，请在钉钉中重新发送命令取得新的卡片。');
     if (t === 'forged') return void refuse(res, 403, '该表单链接无效（签名不符），未予受理。');
     if (t === 'malformed') return void refuse(res, 400, '该表单链接格式有误，未予受理。');
     return t;
   }
 
-  function formHtml(t: FormToken, token: string, notice = ''): string {
+  function formHtml(t: FormToken, token: string, notice: string, cspNonce: string): string {
     const nonce = createHash('sha256').update(`${token}:${now()}:${Math.random()}`).digest('hex').slice(0, 24);
     const buttons = t.b.map((b, i) => `<button type="submit" name="_b" value="${i}">${esc(b.t)}</button>`).join('');
     return page(
       t.t,
       `<h1>${esc(t.t)}</h1>${notice}<form id="f" method="post" action="/dingtalk/form/${token}"><input type="hidden" name="_n" value="${nonce}">${
         opts.signIn ? '<input type="hidden" name="_code" value=""><div id="who" class="note"></div>' : ''
-      }${t.f.map((f) => field(f, people)).join('')}<div class="btns">${buttons}</div></form>${opts.signIn ? signInScript(opts.signIn.corpId) : ''}`,
+      }${t.f.map((f) => field(f, people)).join('')}<div class="btns">${buttons}</div></form>${opts.signIn ? signInScript(opts.signIn.corpId, cspNonce) : ''}`,
+      cspNonce,
     );
   }
 
+  servePinnedJsapi(router);
+
   router.get('/dingtalk/form/:token', (req, res) => {
     const t = read(req, res);
-    if (t) res.type('html').send(formHtml(t, String(req.params.token)));
+    if (t) sendPage(res, 200, (n) => formHtml(t, String(req.params.token), '', n));
   });
 
   router.post('/dingtalk/form/:token', express.urlencoded({ extended: false, limit: '64kb' }), async (req, res) => {
@@ -168,7 +193,7 @@ export function createDingTalkFormRoutes(opts: FormPageOptions): Router {
       if (r.card && !failed) await enqueueCardAnswer(tx, t.m, r.card as Card);
     });
     if (!result.toast && !result.card) {
-      return res.type('html').send(page(t.t, `<div class="msg">该表单已提交，请勿重复提交。请返回钉钉查看办理结果。</div>`));
+      return sendPage(res, 200, (n) => page(t.t, `<div class="msg">该表单已提交，请勿重复提交。请返回钉钉查看办理结果。</div>`, n));
     }
     const toast = result.toast ? `<div class="msg${result.toast.type === 'error' || result.toast.type === 'warning' ? ' error' : ''}">${esc(result.toast.content)}</div>` : '';
     if (result.card) {
@@ -179,11 +204,11 @@ export function createDingTalkFormRoutes(opts: FormPageOptions): Router {
         // Same expiry as the link it came from: posting a bad form again must not keep a link alive for ever.
         const next: FormToken = { ...t, t: c.title, f: again.fields, b: again.submits, x: t.x };
         const blocks = c.blocks.map((b) => `<div class="note">${mdText(b)}</div>`).join('');
-        return res.type('html').send(formHtml(next, signForm(opts.tokenKey, next), toast + blocks));
+        return sendPage(res, 200, (n) => formHtml(next, signForm(opts.tokenKey, next), toast + blocks, n));
       }
-      return res.type('html').send(page(c.title, `${toast}<h1>${esc(c.title)}</h1>${c.blocks.map((b) => `<div class="note">${mdText(b)}</div>`).join('')}<p class="note">请返回钉钉继续办理。</p>`));
+      return sendPage(res, 200, (n) => page(c.title, `${toast}<h1>${esc(c.title)}</h1>${c.blocks.map((b) => `<div class="note">${mdText(b)}</div>`).join('')}<p class="note">请返回钉钉继续办理。</p>`, n));
     }
-    return res.type('html').send(page(t.t, `${toast}<p class="note">请返回钉钉继续办理。</p>`));
+    return sendPage(res, 200, (n) => page(t.t, `${toast}<p class="note">请返回钉钉继续办理。</p>`, n));
   });
 
   return router;

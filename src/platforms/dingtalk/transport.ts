@@ -1,3 +1,4 @@
+import { depthWithin, MAX_JSON_DEPTH } from '../../lib/json-depth.js';
 import type { Logger } from 'pino';
 import type { Db, Executor } from '../../db/client.js';
 import { button, card, escapeMd, md } from '../../cards/elements.js';
@@ -57,6 +58,7 @@ export function startDingTalkTransport(opts: DingTalkTransportOptions): StreamCl
       log.warn('dingtalk: robot message data is not JSON');
       return { code: 400, message: 'data is not JSON' };
     }
+    if (!depthWithin(body)) return { code: 400, message: `data nested deeper than ${MAX_JSON_DEPTH} levels` };
     const n = normalizeRobotMessage(body, { robotCode: opts.robotCode });
     if (n.kind === 'invalid') {
       log.warn({ msgId: n.msgId, reason: n.reason }, 'dingtalk: robot message refused');

@@ -1,3 +1,4 @@
+import { depthWithin, MAX_JSON_DEPTH } from '../../lib/json-depth.js';
 import express, { type Request, type Response } from 'express';
 import type { Logger } from 'pino';
 import type { Pipeline } from '../../chat/pipeline.js';
@@ -56,6 +57,8 @@ export function createFeishuWebhook(opts: WebhookOptions): express.Router {
     } catch {
       return refuse(res, 400, 'cannot decrypt body');
     }
+    // Refused before anything reads it further or stores it (a card value nested 5,000 deep overflowed the stack).
+    if (!depthWithin(body)) return refuse(res, 400, `payload nested deeper than ${MAX_JSON_DEPTH} levels`);
     let n: Normalized;
     try {
       n = normalizeFeishu(body);

@@ -5,6 +5,7 @@ import type { Db } from '../../db/client.js';
 import { simChats, simImages, simMessages } from '../../db/schema/index.js';
 import type { Org } from '../../org/org.js';
 import { MessengerError, type Messenger, type OutgoingMessage } from '../../chat/messenger.js';
+import type { UploadFolder } from './upload.js';
 
 export const BOT_NAME = '接待助手';
 export const p2pChatId = (userId: string) => `p2p:${userId}`;
@@ -32,7 +33,9 @@ export interface IncomingResource {
   chatId: string;
   sender: string;
   kind: 'image' | 'file';
-  data: Buffer;
+  /** The file as received into the upload folder (upload.ts): its name there and its size. */
+  stored: string;
+  size: number;
   contentType: string;
   /** The file's name as the person's computer had it. */
   name: string;
@@ -56,7 +59,7 @@ function contentTypeOf(name: string): string {
   return 'application/octet-stream';
 }
 
-export function createSimulatorMessenger(db: Db): SimulatorMessenger {
+export function createSimulatorMessenger(db: Db, uploads: UploadFolder): SimulatorMessenger {
   const changes = new EventEmitter();
   changes.setMaxListeners(1000);
   const changed = () => changes.emit('change');
@@ -119,15 +122,15 @@ export function createSimulatorMessenger(db: Db): SimulatorMessenger {
       changed();
       return messageId;
     },
-    async storeIncomingResource({ chatId, sender, kind, data, contentType, name }) {
+    async storeIncomingResource({ chatId, sender, kind, stored, size, contentType, name }) {
       const messageId = `sim_m_${randomUUID().slice(0, 12)}`;
       const key = `${kind === 'image' ? 'img' : 'file'}_sim_${randomUUID().slice(0, 12)}`;
       const content =
         kind === 'image'
           ? { image_key: key, url: simImageUrl(key) }
-          : { file_key: key, file_name: name, size: data.length, url: simFileUrl(key) };
+          : { file_key: key, file_name: name, size, url: simFileUrl(key) };
       await db.transaction(async (tx) => {
-        await tx.insert(simImages).values({ key, contentType, name, data });
+        await tx.insert(simImages).values({ key, contentType, name, file: stored });
         await tx.insert(simMessages).values({ messageId, chatId, sender, msgType: kind, content });
       });
       changed();
@@ -188,7 +191,7 @@ export function createSimulatorMessenger(db: Db): SimulatorMessenger {
       }
       const [img] = await db.select().from(simImages).where(eq(simImages.key, key));
       if (!img) throw new MessengerError(`simulator: no resource ${key}`, false, { platformCode: 234003 });
-      return img.data;
+      return img.data ?? (await uploads.read(img.file!));
     },
   };
 }

@@ -2,14 +2,17 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { and, asc, eq, gt, sql } from 'drizzle-orm';
-import express, { type NextFunction, type Request, type Response } from 'express';
+import express, { type Request, type Response } from 'express';
 import { z } from 'zod';
+import { depthWithin } from '../../lib/json-depth.js';
+import { setPageHeaders, type PagePolicy } from '../../lib/page-headers.js';
 import type { Db } from '../../db/client.js';
 import { simChats, simImages, simMessages } from '../../db/schema/index.js';
 import type { Org } from '../../org/org.js';
 import { toCallbackResponse } from '../../chat/callback-response.js';
 import type { Pipeline } from '../../chat/pipeline.js';
 import { BOT_NAME, p2pChatId, type SimulatorMessenger } from './messenger.js';
+import { receiveMultipart, sameOrigin, UploadRefused, type UploadFolder } from './upload.js';
 
 const publicDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'public');
 
@@ -18,7 +21,10 @@ export const UPLOAD_LIMIT_BYTES = 30 * 1024 * 1024;
 /** Sent as an image message (shown inline); anything else is sent as a file. */
 const INLINE_IMAGE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/bmp']);
 
-/** A safe media type from the request's Content-Type, or application/octet-stream. */
+/** The page: its own scripts and styles only, talking to its own API; never framed. */
+const PAGE: PagePolicy = { csp: { 'script-src': "'self'", 'style-src': "'self'", 'img-src': "'self' blob: data:", 'connect-src': "'self'" } };
+
+/** A safe media type from the part's Content-Type, or application/octet-stream. */
 function mediaType(header: string | undefined): string {
   const type = (header ?? '').split(';')[0].trim().toLowerCase();
   return /^[a-z0-9][\w.+-]*\/[a-z0-9][\w.+-]*$/.test(type) ? type : 'application/octet-stream';
@@ -31,37 +37,51 @@ function fileName(raw: unknown): string {
   return clean || '未命名文件';
 }
 
-const sendBody = z.object({ user: z.string().min(1), text: z.string().trim().min(1, '消息不能为空').max(2000, '消息过长'), chat_id: z.string().optional() });
+const person = z.string().min(1).max(64);
+const chatId = z.string().min(1).max(128).optional();
+/** The parameters of each route: anything else is a 400, before the database is asked. */
+const listQuery = z.object({
+  user: person,
+  after: z.string().regex(/^\d{1,15}$/, 'after 须为非负整数').transform(Number).optional(),
+  wait: z.string().max(8).optional(),
+});
+const resourceKey = z.object({ key: z.string().regex(/^(img|file)_[A-Za-z0-9_-]{1,64}$/) });
+const uploadFields = z.object({ user: person, chat_id: chatId, name: z.string().max(1000).optional() });
+const sendBody = z.object({ user: person, text: z.string().trim().min(1, '消息不能为空').max(2000, '消息过长'), chat_id: z.string().optional() });
 const actionBody = z.object({
-  user: z.string().min(1),
-  message_id: z.string().min(1),
+  user: person,
+  message_id: z.string().min(1).max(128),
   value: z.record(z.string(), z.unknown()).default({}),
   form_value: z.record(z.string(), z.unknown()).optional(),
-  name: z.string().optional(),
-  option: z.string().optional(),
+  name: z.string().max(200).optional(),
+  option: z.string().max(2000).optional(),
 });
 
 /**
  * The local simulator: a chat page and the small JSON API behind it. Messages typed here become
  * the same BotEvent a Feishu message becomes and go through the same pipeline and handlers.
  */
-export function createSimulatorRoutes(opts: { db: Db; org: Org; messenger: SimulatorMessenger; pipeline: Pipeline }): express.Router {
-  const { db, org, messenger, pipeline } = opts;
+export function createSimulatorRoutes(opts: { db: Db; org: Org; messenger: SimulatorMessenger; pipeline: Pipeline; uploads: UploadFolder }): express.Router {
+  const { db, org, messenger, pipeline, uploads } = opts;
   const router = express.Router();
   const json = express.json({ limit: '64kb' });
   const bad = (res: Response, status: number, error: string) => res.status(status).json({ error });
 
-  router.get('/', (_req, res) => res.sendFile(path.join(publicDir, 'index.html')));
-  router.use('/sim', express.static(publicDir, { index: false }));
+  router.get('/', (_req, res) => {
+    setPageHeaders(res, PAGE);
+    res.sendFile(path.join(publicDir, 'index.html'));
+  });
+  router.use('/sim', express.static(publicDir, { index: false, setHeaders: (res) => res.setHeader('X-Content-Type-Options', 'nosniff') }));
 
   router.get('/sim/api/people', (_req, res) => {
     res.json({ unit: org.unit, bot: BOT_NAME, people: org.people.map(({ id, name, department }) => ({ id, name, department })) });
   });
 
   router.get('/sim/api/messages', async (req: Request, res: Response) => {
-    const user = String(req.query.user ?? '');
+    const q = listQuery.safeParse(req.query);
+    if (!q.success) return bad(res, 400, '请求参数无效');
+    const { user, after = 0 } = q.data;
     if (!org.person(user)) return bad(res, 400, '未知人员');
-    const after = Number(req.query.after ?? 0) || 0;
     await messenger.ensureP2p(user);
     const load = () =>
       db
@@ -82,7 +102,7 @@ export function createSimulatorRoutes(opts: { db: Db; org: Org; messenger: Simul
         .orderBy(asc(simMessages.seq))
         .limit(200);
     let rows = await load();
-    if (!rows.length && req.query.wait) {
+    if (!rows.length && q.data.wait) {
       await new Promise<void>((resolve) => {
         const done = () => {
           clearTimeout(timer);
@@ -151,6 +171,8 @@ export function createSimulatorRoutes(opts: { db: Db; org: Org; messenger: Simul
   router.post('/sim/api/card-action', json, async (req: Request, res: Response) => {
     const parsed = actionBody.safeParse(req.body);
     if (!parsed.success) return bad(res, 400, '请求格式错误');
+    // Refused before it is stored: a value nested thousands deep overflowed the stack on the way in.
+    if (!depthWithin(parsed.data.value) || !depthWithin(parsed.data.form_value ?? {})) return bad(res, 400, '卡片数据层级过深');
     const { user, message_id, value, form_value, name, option } = parsed.data;
     if (!org.person(user)) return bad(res, 400, '未知人员');
     const [msg] = await db
@@ -176,29 +198,37 @@ export function createSimulatorRoutes(opts: { db: Db; org: Org; messenger: Simul
     res.json(toCallbackResponse(result));
   });
 
-  // The body is the file itself; who sends it, where, and its name are in the query string, its
-  // type in Content-Type. Parse errors are answered here, in Chinese, rather than by the app's handler.
-  const raw = express.raw({ type: () => true, limit: UPLOAD_LIMIT_BYTES });
-  const rawBody = (req: Request, res: Response, next: NextFunction) =>
-    raw(req, res, (err?: unknown) => {
-      if (!err) return next();
-      const status = (err as { status?: number }).status;
-      if (status === 413) return bad(res, 413, `文件过大，不能超过 ${UPLOAD_LIMIT_BYTES / 1024 / 1024} MB`);
-      return bad(res, status && status >= 400 && status < 500 ? status : 400, '文件读取失败，请重新发送');
-    });
-
-  router.post('/sim/api/upload', rawBody, async (req: Request, res: Response) => {
-    const data: unknown = req.body;
-    if (!Buffer.isBuffer(data) || data.length === 0) return bad(res, 400, '文件为空，请重新选择');
-    const user = typeof req.query.user === 'string' ? req.query.user : '';
-    const requested = typeof req.query.chat_id === 'string' ? req.query.chat_id : undefined;
-    const target = await chatFor(res, user, requested);
-    if (!target) return;
+  // multipart/form-data from the page itself (user, chat_id, name, then the file), streamed into the
+  // upload folder; a post from another site is refused before its body is read.
+  router.post('/sim/api/upload', async (req: Request, res: Response) => {
+    if (!sameOrigin(req)) return bad(res, 403, '只能从模拟器页面发送文件');
+    let got;
+    try {
+      got = await receiveMultipart(req, uploads, UPLOAD_LIMIT_BYTES);
+    } catch (err) {
+      if (!(err instanceof UploadRefused)) throw err;
+      res.set('Connection', 'close');
+      return bad(res, err.status, err.message);
+    }
+    const stored = got.file;
+    const drop = () => (stored ? uploads.remove(stored.stored) : Promise.resolve());
+    const fields = uploadFields.safeParse(got.fields);
+    if (!fields.success || !stored) {
+      await drop();
+      return bad(res, 400, fields.success ? '请选择要发送的文件' : '请求参数无效');
+    }
+    if (stored.size === 0) {
+      await drop();
+      return bad(res, 400, '文件为空，请重新选择');
+    }
+    const { user } = fields.data;
+    const target = await chatFor(res, user, fields.data.chat_id);
+    if (!target) return void (await drop());
     const { chatId, chatType } = target;
-    const contentType = mediaType(req.get('content-type'));
+    const contentType = mediaType(stored.contentType);
     const kind = INLINE_IMAGE_TYPES.has(contentType) ? 'image' : 'file';
-    const name = fileName(req.query.name);
-    const { messageId, key } = await messenger.storeIncomingResource({ chatId, sender: user, kind, data, contentType, name });
+    const name = fileName(fields.data.name ?? stored.filename);
+    const { messageId, key } = await messenger.storeIncomingResource({ chatId, sender: user, kind, stored: stored.stored, size: stored.size, contentType, name });
     await pipeline.accept({
       type: 'message',
       source: 'simulator',
@@ -219,17 +249,24 @@ export function createSimulatorRoutes(opts: { db: Db; org: Org; messenger: Simul
   });
 
   // What a person sent is served as sent: images inline (known raster types only), files as downloads.
+  /** The bytes of a stored resource: in the row (what the bot uploaded) or in the upload folder. */
+  const serve = (res: Response, row: typeof simImages.$inferSelect) => (row.data ? res.send(row.data) : res.sendFile(uploads.pathOf(row.file!)));
+
   router.get('/sim/api/images/:key', async (req: Request, res: Response) => {
-    const [img] = await db.select().from(simImages).where(eq(simImages.key, String(req.params.key)));
+    const p = resourceKey.safeParse(req.params);
+    if (!p.success) return bad(res, 400, '请求参数无效');
+    const [img] = await db.select().from(simImages).where(eq(simImages.key, p.data.key));
     if (!img || !INLINE_IMAGE_TYPES.has(img.contentType)) return bad(res, 404, '图片不存在');
-    res.set('X-Content-Type-Options', 'nosniff').type(img.contentType).send(img.data);
+    serve(res.set('X-Content-Type-Options', 'nosniff').type(img.contentType), img);
   });
 
   router.get('/sim/api/files/:key', async (req: Request, res: Response) => {
-    const key = String(req.params.key);
+    const p = resourceKey.safeParse(req.params);
+    if (!p.success) return bad(res, 400, '请求参数无效');
+    const { key } = p.data;
     const [file] = key.startsWith('file_') ? await db.select().from(simImages).where(eq(simImages.key, key)) : [];
     if (!file) return bad(res, 404, '文件不存在');
-    res.set('X-Content-Type-Options', 'nosniff').attachment(file.name ?? key).type(file.contentType).send(file.data);
+    serve(res.set('X-Content-Type-Options', 'nosniff').attachment(file.name ?? key).type(file.contentType), file);
   });
 
   return router;

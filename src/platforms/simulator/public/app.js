@@ -584,11 +584,15 @@ async function sendFiles(files) {
         toast('error', `“${file.name}”超过 ${UPLOAD_LIMIT_MB} MB，未发送`);
         continue;
       }
-      const q = new URLSearchParams({ user: state.user, name: file.name });
-      if (chatId) q.set('chat_id', chatId);
+      // multipart/form-data, the fields before the file; the server checks that the post comes from this page.
+      const form = new FormData();
+      form.set('user', state.user);
+      form.set('name', file.name);
+      if (chatId) form.set('chat_id', chatId);
+      form.set('file', file, file.name);
       let res;
       try {
-        res = await fetch(`/sim/api/upload?${q}`, { method: 'POST', headers: { 'content-type': file.type || 'application/octet-stream' }, body: file });
+        res = await fetch('/sim/api/upload', { method: 'POST', body: form });
       } catch {
         if (gen === state.gen) toast('error', '无法连接本地服务，请确认 npm start 仍在运行');
         return;
