@@ -36,7 +36,7 @@ const setState = hot('reception_state', (ex) => ex.update(receptions).set({ stat
  * a tap on an old card, make at most one transition.
  */
 export async function onApprovalAct(event: CardActionEvent, ctx: HandlerContext): Promise<CardActionResult> {
-  const { code, approval: approvalId, round, decision } = event.value as Record<string, unknown>;
+  const { code, approval: approvalId, round, decision } = event.value;
   if (typeof code !== 'string' || typeof approvalId !== 'number' || typeof round !== 'number' || typeof decision !== 'string' || !Object.hasOwn(DECISIONS, decision)) {
     return error('卡片数据无效，未作任何更改。');
   }
