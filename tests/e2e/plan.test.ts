@@ -23,8 +23,9 @@ const CHATS = 'POST /open-apis/im/v1/chats';
 
 const policy = loadPolicy(bundled.policy);
 
-/** A 公务 visit led by a 县处级 guest: the basic checklist of the policy. */
-const expectedTasks = (arrive: string) => buildChecklist(policy, { kind: '公务', lead_rank: '县处级正职', arrive_date: arrive });
+/** A 公务 visit led by a 县处级 guest with rooms, a working meal and a car: the basic checklist of the policy. */
+const expectedTasks = (arrive: string) =>
+  buildChecklist(policy, { kind: '公务', lead_rank: '县处级正职', arrive_date: arrive, lodging: '标准间', working_meal: '是', vehicles: 1, guest_count: 5 });
 
 /** The first workday on or after `date`. */
 const workdayFrom = (date: string) => {
@@ -33,7 +34,8 @@ const workdayFrom = (date: string) => {
   return d;
 };
 
-const formFor = (guestUnit: string, arrive: string, depart = arrive) => validForm({ guest_unit: guestUnit, arrive_date: `${arrive} +0800`, depart_date: `${depart} +0800` });
+const formFor = (guestUnit: string, arrive: string, depart = arrive) =>
+  validForm({ guest_unit: guestUnit, arrive_date: `${arrive} +0800`, depart_date: `${depart} +0800`, lodging: '标准间', rooms: '2' });
 
 async function approveAll(h: PlanHarness, guestUnit: string, arrive = shanghaiDate(10)) {
   const code = await h.submit(STAFF1, formFor(guestUnit, arrive));

@@ -4,6 +4,7 @@ import type { Finding } from './finding.js';
 import type { Policy } from '../policy/policy-schema.js';
 import type { ReceptionRequest } from './read-request.js';
 import { rankAtLeast } from '../vocabulary.js';
+import { ruleName } from './rule-names.js';
 
 export interface ExtraApproval {
   required: boolean;
@@ -20,7 +21,7 @@ export function needsExtraApproval(
   const reasons: string[] = [];
   const soft = findings.filter((f) => f.severity === 'reason');
   if (t.on_reason_findings && soft.length) {
-    const rules = [...new Set(soft.map((f) => f.rule))].join('、');
+    const rules = [...new Set(soft.map((f) => ruleName(f.rule)))].join('、');
     reasons.push(`有${soft.length}项须说明理由的事项（${rules}）`);
   }
   if (request) {
