@@ -2,8 +2,6 @@
 // approved on its day of arrival (or after it) sends no flood of reminders, and the checklist holds
 // only what the request arranges.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundled } from '../../src/config.js';
-import { loadPolicy } from '../../src/rules/policy/load-policy.js';
 import { cardText, shanghaiDate, titleOf, validForm } from './approval-harness.js';
 import { addDays, shanghaiAt, startPlanHarness, type PlanHarness } from './plan-harness.js';
 
@@ -14,7 +12,6 @@ const OFFICE2 = 'ou_office2'; // 钱进, office staff
 const LEADER1 = 'ou_leader1';
 const CHIEF = 'ou_chief'; // the principal leader (extra level)
 const OFFICE_CHAT = 'oc_office';
-const policy = loadPolicy(bundled.policy);
 
 /** Every "须于M月D日 HH:mm前" in a text, as instants (the year of `now`). */
 function deadlinesNamed(text: string, now: Date): Date[] {
