@@ -10,6 +10,8 @@ export interface TaskView {
   status: 'open' | 'done' | 'cancelled';
   overdue: boolean;
   doneByName?: string;
+  /** Closed by the settlement, not by a tap: what the settlement stands at ("结算：待财务审核"). */
+  settlementNote?: string;
 }
 
 export interface PlanView {
@@ -31,8 +33,9 @@ export function buildChecklistCard(plan: PlanView, people: { id: string; name: s
   const rows: CardElement[] = plan.tasks.flatMap((t): CardElement[] => {
     const mark = t.status === 'done' ? '【已完成】' : t.overdue ? "<font color='red'>【已逾期】</font>" : '【待办】';
     const who = t.status === 'done' && t.doneByName ? `，${escapeMd(t.doneByName)}办结` : '';
-    const line = md(`${mark}**${escapeMd(t.title)}**\n责任人：${escapeMd(t.ownerName)}　时限：${escapeMd(t.due)}${who}`);
-    if (t.status !== 'open') return [line];
+    const note = t.settlementNote ? `\n${escapeMd(t.settlementNote)}` : '';
+    const line = md(`${mark}**${escapeMd(t.title)}**\n责任人：${escapeMd(t.ownerName)}　时限：${escapeMd(t.due)}${who}${note}`);
+    if (t.status !== 'open' || t.settlementNote) return [line];
     return [
       {
         tag: 'column_set',

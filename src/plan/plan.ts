@@ -1,15 +1,16 @@
-import { asc, eq } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { HandlerContext } from '../chat/context.js';
 import { buildChecklistCard, buildProgressCard, type PlanView } from './plan-cards.js';
 import type { Executor } from '../db/client.js';
-import { receptions, tasks } from '../db/schema.js';
+import { receptions, settlements, tasks } from '../db/schema.js';
 import type { CreatedChat } from '../chat/outbox.js';
-import { dueText, scheduleNewPlanJobs } from './task-jobs.js';
+import { closesWithSettlement, dueText, scheduleNewPlanJobs } from './task-jobs.js';
 import { buildChecklist, type ChecklistRequest } from '../rules/checks/checklist.js';
 import type { OwnerRole } from '../rules/vocabulary.js';
 import { postHandbook } from './handbook.js';
 import type { Org } from '../org/org.js';
-import type { Reception } from '../reception/store.js';
+import { SETTLEMENT_STATE_LABEL, type Reception } from '../reception/store.js';
+import type { Policy } from '../rules/policy/policy-schema.js';
 import { zonedInstant } from '../lib/working-time.js';
 
 type Ctx = Pick<HandlerContext, 'tx' | 'org' | 'policy' | 'config' | 'now' | 'enqueue'>;
@@ -29,8 +30,10 @@ export function ownerFor(role: OwnerRole, r: Pick<Reception, 'requester' | 'depa
   }
 }
 
-export async function planView(tx: Executor, org: Org, r: Reception, now: Date, tz: string): Promise<PlanView> {
+export async function planView(tx: Executor, org: Org, policy: Policy, r: Reception, now: Date, tz: string): Promise<PlanView> {
   const rows = await tx.select().from(tasks).where(eq(tasks.receptionId, r.id)).orderBy(asc(tasks.dueAt), asc(tasks.id));
+  const [settlement] = rows.some((t) => closesWithSettlement(policy, t)) ? await tx.select({ state: settlements.state }).from(settlements).where(eq(settlements.receptionId, r.id)) : [];
+  const settlementNote = `结算：${settlement ? (SETTLEMENT_STATE_LABEL[settlement.state] ?? '办理中') : '尚未发起'}（结算办结后此项自动完成）`;
   const f = r.form as Record<string, string>;
   const name = (id?: string | null) => (id ? (org.person(id)?.name ?? id) : undefined);
   return {
@@ -47,6 +50,7 @@ export async function planView(tx: Executor, org: Org, r: Reception, now: Date, 
       status: t.status as 'open' | 'done' | 'cancelled',
       overdue: t.status === 'open' && t.dueAt.getTime() < now.getTime(),
       doneByName: name(t.doneBy),
+      ...(t.status === 'open' && closesWithSettlement(policy, t) ? { settlementNote } : {}),
     })),
   };
 }
@@ -88,7 +92,7 @@ export async function startPlan(ctx: Ctx, r: Reception): Promise<void> {
   }
   const late = await scheduleNewPlanJobs(ctx, r.code, inserted);
   const lateLine = late.length ? `其中${late.length}项批准时已过原定时限（${late.map((t) => t.title).join('；')}），已通知责任人尽快补办。` : '';
-  const view = await planView(ctx.tx, ctx.org, r, ctx.now, tz);
+  const view = await planView(ctx.tx, ctx.org, ctx.policy, r, ctx.now, tz);
   const checklistRef = await ctx.enqueue({ op: 'send', to: where, message: { kind: 'card', card: buildChecklistCard(view, people(ctx.org)) } });
   const progressRef = await ctx.enqueue({ op: 'send', to: where, message: { kind: 'card', card: buildProgressCard(view) } });
   if (ctx.policy.plan.group_chat) await ctx.enqueue({ op: 'pin', sentBy: progressRef });
@@ -108,9 +112,19 @@ export async function startPlan(ctx: Ctx, r: Reception): Promise<void> {
 
 /** Re-renders the checklist and progress cards wherever they were posted. */
 export async function refreshPlanCards(ctx: Ctx, r: Reception): Promise<ReturnType<typeof buildChecklistCard>> {
-  const view = await planView(ctx.tx, ctx.org, r, ctx.now, ctx.config.timeZone);
+  const view = await planView(ctx.tx, ctx.org, ctx.policy, r, ctx.now, ctx.config.timeZone);
   const checklist = buildChecklistCard(view, people(ctx.org));
   if (r.checklistRef) await ctx.enqueue({ op: 'update_card', sentBy: r.checklistRef, card: checklist });
   if (r.progressRef) await ctx.enqueue({ op: 'update_card', sentBy: r.progressRef, card: buildProgressCard(view) });
   return checklist;
+}
+
+/**
+ * The settlement moved on: the plan's settlement task shows where it stands, and closes itself when
+ * the settlement is settled (填写接待清单并办理结算 is done by settling, not by a tap).
+ */
+export async function syncSettlementTask(ctx: Ctx, r: Reception, settled: boolean): Promise<void> {
+  const open = (await ctx.tx.select().from(tasks).where(and(eq(tasks.receptionId, r.id), eq(tasks.status, 'open')))).filter((t) => closesWithSettlement(ctx.policy, t));
+  if (settled && open.length) await ctx.tx.update(tasks).set({ status: 'done', doneAt: ctx.now }).where(inArray(tasks.id, open.map((t) => t.id)));
+  if (open.length) await refreshPlanCards(ctx, r);
 }

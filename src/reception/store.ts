@@ -25,6 +25,14 @@ export const STATE_LABEL: Record<string, string> = {
   settled: '已结算',
 };
 
+/** A settlement's states as people read them (the settlement card, the plan's settlement task). */
+export const SETTLEMENT_STATE_LABEL: Record<string, string> = {
+  draft: '填报中',
+  office_audit: '待接待办审核',
+  finance_audit: '待财务审核',
+  settled: '已结算',
+};
+
 /** JD-<year>-<nnnn>: the counter row is incremented in the caller's transaction, so two submissions never share a code. */
 export async function nextCode(tx: Executor, year: number): Promise<string> {
   const [row] = await tx

@@ -14,7 +14,8 @@ import { expenseLines, ledgerImports, outbox, receptions, settlementDocuments, s
 import { enqueue, type OutboxAction } from '../chat/outbox.js';
 import { takeLedgerFile } from '../statistics/ledger-chat.js';
 import { formatFen } from '../lib/money.js';
-import { changed, settlementCard } from './settlement-actions.js';
+import { changed } from './settlement-actions.js';
+import { settlementCard } from './settlement-view.js';
 import { documentKinds, type Loaded, loadSettlement, mayEdit } from './settlement.js';
 
 export type FetchDocument = Extract<OutboxAction, { op: 'fetch_document' }>;

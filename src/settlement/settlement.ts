@@ -14,7 +14,7 @@ import type { ExpenseCategory, PaymentMethod } from '../rules/vocabulary.js';
 import { fenToYuan } from '../lib/money.js';
 import type { Org } from '../org/org.js';
 import type { SettlementReport } from './settlement-report.js';
-import { findReception, type Reception } from '../reception/store.js';
+import { findReception, SETTLEMENT_STATE_LABEL, type Reception } from '../reception/store.js';
 
 export type SettlementRow = typeof settlements.$inferSelect;
 export type ExpenseLine = typeof expenseLines.$inferSelect;
@@ -28,12 +28,7 @@ export interface Loaded {
   docs: DocumentMeta[];
 }
 
-export const SETTLEMENT_STATE_LABEL: Record<string, string> = {
-  draft: '填报中',
-  office_audit: '待接待办审核',
-  finance_audit: '待财务审核',
-  settled: '已结算',
-};
+export { SETTLEMENT_STATE_LABEL };
 
 /** Expense categories offered on the card (礼品 is not offered: R12 forbids gifts). */
 export const LINE_CATEGORIES = ['餐费', '住宿', '用车', '场地', '其他'] as const;

@@ -35,5 +35,5 @@ describe('公开 on a date between visits', () => {
     expect(text).toContain('另有1批次接待尚未办结结算，费用未计入。');
     expect(text).not.toContain('所有接待事项均经审批并按规定结算');
     expect(text).toContain('尚未办结结算的1批次，结算后一并归档');
-  });
+  }, 120_000);
 });
