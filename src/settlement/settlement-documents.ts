@@ -81,7 +81,7 @@ export async function onDocumentMessage(event: MessageEvent, ctx: HandlerContext
   if (res.kind === 'file') {
     const ext = extension(fileName);
     if (!ext || !allowed.some((a) => sameType(a, ext))) {
-      await ctx.sayPrivately({ kind: 'text', text: `文件“${fileName}”的类型不在接受范围（${allowed.join('、')}），未附入接待${target.code}的结算。请发送发票图片或PDF、OFD文件。` });
+      await ctx.sayPrivately({ kind: 'text', text: `文件“${fileName}”的类型不在接受范围（${allowed.map((a) => a.toUpperCase()).join('、')}），未附入接待${target.code}的结算。请发送发票图片或PDF、OFD文件。` });
       return;
     }
   }
@@ -121,7 +121,7 @@ export function createDocumentStore(services: Services) {
       // The download finished after the settlement went to audit (or settled): it is locked.
       if (s.state !== 'draft') refused = '结算已提交审核或已结算，内容已锁定';
       else if (data.length > settlement.document_max_mb * 1024 * 1024) refused = `文件大小${(data.length / 1024 / 1024).toFixed(1)}MB，超过${settlement.document_max_mb}MB的上限`;
-      else if (!kind || !allowed.some((a) => sameType(a, kind.type))) refused = `文件内容不是可接受的单据格式（${allowed.join('、')}）`;
+      else if (!kind || !allowed.some((a) => sameType(a, kind.type))) refused = `文件内容不是可接受的单据格式（${allowed.map((a) => a.toUpperCase()).join('、')}）`;
       const tell = (message: Parameters<typeof enqueue>[1]) => enqueue(tx, message);
       if (refused) {
         await tx.update(settlementDocuments).set({ status: 'refused', note: refused, size: data.length }).where(eq(settlementDocuments.id, doc.id));

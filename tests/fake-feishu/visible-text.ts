@@ -26,7 +26,8 @@ export function asciiIdentifiers(text: string): string[] {
   const readable = text
     .replace(/<[^>]*>/g, ' ') // <font color='red'>, <at id=…>
     .replace(/\]\([^)]*\)/g, ']') // markdown link targets
-    .replace(/https?:\/\/\S+/g, ' ');
+    .replace(/https?:\/\/\S+/g, ' ')
+    .replace(/「[^」]*」|“[^”]*”|"[^"]*"/g, ' '); // what the person typed, quoted back to them
   // Also a bare lowercase word (settled, pending, draft): Chinese text has none, but file extensions (.xlsx) and units (px) are not words.
   return [...readable.matchAll(/(?<![\w.\-/@])(?:[a-z][a-z0-9]*_[a-z0-9_]+|[a-z]+[A-Z][A-Za-z0-9]*|[a-z]{3,})(?![\w.\-/@])/g)].map((m) => m[0]);
 }
