@@ -6,7 +6,7 @@ import type { Card, HeaderColour } from '../cards/card.js';
 import { hot, setPlaceholder } from '../db/hot.js';
 import { approvals } from '../db/schema.js';
 import { scheduleJobs } from '../jobs/scheduler.js';
-import { activeDelegates, type Approval, type Reception, roundSteps, viewOf } from '../reception/store.js';
+import { activeDelegates, type Approval, type Reception, roundSteps, STATE_LABEL, viewOf } from '../reception/store.js';
 import { addWorkingHours, localDate } from '../lib/working-time.js';
 
 type Ctx = Pick<HandlerContext, 'tx' | 'org' | 'policy' | 'config' | 'now' | 'enqueue'>;
@@ -90,9 +90,9 @@ export async function statusCard(ctx: Ctx, r: Reception, known?: Approval[]): Pr
   const steps = known ?? (await roundSteps(ctx.tx, r));
   const pending = steps.find((s) => s.status === 'pending');
   const text =
-    r.state === 'pending' && pending
-      ? `审批中：等待${pending.role}${ctx.org.person(pending.approver)?.name ?? ''}审批`
-      : `当前状态：${({ approved: '已批准', rejected: '已驳回', returned: '已退回修改', withdrawn: '已撤回' } as Record<string, string>)[r.state] ?? r.state}`;
+    (r.state === 'pending' || r.state === 'change_pending') && pending
+      ? `${STATE_LABEL[r.state]}：等待${pending.role}${ctx.org.person(pending.approver)?.name ?? ''}审批`
+      : `当前状态：${STATE_LABEL[r.state] ?? '办理中'}`;
   const template: HeaderColour = r.state === 'approved' ? 'green' : r.state === 'pending' ? 'blue' : r.state === 'rejected' ? 'red' : 'grey';
   return buildReceptionStatusCard(viewOf(ctx.org, r, steps), { title: `我的接待申请：${r.code}`, outcome: text, template });
 }

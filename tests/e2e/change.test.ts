@@ -69,7 +69,7 @@ describe('changing an approved reception', () => {
     expect(help).toContain('**变更 接待编号**');
     expect(help).toContain('**指派 接待编号 任务 @某人**');
     for (const name of COMMAND_NAMES) expect(help, name).toContain(`**${name}`);
-  });
+  }, 90_000);
 
   it('moves open tasks with the new dates and tells the group, without new approval', async () => {
     const code = await approved();
