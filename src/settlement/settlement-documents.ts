@@ -16,6 +16,7 @@ import { takeLedgerFile } from '../statistics/ledger-chat.js';
 import { formatFen } from '../lib/money.js';
 import { changed } from './settlement-actions.js';
 import { settlementCard } from './settlement-view.js';
+import { remember } from './settlement-copies.js';
 import { documentKinds, type Loaded, loadSettlement, mayEdit } from './settlement.js';
 
 export type FetchDocument = Extract<OutboxAction, { op: 'fetch_document' }>;
@@ -164,7 +165,8 @@ export async function onDocumentClassify(event: CardActionEvent, ctx: HandlerCon
   const no = lineId === null ? undefined : l.lines.findIndex((x) => x.id === lineId) + 1;
   const what = `已将“${doc.name}”登记为${kind}${no ? `（第${no}笔费用）` : ''}`;
   const { l: next, notice } = await changed(ctx, l, event.operatorId, what);
-  await ctx.send({ type: 'user', id: event.operatorId }, { kind: 'card', card: await settlementCard(ctx, next, event.operatorId, { notice }) });
+  // Remembered like every copy, so it too shows the state the settlement reaches later.
+  await remember(ctx, next, await ctx.send({ type: 'user', id: event.operatorId }, { kind: 'card', card: await settlementCard(ctx, next, event.operatorId, { notice }) }));
   return { toast: { type: 'success', content: what }, card: buildDocumentCard({ code: l.r.code, documentId: doc.id, name: doc.name, kinds: [], lines: [], done: escapeMd(what) }) };
 }
 
