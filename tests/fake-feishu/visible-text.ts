@@ -24,6 +24,8 @@ export function visibleTexts(msgType: string, content: unknown): string[] {
 /** snake_case (two lowercase words joined by _), camelCase (a lowercase word then an uppercase letter) and bare lowercase words. */
 export function asciiIdentifiers(text: string): string[] {
   const readable = text
+    .replace(/&#(\d+);/g, (_, n: string) => String.fromCodePoint(Number(n))) // the bot escapes what people typed (&#60;at id=all&#62;)
+    .replace(/&(lt|gt|amp|quot);/g, (_, e: string) => ({ lt: '<', gt: '>', amp: '&', quot: '"' })[e] ?? '')
     .replace(/<[^>]*>/g, ' ') // <font color='red'>, <at id=…>
     .replace(/\]\([^)]*\)/g, ']') // markdown link targets
     .replace(/https?:\/\/\S+/g, ' ')
