@@ -26,7 +26,7 @@ export function asciiIdentifiers(text: string): string[] {
   const readable = text
     .replace(/&#(\d+);/g, (_, n: string) => String.fromCodePoint(Number(n))) // the bot escapes what people typed (&#60;at id=all&#62;)
     .replace(/&(lt|gt|amp|quot);/g, (_, e: string) => ({ lt: '<', gt: '>', amp: '&', quot: '"' })[e] ?? '')
-    .replace(/<[^>]*>/g, ' ') // <font color='red'>, <at id=…>
+    .replace(/<[^>]*>|＜[^＞]*＞/g, ' ') // <font color='red'>, <at id=…>, and typed markup the bot neutralised in a text (＜at id=all＞)
     .replace(/\]\([^)]*\)/g, ']') // markdown link targets
     .replace(/https?:\/\/\S+/g, ' ')
     .replace(/「[^」]*」|“[^”]*”|"[^"]*"/g, ' '); // what the person typed, quoted back to them

@@ -27,6 +27,7 @@ describe('the check that no English identifier reaches people', () => {
     expect(identifierFindings([{ id: 'om_1', msgType: 'interactive', content: card }])).toEqual(['om_1: task_done in “【待办】task_done”']);
     expect(identifierFindings([{ id: 'om_2', msgType: 'text', content: { text: '孙会计 settled' } }])).toEqual(['om_2: settled in “孙会计 settled”']);
     expect(asciiIdentifiers('接待台账.xlsx 发票.pdf')).toEqual([]);
+    expect(asciiIdentifiers('单位＜at id=all＞＜/at＞＜font color=red＞红')).toEqual([]);
     expect(asciiIdentifiers('单位&#60;at id=all&#62;&#60;/at&#62;&#60;font color=red&#62;红')).toEqual([]);
     expect(asciiIdentifiers('来访人数应为整数，现为「abc」；文件“a_b.exe”')).toEqual([]);
   });
