@@ -37,7 +37,7 @@ finance: [ou_fin]
 async function main() {
   const name = `jd_bench_rem_${randomBytes(4).toString('hex')}`;
   const pg = await databases([name]);
-  const fake = await startFakeFeishu({ enforceRateLimits: true });
+  const fake = await startFakeFeishu({ enforceRateLimits: true, checkUserText: false });
   try {
     const port = 3700 + Math.floor(Math.random() * 200);
     await start('bot', ['src/main.ts'], {

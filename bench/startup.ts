@@ -170,7 +170,7 @@ async function main() {
   const suffix = randomBytes(4).toString('hex');
   const names = Array.from({ length: RUNS }, (_, i) => `jd_bench_start_${suffix}_${i}`);
   const pg = await databases(names);
-  const fake = await startFakeFeishu();
+  const fake = await startFakeFeishu({ checkUserText: false });
   const tmp = path.resolve('.tmp', `bench-startup-${suffix}`);
   fs.mkdirSync(tmp, { recursive: true });
   const feishu = { FEISHU_APP_ID: DEFAULT_APP_ID, FEISHU_APP_SECRET: DEFAULT_APP_SECRET, FEISHU_ENCRYPT_KEY: 'bench-encrypt-key', FEISHU_MODE: 'webhook', FEISHU_BASE_URL: fake.url };

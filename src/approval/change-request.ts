@@ -36,14 +36,12 @@ export async function onChangeCommand(event: MessageEvent, ctx: HandlerContext, 
   const r = await findReception(ctx.tx, code);
   if (!r || !mayChange(ctx, r, event.senderId)) return void (await say(`未找到接待${code}，或您无权变更。`));
   if (!LIVE.includes(r.state)) return void (await say(`接待${code}当前不是已批准状态，不能变更；审批中的申请请先撤回。`));
-  const card = buildRequestFormCard({ values: formValues(r.form), notice: `**变更接待${escapeMd(code)}**：修改后提交。人数、日期、级别等变更如触及接待标准，将按规定重新审批；方案时限随日期顺延。` });
-  const submit = JSON.parse(JSON.stringify(card).replace('"action":"request.submit"', `"action":"request.change","code":${JSON.stringify(code)}`));
-  await ctx.say({ kind: 'card', card: submit });
+  const card = buildRequestFormCard({ values: formValues(r.form), change: code });
+  await ctx.say({ kind: 'card', card });
 }
 
 const days = (a: string, b: string) => Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
 const key = (f: { rule: string; field?: string; message: string }) => `${f.rule}|${f.field ?? ''}|${f.message}`;
-const withChangeAction = (card: unknown, code: string) => JSON.parse(JSON.stringify(card).replace('"action":"request.submit"', `"action":"request.change","code":${JSON.stringify(code)}`));
 type Where = { type: 'created_chat'; sentBy: string } | { type: 'chat'; id: string };
 const whereOf = (ctx: Ctx, r: Reception): Where => (r.groupRef ? { type: 'created_chat', sentBy: r.groupRef } : { type: 'chat', id: ctx.org.reception_office.chat_id });
 type Ctx = Pick<HandlerContext, 'tx' | 'org' | 'policy' | 'config' | 'now' | 'enqueue' | 'audit'>;
@@ -65,8 +63,8 @@ export async function onRequestChange(event: CardActionEvent, ctx: HandlerContex
   const again = (content: string, findings = read.findings, askReason = false) => {
     const errors: Record<string, string> = {};
     for (const f of findings) if (f.field && !errors[f.field]) errors[f.field] = f.message;
-    const card = buildRequestFormCard({ values: formValues(raw), errors, findings: askReason ? findings : findings.filter((f) => !f.field), askReason, notice: `**变更接待${escapeMd(code)}**` });
-    return { toast: { type: askReason ? ('warning' as const) : ('error' as const), content }, card: withChangeAction(card, code) };
+    const card = buildRequestFormCard({ values: formValues(raw), errors, findings: askReason ? findings : findings.filter((f) => !f.field), askReason, change: code });
+    return { toast: { type: askReason ? ('warning' as const) : ('error' as const), content }, card };
   };
   if (!read.value) return again(`有${read.findings.length}处需要修改。`);
   const findings = sortFindings(checkRequest(read.value, ctx.policy, ctx.now, { timeZone: ctx.config.timeZone }));

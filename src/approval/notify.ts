@@ -75,8 +75,8 @@ export async function statusCard(ctx: Ctx, r: Reception, known?: Approval[]): Pr
   const steps = known ?? (await roundSteps(ctx.tx, r));
   const pending = steps.find((s) => s.status === 'pending');
   const text =
-    r.state === 'pending' && pending
-      ? `审批中：等待${pending.role}${ctx.org.person(pending.approver)?.name ?? ''}审批`
+    (r.state === 'pending' || r.state === 'change_pending') && pending
+      ? `${stateLabel(r.state)}：等待${pending.role}${nameOf(ctx.org, pending.approver)}审批`
       : `当前状态：${stateLabel(r.state)}`;
   const template: HeaderColour = r.state === 'approved' ? 'green' : r.state === 'pending' ? 'blue' : r.state === 'rejected' ? 'red' : 'grey';
   return buildReceptionStatusCard(viewOf(ctx.org, r, steps), { title: `我的接待申请：${r.code}`, outcome: text, template });

@@ -12,6 +12,7 @@ import { stateLabel } from '../reception/state-labels.js';
 import { nameOf } from '../org/access.js';
 import { settlementTodo } from '../settlement/settlement-todo.js';
 import { codeArg } from '../reception/code-arg.js';
+import { historyLine } from './reception-history.js';
 import { localDate } from '../lib/working-time.js';
 
 type Handler = (event: MessageEvent, ctx: HandlerContext, args: string) => Promise<void>;
@@ -67,14 +68,9 @@ export const onView: Handler = async (event, ctx, args) => {
     await text(ctx, `未找到接待${code}，或您无权查看。`);
     return;
   }
-  const history = await ctx.tx.select().from(auditLog).where(and(eq(auditLog.entity, 'reception'), eq(auditLog.entityId, r.code))).orderBy(asc(auditLog.id));
-  const ACTION: Record<string, string> = { submit: '提交申请', resubmit: '重新提交', approve: '同意', reject: '驳回', return: '退回修改', transfer: '转交', withdraw: '撤回', change: '变更', change_request: '提出变更', withdraw_change: '撤回变更' };
-  const lines = history.map((h) => {
-    const d = (h.detail ?? {}) as { onBehalfOf?: string; to?: string; role?: string };
-    const who = d.onBehalfOf ? `${name(ctx, h.actor)}（代${name(ctx, d.onBehalfOf)}）` : name(ctx, h.actor);
-    const at = new Intl.DateTimeFormat('zh-CN', { timeZone: ctx.config.timeZone, month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(h.at);
-    return `${at} ${escapeMd(who)} ${d.role ? `（${d.role}）` : ''}${ACTION[h.action] ?? h.action}${d.to && h.action === 'transfer' ? `给${escapeMd(name(ctx, d.to))}` : ''}${h.reason ? `：${escapeMd(h.reason)}` : ''}`;
-  });
+  const history = await ctx.tx.select().from(auditLog).where(and(inArray(auditLog.entity, ['reception', 'settlement']), eq(auditLog.entityId, r.code))).orderBy(asc(auditLog.id));
+  const time = (at: Date) => new Intl.DateTimeFormat('zh-CN', { timeZone: ctx.config.timeZone, month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(at);
+  const lines = history.flatMap((h) => historyLine(h, { name: (id) => name(ctx, id), time }) ?? []);
   await ctx.sayPrivately({ kind: 'card', card: buildReceptionDetailCard(viewOf(ctx.org, r, await roundSteps(ctx.tx, r)), { state: stateLabel(r.state), history: lines }) });
 };
 

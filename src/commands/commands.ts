@@ -72,6 +72,9 @@ const commands: Command[] = [
   { name: '导出', freeText: true, handler: onExportCommand },
 ];
 
+/** Every command a person can send (帮助 must list each). */
+export const COMMAND_NAMES = commands.map((c) => c.name);
+
 type Resolve = (event: MessageEvent, ctx: HandlerContext) => string | undefined;
 type Named = { id: string } | { ambiguous: Person[] } | undefined;
 

@@ -9,6 +9,7 @@ import type { Org, Person } from '../org/org.js';
 import { hostsOf, personLabel, proposalFor } from '../reception/hosts.js';
 import { CODE_PATTERN, findReception, PLAN_LIVE } from '../reception/store.js';
 import { postHandbook } from './handbook.js';
+import { isOffice } from '../org/access.js';
 
 const USAGE = '格式：陪同 JD-2026-0001 @主陪 @陪同人员…（第一位为主陪，其余为陪同人员）；恢复系统建议：陪同 JD-2026-0001 恢复建议';
 
@@ -30,7 +31,6 @@ export function namedPeople(event: Pick<MessageEvent, 'text' | 'mentions'>, org:
   return { ids };
 }
 
-const isOffice = (org: Org, id: string) => id === org.reception_office.director || org.reception_office.staff.includes(id);
 
 export function onHostsCommand(namedOne: Parameters<typeof namedPeople>[2]) {
   return async (event: MessageEvent, ctx: HandlerContext, args: string): Promise<void> => {

@@ -16,6 +16,8 @@ export interface TaskView {
   form?: 'meal';
   /** What the meal form recorded and the plan rules' findings. */
   record?: TaskRecord;
+  /** Closed by the settlement, not by a tap: what the settlement stands at ("结算：待财务审核"). */
+  settlementNote?: string;
 }
 
 const SEVERITY = { block: '【不得办理】', reason: '【须说明理由】', info: '【提示】' } as const;
@@ -65,8 +67,9 @@ export function buildChecklistCard(plan: PlanView, people: { id: string; name: s
     const mark = t.status === 'done' ? '【已完成】' : t.overdue ? "<font color='red'>【已逾期】</font>" : '【待办】';
     const who = t.status === 'done' && t.doneByName ? `，${escapeMd(t.doneByName)}办结` : '';
     const meal = t.record ? `\n${mealLines(t.record)}` : t.form === 'meal' && t.status === 'open' ? '\n办结时请填写菜单、用餐人数和用餐时长，系统对照接待标准检查。' : '';
-    const line = md(`${mark}**${escapeMd(t.title)}**\n责任人：${escapeMd(t.ownerName)}　时限：${escapeMd(t.due)}${who}${meal}`);
-    if (t.status !== 'open') return [line];
+    const note = t.settlementNote ? `\n${escapeMd(t.settlementNote)}` : '';
+    const line = md(`${mark}**${escapeMd(t.title)}**\n责任人：${escapeMd(t.ownerName)}　时限：${escapeMd(t.due)}${who}${meal}${note}`);
+    if (t.status !== 'open' || t.settlementNote) return [line];
     const assign: CardElement = {
       tag: 'select_person',
       name: `assign_${t.id}`,

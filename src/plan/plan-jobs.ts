@@ -8,6 +8,7 @@ import type { Policy } from '../rules/policy/policy-schema.js';
 import type { Org } from '../org/org.js';
 import { nameOf } from '../org/access.js';
 import { zonedInstant, zonedParts } from '../lib/working-time.js';
+import { closingHint, dueText } from './task-jobs.js';
 
 import type { FormFields } from '../reception/form-fields.js';
 import { AWAITING_APPROVAL, PLAN_LIVE as LIVE } from '../reception/store.js';
@@ -40,22 +41,21 @@ export function planJobs(org: Org, policy: Policy, timeZone: string): Record<str
       .where(eq(tasks.id, p.taskId))
       .for('share', { of: receptions });
     const [row] = await tx
-      .select({ title: tasks.title, owner: tasks.owner, status: tasks.status, dueAt: tasks.dueAt, period: tasks.period, code: receptions.code, state: receptions.state })
+      .select({ title: tasks.title, template: tasks.template, owner: tasks.owner, status: tasks.status, dueAt: tasks.dueAt, period: tasks.period, code: receptions.code, state: receptions.state })
       .from(tasks)
       .innerJoin(receptions, eq(receptions.id, tasks.receptionId))
       .where(eq(tasks.id, p.taskId));
     const current = row && row.status === 'open' && LIVE.includes(row.state) && row.owner === p.owner && row.dueAt.toISOString() === p.dueAt;
     return current && row.period === (p.period ?? 0) ? row : undefined;
   };
-  const due = (at: Date) => {
-    const p = zonedParts(at, timeZone);
-    return `${Number(p.date.slice(5, 7))}月${Number(p.date.slice(8, 10))}日 ${hhmm(p.minutes)}`;
-  };
+  const due = (at: Date) => dueText(at, timeZone);
   return {
-    'task.remind': async (tx, job) => {
+    'task.remind': async (tx, job, now) => {
       const t = await still(tx, job.payload);
-      if (!t) return;
-      await enqueue(tx, { op: 'send', to: { type: 'user', id: t.owner }, message: { kind: 'text', text: `【任务提醒】接待${t.code}：“${t.title}”须于${due(t.dueAt)}前完成，办结后请在接待方案卡片上点“完成”。` } });
+      // A reminder run after its deadline (the bot was down) never names a past time as one to meet:
+      // the overdue notice says it instead.
+      if (!t || t.dueAt.getTime() <= now.getTime()) return;
+      await enqueue(tx, { op: 'send', to: { type: 'user', id: t.owner }, message: { kind: 'text', text: `【任务提醒】接待${t.code}：“${t.title}”须于${due(t.dueAt)}前完成，${closingHint(policy, t)}` } });
     },
     'task.overdue': async (tx, job) => {
       const t = await still(tx, job.payload);
@@ -77,7 +77,7 @@ export function planJobs(org: Org, policy: Policy, timeZone: string): Record<str
         .where(and(inArray(receptions.state, LIVE), sql`${receptions.form}->>'arrive_date' <= ${tomorrow}`, sql`${receptions.form}->>'depart_date' >= ${date}`))
         .orderBy(sql`${receptions.form}->>'arrive_date'`, asc(receptions.code));
       const open = await tx
-        .select({ title: tasks.title, owner: tasks.owner, dueAt: tasks.dueAt, code: receptions.code })
+        .select({ title: tasks.title, template: tasks.template, owner: tasks.owner, dueAt: tasks.dueAt, code: receptions.code })
         .from(tasks)
         .innerJoin(receptions, eq(receptions.id, tasks.receptionId))
         .where(and(eq(tasks.status, 'open'), inArray(receptions.state, LIVE), lt(tasks.dueAt, dayEnd)))

@@ -1,17 +1,19 @@
-import { asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { HandlerContext } from '../chat/context.js';
 import { buildChecklistCard, buildProgressCard, type PlanView } from './plan-cards.js';
 import type { Executor } from '../db/client.js';
-import { receptions, tasks } from '../db/schema/index.js';
+import { receptions, settlements, tasks } from '../db/schema/index.js';
 import type { CreatedChat } from '../chat/outbox.js';
-import { scheduleJobs } from '../jobs/scheduler.js';
+import { closesWithSettlement, dueText, scheduleNewPlanJobs } from './task-jobs.js';
 import { buildChecklist } from '../rules/checks/checklist.js';
 import type { OwnerRole } from '../rules/vocabulary.js';
 import { postHandbook } from './handbook.js';
 import type { Org } from '../org/org.js';
 import { nameOf } from '../org/access.js';
 import type { Reception } from '../reception/store.js';
-import { zonedInstant, zonedParts } from '../lib/working-time.js';
+import { SETTLEMENT_STATE_LABEL } from '../reception/state-labels.js';
+import type { Policy } from '../rules/policy/policy-schema.js';
+import { zonedInstant } from '../lib/working-time.js';
 
 type Ctx = Pick<HandlerContext, 'tx' | 'org' | 'policy' | 'config' | 'now' | 'enqueue'>;
 export type Task = typeof tasks.$inferSelect;
@@ -30,14 +32,10 @@ export function ownerFor(role: OwnerRole, r: Pick<Reception, 'requester' | 'depa
   }
 }
 
-const fmt = (at: Date, tz: string) => {
-  const p = zonedParts(at, tz);
-  const [, m, d] = p.date.split('-').map(Number);
-  return `${m}月${d}日 ${String(Math.floor(p.minutes / 60)).padStart(2, '0')}:${String(p.minutes % 60).padStart(2, '0')}`;
-};
-
-export async function planView(tx: Executor, org: Org, r: Reception, now: Date, tz: string): Promise<PlanView> {
+export async function planView(tx: Executor, org: Org, policy: Policy, r: Reception, now: Date, tz: string): Promise<PlanView> {
   const rows = await tx.select().from(tasks).where(eq(tasks.receptionId, r.id)).orderBy(asc(tasks.dueAt), asc(tasks.id));
+  const [settlement] = rows.some((t) => closesWithSettlement(policy, t)) ? await tx.select({ state: settlements.state }).from(settlements).where(eq(settlements.receptionId, r.id)) : [];
+  const settlementNote = `结算：${settlement ? (SETTLEMENT_STATE_LABEL[settlement.state] ?? '办理中') : '尚未发起'}（结算办结后此项自动完成）`;
   const f = r.form;
   const name = (id?: string | null) => (id ? nameOf(org, id) : undefined);
   return {
@@ -50,10 +48,11 @@ export async function planView(tx: Executor, org: Org, r: Reception, now: Date, 
       id: t.id,
       title: t.title,
       ownerName: name(t.owner)!,
-      due: fmt(t.dueAt, tz),
-      status: t.status,
+      due: dueText(t.dueAt, tz),
+      status: t.status as 'open' | 'done' | 'cancelled',
       overdue: t.status === 'open' && t.dueAt.getTime() < now.getTime(),
       doneByName: name(t.doneBy),
+      ...(t.status === 'open' && closesWithSettlement(policy, t) ? { settlementNote } : {}),
       ...(t.form === 'meal' ? { form: 'meal' as const } : {}),
       ...(t.record ? { record: t.record } : {}),
     })),
@@ -62,37 +61,7 @@ export async function planView(tx: Executor, org: Org, r: Reception, now: Date, 
 
 const people = (org: Org) => org.people.map(({ id, name }) => ({ id, name }));
 
-/** Reminder before the deadline and the overdue notice of each task in its current period: sent once each. */
-function taskJobs(ctx: Ctx, list: Pick<Task, 'id' | 'owner' | 'dueAt' | 'period'>[]) {
-  const before = ctx.policy.reminders.task_remind_before_hours * 3_600_000;
-  return scheduleJobs(
-    ctx.tx,
-    list.flatMap((t) => {
-      const payload = { taskId: t.id, owner: t.owner, dueAt: t.dueAt.toISOString(), period: t.period };
-      const key = `${t.id}:${t.period}:${t.owner}:${payload.dueAt}`;
-      return [
-        { kind: 'task.remind', runAt: new Date(Math.max(ctx.now.getTime(), t.dueAt.getTime() - before)), payload, uniqueKey: `task.remind:${key}` },
-        { kind: 'task.overdue', runAt: t.dueAt, payload, uniqueKey: `task.overdue:${key}` },
-      ];
-    }),
-  );
-}
-
-/**
- * For tasks whose owner or deadline has just changed (written in this transaction): each starts a
- * new period, which ends the jobs of the last one, and gets its reminders for the new one. Jobs are
- * tied to a period, not to an owner and a deadline: a task handed A → B → A, or a deadline moved
- * and moved back, gets its reminders again, though A's first reminder ran (silently) meanwhile.
- */
-export async function scheduleTaskJobs(ctx: Ctx, list: Pick<Task, 'id'>[]): Promise<void> {
-  if (!list.length) return;
-  const renewed = await ctx.tx
-    .update(tasks)
-    .set({ period: sql`${tasks.period} + 1` })
-    .where(inArray(tasks.id, list.map((t) => t.id)))
-    .returning({ id: tasks.id, owner: tasks.owner, dueAt: tasks.dueAt, period: tasks.period });
-  await taskJobs(ctx, renewed);
-}
+export { scheduleTaskJobs } from './task-jobs.js';
 
 /**
  * On final approval (一事一议、一会一方案): the checklist from the policy's templates, a group chat for
@@ -102,7 +71,7 @@ export async function scheduleTaskJobs(ctx: Ctx, list: Pick<Task, 'id'>[]): Prom
 export async function startPlan(ctx: Ctx, r: Reception): Promise<void> {
   const tz = ctx.config.timeZone;
   const f = r.form;
-  const checklist = buildChecklist(ctx.policy, { kind: f.kind, lead_rank: f.lead_rank, arrive_date: f.arrive_date });
+  const checklist = buildChecklist(ctx.policy, f);
   const inserted = checklist.length
     ? await ctx.tx
         .insert(tasks)
@@ -125,7 +94,9 @@ export async function startPlan(ctx: Ctx, r: Reception): Promise<void> {
   } else {
     where = { type: 'chat', id: office.chat_id };
   }
-  const view = await planView(ctx.tx, ctx.org, r, ctx.now, tz);
+  const late = await scheduleNewPlanJobs(ctx, r.code, inserted);
+  const lateLine = late.length ? `其中${late.length}项批准时已过原定时限（${late.map((t) => t.title).join('；')}），已通知责任人尽快补办。` : '';
+  const view = await planView(ctx.tx, ctx.org, ctx.policy, r, ctx.now, tz);
   const checklistRef = await ctx.enqueue({ op: 'send', to: where, message: { kind: 'card', card: buildChecklistCard(view, people(ctx.org)) } });
   const progressRef = await ctx.enqueue({ op: 'send', to: where, message: { kind: 'card', card: buildProgressCard(view) } });
   if (ctx.policy.plan.group_chat) await ctx.enqueue({ op: 'pin', sentBy: progressRef });
@@ -135,18 +106,29 @@ export async function startPlan(ctx: Ctx, r: Reception): Promise<void> {
     await ctx.enqueue({
       op: 'send',
       to: { type: 'chat', id: office.chat_id },
-      message: { kind: 'text', text: `【新批准接待】${r.code}：${f.guest_unit}${f.lead_name}${f.lead_title}一行${f.guest_count}人，${view.dates}来访，已建立接待工作群，方案共${inserted.length}项任务。` },
+      message: { kind: 'text', text: `【新批准接待】${r.code}：${f.guest_unit}${f.lead_name}${f.lead_title}一行${f.guest_count}人，${view.dates}来访，已建立接待工作群，方案共${inserted.length}项任务。${lateLine}` },
     });
+  } else if (lateLine) {
+    await ctx.enqueue({ op: 'send', to: { type: 'chat', id: office.chat_id }, message: { kind: 'text', text: `【逾期督办】接待${r.code}方案共${inserted.length}项任务，${lateLine}` } });
   }
-  await taskJobs(ctx, inserted);
   await postHandbook(ctx, r, where);
 }
 
 /** Re-renders the checklist and progress cards wherever they were posted. */
 export async function refreshPlanCards(ctx: Ctx, r: Reception): Promise<ReturnType<typeof buildChecklistCard>> {
-  const view = await planView(ctx.tx, ctx.org, r, ctx.now, ctx.config.timeZone);
+  const view = await planView(ctx.tx, ctx.org, ctx.policy, r, ctx.now, ctx.config.timeZone);
   const checklist = buildChecklistCard(view, people(ctx.org));
   if (r.checklistRef) await ctx.enqueue({ op: 'update_card', sentBy: r.checklistRef, card: checklist });
   if (r.progressRef) await ctx.enqueue({ op: 'update_card', sentBy: r.progressRef, card: buildProgressCard(view) });
   return checklist;
+}
+
+/**
+ * The settlement moved on: the plan's settlement task shows where it stands, and closes itself when
+ * the settlement is settled (填写接待清单并办理结算 is done by settling, not by a tap).
+ */
+export async function syncSettlementTask(ctx: Ctx, r: Reception, settled: boolean): Promise<void> {
+  const open = (await ctx.tx.select().from(tasks).where(and(eq(tasks.receptionId, r.id), eq(tasks.status, 'open')))).filter((t) => closesWithSettlement(ctx.policy, t));
+  if (settled && open.length) await ctx.tx.update(tasks).set({ status: 'done', doneAt: ctx.now }).where(inArray(tasks.id, open.map((t) => t.id)));
+  if (open.length) await refreshPlanCards(ctx, r);
 }

@@ -4,6 +4,7 @@ import { errorToast as error, type CardActionEvent, type CardActionResult, type 
 import { type TaskRecord, tasks } from '../db/schema/index.js';
 import { judgeMeal, readMealForm } from './meal-task.js';
 import { refreshPlanCards, scheduleTaskJobs } from './plan.js';
+import { closesWithSettlement } from './task-jobs.js';
 import { CODE_PATTERN, findReception, PLAN_LIVE as LIVE } from '../reception/store.js';
 import { isOffice, nameOf } from '../org/access.js';
 
@@ -23,6 +24,7 @@ export async function onTaskDone(event: CardActionEvent, ctx: HandlerContext): P
   if ('error' in got) return error(got.error!);
   const { r, task } = got;
   if (task.status === 'done') return { toast: { type: 'info', content: `“${task.title}”已完成，无需重复操作。` } };
+  if (closesWithSettlement(ctx.policy, task)) return error(`“${task.title}”在接待${r.code}的结算办结后自动完成，请发送“结算 ${r.code}”办理。`);
   if (event.operatorId !== task.owner && !isOffice(ctx.org, event.operatorId)) {
     return error(`只有责任人${ctx.org.person(task.owner)?.name ?? ''}或接待办可以办结此项任务。`);
   }

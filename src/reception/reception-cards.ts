@@ -52,7 +52,7 @@ export function briefMarkdown(f: FormFields): string {
     `**事由**：${v(f, 'purpose')}${f.purpose_detail ? `；${v(f, 'purpose_detail')}` : ''}`,
     `**公函文号**：${f.letter_no ? v(f, 'letter_no') : '无'}`,
     `**工作餐**：${v(f, 'working_meal') || '否'}${f.working_meal === '是' ? `${f.meal_count !== undefined ? `${v(f, 'meal_count')}次` : ''}，陪餐${v(f, 'accompany_count')}人` : ''}${f.banquet_count !== undefined ? `　**外宾宴请**：${v(f, 'banquet_count')}次` : ''}${f.same_city ? '　**同城单位**：是' : ''}`,
-    `**住宿**：${v(f, 'lodging') || '不安排'}${f.lodging && f.lodging !== '不安排' ? `，${v(f, 'rooms')}间` : ''}　**用车**：${v(f, 'vehicles') || '0'}辆`,
+    `**住宿**：${v(f, 'lodging') || '不安排'}${f.lodging && f.lodging !== '不安排' ? `，${v(f, 'rooms')}间` : ''}　**用车**：${Number(f.vehicles ?? 0) > 0 ? `${v(f, 'vehicles')}辆` : '不安排'}`,
   ];
   if (f.notes) lines.push(`**饮食禁忌等**：${v(f, 'notes')}`);
   return lines.join('\n');

@@ -25,7 +25,13 @@ export interface RequestFormCardInput {
   errors?: Partial<Record<RequestField, string>>;
   /** A line at the top, e.g. what was understood from the description. */
   notice?: string;
+  /** Changing an approved reception (变更): a 接待变更单 that says what its button will do. */
+  change?: string;
 }
+
+/** What 提交变更 will do, said before the tap (the approved plan runs on while a change is approved). */
+export const CHANGE_RULE =
+  '**提交后如何办理**\n- 变更后仍符合接待标准、不需加报主要领导的（如减少人数、调整日期、取消用车）：**提交即生效**，方案时限随日期调整，接待群同步通知。\n- 变更带来新的须说明理由事项，或须加报主要领导的：**须重新审批**，请填写情况说明；审批期间原批准方案继续有效。';
 
 /** The visit request form (接待审批单). Field names are the docs/contracts.md §2.1 contract. */
 export function buildRequestFormCard(opts: RequestFormCardInput): Card {
@@ -58,15 +64,18 @@ export function buildRequestFormCard(opts: RequestFormCardInput): Card {
     columns(text('meal_count', '工作餐次数', { placeholder: '1' }), text('banquet_count', '外宾宴请次数（外事）', { placeholder: '不填' })),
     ...text('notes', '饮食禁忌、民族、健康等', { multiline: true }),
     ...(opts.askReason ? text('reason', '情况说明（须说明理由的事项）', { required: true, multiline: true }) : []),
-    button({ text: opts.resubmit ? '重新提交审批' : '提交审批', type: 'primary', name: 'submit', submit: true, value: { action: 'request.submit', ...(opts.resubmit ? { code: opts.resubmit } : {}) } }),
+    opts.change
+      ? button({ text: '提交变更', type: 'primary', name: 'submit', submit: true, value: { action: 'request.change', code: opts.change } })
+      : button({ text: opts.resubmit ? '重新提交审批' : '提交审批', type: 'primary', name: 'submit', submit: true, value: { action: 'request.submit', ...(opts.resubmit ? { code: opts.resubmit } : {}) } }),
   ];
 
   return card({
-    title: '接待审批单',
-    subtitle: '先审批、后接待',
+    title: opts.change ? '接待变更单' : '接待审批单',
+    subtitle: opts.change ? `变更接待${opts.change}` : '先审批、后接待',
     template: 'blue',
-    summary: '请填写接待审批单',
+    summary: opts.change ? `变更接待${opts.change}` : '请填写接待审批单',
     elements: [
+      ...(opts.change ? [md(CHANGE_RULE), hr()] : []),
       ...(opts.notice ? [md(opts.notice), hr()] : []),
       ...(opts.findings?.length
         ? [md(opts.findings.map((f) => `- ${f.severity === 'block' ? '【不得办理】' : f.severity === 'reason' ? '【须说明理由】' : '【提示】'}${escapeMd(f.message)}`).join('\n')), hr()]

@@ -15,7 +15,9 @@ import { expenseLines, ledgerImports, outbox, receptions, settlementDocuments, s
 import { enqueue, type OutboxAction } from '../chat/outbox.js';
 import { takeLedgerFile } from '../statistics/ledger-chat.js';
 import { formatFen } from '../lib/money.js';
-import { changed, settlementCard } from './settlement-actions.js';
+import { changed } from './settlement-actions.js';
+import { settlementCard } from './settlement-view.js';
+import { remember } from './settlement-copies.js';
 import { documentKinds, type Loaded, loadSettlement, mayEdit } from './settlement.js';
 
 export type FetchDocument = Extract<OutboxAction, { op: 'fetch_document' }>;
@@ -81,7 +83,7 @@ export async function onDocumentMessage(event: MessageEvent, ctx: HandlerContext
   if (res.kind === 'file') {
     const ext = extension(fileName);
     if (!ext || !allowed.some((a) => sameType(a, ext))) {
-      await ctx.sayPrivately({ kind: 'text', text: `文件“${fileName}”的类型不在接受范围（${allowed.join('、')}），未附入接待${target.code}的结算。请发送发票图片或PDF、OFD文件。` });
+      await ctx.sayPrivately({ kind: 'text', text: `文件“${fileName}”的类型不在接受范围（${allowed.map((a) => a.toUpperCase()).join('、')}），未附入接待${target.code}的结算。请发送发票图片或PDF、OFD文件。` });
       return;
     }
   }
@@ -121,7 +123,7 @@ export function createDocumentStore(services: Services) {
       // The download finished after the settlement went to audit (or settled): it is locked.
       if (s.state !== 'draft') refused = '结算已提交审核或已结算，内容已锁定';
       else if (data.length > settlement.document_max_mb * 1024 * 1024) refused = `文件大小${(data.length / 1024 / 1024).toFixed(1)}MB，超过${settlement.document_max_mb}MB的上限`;
-      else if (!kind || !allowed.some((a) => sameType(a, kind.type))) refused = `文件内容不是可接受的单据格式（${allowed.join('、')}）`;
+      else if (!kind || !allowed.some((a) => sameType(a, kind.type))) refused = `文件内容不是可接受的单据格式（${allowed.map((a) => a.toUpperCase()).join('、')}）`;
       const tell = (message: Parameters<typeof enqueue>[1]) => enqueue(tx, message);
       if (refused) {
         await tx.update(settlementDocuments).set({ status: 'refused', note: refused, size: data.length }).where(eq(settlementDocuments.id, doc.id));
@@ -164,7 +166,8 @@ export async function onDocumentClassify(event: CardActionEvent, ctx: HandlerCon
   const no = lineId === null ? undefined : l.lines.findIndex((x) => x.id === lineId) + 1;
   const what = `已将“${doc.name}”登记为${kind}${no ? `（第${no}笔费用）` : ''}`;
   const { l: next, notice } = await changed(ctx, l, event.operatorId, what);
-  await ctx.send({ type: 'user', id: event.operatorId }, { kind: 'card', card: await settlementCard(ctx, next, event.operatorId, { notice }) });
+  // Remembered like every copy, so it too shows the state the settlement reaches later.
+  await remember(ctx, next, await ctx.send({ type: 'user', id: event.operatorId }, { kind: 'card', card: await settlementCard(ctx, next, event.operatorId, { notice }) }));
   return { toast: { type: 'success', content: what }, card: buildDocumentCard({ code: l.r.code, documentId: doc.id, name: doc.name, kinds: [], lines: [], done: escapeMd(what) }) };
 }
 

@@ -36,13 +36,17 @@ export function buildDisclosureText(opts: { unit: string; policy: Policy; stats:
     `本单位严格执行先审批、后接待制度，公务接待凭派出单位公函安排，无公函不予接待；接待工作实行部门负责人、接待办和分管领导三级审批。现行标准：每次来访安排工作餐不超过${meal.max_per_visit}次，标准为${rows(meal.per_person, unitWord)}；来访${a.small_group_max_guests}人以内陪餐不超过${a.small_group_max_diners}人，超过${a.small_group_max_guests}人的陪餐人数不超过来访人数的${fraction(a.large_group_divisor)}；${p.meals.alcohol_allowed === 'local_only' ? `酒水只上${p.meals.local_alcohol.join('、')}；` : p.meals.alcohol_allowed ? '' : '工作餐不提供酒水；'}不提供高档菜肴、高档酒和香烟；住宿安排在${p.lodging.venues.join('、')}，执行协议价格；不安排迎送仪式，不安排与公务无关的参观游览和娱乐活动，不赠送礼金、有价证券、纪念品和土特产；接待费用使用公务卡或银行转账结算，报销时附${p.settlement.required_documents.join('、')}，一事一结。`,
     '',
     '二、接待经费支出情况',
-    `${year}年度公务接待经费预算${tenThousandYuan(budget.annualFen)}，${complete ? '全年' : '截至目前'}实际支出${tenThousandYuan(budget.usedFen)}，占预算的${pct}%。${s.unsettled ? `另有${s.unsettled}批次接待尚在结算，费用未计入。` : ''}`,
+    `${year}年度公务接待经费预算${tenThousandYuan(budget.annualFen)}，${complete ? '全年' : '截至目前'}实际支出${tenThousandYuan(budget.usedFen)}，占预算的${pct}%。${s.unsettled ? `另有${s.unsettled}批次接待尚未办结结算，费用未计入。` : ''}`,
     '',
     '三、接待批次和人数',
     `${asOf}共接待${s.total.batches}批次${s.total.persons}人${categories.length ? `，其中：${categories.join('，')}` : ''}。`,
     '',
     '四、监督管理',
-    `所有接待事项均经审批并按规定结算，接待清单、费用单据和审批材料已归档备查。${s.findings.count ? `经系统对照接待标准检查，需说明理由或纠正的事项${s.findings.count}项（涉及${s.findings.receptions}批次），均已按规定说明理由或整改。` : '经系统对照接待标准检查，未发现超标准接待等问题。'}`,
+    `${
+      s.unsettled
+        ? `所有接待事项均经审批；已办结结算的接待均按规定结算，接待清单、费用单据和审批材料已归档备查；尚未办结结算的${s.unsettled}批次，结算后一并归档。`
+        : '所有接待事项均经审批并按规定结算，接待清单、费用单据和审批材料已归档备查。'
+    }${s.findings.count ? `经系统对照接待标准检查，需说明理由或纠正的事项${s.findings.count}项（涉及${s.findings.receptions}批次），均已按规定说明理由或整改。` : '经系统对照接待标准检查，未发现超标准接待等问题。'}`,
     '',
     '特此公开。',
     '',
@@ -70,8 +74,11 @@ export async function onDisclosureCommand(event: MessageEvent, ctx: HandlerConte
     await ctx.say({ kind: 'text', text: `公开按年度进行，请写明年份，例如：公开 ${year}` });
     return;
   }
-  const stats = await computeStatistics(ctx.tx, ctx.policy, period);
-  const text = buildDisclosureText({ unit: ctx.org.unit, policy: ctx.policy, stats, year, today: localDate(ctx.now, ctx.config.timeZone) });
+  // A disclosure counts what has happened by its date: in the current year, visits that arrive after
+  // today are not yet counted.
+  const today = localDate(ctx.now, ctx.config.timeZone);
+  const stats = await computeStatistics(ctx.tx, ctx.policy, { ...period, to: today < period.to ? today : period.to });
+  const text = buildDisclosureText({ unit: ctx.org.unit, policy: ctx.policy, stats, year, today });
   // A draft for the person who may publish it, not yet for everyone in the group: asked in a group,
   // it goes to the asker one-to-one (as 统计 and 导出 do) and the group is told so.
   if (event.chatType === 'p2p') return void (await ctx.say({ kind: 'text', text }));

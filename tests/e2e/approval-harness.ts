@@ -140,6 +140,7 @@ export function webhookClient(fake: FakeFeishu, bot: App, timestamp: () => strin
         buildCardAction({ operatorOpenId: user, messageId, chatId: fake.message(messageId)?.chat_id, value, formValue: extra.formValue, option: extra.option, tag: extra.tag }),
       );
       expect(res.status).toBe(200);
+      fake.noteCallbackAnswer(res.body); // the toast and card the person sees, checked with the sent messages
       await settle();
       return res.body as TapAnswer;
     },

@@ -4,7 +4,8 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { receptions, tasks } from '../../src/db/schema/index.js';
-import { buttonValue, receptionSnapshot, hasButtons, shanghaiDate, startHarness, validForm, type Harness } from './approval-harness.js';
+import { COMMAND_NAMES } from '../../src/commands/commands.js';
+import { buttonValue, cardText, titleOf, receptionSnapshot, hasButtons, shanghaiDate, startHarness, validForm, type Harness } from './approval-harness.js';
 
 const STAFF1 = 'ou_staff1';
 const STAFF2 = 'ou_staff2';
@@ -52,6 +53,24 @@ const transferOptions = (card: unknown): string[] => {
 const snapshot = (code: string) => receptionSnapshot(h.bot, code);
 
 describe('changing an approved reception', () => {
+  it('the 变更 form is a 接待变更单 that says before the tap which changes take effect at once and which go back for approval; 帮助 lists 变更, 指派 and every command', async () => {
+    const code = await approved();
+    const card = await changeForm(STAFF1, code);
+    expect(titleOf(card)).toBe('接待变更单');
+    const text = cardText(card);
+    expect(text).toContain('提交即生效');
+    expect(text).toContain('须重新审批');
+    expect(text).toContain('提交变更');
+    expect(text).not.toContain('接待审批单');
+    expect(text).not.toContain('提交审批');
+    expect(buttonValue(card, { action: 'request.change' }).code).toBe(code);
+
+    const help = cardText((await h.ask(STAFF1, '帮助')).card);
+    expect(help).toContain('**变更 接待编号**');
+    expect(help).toContain('**指派 接待编号 任务 @某人**');
+    for (const name of COMMAND_NAMES) expect(help, name).toContain(`**${name}`);
+  }, 90_000);
+
   it('moves open tasks with the new dates and tells the group, without new approval', async () => {
     const code = await approved();
     const before = await dueDates(code);

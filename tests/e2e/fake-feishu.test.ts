@@ -26,7 +26,7 @@ describe('fake feishu over HTTP', () => {
   let fake: FakeFeishu;
   let client: lark.Client;
   beforeEach(async () => {
-    fake = await startFakeFeishu();
+    fake = await startFakeFeishu({ checkUserText: false }); // tests the fake itself with synthetic content
     client = newClient(fake);
   });
   afterEach(async () => fake.close());
@@ -148,7 +148,7 @@ describe('fake feishu over HTTP', () => {
   });
 
   it('enforces 5/s per receiver when asked', async () => {
-    const strict = await startFakeFeishu({ enforceRateLimits: true });
+    const strict = await startFakeFeishu({ enforceRateLimits: true, checkUserText: false });
     const c = newClient(strict);
     const results = await Promise.allSettled(Array.from({ length: 7 }, (_, i) => c.im.message.create({
       params: { receive_id_type: 'chat_id' }, data: { receive_id: 'oc_1', msg_type: 'text', content: text(String(i)) },
@@ -195,7 +195,7 @@ describe('long connection (WSClient)', () => {
   let wsClient: lark.WSClient;
   const received: unknown[] = [];
   beforeAll(async () => {
-    fake = await startFakeFeishu({ wsClientConfig: { PingInterval: 0.4, ReconnectInterval: 0.2, ReconnectNonce: 0 } });
+    fake = await startFakeFeishu({ wsClientConfig: { PingInterval: 0.4, ReconnectInterval: 0.2, ReconnectNonce: 0 }, checkUserText: false });
     const dispatcher = new lark.EventDispatcher({ loggerLevel: lark.LoggerLevel.error }).register({
       'im.message.receive_v1': async (d: { message: { message_id: string; content: string } }) => {
         received.push(d);

@@ -9,7 +9,7 @@ let messenger: ReturnType<typeof createFeishuMessenger>;
 const card = { schema: '2.0' as const, config: { update_multi: true }, body: { elements: [{ tag: 'markdown', content: '今日接待' }] } };
 
 beforeAll(async () => {
-  fake = await startFakeFeishu();
+  fake = await startFakeFeishu({ checkUserText: false }); // the messenger alone, with synthetic content
   messenger = createFeishuMessenger({ appId: DEFAULT_APP_ID, appSecret: DEFAULT_APP_SECRET, baseUrl: fake.url, log: pino({ level: 'silent' }), timeoutMs: 2000 });
 });
 afterAll(async () => {

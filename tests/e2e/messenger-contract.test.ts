@@ -95,7 +95,7 @@ const feishuButtonTexts = (c: unknown): string[] => {
 };
 
 async function feishuSubject(): Promise<Subject> {
-  const fake = await startFakeFeishu();
+  const fake = await startFakeFeishu({ checkUserText: false }); // the messenger alone, with synthetic content
   const messenger = createFeishuMessenger({ appId: DEFAULT_APP_ID, appSecret: DEFAULT_APP_SECRET, baseUrl: fake.url, log, timeoutMs: 5000 });
   const pipeline = recordingPipeline();
   const encryptKey = 'contract-encrypt-key';

@@ -1,4 +1,5 @@
 // Fake Feishu Open Platform for e2e tests: the real @larksuiteoapi/node-sdk talks to it over localhost.
+import { identifierFindings } from './visible-text.js';
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -47,6 +48,11 @@ export interface FakeFeishu {
   reset(): void;
   /** Forget the request log and the patches but keep messages, so later updates still find them (a long benchmark's memory). */
   trim(): void;
+  /** Cards and texts sent or updated whose readable text holds an English identifier (snake_case or camelCase). */
+  userTextProblems(): string[];
+  /** A card action's answer as the client received it (toast and card), for userTextProblems. */
+  noteCallbackAnswer(body: unknown): void;
+  /** Stops the fake; fails (after stopping) when any card or text people received holds an English identifier, unless `checkUserText: false`. */
   close(): Promise<void>;
 }
 
@@ -223,7 +229,8 @@ export async function startFakeFeishu(options: FakeFeishuOptions = {}): Promise<
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   port = (server.address() as AddressInfo).port;
 
-  return {
+  const answers: unknown[] = [];
+  const fake: FakeFeishu = {
     url: `http://127.0.0.1:${port}`,
     port,
     appId,
@@ -265,13 +272,26 @@ export async function startFakeFeishu(options: FakeFeishuOptions = {}): Promise<
       store.messageUuids.clear();
       store.chatUuids.clear();
     },
+    noteCallbackAnswer: (body) => {
+      answers.push(body);
+    },
+    userTextProblems: () =>
+      identifierFindings([
+        ...answers.map((a, i) => ({ id: `card action answer ${i + 1}`, msgType: 'interactive', content: a })),
+        ...store.sent().map((m) => ({ id: m.message_id, msgType: m.msg_type, content: m.content })),
+        ...store.patches.map((p, i) => ({ id: `${p.message_id ?? p.token ?? 'card'} (update ${i + 1})`, msgType: p.msg_type ?? 'interactive', content: p.content })),
+      ]),
     close: async () => {
+      // What every e2e suite's people received: no English identifier in any card or text.
+      const problems = options.checkUserText === false ? [] : fake.userTextProblems();
       closed = true;
       ws.close();
       for (const t of timers) clearTimeout(t);
       timers.clear();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (problems.length) throw new Error(`English identifiers reached people in ${problems.length} places:\n${problems.slice(0, 20).join('\n')}`);
     },
   };
+  return fake;
 }

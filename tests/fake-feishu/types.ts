@@ -137,6 +137,8 @@ export interface FakeFeishuOptions {
   validateCard?: (card: unknown) => string | undefined;
   /** Clock used for uuid windows and timestamps (default Date.now). */
   now?: () => number;
+  /** Check on close that no card or text people received holds an English identifier (default true). */
+  checkUserText?: boolean;
 }
 
 export interface PushReply {

@@ -58,7 +58,7 @@ describe('imports point one way', () => {
 });
 
 /** Source files over the limit today, each being split by responsibility; the list only shrinks. */
-const LONG_FILES_BEING_SPLIT = ['src/request/describe.ts', 'src/settlement/settlement-actions.ts'];
+const LONG_FILES_BEING_SPLIT: string[] = [];
 const MAX_LINES = 300;
 const MAX_FILES_PER_FOLDER = 15;
 const linesOf = (file: string) => {

@@ -194,7 +194,7 @@ describe('parseDescription: arrival time', () => {
   });
 
   it('gives a time without a date when only a time is said', () => {
-    expect(parseDescription('上午9点半', SUN, TZ)).toEqual({ arrive_time: '09:30', purpose_detail: '上午9点半' });
+    expect(parseDescription('上午9点半', SUN, TZ)).toEqual({ arrive_time: '09:30', purpose_detail: '09:30到达' });
   });
 
   it('reads a date and time together, including after a weekday', () => {
@@ -218,10 +218,43 @@ describe('parseDescription: guests', () => {
       guest_unit: '省发改委',
       lead_name: '张',
       lead_title: '处长',
+      lead_rank: '县处级正职',
+      kind: '公务',
       guest_count: '5',
       purpose: '考察调研',
-      purpose_detail: text,
+      purpose_detail: '15:00到达，考察园区',
     });
+  });
+
+  it('reads issue 18’s example: the full name, the rank a 省 unit’s 主任 holds, the kind, and no sentence in 活动安排', () => {
+    expect(parseDescription('下周二省发改委张建国主任一行5人来考察调研', SUN, TZ)).toEqual({
+      arrive_date: '2026-11-24',
+      depart_date: '2026-11-24',
+      guest_unit: '省发改委',
+      lead_name: '张建国',
+      lead_title: '主任',
+      lead_rank: '厅局级正职',
+      kind: '公务',
+      guest_count: '5',
+      purpose: '考察调研',
+    });
+  });
+
+  it.each([
+    ['国家发改委地区司王司长一行3人', { guest_unit: '国家发改委地区司', lead_title: '司长', lead_rank: '厅局级正职', kind: '公务' }],
+    ['省交通运输厅李明副厅长一行', { lead_name: '李明', lead_rank: '厅局级副职' }],
+    ['某市人民政府刘市长来访', { lead_title: '市长', lead_rank: '厅局级正职', kind: '公务' }],
+    ['市商务局王局长', { lead_rank: '县处级正职' }],
+    ['深圳某某科技有限公司陈总经理一行4人洽谈', { kind: '商务' }],
+    ['德国巴伐利亚州代表团一行6人', { kind: '外事' }],
+  ])('guesses rank and kind only where the words make them clear: %s', (text, expected) => {
+    expect(parseDescription(text, SUN, TZ)).toMatchObject(expected);
+  });
+
+  it.each(['王主任一行', '某单位张局长', '日本某株式会社山本社长'])('leaves the rank (or the kind) empty when unclear: %s', (text) => {
+    const p = parseDescription(text, SUN, TZ);
+    expect(p.lead_rank).toBeUndefined();
+    if (text.startsWith('日本')) expect(p.kind).toBeUndefined();
   });
 
   it('reads the issue’s example at the time-zone edge as the Shanghai tomorrow', () => {
@@ -356,7 +389,7 @@ describe('parseDescription: nonsense and bad input', () => {
     expect(parseDescription('今天 王局长', new Date('invalid'), TZ)).toEqual({
       lead_name: '王',
       lead_title: '局长',
-      purpose_detail: '今天 王局长',
+      purpose_detail: '今天',
     });
     expect(parseDescription('今天', SUN, 'Not/AZone')).toEqual({ purpose_detail: '今天' });
     expect(() => parseDescription(undefined as unknown as string, SUN, TZ)).not.toThrow();

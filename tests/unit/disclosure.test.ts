@@ -43,6 +43,7 @@ describe('the yearly disclosure', () => {
     expect(text).toContain('2026年度共接待70批次1153人，其中：省部级及以上7批次63人，厅局级20批次235人，大型活动14批次560人，外宾接待1批次23人，客商接待8批次56人，指导接待20批次216人。');
     expect(text).not.toContain('其他0批次');
     expect(text).toContain('未发现超标准接待等问题');
+    expect(text).toContain('所有接待事项均经审批并按规定结算');
     expect(text.trim().split('\n').at(-1)).toBe('2027年1月5日');
   });
 
@@ -50,7 +51,9 @@ describe('the yearly disclosure', () => {
     const text = buildDisclosureText({ unit: '某单位', policy, stats: stats({ unsettled: 3, findings: { count: 2, receptions: 1 } }), year: 2026, today: '2026-11-23' });
     expect(text).toContain('2026年1月1日至11月23日共接待');
     expect(text).toContain('截至目前实际支出');
-    expect(text).toContain('另有3批次接待尚在结算');
+    expect(text).toContain('另有3批次接待尚未办结结算');
+    expect(text).not.toContain('所有接待事项均经审批并按规定结算');
+    expect(text).toContain('尚未办结结算的3批次，结算后一并归档');
     expect(text).toContain('需说明理由或纠正的事项2项（涉及1批次）');
   });
 });

@@ -28,6 +28,30 @@ const rankList = () => z.array(rank(), { error: 'expected a list of ranks' }).mi
 const kindList = () => z.array(kind(), { error: 'expected a list of kinds' });
 const severity = () => z.enum(['block', 'reason'], { error: 'expected block or reason' });
 
+const yesNo = () => z.boolean({ error: 'expected true or false' });
+/**
+ * When a checklist template or task applies, from the request's fields and the policy: every key
+ * given must hold. lodging / meal / vehicles: whether the request arranges rooms (住宿 not 不安排), a
+ * working meal (工作餐 是), cars (用车 more than 0); kinds; min_rank / max_rank of the lead guest;
+ * min_guests / max_guests on the headcount; greeting: the lead guest is at or above the policy's
+ * plan.greeting_min_rank (the 温馨提示短信).
+ */
+const checklistCondition = () =>
+  z.strictObject(
+    {
+      lodging: yesNo().optional(),
+      meal: yesNo().optional(),
+      vehicles: yesNo().optional(),
+      kinds: kindList().min(1, { error: 'expected at least one kind' }).optional(),
+      min_rank: rank().optional(),
+      max_rank: rank().optional(),
+      min_guests: positiveCount().optional(),
+      max_guests: positiveCount().optional(),
+      greeting: yesNo().optional(),
+    },
+    { error: 'expected conditions: lodging, meal, vehicles, kinds, min_rank, max_rank, min_guests, max_guests, greeting' },
+  );
+
 /** One row of a per-person money table. Without `ranks` the row applies to every rank (a flat standard). */
 const perPersonRow = z.strictObject({ ranks: rankList().optional(), max: money() });
 const perPersonTable = () =>
@@ -146,6 +170,7 @@ export const policySchema = z.strictObject({
         name: text(),
         kinds: kindList().min(1, { error: 'expected at least one kind' }),
         min_rank: rank().optional(),
+        when: checklistCondition().optional(),
         tasks: z
           .array(
             z.strictObject({
@@ -155,6 +180,9 @@ export const policySchema = z.strictObject({
               due_time: clock(),
               /** meal: completing the task asks for the menu, diners and minutes, and runs the plan rules. */
               form: z.enum(['meal'], { error: 'expected meal' }).optional(),
+              when: checklistCondition().optional(),
+              /** The task closes itself when the reception's settlement is settled (填写接待清单并办理结算). */
+              closes_with: z.enum(['settlement'], { error: 'expected settlement' }).optional(),
             }),
           )
           .min(1, { error: 'expected at least one task' }),

@@ -62,18 +62,36 @@ describe('statistics categories (docs/contracts.md §2.5)', () => {
   });
 });
 
-describe('checklists (docs/contracts.md §2.3)', () => {
-  it('gives a 县处级 official visit the basic list with deadlines relative to arrival, earliest first', () => {
-    const tasks = buildChecklist(policy, { kind: '公务', lead_rank: '县处级正职', arrive_date: '2026-11-25' });
+describe('checklists (docs/plan.md): templates and tasks take conditions on the request', () => {
+  const full = { lodging: '标准间', working_meal: '是', vehicles: 1, guest_count: 5 } as const;
+  it('gives a 县处级 official visit with rooms, a meal and a car the basic list with deadlines relative to arrival, earliest first', () => {
+    const tasks = buildChecklist(policy, { kind: '公务', lead_rank: '县处级正职', arrive_date: '2026-11-25', ...full });
     expect(tasks).toHaveLength(8);
     expect(tasks[0]).toEqual({ title: '核实公函及来访行程', owner: 'requester', due_date: '2026-11-22', due_time: '17:00', template: '公务接待基本清单' });
-    expect(tasks.at(-1)).toMatchObject({ title: '填写接待清单并办理结算', due_date: '2026-11-30' });
+    expect(tasks.at(-1)).toMatchObject({ title: '填写接待清单并办理结算', due_date: '2026-11-30', closes_with: 'settlement' });
   });
 
-  it('adds the greeting message for 厅局级 and above (docs/contracts.md §2.3)', () => {
-    const tasks = buildChecklist(policy, { kind: '公务', lead_rank: '厅局级副职', arrive_date: '2026-12-01' });
+  it('leaves out the hotel, the menu and the cars when the request arranges no rooms, no working meal and 0 vehicles', () => {
+    const titles = buildChecklist(policy, { kind: '公务', lead_rank: '县处级正职', arrive_date: '2026-11-25', lodging: '不安排', working_meal: '否', vehicles: '0' }).map((t) => t.title);
+    expect(titles).toHaveLength(5);
+    expect(titles.join()).not.toMatch(/饭店|菜单|车辆/);
+  });
+
+  it('adds the greeting message for 厅局级 and above (the policy\'s greeting rank), with a room number only when rooms are booked', () => {
+    const tasks = buildChecklist(policy, { kind: '公务', lead_rank: '厅局级副职', arrive_date: '2026-12-01', ...full });
     expect(tasks.map((t) => t.title)).toContain('发送温馨提示短信（联系人电话、房间号）');
     expect(tasks.find((t) => t.title.startsWith('发送温馨提示'))?.due_date).toBe('2026-11-30');
+    const none = buildChecklist(policy, { kind: '公务', lead_rank: '厅局级副职', arrive_date: '2026-12-01', lodging: '不安排' }).map((t) => t.title);
+    expect(none.filter((t) => t.startsWith('发送温馨提示'))).toEqual(['发送温馨提示短信（联系人电话）']);
+    const lower = { ...policy, plan: { ...policy.plan, greeting_min_rank: '厅局级正职' as const } };
+    expect(buildChecklist(lower, { kind: '公务', lead_rank: '厅局级副职', arrive_date: '2026-12-01', ...full }).some((t) => t.title.startsWith('发送温馨提示'))).toBe(false);
+  });
+
+  it('conditions on headcount and rank: min_guests, max_rank', () => {
+    const p = { ...policy, checklists: [{ name: '大团', kinds: ['公务' as const], tasks: [{ title: '安排引导人员', owner: 'office_staff' as const, due_days: 0, due_time: '08:00', when: { min_guests: 30, max_rank: '县处级正职' as const } }] }] };
+    expect(buildChecklist(p, { kind: '公务', lead_rank: '县处级正职', arrive_date: '2026-12-01', guest_count: 30 })).toHaveLength(1);
+    expect(buildChecklist(p, { kind: '公务', lead_rank: '县处级正职', arrive_date: '2026-12-01', guest_count: 29 })).toHaveLength(0);
+    expect(buildChecklist(p, { kind: '公务', lead_rank: '厅局级副职', arrive_date: '2026-12-01', guest_count: 30 })).toHaveLength(0);
   });
 
   it('never contains welcome ceremonies or gifts (R6, R12)', () => {

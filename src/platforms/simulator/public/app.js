@@ -235,6 +235,11 @@ function preview(m) {
   return `[${m.msg_type}]`;
 }
 
+/** An updated card that is its chat's latest message: the sidebar shows it as it is now. */
+function refreshPreview(chat, m) {
+  if (chat && chat.lastId === m.message_id) chat.last = preview(m);
+}
+
 function sortKey(m) {
   return [Date.parse(m.created_at) || 0, m.order];
 }
@@ -268,12 +273,14 @@ function applyMessages(list, history = false) {
       const changed = stableJson(known.content) !== stableJson(raw.content) || known.msg_type !== raw.msg_type;
       Object.assign(known, raw, { order: known.order });
       if (changed && chat.id === state.activeChat) replaceNode(known);
+      if (changed) refreshPreview(chat, known);
       continue;
     }
     const m = { ...raw, order: seq };
     state.messages.set(m.message_id, m);
     chat.last = preview(m);
     chat.lastAt = m.created_at;
+    chat.lastId = m.message_id;
     if (chat.id === state.activeChat) {
       insertNode(m);
       scrollDown = true;
@@ -541,6 +548,8 @@ async function cardAction(gen, messageId, action) {
       m.content = card.data;
       m.msg_type = 'interactive';
       replaceNode(m);
+      refreshPreview(state.chats.get(m.chat_id), m);
+      renderChatList();
     }
   } else if (card && card.type === 'template') {
     toast('warning', '模拟器不支持模板卡片');

@@ -351,8 +351,26 @@ function unsupported(tag) {
   return el('div', 'card-unsupported', `[不支持的组件: ${String(tag ?? '?')}]`);
 }
 
+/** The bot's note under a form field naming what is wrong with it (fieldError: a red markdown line). */
+const isFieldError = (e) => !!e && (e.tag === 'markdown' || e.tag === 'lark_md') && typeof e.content === 'string' && /^<font color='red'>/.test(e.content);
+const FIELD_TAGS = new Set(['input', 'select_static', 'multi_select_static', 'select_person', 'multi_select_person', 'date_picker']);
+
+/** A field error goes away as soon as the person edits the field it is about, as Feishu's own form hints do. */
+function clearOnEdit(fieldNode, errorNode) {
+  const control = fieldNode.querySelector('input, textarea, select');
+  if (!control) return;
+  errorNode.dataset.testid = 'field-error';
+  const clear = () => {
+    errorNode.hidden = true;
+    errorNode.classList.add('is-resolved');
+  };
+  control.addEventListener('input', clear, { once: true });
+  control.addEventListener('change', clear, { once: true });
+}
+
 function renderElements(elements, scope, parent) {
   if (!Array.isArray(elements)) return;
+  let previous = null;
   for (const e of elements) {
     let node;
     try {
@@ -361,7 +379,9 @@ function renderElements(elements, scope, parent) {
       console.error('card element failed to render', e, err);
       node = unsupported(e && e.tag);
     }
+    if (node && previous && scope.form && isFieldError(e) && FIELD_TAGS.has(previous.e && previous.e.tag)) clearOnEdit(previous.node, node);
     if (node) parent.appendChild(node);
+    previous = node ? { e, node } : null;
   }
 }
 
