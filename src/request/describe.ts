@@ -1,5 +1,5 @@
 /**
- * Pre-fills the reception request form (SPEC §2.1) from the free text after `新建接待`.
+ * Pre-fills the reception request form (docs/contracts.md §2.1) from the free text after `新建接待`.
  *
  * Dates use chrono-node 2.10.3's Simplified Chinese parser (`chrono.zh.hans`) where it is
  * right, and this module corrects it where it is wrong. Measured against chrono-node 2.10.3:
@@ -54,7 +54,7 @@ export interface Prefill {
   lead_title?: string;
   /** digits */
   guest_count?: string;
-  /** one of the SPEC §2.1 purposes, when clearly implied */
+  /** one of the docs/contracts.md §2.1 purposes, when clearly implied */
   purpose?: string;
   /** 活动安排: the time of arrival and what is left once the fields above are read */
   purpose_detail?: string;

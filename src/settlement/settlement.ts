@@ -1,4 +1,4 @@
-// The settlement of one reception (SPEC §2.4): loading it, the content its signatures bind, the
+// The settlement of one reception (docs/contracts.md §2.4): loading it, the content its signatures bind, the
 // facts the rules engine checks, who may do what, and the report finance reads.
 import { createHash } from 'node:crypto';
 import { and, asc, eq } from 'drizzle-orm';
