@@ -55,13 +55,13 @@ describe('basis: per_day sums the meal lines of a day (Fujian: 150 元/人·天)
 
 describe('the checklist', () => {
   it('no longer tells a 省部级 visit to book a 标准间', () => {
-    const tasks = buildChecklist(policy, { kind: '公务', lead_rank: '省部级正职', arrive_date: '2026-11-25' });
+    const tasks = buildChecklist(policy, { kind: '公务', lead_rank: '省部级正职', arrive_date: '2026-11-25', lodging: '普通套间' });
     expect(tasks.map((t) => t.title).join()).not.toContain('标准间');
     expect(tasks.map((t) => t.title)).toContain('按审批单房型预订定点饭店客房');
   });
 
   it('marks the 用餐 task so completing it asks for the menu, diners and minutes', () => {
-    const tasks = buildChecklist(policy, { kind: '公务', lead_rank: '县处级正职', arrive_date: '2026-11-25' });
+    const tasks = buildChecklist(policy, { kind: '公务', lead_rank: '县处级正职', arrive_date: '2026-11-25', working_meal: '是' });
     expect(tasks.filter((t) => t.form === 'meal').map((t) => t.title)).toEqual(['确定工作餐菜单（家常菜、不上酒）']);
   });
 });
