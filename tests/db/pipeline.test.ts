@@ -65,7 +65,7 @@ describe('the inbound pipeline', () => {
     const text = JSON.stringify(out.message.card);
     expect(text).toContain('现行接待标准');
     expect(text).toContain('来访10人以内最多3人');
-    expect(text).toContain('(R8)');
+    expect(text).toContain('（工作餐和陪餐规定）');
   });
 
   it('answers unknown input with the help text, never silence', async () => {

@@ -186,7 +186,7 @@ describe('visit requests and the approval chain', () => {
     expect(code).toBeUndefined();
     expect(answer.toast?.type).toBe('error');
     expect(answer.toast?.content).toMatch(/^不能提交：.*公函.*\(R4\)$/);
-    expect(cardText(answer.card?.data)).toContain('(R4)');
+    expect(cardText(answer.card?.data)).toContain('（公函规定）');
     expect(buttonValue(answer.card?.data, { action: 'request.submit' })).toEqual({ action: 'request.submit' });
     expect(h.cardsTo(HEAD2)).toHaveLength(0);
     const { card } = await h.ask(STAFF2, '我的接待');
@@ -201,7 +201,7 @@ describe('visit requests and the approval chain', () => {
     expect(code).toBeUndefined();
     expect(answer.toast).toEqual({ type: 'warning', content: '有须说明理由的事项，请填写情况说明后再提交。' });
     expect(JSON.stringify(answer.card?.data)).toContain('"name":"reason"');
-    expect(cardText(answer.card?.data)).toContain('(R10)');
+    expect(cardText(answer.card?.data)).toContain('（用车规定）');
     expect(h.cardsTo(HEAD1)).toHaveLength(headCards);
 
     // The requester writes the reason on the same card and submits again.
@@ -213,7 +213,7 @@ describe('visit requests and the approval chain', () => {
     const first = h.openApprovalCard(HEAD1, c!)!;
     const text = cardText(first.content);
     expect(text).toContain('须说明理由');
-    expect(text).toContain('(R10)');
+    expect(text).toContain('（用车规定）');
     expect(text).toContain('经办人说明**：两地分头考察，须分组乘车');
     expect(stepLines(first.content).map((l) => l.who)).toEqual(['部门负责人 李建国', '接待办主任 赵敏', '分管领导 陈副主任', '主要领导 周主任']);
     expect(text).toContain('加报主要领导');

@@ -94,7 +94,7 @@ describe('changing an approved reception', () => {
     const card = await changeForm(STAFF1, code);
     const msg = h.cardsTo(STAFF1).at(-1)!;
     const value = buttonValue(card, { action: 'request.change' });
-    // A suite for a 县处级 guest needs a written reason (R7): first asked for, then sent for approval.
+    // A suite for a 县处级 guest needs a written reason（住宿规定）: first asked for, then sent for approval.
     const asked = await h.tap(STAFF1, msg.message_id, value, validForm({ lodging: '普通套间', rooms: '1' }));
     expect(asked.toast).toEqual({ type: 'warning', content: '变更有须说明理由的事项，请填写情况说明后再提交。' });
     const answer = await h.tap(STAFF1, msg.message_id, value, validForm({ lodging: '普通套间', rooms: '1', reason: '带队领导年事已高，需单独休息' }));
@@ -153,9 +153,9 @@ describe('changing an approved reception', () => {
     const code = await approved();
     const card = await changeForm(STAFF1, code);
     const msg = h.cardsTo(STAFF1).at(-1)!;
-    // 12 guests allow at most 4 accompanying diners (R8).
+    // 12 guests allow at most 4 accompanying diners（工作餐和陪餐规定）.
     const answer = await h.tap(STAFF1, msg.message_id, buttonValue(card, { action: 'request.change' }), validForm({ guest_count: '12', accompany_count: '6' }));
-    expect(answer.toast).toEqual({ type: 'error', content: '不能变更：来访12人，陪餐最多4人，现为6人 (R8)' });
+    expect(answer.toast).toEqual({ type: 'error', content: '不能变更：来访12人，陪餐最多4人，现为6人（工作餐和陪餐规定）' });
     const [r] = await h.bot.database.db.select().from(receptions).where(eq(receptions.code, code));
     expect(r).toMatchObject({ state: 'approved', form: expect.objectContaining({ guest_count: 5 }) });
   });

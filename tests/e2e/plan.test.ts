@@ -203,13 +203,13 @@ describe('the reception plan after final approval', () => {
     expect(progressText).toContain('「茅台」');
     expect(progressText).not.toMatch(/meals\.|plan\.|cost_per_person/); // no setting or field names
 
-    // A meal over the policy's 50 minutes closes with the finding shown (本地规定).
+    // A meal over the policy's 50 minutes closes with the finding shown（本地规定）.
     const done = await h.tap(meal.owner, checklist.message_id, doneValue(checklist.content, meal.id), { formValue: { menu: '家常菜四菜一汤', diners: '8', minutes: '60' } });
     expect(done.toast).toEqual({ type: 'warning', content: `已办结：${meal.title}；1项提示见任务卡片` });
     const after = (await h.tasksOf(code)).find((t) => t.id === meal.id)!;
     expect(after.status).toBe('done');
     expect(after.record?.meal).toEqual({ menu: '家常菜四菜一汤', diners: 8, minutes: 60 });
-    expect(cardText(done.card?.data)).toContain('本次用餐计划60分钟，工作餐时长不超过50分钟 (本地规定)');
+    expect(cardText(done.card?.data)).toContain('本次用餐计划60分钟，工作餐时长不超过50分钟（本地规定）');
     expect(cardText(h.patchesOf(progress.message_id).at(-1))).toContain('本次用餐计划60分钟，工作餐时长不超过50分钟');
   });
 

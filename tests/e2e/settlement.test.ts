@@ -71,7 +71,7 @@ describe('settlement', () => {
     await h.say('ou_staff1', `结算 ${code}`);
     await h.addLine('ou_staff1', code, { ...meal, amount: '4000', invoice_no: '04509904', items: '欢迎宴请（部长级主持）' });
     const text = cardText(h.card('ou_staff1', code));
-    expect(text).toContain('为外宾宴请，人均500元，超过部长级主持的宴请标准400元/人 (外事接待规定)');
+    expect(text).toContain('为外宾宴请，人均500元，超过部长级主持的宴请标准400元/人（外事接待规定）');
     expect(text).not.toContain('外宾用餐标准');
   });
 

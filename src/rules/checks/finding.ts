@@ -13,16 +13,29 @@ export interface Finding {
 }
 
 export function finding(rule: string, severity: Severity, message: string, field?: string): Finding {
-  return field === undefined ? { rule, severity, message } : { rule, severity, message, field };
+  const said = citedInChinese(message);
+  return field === undefined ? { rule, severity, message: said } : { rule, severity, message: said, field };
 }
 
 /**
- * The citation appended to a message: an R-number, 外事接待规定 for the foreign-affairs standards
- * (foreign.*), or 本地规定 for another local setting.
+ * The citation a person reads at the end of a message: the subject of the national rule
+ * ("（工作餐和陪餐规定）"), 外事接待规定 for the foreign-affairs standards (foreign.*), or 本地规定 for
+ * another local setting. Never the rule's id: docs/rules.md maps the subjects to the R-numbers.
  */
 export function cite(rule: string): string {
-  if (/^R\d+$/.test(rule)) return `(${rule})`;
-  return rule.startsWith('foreign.') ? '(外事接待规定)' : '(本地规定)';
+  if (/^R\d+$/.test(rule)) return `（${TOPICS[rule] ?? '公务接待'}规定）`;
+  return rule.startsWith('foreign.') ? '（外事接待规定）' : '（本地规定）';
+}
+
+/**
+ * A message with its citations in Chinese: " (R8)" written by a check becomes "（工作餐和陪餐规定）",
+ * " (本地规定)" becomes "（本地规定）"; no space is left before a full-width bracket.
+ */
+export function citedInChinese(message: string): string {
+  return message
+    .replace(/\s*\((R\d+)\)/g, (_, rule: string) => cite(rule))
+    .replace(/\s*\((本地规定|外事接待规定)\)/g, '（$1）')
+    .replace(/\s+（(\S+规定)）/g, '（$1）');
 }
 
 const order: Record<Severity, number> = { block: 0, reason: 1, info: 2 };
@@ -42,7 +55,9 @@ export function hasBlocking(findings: readonly Finding[]): boolean {
 /** What each rule is about, in the words an office uses: for lists of findings on cards (never an id). */
 const TOPICS: Record<string, string> = {
   R1: '接待范围',
+  R2: '公函',
   R4: '公函',
+  R5: '接待清单',
   R6: '迎送',
   R7: '住宿',
   R8: '工作餐和陪餐',
@@ -53,6 +68,10 @@ const TOPICS: Record<string, string> = {
   R14: '费用范围',
   R15: '报销单据',
   R16: '结算方式',
+  R17: '接待标准',
+  R19: '监督检查',
+  R20: '接待公开',
+  R21: '接待统计',
   approval_first: '先审批、后接待',
   same_city: '同城接待',
   form: '填写内容',

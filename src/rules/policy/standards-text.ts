@@ -2,6 +2,7 @@
 // (Feishu card markdown: bold headings and lines starting with "- ").
 import type { PerPersonRow, Policy } from './policy-schema.js';
 import { PURPOSES, RANKS } from '../vocabulary.js';
+import { citedInChinese } from '../checks/finding.js';
 
 /** 厅局级正职 + 厅局级副职 -> 厅局级; the full list of ranks -> 各级别. */
 export function describeRanks(ranks: readonly string[] | undefined): string {
@@ -31,7 +32,7 @@ export function buildStandardsText(policy: Policy): string {
   const x = policy.approval.extra_level;
   const lines: string[] = [];
   const head = (t: string) => lines.push('', `**${t}**`);
-  const item = (t: string) => lines.push(`- ${t}`);
+  const item = (t: string) => lines.push(`- ${citedInChinese(t)}`);
 
   lines.push(`**接待标准**（${policy.name}，${policy.version}版）`);
   head('接待范围与审批');

@@ -105,13 +105,13 @@ describe('the 标准 command text', () => {
 
   it('states the meal standards by rank and the R8 formula', () => {
     expect(text).toContain('标准：国家级、省部级、厅局级 110元/人·餐；县处级 60元/人·餐；乡科级、其他 50元/人·餐（本地标准）');
-    expect(text).toContain('陪餐：来访10人以内最多3人；超过10人的，不超过来访人数的1/3 (R8)');
+    expect(text).toContain('陪餐：来访10人以内最多3人；超过10人的，不超过来访人数的1/3（工作餐和陪餐规定）');
   });
 
   it('states lodging, documents, payment and the deadline (R7, R15, R16)', () => {
-    expect(text).toContain('- 国家级、省部级：标准间、普通套间 (R7)');
-    expect(text).toContain('报销须附发票、公函、接待清单，单据不全不予报销 (R15)');
-    expect(text).toContain('确需现金的须写明理由并经负责人审批 (R16)');
+    expect(text).toContain('- 国家级、省部级：标准间、普通套间（住宿规定）');
+    expect(text).toContain('报销须附发票、公函、接待清单，单据不全不予报销（报销单据规定）');
+    expect(text).toContain('确需现金的须写明理由并经负责人审批（结算方式规定）');
     expect(text).toContain('接待结束后2个月内报销');
   });
 

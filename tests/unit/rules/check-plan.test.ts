@@ -61,7 +61,7 @@ describe('R9 and the local meal rules', () => {
       {
         rule: 'meals.max_minutes',
         severity: 'reason',
-        message: '第1次用餐计划51分钟，工作餐时长不超过50分钟 (本地规定)',
+        message: '第1次用餐计划51分钟，工作餐时长不超过50分钟（本地规定）',
         field: 'plan.meals[0].minutes',
       },
     ]);
@@ -75,7 +75,7 @@ describe('R9 and the local meal rules', () => {
 
   it('refuses a table with more hosts than R8 allows (R8)', () => {
     expect(checkPlan({ meals: [{ ...meal, diners: 9 }] }, policy, buildRequest())).toEqual([
-      expect.objectContaining({ rule: 'R8', severity: 'block', message: '来访5人，陪餐最多3人，第1次用餐安排9人（陪餐4人）(R8)' }),
+      expect.objectContaining({ rule: 'R8', severity: 'block', message: '来访5人，陪餐最多3人，第1次用餐安排9人（陪餐4人）（工作餐和陪餐规定）' }),
     ]);
   });
 

@@ -26,26 +26,26 @@ describe('R8: accompanying diners and the one working meal', () => {
       {
         rule: 'R8',
         severity: 'block',
-        message: `来访${guests}人，陪餐最多${max}人，现为${max + 1}人 (R8)`,
+        message: `来访${guests}人，陪餐最多${max}人，现为${max + 1}人（工作餐和陪餐规定）`,
         field: 'accompany_count',
       },
     ]);
   });
 
-  it('blocks 5 accompanying diners for 12 guests with the numbers in the message (R8)', () => {
-    expect(check({ guest_count: 12, accompany_count: 5 })[0].message).toBe('来访12人，陪餐最多4人，现为5人 (R8)');
+  it('blocks 5 accompanying diners for 12 guests with the numbers in the message（工作餐和陪餐规定）', () => {
+    expect(check({ guest_count: 12, accompany_count: 5 })[0].message).toBe('来访12人，陪餐最多4人，现为5人（工作餐和陪餐规定）');
   });
 
   it('does not count accompanying diners when no working meal is arranged (R8)', () => {
     expect(check({ working_meal: '否', accompany_count: 6 })).toEqual([
-      { rule: 'R8', severity: 'info', message: '未安排工作餐，陪餐人数6人不予计算 (R8)', field: 'accompany_count' },
+      { rule: 'R8', severity: 'info', message: '未安排工作餐，陪餐人数6人不予计算（工作餐和陪餐规定）', field: 'accompany_count' },
     ]);
   });
 
   it('allows one working meal per visit and blocks a second (R8)', () => {
     expect(check({ meal_count: 1 })).toEqual([]);
     expect(check({ meal_count: 2 })).toEqual([
-      { rule: 'R8', severity: 'block', message: '每次来访只可安排工作餐1次，现安排2次 (R8)', field: 'meal_count' },
+      { rule: 'R8', severity: 'block', message: '每次来访只可安排工作餐1次，现安排2次（工作餐和陪餐规定）', field: 'meal_count' },
     ]);
   });
 
@@ -60,7 +60,7 @@ describe('R8: accompanying diners and the one working meal', () => {
 describe('R4: no letter, no reception', () => {
   it('blocks an official visit without a letter when the policy accepts no phone notice (R4)', () => {
     expect(check({ letter_no: '' })).toEqual([
-      { rule: 'R4', severity: 'block', message: '公务接待须有派出单位公函，未填写公函文号，不予接待 (R4)', field: 'letter_no' },
+      { rule: 'R4', severity: 'block', message: '公务接待须有派出单位公函，未填写公函文号，不予接待（公函规定）', field: 'letter_no' },
     ]);
   });
 
@@ -72,7 +72,7 @@ describe('R4: no letter, no reception', () => {
 
   it('asks for a reason when a business visit has no invitation (R4)', () => {
     expect(check({ kind: '商务', purpose: '招商洽谈', letter_no: '' })).toEqual([
-      { rule: 'R4', severity: 'reason', message: '商务接待未提供邀请函或商务考察函，须说明理由并报分管领导审批 (R4)', field: 'letter_no' },
+      { rule: 'R4', severity: 'reason', message: '商务接待未提供邀请函或商务考察函，须说明理由并报分管领导审批（公函规定）', field: 'letter_no' },
     ]);
   });
 
@@ -87,7 +87,7 @@ describe('R7: lodging', () => {
       {
         rule: 'R7',
         severity: 'reason',
-        message: '带队领导为厅局级正职，住宿只可安排标准间，现为普通套间；普通套间限省部级 (R7)',
+        message: '带队领导为厅局级正职，住宿只可安排标准间，现为普通套间；普通套间限省部级（住宿规定）',
         field: 'lodging',
       },
     ]);
@@ -106,7 +106,7 @@ describe('R7: lodging', () => {
   it('allows as many rooms as guests and asks a reason for more (R7)', () => {
     expect(check({ rooms: 5 })).toEqual([]);
     expect(check({ rooms: 6 })).toEqual([
-      { rule: 'R7', severity: 'reason', message: '来访5人，安排房间6间，房间数多于来访人数 (R7)', field: 'rooms' },
+      { rule: 'R7', severity: 'reason', message: '来访5人，安排房间6间，房间数多于来访人数（住宿规定）', field: 'rooms' },
     ]);
   });
 
@@ -141,7 +141,7 @@ describe('R6, R9, R12: what the activity plan asks for', () => {
 describe('local rules and practice', () => {
   it('blocks a same-city reception where the policy bans it (same_city.banned)', () => {
     expect(check({ same_city: true })).toEqual([
-      { rule: 'same_city.banned', severity: 'block', message: '同城单位之间不得用公款相互接待 (本地规定)', field: 'same_city' },
+      { rule: 'same_city.banned', severity: 'block', message: '同城单位之间不得用公款相互接待（本地规定）', field: 'same_city' },
     ]);
   });
 

@@ -21,14 +21,14 @@ it('finds nothing wrong with a complete settlement paid by official card', () =>
 describe('R15: the three documents', () => {
   it('blocks a settlement missing the letter and the reception list (R15)', () => {
     expect(check({ documents: ['发票'] })).toEqual([
-      { rule: 'R15', severity: 'block', message: '结算缺少公函、接待清单，单据不全不予报销 (R15)', field: 'settlement.documents' },
+      { rule: 'R15', severity: 'block', message: '结算缺少公函、接待清单，单据不全不予报销（报销单据规定）', field: 'settlement.documents' },
     ]);
   });
 
   it('uses the documents the policy names: Sichuan asks for the approval form and the menu (R15)', () => {
     const sichuan = policyWith(['required_documents: [发票, 公函, 接待清单]', 'required_documents: [接待审批单, 菜单原件, 发票]']);
     expect(check({ documents: ['接待审批单', '菜单原件', '发票'] }, {}, sichuan)).toEqual([]);
-    expect(check({}, {}, sichuan)[0].message).toBe('结算缺少接待审批单、菜单原件，单据不全不予报销 (R15)');
+    expect(check({}, {}, sichuan)[0].message).toBe('结算缺少接待审批单、菜单原件，单据不全不予报销（报销单据规定）');
   });
 });
 
@@ -44,7 +44,7 @@ describe('R16: payment', () => {
       {
         rule: 'R16',
         severity: 'reason',
-        message: '第1笔餐费400元以现金支付，理由：对方餐厅不受理公务卡；须经负责人审批 (R16)',
+        message: '第1笔餐费400元以现金支付，理由：对方餐厅不受理公务卡；须经负责人审批（结算方式规定）',
         field: 'settlement.lines[0].payment',
       },
     ]);
@@ -104,7 +104,7 @@ describe('the local meal standard and R8 at the table', () => {
       {
         rule: 'meals.working_meal.per_person',
         severity: 'reason',
-        message: '第1笔餐费488元，8人用餐，人均61元，超过县处级正职工作餐标准60元/人·餐 (本地规定)',
+        message: '第1笔餐费488元，8人用餐，人均61元，超过县处级正职工作餐标准60元/人·餐（本地规定）',
         field: 'settlement.lines[0].amount',
       },
     ]);
@@ -139,7 +139,7 @@ describe('the local meal standard and R8 at the table', () => {
       {
         rule: 'R8',
         severity: 'block',
-        message: '来访5人，陪餐最多3人，第1笔餐费450元用餐9人（陪餐4人）(R8)',
+        message: '来访5人，陪餐最多3人，第1笔餐费450元用餐9人（陪餐4人）（工作餐和陪餐规定）',
         field: 'settlement.lines[0].persons',
       },
     ]);
@@ -172,7 +172,7 @@ describe('the reimbursement deadline (settlement.reimburse_within_months)', () =
   const at = (iso: string) => new Date(`${iso}T02:00:00Z`);
   it('accepts a settlement on the last day: visit ended 2026-11-26, deadline 2027-01-26', () => {
     expect(check({}, {}, policy, at('2027-01-26'))).toEqual([
-      expect.objectContaining({ severity: 'info', message: '报销期限为2027-01-26，还剩0天 (本地规定)' }),
+      expect.objectContaining({ severity: 'info', message: '报销期限为2027-01-26，还剩0天（本地规定）' }),
     ]);
   });
 
@@ -181,7 +181,7 @@ describe('the reimbursement deadline (settlement.reimburse_within_months)', () =
       {
         rule: 'settlement.reimburse_within_months',
         severity: 'reason',
-        message: '接待于2026-11-26结束，应在2个月内（2027-01-26前）报销，已逾期1天 (本地规定)',
+        message: '接待于2026-11-26结束，应在2个月内（2027-01-26前）报销，已逾期1天（本地规定）',
         field: 'depart_date',
       },
     ]);

@@ -60,12 +60,12 @@ describe('policy check', { timeout: 60_000 }, () => {
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({
       findings: [
-        { stage: 'request', rule: 'R8', severity: 'block', message: '来访12人，陪餐最多4人，现为5人 (R8)', field: 'accompany_count' },
+        { stage: 'request', rule: 'R8', severity: 'block', message: '来访12人，陪餐最多4人，现为5人（工作餐和陪餐规定）', field: 'accompany_count' },
         {
           stage: 'settlement',
           rule: 'R16',
           severity: 'block',
-          message: '第1笔餐费400元以现金支付，未写明理由：应使用公务卡或转账；确需现金的须写明理由并经负责人审批 (R16)',
+          message: '第1笔餐费400元以现金支付，未写明理由：应使用公务卡或转账；确需现金的须写明理由并经负责人审批（结算方式规定）',
           field: 'settlement.lines[0].payment',
         },
       ],

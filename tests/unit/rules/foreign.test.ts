@@ -20,7 +20,7 @@ describe('外事 requests', () => {
 
   it('need the 外事批件 or 邀请函: without its number the request is refused, citing 外事接待规定', () => {
     expect(checkRequest({ ...foreign, letter_no: '' }, policy, now)).toEqual([
-      { rule: 'foreign.documents', severity: 'block', message: '外事接待须凭外事批件或邀请函，未填写文号，不予接待 (外事接待规定)', field: 'letter_no' },
+      { rule: 'foreign.documents', severity: 'block', message: '外事接待须凭外事批件或邀请函，未填写文号，不予接待（外事接待规定）', field: 'letter_no' },
     ]);
   });
 
@@ -38,7 +38,7 @@ describe('外事 banquets against the banquet standard of their host', () => {
       {
         rule: 'foreign.banquets',
         severity: 'reason',
-        message: '第1次用餐，为外宾宴请，人均401元，超过部长级主持的宴请标准400元/人 (外事接待规定)',
+        message: '第1次用餐，为外宾宴请，人均401元，超过部长级主持的宴请标准400元/人（外事接待规定）',
         field: 'plan.meals[0].cost_per_person',
       },
     ]);

@@ -17,7 +17,7 @@ describe('settlement facts read from facts.json', () => {
 
   it('keep invoice_no and invoice_used_in: an invoice already reimbursed is refused, naming it (R15)', () => {
     const found = checkFacts({ request, settlement: { lines: [buildLine({ invoice_no: '04400001', invoice_used_in: 'JD-2026-0007' })], documents } }, policy, afterVisit);
-    expect(found).toEqual([expect.objectContaining({ rule: 'R15', message: '第1笔餐费400元的发票号04400001已在JD-2026-0007的结算中使用，同一发票不得重复报销 (R15)' })]);
+    expect(found).toEqual([expect.objectContaining({ rule: 'R15', message: '第1笔餐费400元的发票号04400001已在JD-2026-0007的结算中使用，同一发票不得重复报销（报销单据规定）' })]);
   });
 
   it('do not raise 先审批、后接待 on a settlement, whose visit is necessarily past', () => {

@@ -39,7 +39,7 @@ describe('赣州: "一律上地产酒" (alcohol_allowed: local_only)', () => {
 
   it('refuses 红酒, saying only the local liquor is allowed', () => {
     expect(bill('家常菜、红酒', ganzhou)).toEqual([
-      expect.objectContaining({ rule: 'meals.alcohol_allowed', severity: 'block', message: expect.stringContaining('「红酒」：本地规定只上地产酒、米酒、本地酒、农家酒 (本地规定)') }),
+      expect.objectContaining({ rule: 'meals.alcohol_allowed', severity: 'block', message: expect.stringContaining('「红酒」：本地规定只上地产酒、米酒、本地酒、农家酒（本地规定）') }),
     ]);
   });
 
