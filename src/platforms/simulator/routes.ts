@@ -149,7 +149,9 @@ export function createSimulatorRoutes(opts: { db: Db; org: Org; messenger: Simul
     const messageId = await messenger.storeIncoming({ chatId, sender: user, text });
     const mention = `@${BOT_NAME}`;
     // "@钱进" typed on the page is a mention of that person, as Feishu would deliver it.
-    const mentions = org.people.filter((p) => text.includes(`@${p.name}`)).map((p) => ({ id: p.id, name: p.name }));
+    // In the order typed, as Feishu lists them (the first named can matter: 陪同 takes it as the 主陪);
+    // at one position the longest name wins (@张伟华 is not @张伟).
+    const mentions = mentionsInOrder(text, org.people);
     let plain = text.replaceAll(mention, ' ');
     for (const m of mentions) plain = plain.replaceAll(`@${m.name}`, ' ');
     await pipeline.accept({
@@ -270,4 +272,21 @@ export function createSimulatorRoutes(opts: { db: Db; org: Org; messenger: Simul
   });
 
   return router;
+}
+
+/** The people "@名字" names in `text`, in the order typed, each once; the longest name wins at a position. */
+export function mentionsInOrder(text: string, people: readonly { id: string; name: string }[]): { id: string; name: string }[] {
+  const at = new Map<number, { id: string; name: string }>();
+  for (const p of people) {
+    const needle = `@${p.name}`;
+    for (let i = text.indexOf(needle); i >= 0; i = text.indexOf(needle, i + 1)) {
+      const held = at.get(i);
+      if (!held || held.name.length < p.name.length) at.set(i, { id: p.id, name: p.name });
+    }
+  }
+  const seen = new Set<string>();
+  return [...at.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([, m]) => m)
+    .filter((m) => !seen.has(m.id) && seen.add(m.id));
 }
