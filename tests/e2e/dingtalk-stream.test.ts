@@ -154,6 +154,15 @@ describe('DingTalk cards and tokens', () => {
     expect(verifyAction(key, signAction(key, { v: {}, m: 'x' }).replace('.', '..'))).toBe('malformed');
   });
 
+  it('shows a link button (打印座次表、席卡和手边单, 下载结算表格) as an ActionCard button that opens the page; only http(s) links', () => {
+    const link = (text: string, url: string) => ({ tag: 'button', text: { tag: 'plain_text', content: text }, type: 'default', behaviors: [{ type: 'open_url', default_url: url }] });
+    const c = card({ title: '接待手册：JD-2026-0001', elements: [md('手册'), link('打印座次表、席卡和手边单', 'https://bot.example/plans/JD-2026-0001/place-cards?exp=1&sig=x'), link('坏链接', 'dtmd://dingtalkclient/sendMessage?content=x')] });
+    const m = renderCard(c, { messageId: 'dtm|p2p:u|1', chatId: 'p2p:u', user: 'u', key, publicUrl: 'https://x', now: Date.now(), formTtlMs: 1000 });
+    expect(m.msgKey).toBe('sampleActionCard');
+    expect(m.msgParam).toMatchObject({ singleTitle: '打印座次表、席卡和手边单', singleURL: 'https://bot.example/plans/JD-2026-0001/place-cards?exp=1&sig=x' });
+    expect(JSON.stringify(m.msgParam)).not.toContain('dtmd://dingtalkclient/sendMessage?content=x');
+  });
+
   it('expires a form link', () => {
     const c = card({ title: '表单', elements: [{ tag: 'form', name: 'f', elements: [{ tag: 'input', name: 'amount', required: true, label: { tag: 'plain_text', content: '金额' } }, button({ text: '添加', submit: true, value: { action: 'x' } })] }] });
     const now = Date.now();

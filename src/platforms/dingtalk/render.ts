@@ -73,7 +73,7 @@ interface FormPart {
 }
 
 /** Flattens a Feishu card into text blocks, forms and buttons, in reading order. */
-function walk(elements: CardElement[], out: { blocks: string[]; buttons: Button[]; forms: FormPart[] }, form?: FormPart) {
+function walk(elements: CardElement[], out: { blocks: string[]; buttons: Button[]; forms: FormPart[]; links?: { text: string; url: string }[] }, form?: FormPart) {
   for (const el of elements) {
     switch (el.tag) {
       case 'markdown':
@@ -99,6 +99,12 @@ function walk(elements: CardElement[], out: { blocks: string[]; buttons: Button[
         break;
       }
       case 'button': {
+        // A link (下载结算表格, 打印座次表…): an ActionCard button that opens the page; only http(s).
+        const link = (el.behaviors as Obj[] | undefined)?.find((x) => x.type === 'open_url');
+        if (link && typeof link.default_url === 'string' && /^https?:\/\//.test(link.default_url)) {
+          out.links?.push({ text: plainText(el.text), url: link.default_url });
+          break;
+        }
         const b = (el.behaviors as Obj[] | undefined)?.find((x) => x.type === 'callback');
         if (!b || !isObj(b.value)) break;
         const confirm = isObj(el.confirm) ? { t: plainText(el.confirm.title), x: plainText(el.confirm.text) } : undefined;
@@ -157,7 +163,7 @@ const MAX_BUTTONS = 5;
  * More than five buttons: the rest are links in the text.
  */
 export function renderCard(card: Card, ctx: RenderContext): RobotMessage {
-  const out = { blocks: [] as string[], buttons: [] as Button[], forms: [] as FormPart[] };
+  const out = { blocks: [] as string[], buttons: [] as Button[], forms: [] as FormPart[], links: [] as { text: string; url: string }[] };
   walk(card.body.elements, out);
   const title = card.header?.title.content ?? '接待助手';
   const actions: { title: string; url: string }[] = [];
@@ -206,6 +212,7 @@ export function renderCard(card: Card, ctx: RenderContext): RobotMessage {
     }
   }
   out.buttons.forEach(tap);
+  for (const l of out.links) actions.push({ title: l.text, url: l.url });
 
   // Title and subtitle are plain_text (the subtitle often a guest unit as typed): escaped, never markup.
   // The message's `title` parameter stays as it is: DingTalk shows it only as the plain notification text.
