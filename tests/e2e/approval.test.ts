@@ -185,7 +185,7 @@ describe('visit requests and the approval chain', () => {
     const { answer, code } = await h.submit(STAFF2, validForm({ letter_no: '' }));
     expect(code).toBeUndefined();
     expect(answer.toast?.type).toBe('error');
-    expect(answer.toast?.content).toMatch(/^不能提交：.*公函.*\(R4\)$/);
+    expect(answer.toast?.content).toMatch(/^不能提交：.*公函.*（公函规定）$/);
     expect(cardText(answer.card?.data)).toContain('（公函规定）');
     expect(buttonValue(answer.card?.data, { action: 'request.submit' })).toEqual({ action: 'request.submit' });
     expect(h.cardsTo(HEAD2)).toHaveLength(0);

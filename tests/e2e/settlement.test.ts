@@ -290,8 +290,8 @@ describe('settlement', () => {
     const code = await openWithInvoice({ amount: '1200' });
     await h.addLine('ou_staff1', code, { category: '其他', amount: '200', payee: '某商店', payment: '现金', items: '土特产' });
     const text = cardText(h.card('ou_staff1', code));
-    expect(text).toMatch(/以现金支付，未写明理由.*\(R16\)/);
-    expect(text).toMatch(/土特产.*\(R12\)/);
+    expect(text).toMatch(/以现金支付，未写明理由.*（结算方式规定）/);
+    expect(text).toMatch(/土特产.*（活动和礼品规定）/);
     expect(text).toMatch(/人均150元，超过县处级.*60/);
     // No 签字 on the card while something blocks; a tap forged with the card's hash is refused too.
     expect(buttonValues(h.card('ou_staff1', code)).some((v) => v.action === 'settlement.sign')).toBe(false);
