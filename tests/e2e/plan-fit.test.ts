@@ -115,7 +115,7 @@ describe('a plan shaped by the request and by how late it is approved', () => {
   it('the same visit with rooms, a working meal and two cars gets the hotel, the menu and the cars', async () => {
     const code = await approve(validForm({ guest_unit: '齐全单位', lead_name: '周涛', lead_title: '副局长', lead_rank: '厅局级副职', lodging: '标准间', rooms: '3', working_meal: '是', vehicles: '2' }));
     const titles = (await h.tasksOf(code)).map((t) => t.title);
-    expect(titles).toEqual(expect.arrayContaining(['预订定点饭店客房', '安排集中乘车车辆', '确定工作餐菜单（家常菜、不上酒）', '发送温馨提示短信（联系人电话、房间号）']));
+    expect(titles).toEqual(expect.arrayContaining(['按审批单房型预订定点饭店客房', '安排集中乘车车辆', '确定工作餐菜单（家常菜、不上酒）', '发送温馨提示短信（联系人电话、房间号）']));
   });
 
   it('a 大型活动 gets its own plan: 工作专班, 车辆调度和会务, 安全保卫, 现场服务; a 外事 visit gets the foreign-affairs tasks', async () => {
