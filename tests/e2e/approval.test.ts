@@ -181,7 +181,7 @@ describe('visit requests and the approval chain', () => {
     expect(mine.match(/省农业农村厅/g)).toHaveLength(1);
   });
 
-  it('refuses 公务 without a letter with a toast citing R4, and stores nothing', async () => {
+  it('refuses 公务 without a letter with a toast citing the letter rule (公函规定), and stores nothing', async () => {
     const { answer, code } = await h.submit(STAFF2, validForm({ letter_no: '' }));
     expect(code).toBeUndefined();
     expect(answer.toast?.type).toBe('error');
