@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { HandlerContext } from '../chat/context.js';
 import { errorToast as error, type CardActionEvent, type CardActionResult } from '../chat/event.js';
 import { buildReceptionStatusCard } from '../reception/reception-cards.js';
-import { buildRequestFormCard } from '../request/request-form-card.js';
+import { buildRequestFormCard, ccPeople } from '../request/request-form-card.js';
 import { escapeMd } from '../cards/elements.js';
 import { cut } from '../lib/text.js';
 import { hot, setPlaceholder } from '../db/hot.js';
@@ -11,6 +11,7 @@ import { recordVisit } from '../request/guest-history.js';
 import { recordInLedger } from '../reception/ledger-sync.js';
 import { holdsOtherLevel, proposerOf } from './authority.js';
 import { patchCards, sendApprovalCards, updateStatusCard } from './notify.js';
+import { sendCcCards } from './cc.js';
 import { startPlan } from '../plan/plan.js';
 import { applyChange, dropChange, shiftNote, whereOf } from './change-request.js';
 import { activeDelegates, AWAITING_APPROVAL, lockForAct, viewOf } from '../reception/store.js';
@@ -144,9 +145,11 @@ export async function onApprovalAct(event: CardActionEvent, ctx: HandlerContext)
   } else if (newState === 'rejected') {
     await ctx.send({ type: 'user', id: r.requester }, { kind: 'text', text: `您提交的接待申请${r.code}已被${actor}驳回。理由：${comment}` });
   } else if (newState === 'returned') {
-    const form = buildRequestFormCard({ values: formValues(r.form), resubmit: r.code, notice: `**${escapeMd(r.code)}已被${escapeMd(actor)}退回修改。**\n理由：${escapeMd(comment ?? '')}\n修改后重新提交，将从第一级重新审批。` });
+    const form = buildRequestFormCard({ values: formValues(r.form), resubmit: r.code, ccPeople: ccPeople(ctx.org, r.requester), cc: r.cc, notice: `**${escapeMd(r.code)}已被${escapeMd(actor)}退回修改。**\n理由：${escapeMd(comment ?? '')}\n修改后重新提交，将从第一级重新审批。` });
     await ctx.send({ type: 'user', id: r.requester }, { kind: 'card', card: form });
   }
   await updateStatusCard(ctx, r, steps);
+  // 抄送 on final approval (the policy's `when: final`), after the copies already out were updated.
+  if (newState === 'approved' && !isChange) await sendCcCards(ctx, r, 'final', steps);
   return answer();
 }

@@ -11,6 +11,7 @@ import { addWorkingHours, localDate } from '../lib/working-time.js';
 import { nameOf } from '../org/access.js';
 import { stateLabel } from '../reception/state-labels.js';
 import { mayStandIn, proposerOf } from './authority.js';
+import { updateCcCards } from './cc.js';
 
 type Ctx = Pick<HandlerContext, 'tx' | 'org' | 'policy' | 'config' | 'now' | 'enqueue'>;
 
@@ -64,10 +65,11 @@ export async function patchCards(ctx: Ctx, r: Reception, cardRefs: string[], out
   for (const sentBy of cardRefs) await ctx.enqueue({ op: 'update_card', sentBy, card });
 }
 
-/** The requester's status card: the message that held their form, updated as the chain moves. */
+/** The requester's status card (the message that held their form) and every 抄送 copy, updated as the chain moves. */
 export async function updateStatusCard(ctx: Ctx, r: Reception, known?: Approval[]): Promise<void> {
-  if (!r.statusMessageId) return;
-  await ctx.enqueue({ op: 'update_card', messageId: r.statusMessageId, card: await statusCard(ctx, r, known) });
+  const steps = known ?? (r.statusMessageId || r.ccCards.length ? await roundSteps(ctx.tx, r) : []);
+  if (r.statusMessageId) await ctx.enqueue({ op: 'update_card', messageId: r.statusMessageId, card: await statusCard(ctx, r, steps) });
+  await updateCcCards(ctx, r, steps);
 }
 
 /** What the requester's status card shows now. */

@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { HandlerContext } from '../chat/context.js';
 import { fieldText, type CardActionEvent, type CardActionResult } from '../chat/event.js';
 import { buildReceptionStatusCard } from '../reception/reception-cards.js';
-import { buildRequestFormCard, type RequestField, type RequestFormValues } from '../request/request-form-card.js';
+import { buildRequestFormCard, ccPeople, type RequestField, type RequestFormValues } from '../request/request-form-card.js';
 import { approvals, receptions } from '../db/schema/index.js';
 import { checkRequest } from '../rules/checks/check-request.js';
 import { needsExtraApproval } from '../rules/checks/extra-approval.js';
@@ -11,6 +11,7 @@ import { readRequest, type ReceptionRequest } from '../rules/checks/read-request
 import { buildChain } from './chain.js';
 import { lookupHistory } from '../request/guest-history.js';
 import { sendApprovalCards, statusCard } from './notify.js';
+import { sendCcCards, updateCcCards } from './cc.js';
 import { findReception, nextCode, roundSteps, viewOf } from '../reception/store.js';
 import { localDate } from '../lib/working-time.js';
 
@@ -24,6 +25,9 @@ export function formValues(raw: ReceptionRequest | Record<string, unknown>): Req
   }
   return out as RequestFormValues;
 }
+
+/** The 抄送 picker's value: the open_ids chosen, once each. */
+const ccOf = (v: unknown): string[] => [...new Set((Array.isArray(v) ? v : v ? [v] : []).map(String).filter(Boolean))];
 
 const errorsByField = (findings: Finding[]) => {
   const errors: Partial<Record<RequestField, string>> = {};
@@ -46,7 +50,7 @@ export async function onRequestSubmit(event: CardActionEvent, ctx: HandlerContex
   const resubmit = typeof event.value.code === 'string' ? event.value.code : undefined;
   const again = (toast: CardActionResult['toast'], extra: { findings?: Finding[]; askReason?: boolean; errors?: Finding[] }) => ({
     toast,
-    card: buildRequestFormCard({ values, resubmit, findings: extra.findings, askReason: extra.askReason, errors: errorsByField(extra.errors ?? extra.findings ?? []) }),
+    card: buildRequestFormCard({ values, resubmit, ccPeople: ccPeople(ctx.org, event.operatorId), cc: ccOf(raw.cc), findings: extra.findings, askReason: extra.askReason, errors: errorsByField(extra.errors ?? extra.findings ?? []) }),
   });
 
   if (!resubmit) {
@@ -70,6 +74,11 @@ export async function onRequestSubmit(event: CardActionEvent, ctx: HandlerContex
     return again({ type: 'warning', content: '有须说明理由的事项，请填写情况说明后再提交。' }, { findings, askReason: true });
   }
 
+  // 抄送: the people the requester added on the form, each in the org file and never the requester.
+  const cc = ccOf(raw.cc).filter((id) => id !== event.operatorId);
+  const stranger = cc.find((id) => !ctx.org.person(id));
+  if (stranger) return again({ type: 'error', content: '抄送人不在本单位人员名单中，请重新选择。' }, {});
+
   const extra = needsExtraApproval(findings, ctx.policy, request);
   const requester = event.operatorId;
   const person = ctx.org.person(requester)!;
@@ -92,7 +101,7 @@ export async function onRequestSubmit(event: CardActionEvent, ctx: HandlerContex
     if (prior.state !== 'returned') return { toast: { type: 'warning', content: `接待${prior.code}当前不是“退回修改”状态，不能重新提交。` } };
     [reception] = await ctx.tx
       .update(receptions)
-      .set({ state: 'pending', form: stored, findings: allFindings, history: history.length ? history : null, reason: reasonText || null, extraLevel: extra.reasons, round: prior.round + 1, statusMessageId: event.messageId, updatedAt: ctx.now })
+      .set({ state: 'pending', cc: [...new Set([...prior.cc, ...cc])], form: stored, findings: allFindings, history: history.length ? history : null, reason: reasonText || null, extraLevel: extra.reasons, round: prior.round + 1, statusMessageId: event.messageId, updatedAt: ctx.now })
       .where(eq(receptions.id, prior.id))
       .returning();
   } else {
@@ -100,7 +109,7 @@ export async function onRequestSubmit(event: CardActionEvent, ctx: HandlerContex
     const code = await nextCode(ctx.tx, year);
     [reception] = await ctx.tx
       .insert(receptions)
-      .values({ code, requester, department: person.department, state: 'pending', form: stored, findings: allFindings, history: history.length ? history : null, reason: reasonText || null, extraLevel: extra.reasons, statusMessageId: event.messageId, createdAt: ctx.now, updatedAt: ctx.now })
+      .values({ code, requester, department: person.department, state: 'pending', cc, form: stored, findings: allFindings, history: history.length ? history : null, reason: reasonText || null, extraLevel: extra.reasons, statusMessageId: event.messageId, createdAt: ctx.now, updatedAt: ctx.now })
       .returning();
   }
   const rows = await ctx.tx
@@ -109,9 +118,13 @@ export async function onRequestSubmit(event: CardActionEvent, ctx: HandlerContex
     .returning();
   await ctx.audit({ actor: requester, entity: 'reception', entityId: reception.code, action: resubmit ? 'resubmit' : 'submit', from: resubmit ? 'returned' : 'draft', to: 'pending', reason: reasonText || undefined, detail: { round: reception.round, chain: chain.map((s) => s.approver) } });
   await sendApprovalCards(ctx, reception, rows[0]);
+  // 抄送: copies already sent (an earlier round) follow the request; new ones go out now.
+  const steps = await roundSteps(ctx.tx, reception);
+  await updateCcCards(ctx, reception, steps);
+  await sendCcCards(ctx, reception, 'submit', steps);
 
   const first = chain[0];
-  const view = viewOf(ctx.org, reception, await roundSteps(ctx.tx, reception));
+  const view = viewOf(ctx.org, reception, steps);
   return {
     toast: { type: 'success', content: `已提交，接待编号${reception.code}` },
     card: buildReceptionStatusCard(view, { title: `我的接待申请：${reception.code}`, outcome: `审批中：等待${first.role}${ctx.org.person(first.approver)?.name ?? ''}审批`, template: 'blue' }),
