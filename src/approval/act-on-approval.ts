@@ -12,6 +12,7 @@ import { recordInLedger } from '../reception/ledger-sync.js';
 import { holdsOtherLevel, proposerOf } from './authority.js';
 import { patchCards, sendApprovalCards, updateStatusCard } from './notify.js';
 import { sendCcCards } from './cc.js';
+import { returnTargetOf, returnToLevel } from './return-to-level.js';
 import { startPlan } from '../plan/plan.js';
 import { applyChange, dropChange, shiftNote, whereOf } from './change-request.js';
 import { activeDelegates, AWAITING_APPROVAL, lockForAct, viewOf } from '../reception/store.js';
@@ -97,6 +98,14 @@ export async function onApprovalAct(event: CardActionEvent, ctx: HandlerContext)
     return { toast: { type: 'success', content: `已转交${name(target)}` }, card };
   }
 
+  if (d === 'return') {
+    // 退回修改 to the requester (nothing chosen) or to an earlier level of this round.
+    const to = returnTargetOf(event.formValue?.return_to);
+    const target = to ? current.find((s) => s.step === to && s.step < step.step) : undefined;
+    if (to === undefined || (to > 0 && !target)) return error('只能退回申请人或本次审批中在您之前的层级，未作任何更改。');
+    if (target) return returnToLevel(ctx, r, current, step, target, { actor, comment: comment!, audit });
+  }
+
   const status: ApprovalStatus = d === 'approve' ? 'approved' : d === 'reject' ? 'rejected' : 'returned';
   // Independent statements go out together: on PostgreSQL they are pipelined on the transaction's connection.
   const acted = { status, actedBy: operator, onBehalfOf: onBehalfOf ?? null, comment, actedAt: ctx.now };
@@ -145,7 +154,7 @@ export async function onApprovalAct(event: CardActionEvent, ctx: HandlerContext)
   } else if (newState === 'rejected') {
     await ctx.send({ type: 'user', id: r.requester }, { kind: 'text', text: `您提交的接待申请${r.code}已被${actor}驳回。理由：${comment}` });
   } else if (newState === 'returned') {
-    const form = buildRequestFormCard({ values: formValues(r.form), resubmit: r.code, ccPeople: ccPeople(ctx.org, r.requester), cc: r.cc, notice: `**${escapeMd(r.code)}已被${escapeMd(actor)}退回修改。**\n理由：${escapeMd(comment ?? '')}\n修改后重新提交，将从第一级重新审批。` });
+    const form = buildRequestFormCard({ values: formValues(r.form), resubmit: r.code, ccPeople: ccPeople(ctx.org, r.requester), cc: r.cc, notice: `**${escapeMd(r.code)}已被${escapeMd(actor)}退回修改。**\n理由：${escapeMd(comment ?? '')}\n${ctx.policy.approval.resume === 'returner' ? `修改后重新提交，将直接由${escapeMd(actor)}审批。` : '修改后重新提交，将从第一级重新审批。'}` });
     await ctx.send({ type: 'user', id: r.requester }, { kind: 'card', card: form });
   }
   await updateStatusCard(ctx, r, steps);

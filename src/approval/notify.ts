@@ -26,7 +26,9 @@ export async function sendApprovalCards(ctx: Ctx, r: Reception, step: Approval, 
   // 转交 may go to anyone in the org but the requester, the change's proposer and the person who holds the step now.
   const proposer = proposerOf(r);
   const people = ctx.org.people.filter((p) => p.id !== r.requester && p.id !== proposer && p.id !== step.approver).map(({ id, name, department }) => ({ id, name, department }));
-  const card = buildApprovalCard(view, { approvalId: step.id, round: r.round, people, note });
+  // 退回修改 may go back to any earlier level of the round.
+  const returnTargets = steps.filter((s) => s.round === step.round && s.step < step.step).map((s) => `第${s.step}级：${s.role} ${nameOf(ctx.org, s.approver)}`);
+  const card = buildApprovalCard(view, { approvalId: step.id, round: r.round, people, note, returnTargets });
   const today = localDate(ctx.now, ctx.config.timeZone);
   const approverName = nameOf(ctx.org, step.approver);
   const wh = { start: ctx.policy.reminders.working_hours.start, end: ctx.policy.reminders.working_hours.end, workdays: ctx.policy.reminders.workdays };
@@ -49,7 +51,7 @@ export async function sendApprovalCards(ctx: Ctx, r: Reception, step: Approval, 
   // A delegate gets no copy they could not act on: not the requester or the change's proposer
   // standing in for their own approver, nor someone who holds or has acted on another level of this round.
   for (const delegate of delegates.filter((d) => mayStandIn(r, steps, step, d))) {
-    const copy = buildApprovalCard(view, { approvalId: step.id, round: r.round, people, note: `您正代理${approverName}审批，操作将记录为“代${approverName}”。` });
+    const copy = buildApprovalCard(view, { approvalId: step.id, round: r.round, people, returnTargets, note: `您正代理${approverName}审批，操作将记录为“代${approverName}”。` });
     refs.push(await ctx.enqueue({ op: 'send', to: { type: 'user', id: delegate }, message: { kind: 'card', card: copy } }));
   }
   if (refs.length > 1) await setCardRefs(ctx.tx, { id: step.id, cardRefs: [...step.cardRefs, ...refs] });

@@ -1,6 +1,6 @@
 import type { Finding } from '../rules/checks/finding.js';
 import type { Card, CardElement, HeaderColour } from '../cards/card.js';
-import { button, card, escapeMd, form, hr, input, md } from '../cards/elements.js';
+import { button, card, escapeMd, form, hr, input, md, select } from '../cards/elements.js';
 import { fieldOf, type FormFields } from './form-fields.js';
 
 /** What the cards show of a reception; names already resolved from ids. */
@@ -93,7 +93,10 @@ function body(view: ReceptionView): CardElement[] {
 }
 
 /** The card an approver taps: the request, the findings, the chain, and one form with 意见 and four buttons. */
-export function buildApprovalCard(view: ReceptionView, opts: { approvalId: number; round: number; people: { id: string; name: string; department: string }[]; note?: string }): Card {
+export function buildApprovalCard(
+  view: ReceptionView,
+  opts: { approvalId: number; round: number; people: { id: string; name: string; department: string }[]; note?: string; returnTargets?: string[] },
+): Card {
   const value = (decision: string) => ({ action: 'approval.act', code: view.code, approval: opts.approvalId, round: opts.round, decision });
   return card({
     title: `接待审批：${view.code}`,
@@ -112,6 +115,12 @@ export function buildApprovalCard(view: ReceptionView, opts: { approvalId: numbe
           placeholder: { tag: 'plain_text', content: '转交时选择接收人' },
           options: opts.people.map((p) => ({ value: p.id })),
         },
+        // 退回修改 goes to the requester, or to any earlier level of the round.
+        ...(opts.returnTargets?.length
+          ? [
+              select({ name: 'return_to', placeholder: '退回修改时选择退回对象（默认退回申请人）', options: ['申请人', ...opts.returnTargets] }),
+            ]
+          : []),
         {
           tag: 'column_set',
           flex_mode: 'none',

@@ -145,6 +145,11 @@ export const policySchema = z.strictObject({
         { error: 'expected a list of { to, when, min_rank } rows' },
       )
       .default([]),
+    /**
+     * After 退回修改 to the requester, where the resubmission starts: `start` from level 1, or
+     * `returner` straight back at the level that returned it (the levels before it keep their 同意).
+     */
+    resume: z.enum(['start', 'returner'], { error: 'expected start or returner' }).default('start'),
   }),
   plan: z
     .strictObject({
