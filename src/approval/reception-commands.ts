@@ -68,12 +68,12 @@ export const onView: Handler = async (event, ctx, args) => {
     return;
   }
   const history = await ctx.tx.select().from(auditLog).where(and(eq(auditLog.entity, 'reception'), eq(auditLog.entityId, r.code))).orderBy(asc(auditLog.id));
-  const ACTION: Record<string, string> = { submit: '提交申请', resubmit: '重新提交', approve: '同意', reject: '驳回', return: '退回修改', transfer: '转交', withdraw: '撤回', change: '变更', change_request: '提出变更', withdraw_change: '撤回变更' };
+  const ACTION: Record<string, string> = { submit: '提交申请', resubmit: '重新提交', approve: '同意', reject: '驳回', return: '退回修改', transfer: '转交', withdraw: '撤回', change: '变更', change_request: '提出变更', withdraw_change: '撤回变更', add_signer: '加签' };
   const lines = history.map((h) => {
-    const d = (h.detail ?? {}) as { onBehalfOf?: string; to?: string; role?: string; toStep?: number };
+    const d = (h.detail ?? {}) as { onBehalfOf?: string; to?: string; role?: string; toStep?: number; where?: string };
     const who = d.onBehalfOf ? `${name(ctx, h.actor)}（代${name(ctx, d.onBehalfOf)}）` : name(ctx, h.actor);
     const at = new Intl.DateTimeFormat('zh-CN', { timeZone: ctx.config.timeZone, month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(h.at);
-    return `${at} ${escapeMd(who)} ${d.role ? `（${d.role}）` : ''}${ACTION[h.action] ?? h.action}${d.to && h.action === 'transfer' ? `给${escapeMd(name(ctx, d.to))}` : ''}${h.action === 'return' && d.toStep && d.to ? `至第${d.toStep}级${escapeMd(name(ctx, d.to))}` : ''}${h.reason ? `：${escapeMd(h.reason)}` : ''}`;
+    return `${at} ${escapeMd(who)} ${d.role ? `（${d.role}）` : ''}${ACTION[h.action] ?? h.action}${d.to && h.action === 'transfer' ? `给${escapeMd(name(ctx, d.to))}` : ''}${h.action === 'return' && d.toStep && d.to ? `至第${d.toStep}级${escapeMd(name(ctx, d.to))}` : ''}${h.action === 'add_signer' && d.to ? `（${d.where === 'after' ? '后' : '前'}加签${escapeMd(name(ctx, d.to))}）` : ''}${h.reason ? `：${escapeMd(h.reason)}` : ''}`;
   });
   await ctx.sayPrivately({ kind: 'card', card: buildReceptionDetailCard(viewOf(ctx.org, r, await roundSteps(ctx.tx, r)), { state: stateLabel(r.state), history: lines }) });
 };

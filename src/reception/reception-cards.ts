@@ -28,6 +28,10 @@ export interface StepView {
   comment?: string | null;
 }
 
+/** The 加签 choices as the card shows them (src/approval/add-signer.ts reads them back). */
+export const ADD_BEFORE = '前加签（先由其审批，再回到我）';
+export const ADD_AFTER = '后加签（我同意后再由其审批）';
+
 const STATUS: Record<StepView['status'], string> = {
   pending: '【待审批】',
   approved: '【同意】',
@@ -115,6 +119,14 @@ export function buildApprovalCard(
           placeholder: { tag: 'plain_text', content: '转交时选择接收人' },
           options: opts.people.map((p) => ({ value: p.id })),
         },
+        // 加签: a person before (they approve first, then back here) or after (the next level); the reason in 意见.
+        {
+          tag: 'select_person',
+          name: 'add_person',
+          placeholder: { tag: 'plain_text', content: '加签时选择加签人' },
+          options: opts.people.map((p) => ({ value: p.id })),
+        },
+        select({ name: 'add_where', placeholder: '加签方式（默认前加签）', options: [ADD_BEFORE, ADD_AFTER] }),
         // 退回修改 goes to the requester, or to any earlier level of the round.
         ...(opts.returnTargets?.length
           ? [
@@ -130,6 +142,7 @@ export function buildApprovalCard(
             button({ text: '驳回', type: 'danger', name: 'reject', submit: true, value: value('reject') }),
             button({ text: '退回修改', name: 'return', submit: true, value: value('return') }),
             button({ text: '转交', name: 'transfer', submit: true, value: value('transfer') }),
+            button({ text: '加签', name: 'add', submit: true, value: value('add') }),
           ].map((b) => ({ tag: 'column', width: 'auto', elements: [b] })),
         },
       ]),

@@ -99,7 +99,7 @@ export interface WebhookClient {
   /** 新建接待 → the form card → submit with `form`. Returns the answer, the form's message id and the code. */
   submit(user: string, form: Obj): Promise<{ answer: TapAnswer; formMessageId: string; code?: string }>;
   /** Taps a decision on `user`'s open approval card for `code`. */
-  act(user: string, code: string, decision: 'approve' | 'reject' | 'return' | 'transfer', formValue?: Obj): Promise<TapAnswer>;
+  act(user: string, code: string, decision: 'approve' | 'reject' | 'return' | 'transfer' | 'add', formValue?: Obj): Promise<TapAnswer>;
   /** Messages the fake received for `user`: sent to their open_id or into their p2p chat. */
   messagesTo(user: string): SentMessage[];
   cardsTo(user: string): SentMessage[];

@@ -94,7 +94,7 @@ describe('visit requests and the approval chain', () => {
     }
     expect(stepLines(first.content)).toEqual([step(1, '部门负责人 李建国', '待审批'), step(2, '接待办主任 赵敏', '未开始'), step(3, '分管领导 陈副主任', '未开始')]);
     expect(JSON.stringify(first.content)).toContain('"name":"comment"');
-    expect(buttonValues(first.content).map((v) => v.decision)).toEqual(['approve', 'reject', 'return', 'transfer']);
+    expect(buttonValues(first.content).map((v) => v.decision)).toEqual(['approve', 'reject', 'return', 'transfer', 'add']);
     expect(h.approvalCardsFor(OFFICE1, c)).toHaveLength(0);
     expect(h.approvalCardsFor(LEADER1, c)).toHaveLength(0);
 
