@@ -1,4 +1,5 @@
 import { buildHelpCard } from './help-card.js';
+import { onBatchApprove } from '../approval/batch-approve.js';
 import { buildRequestFormCard, ccPeople, type RequestFormValues } from '../request/request-form-card.js';
 import { card, escapeMd, md } from '../cards/elements.js';
 import { buildStandardsText } from '../rules/policy/standards-text.js';
@@ -126,6 +127,7 @@ export function createBotRouter(): Router {
       'request.submit': onRequestSubmit,
       'request.change': onRequestChange,
       'approval.act': onApprovalAct,
+      'approval.batch': onBatchApprove,
       'task.done': onTaskDone,
       'task.assign': onTaskAssign,
       'settlement.line.add': onLineAdd,

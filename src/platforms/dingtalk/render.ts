@@ -3,6 +3,8 @@ import { escapeMd } from '../../cards/elements.js';
 import { actionText, sendMessageLink, signAction, signForm, type FormField, type FormToken } from './tokens.js';
 
 type Obj = Record<string, unknown>;
+/** What a checker's select posts on DingTalk's H5 form (src/approval/batch-approve.ts reads it as a tick). */
+export const CHECKED = '勾选';
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** A robot message as DingTalk's robot send APIs take it. */
@@ -105,6 +107,14 @@ function walk(elements: CardElement[], out: { blocks: string[]; buttons: Button[
         const button: Button = { text: plainText(el.text), name: typeof el.name === 'string' ? el.name : undefined, value: b.value, submit: el.form_action_type === 'submit', ...(confirm ? { confirm } : {}) };
         if (form && button.submit) form.submits.push(button);
         else out.buttons.push(button);
+        break;
+      }
+      case 'checker': {
+        // A checkbox (批量同意's items): on the H5 form a one-choice select, 勾选 posting the same as a tick.
+        if (!form) break;
+        const label = plainText(el.text);
+        if (el.disabled === true) form.fields.push({ n: '', l: toDingTalkMarkdown(label), k: 'note' });
+        else form.fields.push({ n: String(el.name ?? ''), l: label, k: 'select', o: [CHECKED], r: false });
         break;
       }
       case 'input':
