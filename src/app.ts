@@ -19,6 +19,9 @@ import { createDatabase, type Database } from './db/client.js';
 import { createOutboxSender, type OutboxSender } from './jobs/outbox.js';
 import { createScheduler, type Scheduler } from './jobs/scheduler.js';
 import { loadOrg, type Org } from './org/org.js';
+import { liveOrg } from './org/live-org.js';
+import { within } from './lib/within.js';
+import { watchOrgFile, type OrgReloader } from './approval/org-reload.js';
 import { approvalReminderJobs } from './approval/reminders.js';
 import { buildLedgerWorkbook } from './statistics/ledger-export.js';
 import { createDocumentStore, onDocumentLost } from './settlement/settlement-documents.js';
@@ -48,6 +51,7 @@ export interface App {
    * is left stays in the database for another instance, or for this one after a restart.
    */
   close(opts?: { timeoutMs?: number }): Promise<void>;
+  reloadOrg: OrgReloader['reload']; // reads the org file again, as on its change or SIGHUP
 }
 
 export interface AppOptions {
@@ -132,14 +136,17 @@ export function createJobScheduler(opts: {
 /** Composition: config → org and policy → database and migrations → messenger → pipeline → HTTP and timers. */
 export async function startApp(config: Config, opts: AppOptions): Promise<App> {
   const { log } = opts;
-  const { org, policy, database, messenger, simulator } = await openCore(config, log, opts.clock);
+  const { org: loaded, policy, database, messenger, simulator } = await openCore(config, log, opts.clock);
   const { db } = database;
+  const live = liveOrg(loaded); // every part holds `org`, which reads the org file as last (re)loaded
+  const org = live.org;
 
   const documents = createDocumentStore({ config, org, policy, log });
   const ledgerFiles = createLedgerFileStore({ config, org, policy, log }, opts.clock);
   const outbox = createOutboxSender({ db: database.background, messenger, log: log.child({ component: 'outbox' }), pollMs: opts.outboxPollMs, clock: opts.clock, onDocument: (fileDb, action, data) => (action.purpose === 'ledger' ? ledgerFiles : documents)(fileDb, action, data),
     onDocumentLost, renderFile: (db, spec) => buildLedgerWorkbook(db, policy, spec) });
   const pipeline = createPipeline({ db, router: createBotRouter(), config, org, policy, log, afterCommit: () => outbox.kick(), clock: opts.clock });
+  const orgReloader = watchOrgFile({ file: config.orgFile, live, db, policy, config, log: log.child({ component: 'org' }), clock: opts.clock, afterCommit: () => outbox.kick(), watch: opts.background !== false });
   const scheduler = createJobScheduler({ config, org, policy, database, log, beforeJobs: (now) => pipeline.recover(now), afterRun: () => outbox.kick(), clock: opts.clock });
 
   const app = express();
@@ -234,6 +241,7 @@ export async function startApp(config: Config, opts: AppOptions): Promise<App> {
     pipeline,
     outbox,
     scheduler,
+    reloadOrg: () => orgReloader.reload(),
     close(closeOpts = {}) {
       closing ??= (async () => {
         const started = Date.now();
@@ -243,6 +251,7 @@ export async function startApp(config: Config, opts: AppOptions): Promise<App> {
 
         // 1. Stop taking events; let the requests in flight answer (a card action is answered in its request).
         stopping = true;
+        orgReloader.stop();
         ws?.close();
         const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
         // A keep-alive connection becomes idle once its answer is written; close each as it does.
@@ -270,23 +279,6 @@ export async function startApp(config: Config, opts: AppOptions): Promise<App> {
       return closing;
     },
   };
-}
-
-/** Waits for `p` at most `ms`: true if it settled in time (a rejection counts as settled). */
-async function within(p: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const settled = p.then(
-    () => true,
-    () => true,
-  );
-  const late = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-  });
-  try {
-    return await Promise.race([settled, late]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /** Whether scripts/patch-postgres.mjs guarded the postgres.js this process loads (see the README). */
