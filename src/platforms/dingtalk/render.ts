@@ -158,6 +158,8 @@ export function readCard(card: Card): { title: string; blocks: string[]; forms: 
 }
 
 const MAX_BUTTONS = 5;
+/** Submit buttons never offered as one tap (by name): what they do is chosen on the form. */
+const FORM_PAGE_ONLY = new Set(['add']);
 
 /**
  * A Feishu card as a DingTalk ActionCard (or markdown when it has nothing to tap). Each callback
@@ -198,7 +200,8 @@ export function renderCard(card: Card, ctx: RenderContext): RobotMessage {
     // One tap is offered only when the form can be sent empty (the approval's optional 意见): a form
     // with a required field or a pre-filled value (the reception list) would post less than it shows.
     const oneTap = !f.required && f.fields.every((x) => x.k === 'note' || !x.d);
-    if (oneTap) f.submits.forEach(tap);
+    // 加签 needs a person, a way and a reason chosen on the form: it is offered on the form page only.
+    if (oneTap) f.submits.filter((b) => !FORM_PAGE_ONLY.has(b.name ?? '')).forEach(tap);
     if (ctx.user || ctx.signIn) {
       const t: FormToken = {
         m: ctx.messageId,
