@@ -15,6 +15,9 @@ import type { Config } from './config.js';
 import type { Database } from './db/client.js';
 import { createOutboxSender, type OutboxSender } from './jobs/outbox.js';
 import type { Scheduler } from './jobs/scheduler.js';
+import { liveOrg } from './org/live-org.js';
+import { within } from './lib/within.js';
+import { watchOrgFile, type OrgReloader } from './approval/org-reload.js';
 import { buildLedgerWorkbook } from './statistics/ledger-export.js';
 import { createDocumentStore, onDocumentLost } from './settlement/settlement-documents.js';
 import { createLedgerFileStore } from './statistics/ledger-chat.js';
@@ -46,6 +49,7 @@ export interface App {
    * is left stays in the database for another instance, or for this one after a restart.
    */
   close(opts?: { timeoutMs?: number }): Promise<void>;
+  reloadOrg: OrgReloader['reload']; // reads the org file again, as on its change or SIGHUP
 }
 
 export interface AppOptions {
@@ -63,14 +67,17 @@ export interface AppOptions {
 /** Composition: config → org and policy → database and migrations → messenger → pipeline → HTTP and timers. */
 export async function startApp(loaded: Config, opts: AppOptions): Promise<App> {
   const { log } = opts;
-  const { config, org, policy, database, messenger, simulator, uploads } = await openCore(loaded, log, opts.clock);
+  const { config, org: loadedOrg, policy, database, messenger, simulator, uploads } = await openCore(loaded, log, opts.clock);
   const { db } = database;
+  const live = liveOrg(loadedOrg); // every part holds `org`, which reads the org file as last (re)loaded
+  const org = live.org;
 
   const documents = createDocumentStore({ config, org, policy, log });
   const ledgerFiles = createLedgerFileStore({ config, org, policy, log }, opts.clock);
   const outbox = createOutboxSender({ db: database.background, messenger, log: log.child({ component: 'outbox' }), pollMs: opts.outboxPollMs, clock: opts.clock, onDocument: (fileDb, action, data) => (action.purpose === 'ledger' ? ledgerFiles : documents)(fileDb, action, data),
     onDocumentLost, renderFile: (db, spec) => buildLedgerWorkbook(db, policy, spec) });
   const pipeline = createPipeline({ db, router: createBotRouter(), config, org, policy, log, afterCommit: () => outbox.kick(), clock: opts.clock });
+  const orgReloader = watchOrgFile({ file: config.orgFile, live, db, policy, config, log: log.child({ component: 'org' }), clock: opts.clock, afterCommit: () => outbox.kick(), watch: opts.background !== false });
   const scheduler = createJobScheduler({ config, org, policy, database, log, beforeJobs: (now) => pipeline.recover(now), afterRun: () => outbox.kick(), clock: opts.clock });
 
   const app = express();
@@ -168,6 +175,7 @@ export async function startApp(loaded: Config, opts: AppOptions): Promise<App> {
     pipeline,
     outbox,
     scheduler,
+    reloadOrg: () => orgReloader.reload(),
     close(closeOpts = {}) {
       closing ??= (async () => {
         const started = Date.now();
@@ -177,6 +185,7 @@ export async function startApp(loaded: Config, opts: AppOptions): Promise<App> {
 
         // 1. Stop taking events; let the requests in flight answer (a card action is answered in its request).
         stopping = true;
+        orgReloader.stop();
         ws?.close();
         const serverClosed = new Promise<void>((resolve) => server.close(() => resolve()));
         // A keep-alive connection becomes idle once its answer is written; close each as it does.
@@ -204,23 +213,6 @@ export async function startApp(loaded: Config, opts: AppOptions): Promise<App> {
       return closing;
     },
   };
-}
-
-/** Waits for `p` at most `ms`: true if it settled in time (a rejection counts as settled). */
-async function within(p: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const settled = p.then(
-    () => true,
-    () => true,
-  );
-  const late = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-  });
-  try {
-    return await Promise.race([settled, late]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /** Whether scripts/patch-postgres.mjs guarded the postgres.js this process loads (see the README). */

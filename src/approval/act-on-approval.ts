@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { HandlerContext } from '../chat/context.js';
 import { errorToast as error, type CardActionEvent, type CardActionResult } from '../chat/event.js';
 import { buildReceptionStatusCard } from '../reception/reception-cards.js';
-import { buildRequestFormCard } from '../request/request-form-card.js';
+import { buildRequestFormCard, ccPeople } from '../request/request-form-card.js';
 import { escapeMd } from '../cards/elements.js';
 import { cut } from '../lib/text.js';
 import { hot, setPlaceholder } from '../db/hot.js';
@@ -11,6 +11,9 @@ import { recordVisit } from '../request/guest-history.js';
 import { recordInLedger } from '../reception/ledger-sync.js';
 import { holdsOtherLevel, proposerOf } from './authority.js';
 import { patchCards, sendApprovalCards, updateStatusCard } from './notify.js';
+import { sendCcCards } from './cc.js';
+import { returnTargetOf, returnToLevel } from './return-to-level.js';
+import { insertStep, readAddSigner } from './add-signer.js';
 import { startPlan } from '../plan/plan.js';
 import { applyChange, dropChange, shiftNote, whereOf } from './change-request.js';
 import { activeDelegates, AWAITING_APPROVAL, lockForAct, viewOf } from '../reception/store.js';
@@ -19,7 +22,7 @@ import { nameOf } from '../org/access.js';
 import { formValues } from './submit-request.js';
 import { localDate } from '../lib/working-time.js';
 
-const DECISIONS = { approve: '同意', reject: '驳回', return: '退回修改', transfer: '转交' } as const;
+const DECISIONS = { approve: '同意', reject: '驳回', return: '退回修改', transfer: '转交', add: '加签' } as const;
 type Decision = keyof typeof DECISIONS;
 
 // The statements every tap runs, built once (src/db/hot.ts).
@@ -43,7 +46,7 @@ export async function onApprovalAct(event: CardActionEvent, ctx: HandlerContext)
   const { r, steps: locked } = await lockForAct(ctx.tx, code, approvalId);
   const step = locked.find((s) => s.id === approvalId);
   if (!r || !step || step.round !== round) return error('卡片信息与接待记录不符，未作任何更改。');
-  const current = locked.filter((s) => s.round === r.round);
+  let current = locked.filter((s) => s.round === r.round);
 
   const operator = event.operatorId;
   const name = (id: string) => nameOf(ctx.org, id);
@@ -69,8 +72,8 @@ export async function onApprovalAct(event: CardActionEvent, ctx: HandlerContext)
     onBehalfOf = step.approver;
   }
   const comment = cut(String(event.formValue?.comment ?? '').trim(), 500) || null;
-  const d = decision as Decision;
-  if ((d === 'reject' || d === 'return') && !comment) return error(`${DECISIONS[d]}须在“意见”中填写理由。`);
+  let d = decision as Decision;
+  if ((d === 'reject' || d === 'return' || d === 'add') && !comment) return error(`${DECISIONS[d]}须在“意见”中填写理由。`);
   const actor = onBehalfOf ? `${name(operator)}（代${name(onBehalfOf)}）` : name(operator);
   const audit = (action: string, from: string, to: string, detail: Record<string, unknown> = {}) =>
     ctx.audit({ actor: operator, entity: 'reception', entityId: r.code, action, from, to, reason: comment ?? undefined, detail: { step: step.step, role: step.role, onBehalfOf, ...detail } });
@@ -94,6 +97,35 @@ export async function onApprovalAct(event: CardActionEvent, ctx: HandlerContext)
     await updateStatusCard(ctx, r, steps);
     const card = buildReceptionStatusCard(viewOf(ctx.org, r, steps), { title: `接待审批：${r.code}`, outcome: `已转交${name(target)}审批`, template: 'grey' });
     return { toast: { type: 'success', content: `已转交${name(target)}` }, card };
+  }
+
+  if (d === 'add') {
+    const add = readAddSigner(ctx, r, current, operator, event.formValue);
+    if ('refused' in add) return error(add.refused);
+    await audit('add_signer', r.state, r.state, { where: add.where, to: add.who });
+    if (add.where === 'before') {
+      // 前加签: the added person approves first; then the chain comes back to this level.
+      const inserted = await insertStep(ctx, r, current, step.step, add.who, true);
+      await ctx.tx.update(approvals).set({ status: 'waiting', cardRefs: [], pendingSince: null }).where(eq(approvals.id, step.id));
+      const steps = inserted.map((s) => (s.id === step.id ? { ...s, status: 'waiting' as const, cardRefs: [], pendingSince: null } : s));
+      await patchCards(ctx, r, step.cardRefs, { title: `接待审批：${r.code}`, text: `${actor}：前加签${name(add.who)}（${comment}）`, template: 'grey' }, steps);
+      const added = steps.find((s) => s.approver === add.who)!;
+      await sendApprovalCards(ctx, r, added, `**${escapeMd(actor)}请您先行审批（前加签），您审批后将回到${escapeMd(name(step.approver))}。**理由：${escapeMd(comment!)}`, steps);
+      await updateStatusCard(ctx, r, steps);
+      const card = buildReceptionStatusCard(viewOf(ctx.org, r, steps), { title: `接待审批：${r.code}`, outcome: `已前加签${name(add.who)}，其审批后回到您`, template: 'grey' });
+      return { toast: { type: 'success', content: `已加签${name(add.who)}` }, card };
+    }
+    // 后加签: this level approves now, and the added person is the next level.
+    current = await insertStep(ctx, r, current, step.step + 1, add.who, false);
+    d = 'approve';
+  }
+
+  if (d === 'return') {
+    // 退回修改 to the requester (nothing chosen) or to an earlier level of this round.
+    const to = returnTargetOf(event.formValue?.return_to);
+    const target = to ? current.find((s) => s.step === to && s.step < step.step) : undefined;
+    if (to === undefined || (to > 0 && !target)) return error('只能退回申请人或本次审批中在您之前的层级，未作任何更改。');
+    if (target) return returnToLevel(ctx, r, current, step, target, { actor, comment: comment!, audit });
   }
 
   const status: ApprovalStatus = d === 'approve' ? 'approved' : d === 'reject' ? 'rejected' : 'returned';
@@ -144,9 +176,11 @@ export async function onApprovalAct(event: CardActionEvent, ctx: HandlerContext)
   } else if (newState === 'rejected') {
     await ctx.send({ type: 'user', id: r.requester }, { kind: 'text', text: `您提交的接待申请${r.code}已被${actor}驳回。理由：${comment}` });
   } else if (newState === 'returned') {
-    const form = buildRequestFormCard({ values: formValues(r.form), resubmit: r.code, notice: `**${escapeMd(r.code)}已被${escapeMd(actor)}退回修改。**\n理由：${escapeMd(comment ?? '')}\n修改后重新提交，将从第一级重新审批。` });
+    const form = buildRequestFormCard({ values: formValues(r.form), resubmit: r.code, ccPeople: ccPeople(ctx.org, r.requester), cc: r.cc, notice: `**${escapeMd(r.code)}已被${escapeMd(actor)}退回修改。**\n理由：${escapeMd(comment ?? '')}\n${ctx.policy.approval.resume === 'returner' ? `修改后重新提交，将直接由${escapeMd(actor)}审批。` : '修改后重新提交，将从第一级重新审批。'}` });
     await ctx.send({ type: 'user', id: r.requester }, { kind: 'card', card: form });
   }
   await updateStatusCard(ctx, r, steps);
+  // 抄送 on final approval (the policy's `when: final`), after the copies already out were updated.
+  if (newState === 'approved' && !isChange) await sendCcCards(ctx, r, 'final', steps);
   return answer();
 }

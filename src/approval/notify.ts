@@ -11,6 +11,7 @@ import { addWorkingHours, localDate } from '../lib/working-time.js';
 import { nameOf } from '../org/access.js';
 import { stateLabel } from '../reception/state-labels.js';
 import { mayStandIn, proposerOf } from './authority.js';
+import { updateCcCards } from './cc.js';
 
 type Ctx = Pick<HandlerContext, 'tx' | 'org' | 'policy' | 'config' | 'now' | 'enqueue'>;
 
@@ -25,7 +26,9 @@ export async function sendApprovalCards(ctx: Ctx, r: Reception, step: Approval, 
   // 转交 may go to anyone in the org but the requester, the change's proposer and the person who holds the step now.
   const proposer = proposerOf(r);
   const people = ctx.org.people.filter((p) => p.id !== r.requester && p.id !== proposer && p.id !== step.approver).map(({ id, name, department }) => ({ id, name, department }));
-  const card = buildApprovalCard(view, { approvalId: step.id, round: r.round, people, note });
+  // 退回修改 may go back to any earlier level of the round.
+  const returnTargets = steps.filter((s) => s.round === step.round && s.step < step.step).map((s) => `第${s.step}级：${s.role} ${nameOf(ctx.org, s.approver)}`);
+  const card = buildApprovalCard(view, { approvalId: step.id, round: r.round, people, note, returnTargets });
   const today = localDate(ctx.now, ctx.config.timeZone);
   const approverName = nameOf(ctx.org, step.approver);
   const wh = { start: ctx.policy.reminders.working_hours.start, end: ctx.policy.reminders.working_hours.end, workdays: ctx.policy.reminders.workdays };
@@ -48,7 +51,7 @@ export async function sendApprovalCards(ctx: Ctx, r: Reception, step: Approval, 
   // A delegate gets no copy they could not act on: not the requester or the change's proposer
   // standing in for their own approver, nor someone who holds or has acted on another level of this round.
   for (const delegate of delegates.filter((d) => mayStandIn(r, steps, step, d))) {
-    const copy = buildApprovalCard(view, { approvalId: step.id, round: r.round, people, note: `您正代理${approverName}审批，操作将记录为“代${approverName}”。` });
+    const copy = buildApprovalCard(view, { approvalId: step.id, round: r.round, people, returnTargets, note: `您正代理${approverName}审批，操作将记录为“代${approverName}”。` });
     refs.push(await ctx.enqueue({ op: 'send', to: { type: 'user', id: delegate }, message: { kind: 'card', card: copy } }));
   }
   if (refs.length > 1) await setCardRefs(ctx.tx, { id: step.id, cardRefs: [...step.cardRefs, ...refs] });
@@ -64,10 +67,11 @@ export async function patchCards(ctx: Ctx, r: Reception, cardRefs: string[], out
   for (const sentBy of cardRefs) await ctx.enqueue({ op: 'update_card', sentBy, card });
 }
 
-/** The requester's status card: the message that held their form, updated as the chain moves. */
+/** The requester's status card (the message that held their form) and every 抄送 copy, updated as the chain moves. */
 export async function updateStatusCard(ctx: Ctx, r: Reception, known?: Approval[]): Promise<void> {
-  if (!r.statusMessageId) return;
-  await ctx.enqueue({ op: 'update_card', messageId: r.statusMessageId, card: await statusCard(ctx, r, known) });
+  const steps = known ?? (r.statusMessageId || r.ccCards.length ? await roundSteps(ctx.tx, r) : []);
+  if (r.statusMessageId) await ctx.enqueue({ op: 'update_card', messageId: r.statusMessageId, card: await statusCard(ctx, r, steps) });
+  await updateCcCards(ctx, r, steps);
 }
 
 /** What the requester's status card shows now. */

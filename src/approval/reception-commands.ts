@@ -6,6 +6,7 @@ import { escapeMd } from '../cards/elements.js';
 import { approvals, auditLog, delegations, receptions } from '../db/schema/index.js';
 import { dropChange } from './change-request.js';
 import { mayStandIn } from './authority.js';
+import { buildTodoCard, type BatchItem } from './batch-approve.js';
 import { patchCards, updateStatusCard } from './notify.js';
 import { AWAITING_APPROVAL, findReception, mayView, roundSteps, viewOf } from '../reception/store.js';
 import { stateLabel } from '../reception/state-labels.js';
@@ -40,7 +41,7 @@ export const onTodo: Handler = async (event, ctx) => {
   ).map((d) => d.principal);
   const who = [event.senderId, ...activePrincipals];
   const rows = await ctx.tx
-    .select({ step: approvals, code: receptions.code, form: receptions.form, requester: receptions.requester, pendingChange: receptions.pendingChange, role: approvals.role, approver: approvals.approver })
+    .select({ step: approvals, code: receptions.code, round: receptions.round, form: receptions.form, findings: receptions.findings, requester: receptions.requester, pendingChange: receptions.pendingChange, role: approvals.role, approver: approvals.approver })
     .from(approvals)
     .innerJoin(receptions, eq(receptions.id, approvals.receptionId))
     .where(and(eq(approvals.status, 'pending'), inArray(receptions.state, AWAITING_APPROVAL), inArray(approvals.approver, who)))
@@ -50,13 +51,13 @@ export const onTodo: Handler = async (event, ctx) => {
   const standIn = rows.filter((r) => r.approver !== event.senderId);
   const others = standIn.length ? await ctx.tx.select().from(approvals).where(inArray(approvals.receptionId, [...new Set(standIn.map((r) => r.step.receptionId))])) : [];
   const mine = rows.filter((r) => r.approver === event.senderId || mayStandIn(r, others.filter((o) => o.receptionId === r.step.receptionId), r.step, event.senderId));
-  const lines = mine.map((r) => {
+  // 批量同意: one checkbox per waiting approval (src/approval/batch-approve.ts).
+  const items: BatchItem[] = mine.map((r) => {
     const f = r.form;
-    const forWhom = r.approver === event.senderId ? '' : `（代${escapeMd(name(ctx, r.approver))}）`;
-    return `- **${r.code}** ${escapeMd(String(f.guest_unit ?? ''))}，${escapeMd(String(f.arrive_date ?? ''))}到访：待${r.role}审批${forWhom}`;
+    const forWhom = r.approver === event.senderId ? '' : `（代${name(ctx, r.approver)}）`;
+    return { code: r.code, approval: r.step.id, round: r.round, findings: r.findings, line: `${r.code} ${String(f.guest_unit ?? '')}，${String(f.arrive_date ?? '')}到访：待${r.role}审批${forWhom}` };
   });
-  lines.push(...(await settlementTodo(ctx, event.senderId)));
-  await ctx.say({ kind: 'card', card: buildListCard(`待办（${lines.length}项）`, lines, '暂无待您办理的事项。') });
+  await ctx.say({ kind: 'card', card: buildTodoCard(items, await settlementTodo(ctx, event.senderId)) });
 };
 
 /** 查看: the requester, anyone in the chain, and the reception office may see a reception. */

@@ -23,6 +23,7 @@ const RECEPTION: Record<string, string> = {
   change: '变更生效',
   change_request: '提出变更',
   withdraw_change: '撤回变更',
+  add_signer: '加签',
   settle_start: '发起结算',
   settled: '结算办结',
 };
@@ -31,11 +32,13 @@ const STAGE: Record<string, string> = { office: '接待办审核', finance: '财
 
 /** One line of the record; undefined for entries that are not steps (edits of a settlement draft, documents received). */
 export function historyLine(h: HistoryRow, o: { name: (id: string) => string; time: (at: Date) => string }): string | undefined {
-  const d = (h.detail ?? {}) as { onBehalfOf?: string; to?: string; role?: string; stage?: string };
+  const d = (h.detail ?? {}) as { onBehalfOf?: string; to?: string; role?: string; stage?: string; toStep?: number; where?: string };
   let what: string | undefined;
   if (h.entity === 'reception') {
     what = RECEPTION[h.action] ?? '办理';
     if (h.action === 'transfer' && d.to) what += `给${escapeMd(o.name(d.to))}`;
+    if (h.action === 'return' && d.toStep && d.to) what += `至第${d.toStep}级${escapeMd(o.name(d.to))}`;
+    if (h.action === 'add_signer' && d.to) what = `${d.where === 'after' ? '后' : '前'}加签${escapeMd(o.name(d.to))}`;
     if (d.role) what = `（${escapeMd(d.role)}）${what}`;
   } else if (h.entity === 'settlement') {
     if (h.action === 'sign') what = d.role === 'handler' ? '在结算上签字（经办人）' : '在结算上签字（第二签字人）';

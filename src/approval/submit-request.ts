@@ -2,7 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { HandlerContext } from '../chat/context.js';
 import { fieldText, type CardActionEvent, type CardActionResult } from '../chat/event.js';
 import { buildReceptionStatusCard } from '../reception/reception-cards.js';
-import { buildRequestFormCard, type RequestField, type RequestFormValues } from '../request/request-form-card.js';
+import { buildRequestFormCard, ccPeople, type RequestField, type RequestFormValues } from '../request/request-form-card.js';
 import { approvals, receptions } from '../db/schema/index.js';
 import { checkRequest } from '../rules/checks/check-request.js';
 import { needsExtraApproval } from '../rules/checks/extra-approval.js';
@@ -11,7 +11,8 @@ import { readRequest, type ReceptionRequest } from '../rules/checks/read-request
 import { buildChain } from './chain.js';
 import { lookupHistory } from '../request/guest-history.js';
 import { sendApprovalCards, statusCard } from './notify.js';
-import { findReception, nextCode, roundSteps, viewOf } from '../reception/store.js';
+import { sendCcCards, updateCcCards } from './cc.js';
+import { type Approval, findReception, nextCode, roundSteps, viewOf } from '../reception/store.js';
 import { localDate } from '../lib/working-time.js';
 
 /** Form values as strings, for putting back on the card (dates back to YYYY-MM-DD). */
@@ -24,6 +25,27 @@ export function formValues(raw: ReceptionRequest | Record<string, unknown>): Req
   }
   return out as RequestFormValues;
 }
+
+/**
+ * resume: returner: the prior round's 同意 of the levels before the one that returned the request,
+ * each kept only while the new chain has the same person at that level; empty when nothing carries.
+ */
+function carriedApprovals(prior: Approval[], chain: { step: number; approver: string }[]): Approval[] {
+  const returner = prior.find((s) => s.status === 'returned');
+  if (!returner) return [];
+  const kept: Approval[] = [];
+  for (const s of chain) {
+    if (s.step >= returner.step) break;
+    const was = prior.find((p) => p.step === s.step);
+    if (!was || was.status !== 'approved' || was.approver !== s.approver) return [];
+    kept.push(was);
+  }
+  // The returner's own level must still be in the chain, held by them.
+  return chain.find((s) => s.step === returner.step)?.approver === returner.approver ? kept : [];
+}
+
+/** The 抄送 picker's value: the open_ids chosen, once each. */
+const ccOf = (v: unknown): string[] => [...new Set((Array.isArray(v) ? v : v ? [v] : []).map(String).filter(Boolean))];
 
 const errorsByField = (findings: Finding[]) => {
   const errors: Partial<Record<RequestField, string>> = {};
@@ -46,7 +68,7 @@ export async function onRequestSubmit(event: CardActionEvent, ctx: HandlerContex
   const resubmit = typeof event.value.code === 'string' ? event.value.code : undefined;
   const again = (toast: CardActionResult['toast'], extra: { findings?: Finding[]; askReason?: boolean; errors?: Finding[] }) => ({
     toast,
-    card: buildRequestFormCard({ values, resubmit, findings: extra.findings, askReason: extra.askReason, errors: errorsByField(extra.errors ?? extra.findings ?? []) }),
+    card: buildRequestFormCard({ values, resubmit, ccPeople: ccPeople(ctx.org, event.operatorId), cc: ccOf(raw.cc), findings: extra.findings, askReason: extra.askReason, errors: errorsByField(extra.errors ?? extra.findings ?? []) }),
   });
 
   if (!resubmit) {
@@ -70,6 +92,11 @@ export async function onRequestSubmit(event: CardActionEvent, ctx: HandlerContex
     return again({ type: 'warning', content: '有须说明理由的事项，请填写情况说明后再提交。' }, { findings, askReason: true });
   }
 
+  // 抄送: the people the requester added on the form, each in the org file and never the requester.
+  const cc = ccOf(raw.cc).filter((id) => id !== event.operatorId);
+  const stranger = cc.find((id) => !ctx.org.person(id));
+  if (stranger) return again({ type: 'error', content: '抄送人不在本单位人员名单中，请重新选择。' }, {});
+
   const extra = needsExtraApproval(findings, ctx.policy, request);
   const requester = event.operatorId;
   const person = ctx.org.person(requester)!;
@@ -86,13 +113,16 @@ export async function onRequestSubmit(event: CardActionEvent, ctx: HandlerContex
   const allFindings = sortFindings([...findings, ...known.findings]);
 
   let reception;
+  // resume: returner: the levels before the one that returned the request keep their 同意 (where the chain still has the same person there).
+  let carried: Approval[] = [];
   if (resubmit) {
     const prior = await findReception(ctx.tx, resubmit, { lock: true });
     if (!prior || prior.requester !== requester) return { toast: { type: 'error', content: `未找到您提交的接待${resubmit}。` } };
     if (prior.state !== 'returned') return { toast: { type: 'warning', content: `接待${prior.code}当前不是“退回修改”状态，不能重新提交。` } };
+    if (ctx.policy.approval.resume === 'returner') carried = carriedApprovals(await roundSteps(ctx.tx, prior), chain);
     [reception] = await ctx.tx
       .update(receptions)
-      .set({ state: 'pending', form: stored, findings: allFindings, history: history.length ? history : null, reason: reasonText || null, extraLevel: extra.reasons, round: prior.round + 1, statusMessageId: event.messageId, updatedAt: ctx.now })
+      .set({ state: 'pending', cc: [...new Set([...prior.cc, ...cc])], form: stored, findings: allFindings, history: history.length ? history : null, reason: reasonText || null, extraLevel: extra.reasons, round: prior.round + 1, statusMessageId: event.messageId, updatedAt: ctx.now })
       .where(eq(receptions.id, prior.id))
       .returning();
   } else {
@@ -100,18 +130,29 @@ export async function onRequestSubmit(event: CardActionEvent, ctx: HandlerContex
     const code = await nextCode(ctx.tx, year);
     [reception] = await ctx.tx
       .insert(receptions)
-      .values({ code, requester, department: person.department, state: 'pending', form: stored, findings: allFindings, history: history.length ? history : null, reason: reasonText || null, extraLevel: extra.reasons, statusMessageId: event.messageId, createdAt: ctx.now, updatedAt: ctx.now })
+      .values({ code, requester, department: person.department, state: 'pending', cc, form: stored, findings: allFindings, history: history.length ? history : null, reason: reasonText || null, extraLevel: extra.reasons, statusMessageId: event.messageId, createdAt: ctx.now, updatedAt: ctx.now })
       .returning();
   }
   const rows = await ctx.tx
     .insert(approvals)
-    .values(chain.map((s, i) => ({ receptionId: reception.id, round: reception.round, step: s.step, levels: s.levels, role: s.role, approver: s.approver, status: i === 0 ? ('pending' as const) : ('waiting' as const), createdAt: ctx.now, pendingSince: i === 0 ? ctx.now : null })))
+    .values(
+      chain.map((s, i) => {
+        const kept = carried[i];
+        if (kept) return { receptionId: reception.id, round: reception.round, step: s.step, levels: s.levels, role: s.role, approver: s.approver, status: 'approved' as const, actedBy: kept.actedBy, onBehalfOf: kept.onBehalfOf, comment: kept.comment, actedAt: kept.actedAt, createdAt: ctx.now };
+        const first = i === carried.length;
+        return { receptionId: reception.id, round: reception.round, step: s.step, levels: s.levels, role: s.role, approver: s.approver, status: first ? ('pending' as const) : ('waiting' as const), createdAt: ctx.now, pendingSince: first ? ctx.now : null };
+      }),
+    )
     .returning();
-  await ctx.audit({ actor: requester, entity: 'reception', entityId: reception.code, action: resubmit ? 'resubmit' : 'submit', from: resubmit ? 'returned' : 'draft', to: 'pending', reason: reasonText || undefined, detail: { round: reception.round, chain: chain.map((s) => s.approver) } });
-  await sendApprovalCards(ctx, reception, rows[0]);
+  await ctx.audit({ actor: requester, entity: 'reception', entityId: reception.code, action: resubmit ? 'resubmit' : 'submit', from: resubmit ? 'returned' : 'draft', to: 'pending', reason: reasonText || undefined, detail: { round: reception.round, chain: chain.map((s) => s.approver), ...(carried.length ? { resumeAt: carried.length + 1 } : {}) } });
+  await sendApprovalCards(ctx, reception, rows[carried.length]);
+  // 抄送: copies already sent (an earlier round) follow the request; new ones go out now.
+  const steps = await roundSteps(ctx.tx, reception);
+  await updateCcCards(ctx, reception, steps);
+  await sendCcCards(ctx, reception, 'submit', steps);
 
-  const first = chain[0];
-  const view = viewOf(ctx.org, reception, await roundSteps(ctx.tx, reception));
+  const first = chain[carried.length];
+  const view = viewOf(ctx.org, reception, steps);
   return {
     toast: { type: 'success', content: `已提交，接待编号${reception.code}` },
     card: buildReceptionStatusCard(view, { title: `我的接待申请：${reception.code}`, outcome: `审批中：等待${first.role}${ctx.org.person(first.approver)?.name ?? ''}审批`, template: 'blue' }),

@@ -1,5 +1,6 @@
 import { buildHelpCard } from './help-card.js';
-import { buildRequestFormCard, type RequestFormValues } from '../request/request-form-card.js';
+import { onBatchApprove } from '../approval/batch-approve.js';
+import { buildRequestFormCard, ccPeople, type RequestFormValues } from '../request/request-form-card.js';
 import { card, escapeMd, md } from '../cards/elements.js';
 import { buildStandardsText } from '../rules/policy/standards-text.js';
 import { onApprovalAct } from '../approval/act-on-approval.js';
@@ -43,7 +44,7 @@ const commands: Command[] = [
   {
     name: '新建接待',
     freeText: true,
-    handler: async (_event, ctx, args) => {
+    handler: async (event, ctx, args) => {
       const prefill = args ? parseDescription(args.slice(0, 500), ctx.now, ctx.config.timeZone) : {};
       const { arrive_time, ...parsed } = prefill;
       const values: RequestFormValues = parsed;
@@ -53,7 +54,7 @@ const commands: Command[] = [
       const notice = args
         ? `已根据描述预填：${escapeMd(args.slice(0, 200))}${arrive_time ? `（到达时间${arrive_time}）` : ''}${known ? `\n备注已按${escapeMd(known.unit)}的客史档案预填，请核实。` : ''}\n请核对并补全以下各项。`
         : '请填写以下各项，带 * 的为必填。';
-      await ctx.say({ kind: 'card', card: buildRequestFormCard({ values, notice }) });
+      await ctx.say({ kind: 'card', card: buildRequestFormCard({ values, notice, ccPeople: ccPeople(ctx.org, event.senderId) }) });
     },
   },
   { name: '我的接待', handler: onMyReceptions },
@@ -129,6 +130,7 @@ export function createBotRouter(): Router {
       'request.submit': onRequestSubmit,
       'request.change': onRequestChange,
       'approval.act': onApprovalAct,
+      'approval.batch': onBatchApprove,
       'task.done': onTaskDone,
       'task.assign': onTaskAssign,
       'settlement.line.add': onLineAdd,

@@ -1,6 +1,6 @@
 import type { Finding } from '../rules/checks/finding.js';
 import type { Card, CardElement, HeaderColour } from '../cards/card.js';
-import { button, card, escapeMd, form, hr, input, md } from '../cards/elements.js';
+import { button, card, escapeMd, form, hr, input, md, select } from '../cards/elements.js';
 import { fieldOf, type FormFields } from './form-fields.js';
 
 /** What the cards show of a reception; names already resolved from ids. */
@@ -27,6 +27,10 @@ export interface StepView {
   onBehalfOfName?: string;
   comment?: string | null;
 }
+
+/** The 加签 choices as the card shows them (src/approval/add-signer.ts reads them back). */
+export const ADD_BEFORE = '前加签（先由其审批，再回到我）';
+export const ADD_AFTER = '后加签（我同意后再由其审批）';
 
 const STATUS: Record<StepView['status'], string> = {
   pending: '【待审批】',
@@ -93,7 +97,10 @@ function body(view: ReceptionView): CardElement[] {
 }
 
 /** The card an approver taps: the request, the findings, the chain, and one form with 意见 and four buttons. */
-export function buildApprovalCard(view: ReceptionView, opts: { approvalId: number; round: number; people: { id: string; name: string; department: string }[]; note?: string }): Card {
+export function buildApprovalCard(
+  view: ReceptionView,
+  opts: { approvalId: number; round: number; people: { id: string; name: string; department: string }[]; note?: string; returnTargets?: string[] },
+): Card {
   const value = (decision: string) => ({ action: 'approval.act', code: view.code, approval: opts.approvalId, round: opts.round, decision });
   return card({
     title: `接待审批：${view.code}`,
@@ -112,6 +119,20 @@ export function buildApprovalCard(view: ReceptionView, opts: { approvalId: numbe
           placeholder: { tag: 'plain_text', content: '转交时选择接收人' },
           options: opts.people.map((p) => ({ value: p.id })),
         },
+        // 加签: a person before (they approve first, then back here) or after (the next level); the reason in 意见.
+        {
+          tag: 'select_person',
+          name: 'add_person',
+          placeholder: { tag: 'plain_text', content: '加签时选择加签人' },
+          options: opts.people.map((p) => ({ value: p.id })),
+        },
+        select({ name: 'add_where', placeholder: '加签方式（默认前加签）', options: [ADD_BEFORE, ADD_AFTER] }),
+        // 退回修改 goes to the requester, or to any earlier level of the round.
+        ...(opts.returnTargets?.length
+          ? [
+              select({ name: 'return_to', placeholder: '退回修改时选择退回对象（默认退回申请人）', options: ['申请人', ...opts.returnTargets] }),
+            ]
+          : []),
         {
           tag: 'column_set',
           flex_mode: 'none',
@@ -121,6 +142,7 @@ export function buildApprovalCard(view: ReceptionView, opts: { approvalId: numbe
             button({ text: '驳回', type: 'danger', name: 'reject', submit: true, value: value('reject') }),
             button({ text: '退回修改', name: 'return', submit: true, value: value('return') }),
             button({ text: '转交', name: 'transfer', submit: true, value: value('transfer') }),
+            button({ text: '加签', name: 'add', submit: true, value: value('add') }),
           ].map((b) => ({ tag: 'column', width: 'auto', elements: [b] })),
         },
       ]),

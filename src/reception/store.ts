@@ -93,9 +93,10 @@ export function viewOf(org: Org, r: Reception, steps: Approval[]): ReceptionView
   };
 }
 
-/** 查看 and 手册: the requester, anyone in the approval chain (as approver or actor), and the reception office. */
+/** 查看 and 手册: the requester, anyone in the approval chain (as approver or actor), the people copied (抄送), and the reception office. */
 export async function mayView(tx: Executor, org: Org, r: Reception, userId: string): Promise<boolean> {
-  if (r.requester === userId || isOffice(org, userId)) return true;
+  // 抄送: a person copied on the reception (on the form or by the policy) may see it too.
+  if (r.requester === userId || isOffice(org, userId) || r.cc.includes(userId) || r.ccCards.some((c) => c.to.type === 'user' && c.to.id === userId)) return true;
   const involved = await tx.select({ approver: approvals.approver, actedBy: approvals.actedBy }).from(approvals).where(eq(approvals.receptionId, r.id));
   return involved.some((a) => a.approver === userId || a.actedBy === userId);
 }

@@ -23,6 +23,10 @@ export interface RequestFormCardInput {
   values?: RequestFormValues;
   /** Problems by field name, shown under the field. */
   errors?: Partial<Record<RequestField, string>>;
+  /** 抄送: whom the requester may copy (the org's people but themselves); without it the form has no 抄送 field. */
+  ccPeople?: string[];
+  /** 抄送: the people already copied, kept when the card comes back. */
+  cc?: string[];
   /** A line at the top, e.g. what was understood from the description. */
   notice?: string;
   /** Changing an approved reception (变更): a 接待变更单 that says what its button will do. */
@@ -63,6 +67,13 @@ export function buildRequestFormCard(opts: RequestFormCardInput): Card {
     // Working meals (R8: one) and, for 外事, banquets during the stay: left empty, one working meal and no count.
     columns(text('meal_count', '工作餐次数', { placeholder: '1' }), text('banquet_count', '外宾宴请次数（外事）', { placeholder: '不填' })),
     ...text('notes', '饮食禁忌、民族、健康等', { multiline: true }),
+    // 抄送: people the requester copies; each gets a read-only card that follows the request.
+    ...(opts.ccPeople?.length
+      ? [
+          md('**抄送**'),
+          { tag: 'multi_select_person', name: 'cc', placeholder: { tag: 'plain_text', content: '可选：抄送给本单位人员' }, options: opts.ccPeople.map((id) => ({ value: id })), ...(opts.cc?.length ? { selected_values: opts.cc } : {}) },
+        ]
+      : []),
     ...(opts.askReason ? text('reason', '情况说明（须说明理由的事项）', { required: true, multiline: true }) : []),
     opts.change
       ? button({ text: '提交变更', type: 'primary', name: 'submit', submit: true, value: { action: 'request.change', code: opts.change } })
@@ -84,3 +95,6 @@ export function buildRequestFormCard(opts: RequestFormCardInput): Card {
     ],
   });
 }
+
+/** 抄送 candidates for a requester: everyone in the org file but themselves. */
+export const ccPeople = (org: { people: { id: string }[] }, requester: string): string[] => org.people.map((p) => p.id).filter((id) => id !== requester);

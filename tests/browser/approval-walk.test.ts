@@ -6,7 +6,7 @@ import type { Locator } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { artifacts, fillRequestForm, isoDate, PEOPLE, useSimulatorPage, type Who } from './harness.js';
 
-const DECISION_BUTTONS = ['approve', 'reject', 'return', 'transfer'];
+const DECISION_BUTTONS = ['approve', 'reject', 'return', 'transfer', 'add'];
 
 const sim = useSimulatorPage();
 const { cardMessage, say } = sim;

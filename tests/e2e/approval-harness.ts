@@ -56,6 +56,20 @@ export function buttonValue(card: unknown, key: { decision?: string; action?: st
   return v;
 }
 
+/** The checkboxes (checker) of a card: name, the text beside it as read, and whether it can be ticked. */
+export function checkers(card: unknown): { name: string; text: string; disabled: boolean }[] {
+  const out: { name: string; text: string; disabled: boolean }[] = [];
+  const walk = (node: unknown) => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (typeof node !== 'object' || node === null) return;
+    const o = node as Obj;
+    if (o.tag === 'checker') out.push({ name: String(o.name), text: cardText(o.text), disabled: o.disabled === true });
+    for (const v of Object.values(o)) walk(v);
+  };
+  walk(card);
+  return out;
+}
+
 export const titleOf = (card: unknown) => (card as CardJson | undefined)?.header?.title?.content ?? '';
 
 /** All text a person would read on a card (markdown, plain text, field values), joined. */
@@ -99,7 +113,7 @@ export interface WebhookClient {
   /** 新建接待 → the form card → submit with `form`. Returns the answer, the form's message id and the code. */
   submit(user: string, form: Obj): Promise<{ answer: TapAnswer; formMessageId: string; code?: string }>;
   /** Taps a decision on `user`'s open approval card for `code`. */
-  act(user: string, code: string, decision: 'approve' | 'reject' | 'return' | 'transfer', formValue?: Obj): Promise<TapAnswer>;
+  act(user: string, code: string, decision: 'approve' | 'reject' | 'return' | 'transfer' | 'add', formValue?: Obj): Promise<TapAnswer>;
   /** Messages the fake received for `user`: sent to their open_id or into their p2p chat. */
   messagesTo(user: string): SentMessage[];
   cardsTo(user: string): SentMessage[];

@@ -6,7 +6,7 @@ import { auditLog } from '../../src/db/schema/index.js';
 import { addWorkingHours } from '../../src/lib/working-time.js';
 import { bundled } from '../../src/config.js';
 import { loadPolicy } from '../../src/rules/policy/load-policy.js';
-import { buttonValue, receptionSnapshot, buttonValues, cardText, hasButtons, shanghaiDate, startHarness, titleOf, validForm, type CardJson, type Harness } from './approval-harness.js';
+import { buttonValue, checkers, receptionSnapshot, buttonValues, cardText, hasButtons, shanghaiDate, startHarness, titleOf, validForm, type CardJson, type Harness } from './approval-harness.js';
 
 // People of config/org.example.yaml.
 const STAFF1 = 'ou_staff1'; // 王小明, 招商局
@@ -42,6 +42,9 @@ function besideField(card: unknown, name: string): string | undefined {
 const historyOf = (card: CardJson | undefined) => cardText(card).split('**办理记录**')[1]?.split('\n').filter((l) => l.startsWith('- ')) ?? [];
 
 const noButtons = (card: unknown) => !hasButtons(card);
+
+/** The waiting approvals of a 待办 card: the text beside each checkbox, in order. */
+const todoLines = (card: unknown): string[] => checkers(card).map((c) => c.text);
 
 /**
  * The 审批进度 lines of a card ("1. 部门负责人 李建国 <status>：<comment>"), read loosely so the
@@ -94,7 +97,7 @@ describe('visit requests and the approval chain', () => {
     }
     expect(stepLines(first.content)).toEqual([step(1, '部门负责人 李建国', '待审批'), step(2, '接待办主任 赵敏', '未开始'), step(3, '分管领导 陈副主任', '未开始')]);
     expect(JSON.stringify(first.content)).toContain('"name":"comment"');
-    expect(buttonValues(first.content).map((v) => v.decision)).toEqual(['approve', 'reject', 'return', 'transfer']);
+    expect(buttonValues(first.content).map((v) => v.decision)).toEqual(['approve', 'reject', 'return', 'transfer', 'add']);
     expect(h.approvalCardsFor(OFFICE1, c)).toHaveLength(0);
     expect(h.approvalCardsFor(LEADER1, c)).toHaveLength(0);
 
@@ -668,7 +671,7 @@ describe('待办', () => {
 
     const head = (await h.ask(HEAD1, '待办')).card;
     expect(titleOf(head)).toBe('待办（2项）');
-    const lines = cardText(head).split('\n').filter((l) => l.startsWith('- '));
+    const lines = todoLines(head);
     expect(lines).toHaveLength(2);
     expect(lines[0]).toContain(a);
     expect(lines[0]).toContain('甲单位');
@@ -702,7 +705,7 @@ describe('待办', () => {
 
   it('orders an approval by when it reached me, not by when the request was filed', async () => {
     // c has waited for 赵敏 since it was filed; b was filed earlier but reached 赵敏 only after c.
-    const lines = cardText((await h.ask(OFFICE1, '待办')).card).split('\n').filter((l) => l.startsWith('- '));
+    const lines = todoLines((await h.ask(OFFICE1, '待办')).card);
     expect(lines).toHaveLength(2);
     expect(lines[0]).toContain(order.c);
     expect(lines[1]).toContain(order.b);

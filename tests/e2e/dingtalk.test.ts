@@ -180,7 +180,7 @@ describe('DingTalk: the approval chain over Stream mode', () => {
     expect(h.textsTo('ou_head1').slice(before).join('\n')).toContain('理由');
     expect(await receptionState(code)).toBe('pending');
     const page = await h.openForm(card, '填写意见后办理');
-    expect(page.buttons).toEqual(['同意', '驳回', '退回修改', '转交']);
+    expect(page.buttons).toEqual(['同意', '驳回', '退回修改', '转交', '加签']);
     expect(page.html).toMatch(/<option value="[^"]+">[^<]+（办公室）<\/option>/);
     const sent = h.messagesTo('ou_head1').length;
     await h.submitForm(page, '驳回', { comment: '来访事由与本单位职能无关' });

@@ -13,6 +13,12 @@ export type ApprovalStatus = (typeof APPROVAL_STATUSES)[number];
 export const TASK_STATUSES = ['open', 'done', 'cancelled'] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 
+/** A read-only copy (抄送) of a reception's card: where it went and the outbox row that sent it. */
+export interface CcCard {
+  to: { type: 'user' | 'chat'; id: string };
+  ref: string;
+}
+
 export interface PendingChange {
   form: ReceptionRequest;
   findings: Finding[];
@@ -57,6 +63,10 @@ export const receptions = pgTable(
     history: jsonb().$type<string[]>(),
     /** The 主陪 and 陪同 the reception office chose instead of the bot's proposal (docs/protocol.md); null: the proposal stands. */
     hosts: jsonb().$type<{ chief: string; accompany: string[]; by: string }>(),
+    /** 抄送: the people the requester added on the form. */
+    cc: jsonb().$type<string[]>().notNull().default([]),
+    /** 抄送: every read-only copy sent so far (form and policy CCs), updated as the request moves. */
+    ccCards: jsonb().$type<CcCard[]>().notNull().default([]),
     createdAt: ts().notNull().defaultNow(),
     updatedAt: ts().notNull().defaultNow(),
   },

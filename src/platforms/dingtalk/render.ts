@@ -3,6 +3,8 @@ import { escapeMd } from '../../cards/elements.js';
 import { actionText, sendMessageLink, signAction, signForm, type FormField, type FormToken } from './tokens.js';
 
 type Obj = Record<string, unknown>;
+/** What a checker's select posts on DingTalk's H5 form (src/approval/batch-approve.ts reads it as a tick). */
+export const CHECKED = '勾选';
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** A robot message as DingTalk's robot send APIs take it. */
@@ -113,6 +115,14 @@ function walk(elements: CardElement[], out: { blocks: string[]; buttons: Button[
         else out.buttons.push(button);
         break;
       }
+      case 'checker': {
+        // A checkbox (批量同意's items): on the H5 form a one-choice select, 勾选 posting the same as a tick.
+        if (!form) break;
+        const label = plainText(el.text);
+        if (el.disabled === true) form.fields.push({ n: '', l: toDingTalkMarkdown(label), k: 'note' });
+        else form.fields.push({ n: String(el.name ?? ''), l: label, k: 'select', o: [CHECKED], r: false });
+        break;
+      }
       case 'input':
       case 'select_static':
       case 'date_picker':
@@ -154,6 +164,8 @@ export function readCard(card: Card): { title: string; blocks: string[]; forms: 
 }
 
 const MAX_BUTTONS = 5;
+/** Submit buttons never offered as one tap (by name): what they do is chosen on the form. */
+const FORM_PAGE_ONLY = new Set(['add']);
 
 /**
  * A Feishu card as a DingTalk ActionCard (or markdown when it has nothing to tap). Each callback
@@ -194,7 +206,8 @@ export function renderCard(card: Card, ctx: RenderContext): RobotMessage {
     // One tap is offered only when the form can be sent empty (the approval's optional 意见): a form
     // with a required field or a pre-filled value (the reception list) would post less than it shows.
     const oneTap = !f.required && f.fields.every((x) => x.k === 'note' || !x.d);
-    if (oneTap) f.submits.forEach(tap);
+    // 加签 needs a person, a way and a reason chosen on the form: it is offered on the form page only.
+    if (oneTap) f.submits.filter((b) => !FORM_PAGE_ONLY.has(b.name ?? '')).forEach(tap);
     if (ctx.user || ctx.signIn) {
       const t: FormToken = {
         m: ctx.messageId,

@@ -57,6 +57,10 @@ const perPersonRow = z.strictObject({ ranks: rankList().optional(), max: money()
 const perPersonTable = () =>
   z.array(perPersonRow, { error: 'expected a list of { ranks, max } rows' }).min(1, { error: 'expected at least one row' });
 
+/** Whom a policy may copy (抄送): the office chat, or a post of the org file. */
+export const CC_TARGETS = ['office_chat', 'office_director', 'principal', 'supervisor', 'department_head'] as const;
+export type CcTarget = (typeof CC_TARGETS)[number];
+
 export const policySchema = z.strictObject({
   name: text(),
   version: z.union([text(), z.number()], { error: 'expected text' }).transform(String),
@@ -151,6 +155,25 @@ export const policySchema = z.strictObject({
       min_guest_count: positiveCount().nullable(),
       kinds: kindList(),
     }),
+    /**
+     * 抄送: who gets a read-only copy of a request, and when (`submit`: from the start, updated as it
+     * moves; `final`: on final approval). `min_rank`: only for guests led by this rank or above.
+     */
+    cc: z
+      .array(
+        z.strictObject({
+          to: z.enum(CC_TARGETS, { error: `expected one of ${CC_TARGETS.join(', ')}` }),
+          when: z.enum(['submit', 'final'], { error: 'expected submit or final' }),
+          min_rank: rank().optional(),
+        }),
+        { error: 'expected a list of { to, when, min_rank } rows' },
+      )
+      .default([]),
+    /**
+     * After 退回修改 to the requester, where the resubmission starts: `start` from level 1, or
+     * `returner` straight back at the level that returned it (the levels before it keep their 同意).
+     */
+    resume: z.enum(['start', 'returner'], { error: 'expected start or returner' }).default('start'),
   }),
   plan: z
     .strictObject({

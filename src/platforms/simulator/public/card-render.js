@@ -477,6 +477,8 @@ function renderByTag(e, scope) {
       return renderSelect(e, scope);
     case 'date_picker':
       return renderDate(e, scope);
+    case 'checker':
+      return renderChecker(e, scope);
     case 'chart':
       return renderChart(e);
     default:
@@ -670,6 +672,24 @@ function renderSelect(e, scope) {
       });
     }
   }
+  return wrap;
+}
+
+/** A checker (勾选器): a checkbox with its text; in a form it posts true when ticked. */
+function renderChecker(e, scope) {
+  const wrap = el('label', 'card-checker');
+  const control = el('input', 'card-checkbox');
+  control.type = 'checkbox';
+  control.name = String(e.name ?? '');
+  control.dataset.name = String(e.name ?? '');
+  control.checked = e.checked === true;
+  if (e.disabled) {
+    control.disabled = true;
+    wrap.title = textOf(e.disabled_tips);
+  }
+  wrap.appendChild(control);
+  wrap.appendChild(el('span', 'card-checker-text', textOf(e.text)));
+  if (scope.form) registerField(scope, e, { wrap, get: () => (control.checked ? true : undefined), reset: () => (control.checked = e.checked === true) });
   return wrap;
 }
 
