@@ -23,6 +23,7 @@ import { approvalReminderJobs } from './approval/reminders.js';
 import { buildLedgerWorkbook } from './statistics/ledger-export.js';
 import { createDocumentStore, onDocumentLost } from './settlement/settlement-documents.js';
 import { createLedgerFileStore } from './statistics/ledger-chat.js';
+import { createPlacesFileStore, onPlacesFileLost } from './places/places-chat.js';
 import { createSettlementExportRoutes } from './settlement/settlement-routes.js';
 import { createPlaceCardRoutes } from './plan/place-card-routes.js';
 import { loadPlaceCards } from './plan/place-cards.js';
@@ -135,10 +136,9 @@ export async function startApp(config: Config, opts: AppOptions): Promise<App> {
   const { org, policy, database, messenger, simulator } = await openCore(config, log, opts.clock);
   const { db } = database;
 
-  const documents = createDocumentStore({ config, org, policy, log });
-  const ledgerFiles = createLedgerFileStore({ config, org, policy, log }, opts.clock);
-  const outbox = createOutboxSender({ db: database.background, messenger, log: log.child({ component: 'outbox' }), pollMs: opts.outboxPollMs, clock: opts.clock, onDocument: (fileDb, action, data) => (action.purpose === 'ledger' ? ledgerFiles : documents)(fileDb, action, data),
-    onDocumentLost, renderFile: (db, spec) => buildLedgerWorkbook(db, policy, spec) });
+  const files = { ledger: createLedgerFileStore({ config, org, policy, log }, opts.clock), places: createPlacesFileStore({ config, org, policy, log }, opts.clock), settlement: createDocumentStore({ config, org, policy, log }) };
+  const outbox = createOutboxSender({ db: database.background, messenger, log: log.child({ component: 'outbox' }), pollMs: opts.outboxPollMs, clock: opts.clock, onDocument: (fileDb, action, data) => files[action.purpose ?? 'settlement'](fileDb, action, data),
+    onDocumentLost: (lostDb, action) => (action.purpose === 'places' ? onPlacesFileLost : onDocumentLost)(lostDb, action), renderFile: (db, spec) => buildLedgerWorkbook(db, policy, spec) });
   const pipeline = createPipeline({ db, router: createBotRouter(), config, org, policy, log, afterCommit: () => outbox.kick(), clock: opts.clock });
   const scheduler = createJobScheduler({ config, org, policy, database, log, beforeJobs: (now) => pipeline.recover(now), afterRun: () => outbox.kick(), clock: opts.clock });
 

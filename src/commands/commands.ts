@@ -17,6 +17,7 @@ import { onDisclosureCommand } from '../statistics/disclosure.js';
 import { onExportCommand } from '../statistics/ledger-export.js';
 import { onDocumentClassify, onDocumentMessage, onDocumentRemove } from '../settlement/settlement-documents.js';
 import { onLedgerCancel, onLedgerCommand, onLedgerImport } from '../statistics/ledger-chat.js';
+import { onPlacesCancel, onPlacesImport, onPlacesImportCommand, onPlacesList } from '../places/places-chat.js';
 import type { MessageEvent } from '../chat/event.js';
 import type { HandlerContext } from '../chat/context.js';
 import { createRouter, type Command, type CommandHandler, type Router } from '../chat/router.js';
@@ -68,6 +69,9 @@ const commands: Command[] = [
   { name: '结算', handler: onSettleCommand },
   { name: '统计', freeText: true, handler: onStatisticsCommand },
   { name: '导入台账', handler: onLedgerCommand },
+  { name: '导入点位', handler: onPlacesImportCommand },
+  { name: '点位', freeText: true, handler: onPlacesList('site') },
+  { name: '线路', handler: onPlacesList('route') },
   { name: '公开', freeText: true, handler: onDisclosureCommand },
   { name: '导出', freeText: true, handler: onExportCommand },
 ];
@@ -138,6 +142,8 @@ export function createBotRouter(): Router {
       'settlement.doc.remove': onDocumentRemove,
       'ledger.import': onLedgerImport,
       'ledger.cancel': onLedgerCancel,
+      'places.import': onPlacesImport,
+      'places.cancel': onPlacesCancel,
     },
     onResource: onDocumentMessage,
     fallback: async (event, ctx) => {
