@@ -10,6 +10,7 @@ import { sortFindings, type Finding } from '../rules/checks/finding.js';
 import { readRequest, type ReceptionRequest } from '../rules/checks/read-request.js';
 import { buildChain } from './chain.js';
 import { lookupHistory } from '../request/guest-history.js';
+import { applyLibrary, libraryChoices } from '../places/request-library.js';
 import { sendApprovalCards, statusCard } from './notify.js';
 import { findReception, nextCode, roundSteps, viewOf } from '../reception/store.js';
 import { localDate } from '../lib/working-time.js';
@@ -44,9 +45,9 @@ export async function onRequestSubmit(event: CardActionEvent, ctx: HandlerContex
   const raw = event.formValue ?? {};
   const values = formValues(raw);
   const resubmit = typeof event.value.code === 'string' ? event.value.code : undefined;
-  const again = (toast: CardActionResult['toast'], extra: { findings?: Finding[]; askReason?: boolean; errors?: Finding[] }) => ({
+  const again = async (toast: CardActionResult['toast'], extra: { findings?: Finding[]; askReason?: boolean; errors?: Finding[] }) => ({
     toast,
-    card: buildRequestFormCard({ values, resubmit, findings: extra.findings, askReason: extra.askReason, errors: errorsByField(extra.errors ?? extra.findings ?? []) }),
+    card: buildRequestFormCard({ values, resubmit, findings: extra.findings, askReason: extra.askReason, errors: errorsByField(extra.errors ?? extra.findings ?? []), library: await libraryChoices(ctx.tx) }),
   });
 
   if (!resubmit) {
@@ -62,7 +63,10 @@ export async function onRequestSubmit(event: CardActionEvent, ctx: HandlerContex
     return again({ type: 'error', content: `有${read.findings.length}处需要修改，请按提示补正后再提交。` }, { errors: read.findings });
   }
   const request = read.value;
-  const findings = sortFindings(checkRequest(request, ctx.policy, ctx.now, { timeZone: ctx.config.timeZone }));
+  // The office's library: the route as a timed itinerary, the 定点 hotel and restaurant with their agreed prices.
+  const lib = await applyLibrary(ctx.tx, request, ctx.policy);
+  if (lib.errors.length) return again({ type: 'error', content: lib.errors[0].message }, { errors: lib.errors });
+  const findings = sortFindings([...checkRequest(request, ctx.policy, ctx.now, { timeZone: ctx.config.timeZone }), ...lib.findings]);
   const blocks = findings.filter((f) => f.severity === 'block');
   if (blocks.length) return again({ type: 'error', content: `不能提交：${blocks[0].message}` }, { findings });
   const reasonText = String(raw.reason ?? '').trim().slice(0, 1000);

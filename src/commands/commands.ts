@@ -17,6 +17,7 @@ import { onDisclosureCommand } from '../statistics/disclosure.js';
 import { onExportCommand } from '../statistics/ledger-export.js';
 import { onDocumentClassify, onDocumentMessage, onDocumentRemove } from '../settlement/settlement-documents.js';
 import { onLedgerCancel, onLedgerCommand, onLedgerImport } from '../statistics/ledger-chat.js';
+import { libraryChoices } from '../places/request-library.js';
 import { onPlacesCancel, onPlacesImport, onPlacesImportCommand, onPlacesList } from '../places/places-chat.js';
 import type { MessageEvent } from '../chat/event.js';
 import type { HandlerContext } from '../chat/context.js';
@@ -54,7 +55,7 @@ const commands: Command[] = [
       const notice = args
         ? `已根据描述预填：${escapeMd(args.slice(0, 200))}${arrive_time ? `（到达时间${arrive_time}）` : ''}${known ? `\n备注已按${escapeMd(known.unit)}的客史档案预填，请核实。` : ''}\n请核对并补全以下各项。`
         : '请填写以下各项，带 * 的为必填。';
-      await ctx.say({ kind: 'card', card: buildRequestFormCard({ values, notice }) });
+      await ctx.say({ kind: 'card', card: buildRequestFormCard({ values, notice, library: await libraryChoices(ctx.tx) }) });
     },
   },
   { name: '我的接待', handler: onMyReceptions },

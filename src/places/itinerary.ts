@@ -50,13 +50,3 @@ export function buildItinerary(stops: { site: string; travel: number }[], sites:
     return stop;
   });
 }
-
-/** "09:00—09:40 高新区产业园（讲解：王丽）" lines, travel between as its own line. */
-export function itineraryLines(stops: ItineraryStop[]): string[] {
-  const lines: string[] = [];
-  for (const s of stops) {
-    if (s.travel) lines.push(`车程约${s.travel}分钟`);
-    lines.push(`${s.start}—${s.end} ${s.site}${s.explainer ? `（讲解：${s.explainer}）` : ''}`);
-  }
-  return lines;
-}

@@ -102,7 +102,7 @@ export async function scheduleTaskJobs(ctx: Ctx, list: Pick<Task, 'id'>[]): Prom
 export async function startPlan(ctx: Ctx, r: Reception): Promise<void> {
   const tz = ctx.config.timeZone;
   const f = r.form;
-  const checklist = buildChecklist(ctx.policy, { kind: f.kind, lead_rank: f.lead_rank, arrive_date: f.arrive_date });
+  const checklist = buildChecklist(ctx.policy, f);
   const inserted = checklist.length
     ? await ctx.tx
         .insert(tasks)

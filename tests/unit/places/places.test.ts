@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { checkSettlement } from '../../../src/rules/checks/check-settlement.js';
 import { checkLibraryChoices } from '../../../src/rules/checks/check-places.js';
-import { buildItinerary, closedWeekdays, itineraryLines } from '../../../src/places/itinerary.js';
+import { buildItinerary, closedWeekdays } from '../../../src/places/itinerary.js';
+import { itineraryLines } from '../../../src/reception/reception-cards.js';
 import { parseStops, readPlaceRows } from '../../../src/places/places-read.js';
 import { PLACE_COLUMNS, readPlacesTable, type PlaceColumn } from '../../../src/places/places-file.js';
 import { buildLine, buildRequest, buildSettlement, now, policy } from '../rules/build.js';
