@@ -11,6 +11,7 @@ import { AWAITING_APPROVAL, findReception, mayView, roundSteps, viewOf } from '.
 import { stateLabel } from '../reception/state-labels.js';
 import { nameOf } from '../org/access.js';
 import { settlementTodo } from '../settlement/settlement-todo.js';
+import { reviewOf, reviewTodo } from '../review/review.js';
 import { codeArg } from '../reception/code-arg.js';
 import { localDate } from '../lib/working-time.js';
 
@@ -54,7 +55,7 @@ export const onTodo: Handler = async (event, ctx) => {
     const forWhom = r.approver === event.senderId ? '' : `（代${escapeMd(name(ctx, r.approver))}）`;
     return `- **${r.code}** ${escapeMd(String(f.guest_unit ?? ''))}，${escapeMd(String(f.arrive_date ?? ''))}到访：待${r.role}审批${forWhom}`;
   });
-  lines.push(...(await settlementTodo(ctx, event.senderId)));
+  lines.push(...(await settlementTodo(ctx, event.senderId)), ...(await reviewTodo(ctx, event.senderId)));
   await ctx.say({ kind: 'card', card: buildListCard(`待办（${lines.length}项）`, lines, '暂无待您办理的事项。') });
 };
 
@@ -68,14 +69,14 @@ export const onView: Handler = async (event, ctx, args) => {
     return;
   }
   const history = await ctx.tx.select().from(auditLog).where(and(eq(auditLog.entity, 'reception'), eq(auditLog.entityId, r.code))).orderBy(asc(auditLog.id));
-  const ACTION: Record<string, string> = { submit: '提交申请', resubmit: '重新提交', approve: '同意', reject: '驳回', return: '退回修改', transfer: '转交', withdraw: '撤回', change: '变更', change_request: '提出变更', withdraw_change: '撤回变更' };
+  const ACTION: Record<string, string> = { submit: '提交申请', resubmit: '重新提交', approve: '同意', reject: '驳回', return: '退回修改', transfer: '转交', withdraw: '撤回', change: '变更', change_request: '提出变更', withdraw_change: '撤回变更', review: '提交接待总结' };
   const lines = history.map((h) => {
     const d = (h.detail ?? {}) as { onBehalfOf?: string; to?: string; role?: string };
     const who = d.onBehalfOf ? `${name(ctx, h.actor)}（代${name(ctx, d.onBehalfOf)}）` : name(ctx, h.actor);
     const at = new Intl.DateTimeFormat('zh-CN', { timeZone: ctx.config.timeZone, month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(h.at);
     return `${at} ${escapeMd(who)} ${d.role ? `（${d.role}）` : ''}${ACTION[h.action] ?? h.action}${d.to && h.action === 'transfer' ? `给${escapeMd(name(ctx, d.to))}` : ''}${h.reason ? `：${escapeMd(h.reason)}` : ''}`;
   });
-  await ctx.sayPrivately({ kind: 'card', card: buildReceptionDetailCard(viewOf(ctx.org, r, await roundSteps(ctx.tx, r)), { state: stateLabel(r.state), history: lines }) });
+  await ctx.sayPrivately({ kind: 'card', card: buildReceptionDetailCard(viewOf(ctx.org, r, await roundSteps(ctx.tx, r)), { state: stateLabel(r.state), history: lines, review: await reviewOf(ctx.tx, r.id) }) });
 };
 
 /** 撤回: the requester, until the final approval. Open approval cards then say 已撤回 and do nothing. */

@@ -11,6 +11,7 @@ import { readRequest, type ReceptionRequest } from '../rules/checks/read-request
 import { buildChain } from './chain.js';
 import { lookupHistory } from '../request/guest-history.js';
 import { applyLibrary, libraryChoices } from '../places/request-library.js';
+import { unitReviews } from '../review/review.js';
 import { sendApprovalCards, statusCard } from './notify.js';
 import { findReception, nextCode, roundSteps, viewOf } from '../reception/store.js';
 import { localDate } from '../lib/working-time.js';
@@ -81,7 +82,7 @@ export async function onRequestSubmit(event: CardActionEvent, ctx: HandlerContex
   if (!chain.length) return { toast: { type: 'error', content: '组织名单中未找到您的审批人，请联系接待办维护人员名单。' } };
   // 客史档案: a known unit or lead guest brings its history, its notes when the form left them empty, and 重复性考察.
   const known = await lookupHistory(ctx.tx, { ...request }, ctx.policy);
-  const history = [...known.lines];
+  const history = [...known.lines, ...(await unitReviews(ctx.tx, request.guest_unit))];
   if (!request.notes && known.notes) {
     request.notes = known.notes;
     history.push('备注（饮食禁忌等）已按客史档案预填，请经办人与来访单位核实');

@@ -18,6 +18,7 @@ import { onExportCommand } from '../statistics/ledger-export.js';
 import { onDocumentClassify, onDocumentMessage, onDocumentRemove } from '../settlement/settlement-documents.js';
 import { onLedgerCancel, onLedgerCommand, onLedgerImport } from '../statistics/ledger-chat.js';
 import { libraryChoices } from '../places/request-library.js';
+import { onReviewSubmit } from '../review/review.js';
 import { onPlacesCancel, onPlacesImport, onPlacesImportCommand, onPlacesList } from '../places/places-chat.js';
 import type { MessageEvent } from '../chat/event.js';
 import type { HandlerContext } from '../chat/context.js';
@@ -145,6 +146,7 @@ export function createBotRouter(): Router {
       'ledger.cancel': onLedgerCancel,
       'places.import': onPlacesImport,
       'places.cancel': onPlacesCancel,
+      'review.submit': onReviewSubmit,
     },
     onResource: onDocumentMessage,
     fallback: async (event, ctx) => {

@@ -7,6 +7,7 @@ import { scheduleJob, type JobBody } from '../jobs/scheduler.js';
 import type { Policy } from '../rules/policy/policy-schema.js';
 import type { Org } from '../org/org.js';
 import { nameOf } from '../org/access.js';
+import { reviewJobs } from '../review/review.js';
 import { zonedInstant, zonedParts } from '../lib/working-time.js';
 
 import type { FormFields } from '../reception/form-fields.js';
@@ -52,6 +53,8 @@ export function planJobs(org: Org, policy: Policy, timeZone: string): Record<str
     return `${Number(p.date.slice(5, 7))}月${Number(p.date.slice(8, 10))}日 ${hhmm(p.minutes)}`;
   };
   return {
+    // 接待总结 the day after departure (src/review).
+    ...reviewJobs(org, timeZone),
     'task.remind': async (tx, job) => {
       const t = await still(tx, job.payload);
       if (!t) return;

@@ -8,6 +8,7 @@ import { scheduleJobs } from '../jobs/scheduler.js';
 import { buildChecklist } from '../rules/checks/checklist.js';
 import type { OwnerRole } from '../rules/vocabulary.js';
 import { postHandbook } from './handbook.js';
+import { scheduleReview } from '../review/review.js';
 import type { Org } from '../org/org.js';
 import { nameOf } from '../org/access.js';
 import type { Reception } from '../reception/store.js';
@@ -139,6 +140,7 @@ export async function startPlan(ctx: Ctx, r: Reception): Promise<void> {
     });
   }
   await taskJobs(ctx, inserted);
+  await scheduleReview(ctx.tx, r, tz);
   await postHandbook(ctx, r, where);
 }
 

@@ -154,12 +154,17 @@ export function buildReceptionStatusCard(view: ReceptionView, opts: { title: str
 }
 
 /** 查看: the reception in full, with its history. */
-export function buildReceptionDetailCard(view: ReceptionView, opts: { state: string; history: string[] }): Card {
+export function buildReceptionDetailCard(view: ReceptionView, opts: { state: string; history: string[]; review?: string[] }): Card {
   return card({
     title: `接待详情：${view.code}`,
     subtitle: opts.state,
     template: 'blue',
-    elements: [...body(view), hr(), md(`**办理记录**\n${opts.history.map((h) => `- ${h}`).join('\n') || '（无）'}`)],
+    elements: [
+      ...body(view),
+      ...(opts.review ? [hr(), md(`**接待总结**\n${opts.review.map((l) => `- ${escapeMd(l)}`).join('\n')}`)] : []),
+      hr(),
+      md(`**办理记录**\n${opts.history.map((h) => `- ${h}`).join('\n') || '（无）'}`),
+    ],
   });
 }
 
