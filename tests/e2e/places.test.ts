@@ -128,6 +128,11 @@ describe('the office\'s library, the itinerary and the review (安康 "工业经
     expect(view).toContain('总体评价：较好');
     expect(view).toContain('点位反馈：富硒食品产业园：讲解时间可压缩');
 
+    // 统计 counts the reviewed visits and the 需改进 themes of the period.
+    const stats = cardText((await h.ask(OFFICE, `统计 ${arrive.slice(0, 4)}`)).card);
+    expect(stats).toContain('**接待总结**\n已总结 1 批次；需改进事项较多的是：');
+    expect(stats).toContain('用车（1次）');
+
     // The next request from the same unit brings the review in its 客史档案.
     const next = await h.submit(STAFF, validForm({ guest_unit: '市商务局', arrive_date: `${shanghaiDate(20)} +0800`, depart_date: `${shanghaiDate(20)} +0800` }));
     const nextCard = cardText(h.approvalCardsFor('ou_head1', next.code!).at(-1)!.content);
