@@ -32,6 +32,7 @@ const BENCHES: Bench[] = [
   },
   { name: 'reminders', file: 'bench/reminders.ts', what: 'reminders delivered at the per-app rate limit', quickEnv: { BENCH_RECEPTIONS: '300' } },
   { name: 'statistics', file: 'bench/statistics.ts', what: '统计 <year> end to end and its queries, against queries on the raw tables', quickEnv: { BENCH_STAT_RECEPTIONS: '10000', BENCH_STAT_RUNS: '5' } },
+  { name: 'places', file: 'bench/places.ts', what: '点位库: 10,000 sites and 1,000 routes imported, a request\'s itinerary built', quickEnv: { BENCH_PLACES_SITES: '2000', BENCH_PLACES_ROUTES: '200', BENCH_PLACES_RUNS: '10' } },
   { name: 'startup', file: 'bench/startup.ts', what: 'start-up to the first 200 from /healthz and idle RSS, against a bare node server', quickEnv: { BENCH_QUICK: '1' } },
 ];
 
