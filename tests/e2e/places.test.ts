@@ -139,6 +139,19 @@ describe('the office\'s library, the itinerary and the review (安康 "工业经
     expect(nextCard).toContain(`${code}（${arrive}）接待总结：总体评价：较好；做得好的：讲解准备充分；需改进的：用车调度衔接不够紧凑；来宾意见：来宾满意`);
   }, 120_000);
 
+  it('新余 "宾馆公务接待收费标准": a settlement line at the chosen 定点 hotel above its agreed price raises the R7 finding on the settlement card', async () => {
+    const code = await h.approvedReception({ hotel: '北湖宾馆', lodging: '标准间', rooms: '2', guest_unit: '市财政局' });
+    const [r] = await db().select().from(receptions).where(eq(receptions.code, code));
+    expect(r.form.hotel_price).toBe(380);
+    h.setDay(11);
+    await h.say(STAFF, `结算 ${code}`);
+    await h.addLine(STAFF, code, { category: '住宿', amount: '900', persons: '2', payee: '北湖宾馆', invoice_no: '04600001', payment: '公务卡', items: '标准间' });
+    expect(cardText(h.card(STAFF, code))).toContain('北湖宾馆住宿2间1晚，每间每晚450元，超过该定点宾馆协议价380元，须说明理由');
+    await h.addLine(STAFF, code, { category: '住宿', amount: '700', persons: '2', payee: '北湖宾馆', invoice_no: '04600002', payment: '公务卡', items: '标准间' });
+    expect(cardText(h.card(STAFF, code))).not.toContain('每间每晚350元');
+    h.setDay(0);
+  }, 60_000);
+
   it('a request naming a hotel not in the library is refused with the field named, and lodging without a 定点 hotel needs a reason', async () => {
     const forged = await h.submit(STAFF, validForm({ hotel: '私人会所', lodging: '标准间', rooms: '3' }));
     expect(forged.code).toBeUndefined();

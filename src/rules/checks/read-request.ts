@@ -169,6 +169,31 @@ function clockTime(raw: Record<string, unknown>, out: Finding[]): string | undef
   return `${m[1].padStart(2, '0')}:${m[2] ?? '00'}`;
 }
 
+/** An agreed price in 元 (from the library at submission, or facts.json): not negative. */
+function price(raw: Record<string, unknown>, key: string, out: Finding[]): number | undefined {
+  const v = raw[key];
+  if (absent(v)) return undefined;
+  const n = typeof v === 'number' ? v : typeof v === 'string' && /^\s*\d+(\.\d{1,2})?\s*$/.test(v) ? Number(v) : NaN;
+  if (!Number.isFinite(n) || n < 0) {
+    out.push(form(`${key === 'hotel_price' ? '宾馆协议价' : '餐厅协议价'}应为不小于0的金额，现为「${String(v)}」`, key));
+    return undefined;
+  }
+  return n;
+}
+
+/** The stored timed itinerary: stops with a site and HH:MM times; anything else is named. */
+function readItinerary(v: unknown, out: Finding[]): ItineraryStop[] | undefined {
+  if (absent(v)) return undefined;
+  const time = (t: unknown) => typeof t === 'string' && /^\d{2}:\d{2}$/.test(t);
+  const count = (n: unknown) => typeof n === 'number' && Number.isInteger(n) && n >= 0;
+  const ok = Array.isArray(v) && v.every((s) => s && typeof s === 'object' && typeof s.site === 'string' && time(s.start) && time(s.end) && count(s.minutes) && count(s.travel));
+  if (!ok) {
+    out.push(form('行程（itinerary）应为点位及其时间的列表', 'itinerary'));
+    return undefined;
+  }
+  return v as ItineraryStop[];
+}
+
 /** A form posts an empty input as ''; facts.json leaves it out. */
 const absent = (v: unknown) => v === undefined || v === null || v === '';
 
@@ -237,6 +262,9 @@ export function readRequest(input: unknown): ReadResult<ReceptionRequest> {
     route: short(raw, 'route', out),
     hotel: short(raw, 'hotel', out),
     restaurant: short(raw, 'restaurant', out),
+    hotel_price: price(raw, 'hotel_price', out),
+    restaurant_price: price(raw, 'restaurant_price', out),
+    itinerary: readItinerary(raw.itinerary, out),
   };
   const blocked = out.some((f) => f.severity === 'block');
   for (const k of Object.keys(request) as (keyof typeof request)[]) if (request[k] === undefined) delete request[k];
