@@ -23,7 +23,7 @@ import { approvalReminderJobs } from './approval/reminders.js';
 import { buildLedgerWorkbook } from './statistics/ledger-export.js';
 import { createDocumentStore, onDocumentLost } from './settlement/settlement-documents.js';
 import { createLedgerFileStore } from './statistics/ledger-chat.js';
-import { createPlacesFileStore, onPlacesFileLost } from './places/places-chat.js';
+import { createPlacesFileStore, createPlacesRoutes, onPlacesFileLost } from './places/places-chat.js';
 import { createSettlementExportRoutes } from './settlement/settlement-routes.js';
 import { createPlaceCardRoutes } from './plan/place-card-routes.js';
 import { loadPlaceCards } from './plan/place-cards.js';
@@ -199,7 +199,7 @@ export async function startApp(config: Config, opts: AppOptions): Promise<App> {
     }),
   );
   // The ledger template (接待台账模板) the 导入台账 reply links to.
-  app.use(createLedgerRoutes());
+  app.use(createLedgerRoutes(), createPlacesRoutes());
   app.use((_req, res) => res.status(404).json({ error: 'not found' }));
   // Body-parser errors (oversized, bad encoding) and anything else: a short JSON answer, never a stack.
   app.use((err: { status?: number; type?: string; message?: string }, _req: Request, res: Response, _next: NextFunction) => {

@@ -12,7 +12,10 @@ import { enqueue, type OutboxAction } from '../chat/outbox.js';
 import { isOffice } from '../org/access.js';
 import { buildPlaceCard, buildPlacesImportCard, buildPlacesListCard, type PlacesReport } from './places-card.js';
 import { CHAT_MAX_ROWS, PLACE_COLUMNS, readPlacesTable } from './places-file.js';
+import { PLACES_TEMPLATE_PATH } from './places-routes.js';
 import { importPlaces, importSummary, listPlaces, placeNamed } from './places-store.js';
+
+export { createPlacesRoutes } from './places-routes.js';
 
 export const AWAIT_FILE_MS = 30 * 60_000;
 type FetchDocument = Extract<OutboxAction, { op: 'fetch_document' }>;
@@ -32,6 +35,7 @@ export async function onPlacesImportCommand(event: MessageEvent, ctx: HandlerCon
       template: 'blue',
       elements: [
         md('请在 30 分钟内直接发送点位库文件（.xlsx 或 .csv），我会先检查并发给您预览，确认后才导入。'),
+        md(`[下载导入模板](${ctx.config.links.baseUrl}${PLACES_TEMPLATE_PATH})`),
         md(`**列名**（须恰为以下各列）：${PLACE_COLUMNS.join(',')}`),
         md(`类型为点位、线路、讲解员、宾馆、餐厅之一；线路的“包含点位”按顺序用“→”分隔，可注明车程，如“汉江博物馆→瀛湖(车程30分钟)”；协议价：宾馆按元/标准间·晚，餐厅按元/人·餐。每次最多${CHAT_MAX_ROWS.toLocaleString('en-US')}行；有错误行时不导入任何数据；同一类型、同一名称重复导入只更新。`),
       ],

@@ -36,6 +36,10 @@ describe('the office\'s library, the itinerary and the review (安康 "工业经
     const asked = await h.ask(OFFICE, '导入点位');
     expect(titleOf(asked.card)).toBe('导入点位库');
     expect(cardText(asked.card)).toContain('类型,名称,地址,简介,主题,时长分钟,讲解员,联系人,电话,协议价,包含点位');
+    expect(cardText(asked.card)).toContain('/places/template.csv');
+    const template = await fetch(`${h.bot.url}/places/template.csv`);
+    expect(template.headers.get('content-type')).toContain('text/csv');
+    expect((await template.text()).replace(/^\ufeff/, '').split('\r\n')[0]).toBe(PLACE_COLUMNS.join(','));
     await h.sendDocument(OFFICE, { kind: 'file', name: '点位库.csv', data: csv([['点位', '瀛湖', '', '', '', '-5', '', '', '', '', ''], ['线路', '红色教育之路', '', '', '', '', '', '', '', '', '烈士陵园']]) });
     const bad = latestCard(OFFICE, '点位库导入预览')!;
     const badText = cardText(bad.content);
