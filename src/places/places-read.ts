@@ -91,7 +91,8 @@ export function readPlaceRows(rows: PlacesTableRow[], knownSites: ReadonlySet<st
     else if ((kind === 'hotel' || kind === 'restaurant') && price.value === null) bad('协议价', kind === 'hotel' ? '定点宾馆须填写协议价（元/标准间·晚）' : '定点餐厅须填写协议价（元/人·餐）');
     let stops: RouteStop[] | null = null;
     if (kind === 'route' || (kind === 'explainer' && cells.包含点位)) {
-      const got = parseStops(cells.包含点位);
+      // An explainer's sites may also be listed as 甲、乙 or 甲，乙.
+      const got = parseStops(kind === 'explainer' ? cells.包含点位.replace(/[、，,；;]/g, '→') : cells.包含点位);
       if ('error' in got) bad('包含点位', got.error);
       else {
         const missing = got.value.filter((s) => !fileSites.has(s.site) && !knownSites.has(s.site)).map((s) => s.site);

@@ -29,7 +29,7 @@ const same = (a: PlaceEntry, b: Place) => FIELDS.every((f) => JSON.stringify(a[f
 export async function importPlaces(db: Executor, rows: PlacesTableRow[], opts: { dryRun?: boolean; now?: Date } = {}): Promise<PlacesImportResult> {
   const now = opts.now ?? new Date();
   return db.transaction(async (tx) => {
-    const routeSites = [...new Set(rows.flatMap((r) => r.cells.包含点位.split(/→|->/).map((s) => s.replace(/[(（].*$/, '').trim())).filter(Boolean))];
+    const routeSites = [...new Set(rows.flatMap((r) => r.cells.包含点位.split(/→|->|[、，,；;]/).map((s) => s.replace(/[(（].*$/, '').trim())).filter(Boolean))];
     const known = new Set<string>();
     for (const part of chunks(routeSites)) {
       const found = await tx.select({ name: places.name }).from(places).where(and(eq(places.kind, 'site'), inArray(places.name, part)));

@@ -35,6 +35,22 @@ describe('reading the library file', () => {
     expect(entries[0].priceFen).toBe(4000);
   });
 
+  it('reads an .xlsx workbook (the first sheet not named 说明) and an explainer\'s sites listed with 、', async () => {
+    const { excel } = await import('../../../src/lib/xlsx-style.js');
+    const wb = new (excel().Workbook)();
+    wb.addWorksheet('说明').addRow(['填写说明']);
+    const ws = wb.addWorksheet('点位库');
+    ws.addRow([...PLACE_COLUMNS]);
+    ws.addRow(['点位', '汉江博物馆', '', '汉江流域历史文明', '历史文明与自然风光之路', 50]);
+    ws.addRow(['讲解员', '陈静', '', '', '', null, '', '', '13800000002', '', '汉江博物馆、瀛湖']);
+    const table = await readPlacesTable(Buffer.from(await wb.xlsx.writeBuffer()), '点位库.xlsx');
+    if (!('rows' in table)) throw new Error(table.error);
+    expect(table.rows.map((r) => [r.row, r.cells.类型, r.cells.名称, r.cells.时长分钟])).toEqual([[2, '点位', '汉江博物馆', '50'], [3, '讲解员', '陈静', '']]);
+    const { entries, problems } = readPlaceRows(table.rows, new Set(['瀛湖']));
+    expect(problems).toEqual([]);
+    expect(entries[1].stops).toEqual([{ site: '汉江博物馆', travel: 0 }, { site: '瀛湖', travel: 0 }]);
+  });
+
   it('refuses a file whose columns are not exactly the template\'s, and one over the row limit', async () => {
     const header = PLACE_COLUMNS.join(',');
     expect(await readPlacesTable(Buffer.from(`${header.replace('协议价', '价格')}\n点位,A`), 'a.csv')).toMatchObject({ error: expect.stringContaining('“价格”不是导入模板的列') });
