@@ -38,6 +38,7 @@ const BENCHES: Bench[] = [
     what: 'a zip bomb, a 200,000-row workbook and a CSV with a 9.5 MB field sent in chat: /healthz stall, time to the answer, peak RSS',
     quickEnv: { BENCH_BOMB_MB: '512', BENCH_BIG_ROWS: '50000', BENCH_CSV_MB: '4' },
   },
+  { name: 'places', file: 'bench/places.ts', what: '点位库: 10,000 sites and 1,000 routes imported, a request\'s itinerary built', quickEnv: { BENCH_PLACES_SITES: '2000', BENCH_PLACES_ROUTES: '200', BENCH_PLACES_RUNS: '10' } },
   { name: 'startup', file: 'bench/startup.ts', what: 'start-up to the first 200 from /healthz and idle RSS, against a bare node server', quickEnv: { BENCH_QUICK: '1' } },
 ];
 

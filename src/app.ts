@@ -21,6 +21,7 @@ import { watchOrgFile, type OrgReloader } from './approval/org-reload.js';
 import { buildLedgerWorkbook } from './statistics/ledger-export.js';
 import { createDocumentStore, onDocumentLost } from './settlement/settlement-documents.js';
 import { createLedgerFileStore } from './statistics/ledger-chat.js';
+import { createPlacesFileStore, createPlacesRoutes, onPlacesFileLost } from './places/places-chat.js';
 import { createSettlementExportRoutes } from './settlement/settlement-routes.js';
 import { createPlaceCardRoutes } from './plan/place-card-routes.js';
 import { loadPlaceCards } from './plan/place-cards.js';
@@ -72,10 +73,9 @@ export async function startApp(loaded: Config, opts: AppOptions): Promise<App> {
   const live = liveOrg(loadedOrg); // every part holds `org`, which reads the org file as last (re)loaded
   const org = live.org;
 
-  const documents = createDocumentStore({ config, org, policy, log });
-  const ledgerFiles = createLedgerFileStore({ config, org, policy, log }, opts.clock);
-  const outbox = createOutboxSender({ db: database.background, messenger, log: log.child({ component: 'outbox' }), pollMs: opts.outboxPollMs, clock: opts.clock, onDocument: (fileDb, action, data) => (action.purpose === 'ledger' ? ledgerFiles : documents)(fileDb, action, data),
-    onDocumentLost, renderFile: (db, spec) => buildLedgerWorkbook(db, policy, spec) });
+  const files = { ledger: createLedgerFileStore({ config, org, policy, log }, opts.clock), places: createPlacesFileStore({ config, org, policy, log }, opts.clock), settlement: createDocumentStore({ config, org, policy, log }) };
+  const outbox = createOutboxSender({ db: database.background, messenger, log: log.child({ component: 'outbox' }), pollMs: opts.outboxPollMs, clock: opts.clock, onDocument: (fileDb, action, data) => files[action.purpose ?? 'settlement'](fileDb, action, data),
+    onDocumentLost: (lostDb, action) => (action.purpose === 'places' ? onPlacesFileLost : onDocumentLost)(lostDb, action), renderFile: (db, spec) => buildLedgerWorkbook(db, policy, spec) });
   const pipeline = createPipeline({ db, router: createBotRouter(), config, org, policy, log, afterCommit: () => outbox.kick(), clock: opts.clock });
   const orgReloader = watchOrgFile({ file: config.orgFile, live, db, policy, config, log: log.child({ component: 'org' }), clock: opts.clock, afterCommit: () => outbox.kick(), watch: opts.background !== false });
   const scheduler = createJobScheduler({ config, org, policy, database, log, beforeJobs: (now) => pipeline.recover(now), afterRun: () => outbox.kick(), clock: opts.clock });
@@ -137,7 +137,7 @@ export async function startApp(loaded: Config, opts: AppOptions): Promise<App> {
     }),
   );
   // The ledger template (接待台账模板) the 导入台账 reply links to.
-  app.use(createLedgerRoutes());
+  app.use(createLedgerRoutes(), createPlacesRoutes());
   app.use((_req, res) => res.status(404).json({ error: 'not found' }));
   // Body-parser errors (oversized, bad encoding) and anything else: a short JSON answer, never a stack.
   app.use((err: { status?: number; type?: string; message?: string }, _req: Request, res: Response, _next: NextFunction) => {

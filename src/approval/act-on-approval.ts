@@ -3,6 +3,7 @@ import type { HandlerContext } from '../chat/context.js';
 import { errorToast as error, type CardActionEvent, type CardActionResult } from '../chat/event.js';
 import { buildReceptionStatusCard } from '../reception/reception-cards.js';
 import { buildRequestFormCard, ccPeople } from '../request/request-form-card.js';
+import { libraryChoices } from '../places/request-library.js';
 import { escapeMd } from '../cards/elements.js';
 import { cut } from '../lib/text.js';
 import { hot, setPlaceholder } from '../db/hot.js';
@@ -176,7 +177,7 @@ export async function onApprovalAct(event: CardActionEvent, ctx: HandlerContext)
   } else if (newState === 'rejected') {
     await ctx.send({ type: 'user', id: r.requester }, { kind: 'text', text: `您提交的接待申请${r.code}已被${actor}驳回。理由：${comment}` });
   } else if (newState === 'returned') {
-    const form = buildRequestFormCard({ values: formValues(r.form), resubmit: r.code, ccPeople: ccPeople(ctx.org, r.requester), cc: r.cc, notice: `**${escapeMd(r.code)}已被${escapeMd(actor)}退回修改。**\n理由：${escapeMd(comment ?? '')}\n${ctx.policy.approval.resume === 'returner' ? `修改后重新提交，将直接由${escapeMd(actor)}审批。` : '修改后重新提交，将从第一级重新审批。'}` });
+    const form = buildRequestFormCard({ values: formValues(r.form), library: await libraryChoices(ctx.tx), resubmit: r.code, ccPeople: ccPeople(ctx.org, r.requester), cc: r.cc, notice: `**${escapeMd(r.code)}已被${escapeMd(actor)}退回修改。**\n理由：${escapeMd(comment ?? '')}\n${ctx.policy.approval.resume === 'returner' ? `修改后重新提交，将直接由${escapeMd(actor)}审批。` : '修改后重新提交，将从第一级重新审批。'}` });
     await ctx.send({ type: 'user', id: r.requester }, { kind: 'card', card: form });
   }
   await updateStatusCard(ctx, r, steps);

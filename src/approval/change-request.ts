@@ -4,6 +4,7 @@ import type { HandlerContext } from '../chat/context.js';
 import type { CardActionEvent, CardActionResult, MessageEvent } from '../chat/event.js';
 import { buildReceptionStatusCard } from '../reception/reception-cards.js';
 import { buildRequestFormCard } from '../request/request-form-card.js';
+import { applyLibrary, libraryChoices } from '../places/request-library.js';
 import { escapeMd } from '../cards/elements.js';
 import { cut } from '../lib/text.js';
 import { approvals, receptions, tasks, type PendingChange } from '../db/schema/index.js';
@@ -22,7 +23,7 @@ const LIVE = ['approved', 'in_progress'];
 const LABELS: Partial<Record<keyof ReceptionRequest, string>> = {
   guest_unit: '来访单位', lead_name: '带队领导', lead_title: '职务', lead_rank: '级别', guest_count: '来访人数', kind: '接待类型', purpose: '事由',
   purpose_detail: '活动安排', arrive_date: '到达日期', depart_date: '离开日期', letter_no: '公函文号', working_meal: '工作餐', accompany_count: '陪餐人数',
-  lodging: '住宿', rooms: '房间数', vehicles: '用车', notes: '饮食禁忌等',
+  lodging: '住宿', rooms: '房间数', vehicles: '用车', notes: '饮食禁忌等', route: '考察线路', arrive_time: '到达时间', hotel: '住宿宾馆', restaurant: '用餐餐厅',
 };
 
 const mayChange = (ctx: HandlerContext, r: { requester: string }, who: string) =>
@@ -36,7 +37,7 @@ export async function onChangeCommand(event: MessageEvent, ctx: HandlerContext, 
   const r = await findReception(ctx.tx, code);
   if (!r || !mayChange(ctx, r, event.senderId)) return void (await say(`未找到接待${code}，或您无权变更。`));
   if (!LIVE.includes(r.state)) return void (await say(`接待${code}当前不是已批准状态，不能变更；审批中的申请请先撤回。`));
-  const card = buildRequestFormCard({ values: formValues(r.form), change: code });
+  const card = buildRequestFormCard({ values: formValues(r.form), library: await libraryChoices(ctx.tx), change: code });
   await ctx.say({ kind: 'card', card });
 }
 
@@ -60,14 +61,17 @@ export async function onRequestChange(event: CardActionEvent, ctx: HandlerContex
   if (!['approved', 'in_progress'].includes(r.state)) return { toast: { type: 'error', content: `接待${code}当前不是已批准状态，不能变更。` } };
   const raw = event.formValue ?? {};
   const read = readRequest(raw);
+  const library = await libraryChoices(ctx.tx);
   const again = (content: string, findings = read.findings, askReason = false) => {
     const errors: Record<string, string> = {};
     for (const f of findings) if (f.field && !errors[f.field]) errors[f.field] = f.message;
-    const card = buildRequestFormCard({ values: formValues(raw), errors, findings: askReason ? findings : findings.filter((f) => !f.field), askReason, change: code });
+    const card = buildRequestFormCard({ values: formValues(raw), library, errors, findings: askReason ? findings : findings.filter((f) => !f.field), askReason, change: code });
     return { toast: { type: askReason ? ('warning' as const) : ('error' as const), content }, card };
   };
   if (!read.value) return again(`有${read.findings.length}处需要修改。`);
-  const findings = sortFindings(checkRequest(read.value, ctx.policy, ctx.now, { timeZone: ctx.config.timeZone }));
+  const lib = await applyLibrary(ctx.tx, read.value, ctx.policy);
+  if (lib.errors.length) return again(lib.errors[0].message, lib.errors);
+  const findings = sortFindings([...checkRequest(read.value, ctx.policy, ctx.now, { timeZone: ctx.config.timeZone }), ...lib.findings]);
   const blocks = findings.filter((f) => f.severity === 'block');
   if (blocks.length) return again(`不能变更：${blocks[0].message}`, findings);
 

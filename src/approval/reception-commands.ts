@@ -12,6 +12,7 @@ import { AWAITING_APPROVAL, findReception, mayView, roundSteps, viewOf } from '.
 import { stateLabel } from '../reception/state-labels.js';
 import { nameOf } from '../org/access.js';
 import { settlementTodo } from '../settlement/settlement-todo.js';
+import { reviewOf, reviewTodo } from '../review/review.js';
 import { codeArg } from '../reception/code-arg.js';
 import { historyLine } from './reception-history.js';
 import { localDate } from '../lib/working-time.js';
@@ -57,7 +58,7 @@ export const onTodo: Handler = async (event, ctx) => {
     const forWhom = r.approver === event.senderId ? '' : `（代${name(ctx, r.approver)}）`;
     return { code: r.code, approval: r.step.id, round: r.round, findings: r.findings, line: `${r.code} ${String(f.guest_unit ?? '')}，${String(f.arrive_date ?? '')}到访：待${r.role}审批${forWhom}` };
   });
-  await ctx.say({ kind: 'card', card: buildTodoCard(items, await settlementTodo(ctx, event.senderId)) });
+  await ctx.say({ kind: 'card', card: buildTodoCard(items, [...(await settlementTodo(ctx, event.senderId)), ...(await reviewTodo(ctx, event.senderId))]) });
 };
 
 /** 查看: the requester, anyone in the chain, and the reception office may see a reception. */
@@ -72,7 +73,7 @@ export const onView: Handler = async (event, ctx, args) => {
   const history = await ctx.tx.select().from(auditLog).where(and(inArray(auditLog.entity, ['reception', 'settlement']), eq(auditLog.entityId, r.code))).orderBy(asc(auditLog.id));
   const time = (at: Date) => new Intl.DateTimeFormat('zh-CN', { timeZone: ctx.config.timeZone, month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(at);
   const lines = history.flatMap((h) => historyLine(h, { name: (id) => name(ctx, id), time }) ?? []);
-  await ctx.sayPrivately({ kind: 'card', card: buildReceptionDetailCard(viewOf(ctx.org, r, await roundSteps(ctx.tx, r)), { state: stateLabel(r.state), history: lines }) });
+  await ctx.sayPrivately({ kind: 'card', card: buildReceptionDetailCard(viewOf(ctx.org, r, await roundSteps(ctx.tx, r)), { state: stateLabel(r.state), history: lines, review: await reviewOf(ctx.tx, r.id) }) });
 };
 
 /** 撤回: the requester, until the final approval. Open approval cards then say 已撤回 and do nothing. */

@@ -24,6 +24,7 @@ const RECEPTION: Record<string, string> = {
   change_request: '提出变更',
   withdraw_change: '撤回变更',
   add_signer: '加签',
+  review: '提交接待总结',
   settle_start: '发起结算',
   settled: '结算办结',
 };

@@ -10,6 +10,8 @@ import { sortFindings, type Finding } from '../rules/checks/finding.js';
 import { readRequest, type ReceptionRequest } from '../rules/checks/read-request.js';
 import { buildChain } from './chain.js';
 import { lookupHistory } from '../request/guest-history.js';
+import { applyLibrary, libraryChoices } from '../places/request-library.js';
+import { unitReviews } from '../review/review.js';
 import { sendApprovalCards, statusCard } from './notify.js';
 import { sendCcCards, updateCcCards } from './cc.js';
 import { type Approval, findReception, nextCode, roundSteps, viewOf } from '../reception/store.js';
@@ -66,9 +68,9 @@ export async function onRequestSubmit(event: CardActionEvent, ctx: HandlerContex
   const raw = event.formValue ?? {};
   const values = formValues(raw);
   const resubmit = typeof event.value.code === 'string' ? event.value.code : undefined;
-  const again = (toast: CardActionResult['toast'], extra: { findings?: Finding[]; askReason?: boolean; errors?: Finding[] }) => ({
+  const again = async (toast: CardActionResult['toast'], extra: { findings?: Finding[]; askReason?: boolean; errors?: Finding[] }) => ({
     toast,
-    card: buildRequestFormCard({ values, resubmit, ccPeople: ccPeople(ctx.org, event.operatorId), cc: ccOf(raw.cc), findings: extra.findings, askReason: extra.askReason, errors: errorsByField(extra.errors ?? extra.findings ?? []) }),
+    card: buildRequestFormCard({ values, resubmit, ccPeople: ccPeople(ctx.org, event.operatorId), cc: ccOf(raw.cc), findings: extra.findings, askReason: extra.askReason, errors: errorsByField(extra.errors ?? extra.findings ?? []), library: await libraryChoices(ctx.tx) }),
   });
 
   if (!resubmit) {
@@ -84,7 +86,10 @@ export async function onRequestSubmit(event: CardActionEvent, ctx: HandlerContex
     return again({ type: 'error', content: `有${read.findings.length}处需要修改，请按提示补正后再提交。` }, { errors: read.findings });
   }
   const request = read.value;
-  const findings = sortFindings(checkRequest(request, ctx.policy, ctx.now, { timeZone: ctx.config.timeZone }));
+  // The office's library: the route as a timed itinerary, the 定点 hotel and restaurant with their agreed prices.
+  const lib = await applyLibrary(ctx.tx, request, ctx.policy);
+  if (lib.errors.length) return again({ type: 'error', content: lib.errors[0].message }, { errors: lib.errors });
+  const findings = sortFindings([...checkRequest(request, ctx.policy, ctx.now, { timeZone: ctx.config.timeZone }), ...lib.findings]);
   const blocks = findings.filter((f) => f.severity === 'block');
   if (blocks.length) return again({ type: 'error', content: `不能提交：${blocks[0].message}` }, { findings });
   const reasonText = String(raw.reason ?? '').trim().slice(0, 1000);
@@ -104,7 +109,7 @@ export async function onRequestSubmit(event: CardActionEvent, ctx: HandlerContex
   if (!chain.length) return { toast: { type: 'error', content: '组织名单中未找到您的审批人，请联系接待办维护人员名单。' } };
   // 客史档案: a known unit or lead guest brings its history, its notes when the form left them empty, and 重复性考察.
   const known = await lookupHistory(ctx.tx, { ...request }, ctx.policy);
-  const history = [...known.lines];
+  const history = [...known.lines, ...(await unitReviews(ctx.tx, request.guest_unit))];
   if (!request.notes && known.notes) {
     request.notes = known.notes;
     history.push('备注（饮食禁忌等）已按客史档案预填，请经办人与来访单位核实');

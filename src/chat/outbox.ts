@@ -34,9 +34,9 @@ export type OutboxAction =
   /**
    * Download a file someone sent to the bot (message-resource API) and hand it to `onDocument`; `to`
    * is told the outcome. `purpose` says whose row `documentId` is: a settlement document (default)
-   * or a ledger import (ledger_imports).
+   * a ledger import (ledger_imports) or a library import (place_imports).
    */
-  | { op: 'fetch_document'; documentId: number; messageId: string; key: string; kind: 'image' | 'file'; to: string; purpose?: 'settlement' | 'ledger' };
+  | { op: 'fetch_document'; documentId: number; messageId: string; key: string; kind: 'image' | 'file'; to: string; purpose?: 'settlement' | 'ledger' | 'places' };
 
 function targetOf(a: OutboxAction): string {
   switch (a.op) {

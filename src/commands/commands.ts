@@ -18,6 +18,9 @@ import { onDisclosureCommand } from '../statistics/disclosure.js';
 import { onExportCommand } from '../statistics/ledger-export.js';
 import { onDocumentClassify, onDocumentMessage, onDocumentRemove } from '../settlement/settlement-documents.js';
 import { onLedgerCancel, onLedgerCommand, onLedgerImport } from '../statistics/ledger-chat.js';
+import { libraryChoices } from '../places/request-library.js';
+import { onReviewSubmit } from '../review/review.js';
+import { onPlacesCancel, onPlacesImport, onPlacesImportCommand, onPlacesList } from '../places/places-chat.js';
 import type { MessageEvent } from '../chat/event.js';
 import type { HandlerContext } from '../chat/context.js';
 import { createRouter, type Command, type CommandHandler, type Router } from '../chat/router.js';
@@ -54,7 +57,7 @@ const commands: Command[] = [
       const notice = args
         ? `已根据描述预填：${escapeMd(args.slice(0, 200))}${arrive_time ? `（到达时间${arrive_time}）` : ''}${known ? `\n备注已按${escapeMd(known.unit)}的客史档案预填，请核实。` : ''}\n请核对并补全以下各项。`
         : '请填写以下各项，带 * 的为必填。';
-      await ctx.say({ kind: 'card', card: buildRequestFormCard({ values, notice, ccPeople: ccPeople(ctx.org, event.senderId) }) });
+      await ctx.say({ kind: 'card', card: buildRequestFormCard({ values, notice, library: await libraryChoices(ctx.tx), ccPeople: ccPeople(ctx.org, event.senderId) }) });
     },
   },
   { name: '我的接待', handler: onMyReceptions },
@@ -69,6 +72,9 @@ const commands: Command[] = [
   { name: '结算', handler: onSettleCommand },
   { name: '统计', freeText: true, handler: onStatisticsCommand },
   { name: '导入台账', handler: onLedgerCommand },
+  { name: '导入点位', handler: onPlacesImportCommand },
+  { name: '点位', freeText: true, handler: onPlacesList('site') },
+  { name: '线路', handler: onPlacesList('route') },
   { name: '公开', freeText: true, handler: onDisclosureCommand },
   { name: '导出', freeText: true, handler: onExportCommand },
 ];
@@ -143,6 +149,9 @@ export function createBotRouter(): Router {
       'settlement.doc.remove': onDocumentRemove,
       'ledger.import': onLedgerImport,
       'ledger.cancel': onLedgerCancel,
+      'places.import': onPlacesImport,
+      'places.cancel': onPlacesCancel,
+      'review.submit': onReviewSubmit,
     },
     onResource: onDocumentMessage,
     fallback: async (event, ctx) => {

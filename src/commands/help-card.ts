@@ -18,6 +18,8 @@ export const COMMANDS: { usage: string; does: string; example?: string }[] = [
   { usage: '公开 年份', does: '生成年度公务接待情况公开稿', example: '公开 2026' },
   { usage: '导出 [年份/本月/上月/本年]', does: '导出接待台账、费用明细和汇总（Excel文件，单独发送），限接待办和财务', example: '导出 2026' },
   { usage: '导入台账', does: '接待办导入往年接待台账：发送指令后发送Excel或CSV文件，先预览、后导入' },
+  { usage: '点位 / 线路', does: '按主题查看点位库中的考察点位和考察线路（含时长）；“点位 名称”查看一处的详情', example: '点位 汉江博物馆' },
+  { usage: '导入点位', does: '接待办导入点位、线路、讲解员、定点宾馆和餐厅：发送指令后发送Excel或CSV文件，先预览、后导入' },
   { usage: '标准', does: '查看现行接待标准' },
   { usage: '代理 @某人 至 日期', does: '出差期间委托他人代为审批；“代理 取消”结束委托', example: '代理 @钱进 至 2026-12-31' },
 ];

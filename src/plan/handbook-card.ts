@@ -1,5 +1,14 @@
 import type { Card } from '../cards/card.js';
 import { card, escapeMd, hr, md } from '../cards/elements.js';
+import type { ItineraryStop } from '../rules/checks/read-request.js';
+import { itineraryLines } from '../reception/reception-cards.js';
+
+/** 点位介绍: each site with its time, explainer, address and what it shows (安康's handbook). */
+function siteIntro(route: NonNullable<HandbookView['route']>): string {
+  const e = escapeMd;
+  const intro = route.stops.map((s, i) => `${i + 1}. **${e(s.site)}**（${s.start}—${s.end}，约${s.minutes}分钟${s.explainer ? `，讲解：${e(s.explainer)}` : ''}）${s.address ? `\n   地址：${e(s.address)}` : ''}${s.summary ? `\n   ${e(s.summary)}` : ''}`);
+  return `**考察线路：${e(route.name)}**\n${itineraryLines(route.stops).map((l) => `- ${e(l)}`).join('\n')}\n\n**点位介绍**\n${intro.join('\n')}`;
+}
 
 /** What the handbook (接待手册) shows; every string is plain text, escaped here. */
 export interface HandbookView {
@@ -15,6 +24,10 @@ export interface HandbookView {
   vehicles: string;
   lodging: string;
   meals: string;
+  /** 考察线路 and its timed stops (点位介绍). */
+  route?: { name: string; stops: ItineraryStop[] };
+  /** The 定点 restaurant. */
+  restaurant?: string;
   /** Diet and other restrictions from the request's notes. */
   notes?: string;
   /** Meeting times known from the plan; empty when none. */
@@ -53,11 +66,11 @@ export function buildHandbookCard(view: HandbookView): Card {
     ...(view.purposeDetail ? [`活动安排：${e(view.purposeDetail)}`] : []),
   ];
   const elements = [
-    md(`**一、行程安排**\n${lines(itinerary)}`),
+    md(`**一、行程安排**\n${lines(itinerary)}${view.route ? `\n\n${siteIntro(view.route)}` : ''}`),
     md(`**二、联系人**\n${lines(contacts)}`),
     md(`**三、车辆**\n- ${e(view.vehicles)}`),
     md(`**四、住宿**\n- ${e(view.lodging)}`),
-    md(`**五、用餐**\n- ${e(view.meals)}${view.notes ? `\n- 饮食禁忌及注意事项：${e(view.notes)}` : ''}`),
+    md(`**五、用餐**\n- ${e(view.meals)}${view.restaurant ? `\n- 定点餐厅：${e(view.restaurant)}` : ''}${view.notes ? `\n- 饮食禁忌及注意事项：${e(view.notes)}` : ''}`),
     md(`**六、会议及会见**\n${view.meetings.length ? lines(view.meetings.map(e)) : '- 具体时间以确认的来访行程为准'}\n- 会议室提前检查，服务人员提前15分钟到岗；每15至30分钟续水一次；会后清场，不留遗漏物品。`),
     md(`**七、陪同及座次安排**\n${seatingLines(view)}`),
   ];

@@ -78,7 +78,9 @@ export async function buildHandbook(ctx: Pick<Ctx, 'org' | 'policy' | 'config' |
     purposeDetail: str(f, 'purpose_detail') || undefined,
     contacts,
     vehicles: vehicles ? `安排${vehicles}辆，集中乘车，由接待办统一调度` : '不安排用车',
-    lodging: lodging && lodging !== '不安排' ? `定点饭店${lodging}${num(f, 'rooms')}间（住宿费由来宾按规定自行支付）` : '不安排住宿',
+    lodging: lodging && lodging !== '不安排' ? `${f.hotel ? `定点宾馆${str(f, 'hotel')}` : '定点饭店'}${lodging}${num(f, 'rooms')}间（住宿费由来宾按规定自行支付）` : '不安排住宿',
+    route: f.route && f.itinerary?.length ? { name: f.route, stops: f.itinerary } : undefined,
+    restaurant: f.restaurant || undefined,
     meals:
       str(f, 'working_meal') === '是'
         ? `工作餐${mealCount}次，来宾${num(f, 'guest_count')}人，陪餐${num(f, 'accompany_count')}人；安排家常菜，不上酒水，不提供香烟`

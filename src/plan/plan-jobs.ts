@@ -7,6 +7,7 @@ import { scheduleJob, type JobBody } from '../jobs/scheduler.js';
 import type { Policy } from '../rules/policy/policy-schema.js';
 import type { Org } from '../org/org.js';
 import { nameOf } from '../org/access.js';
+import { reviewJobs } from '../review/review.js';
 import { zonedInstant, zonedParts } from '../lib/working-time.js';
 import { closingHint, dueText } from './task-jobs.js';
 
@@ -50,6 +51,8 @@ export function planJobs(org: Org, policy: Policy, timeZone: string): Record<str
   };
   const due = (at: Date) => dueText(at, timeZone);
   return {
+    // 接待总结 the day after departure (src/review).
+    ...reviewJobs(org, timeZone),
     'task.remind': async (tx, job, now) => {
       const t = await still(tx, job.payload);
       // A reminder run after its deadline (the bot was down) never names a past time as one to meet:

@@ -8,6 +8,7 @@ import { closesWithSettlement, dueText, scheduleNewPlanJobs } from './task-jobs.
 import { buildChecklist } from '../rules/checks/checklist.js';
 import type { OwnerRole } from '../rules/vocabulary.js';
 import { postHandbook } from './handbook.js';
+import { scheduleReview } from '../review/review.js';
 import type { Org } from '../org/org.js';
 import { nameOf } from '../org/access.js';
 import type { Reception } from '../reception/store.js';
@@ -111,6 +112,7 @@ export async function startPlan(ctx: Ctx, r: Reception): Promise<void> {
   } else if (lateLine) {
     await ctx.enqueue({ op: 'send', to: { type: 'chat', id: office.chat_id }, message: { kind: 'text', text: `【逾期督办】接待${r.code}方案共${inserted.length}项任务，${lateLine}` } });
   }
+  await scheduleReview(ctx.tx, r, tz);
   await postHandbook(ctx, r, where);
 }
 

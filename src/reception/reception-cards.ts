@@ -1,4 +1,5 @@
 import type { Finding } from '../rules/checks/finding.js';
+import type { ItineraryStop } from '../rules/checks/read-request.js';
 import type { Card, CardElement, HeaderColour } from '../cards/card.js';
 import { button, card, escapeMd, form, hr, input, md, select } from '../cards/elements.js';
 import { fieldOf, type FormFields } from './form-fields.js';
@@ -58,8 +59,21 @@ export function briefMarkdown(f: FormFields): string {
     `**工作餐**：${v(f, 'working_meal') || '否'}${f.working_meal === '是' ? `${f.meal_count !== undefined ? `${v(f, 'meal_count')}次` : ''}，陪餐${v(f, 'accompany_count')}人` : ''}${f.banquet_count !== undefined ? `　**外宾宴请**：${v(f, 'banquet_count')}次` : ''}${f.same_city ? '　**同城单位**：是' : ''}`,
     `**住宿**：${v(f, 'lodging') || '不安排'}${f.lodging && f.lodging !== '不安排' ? `，${v(f, 'rooms')}间` : ''}　**用车**：${Number(f.vehicles ?? 0) > 0 ? `${v(f, 'vehicles')}辆` : '不安排'}`,
   ];
+  if (f.hotel || f.restaurant) lines.push([f.hotel ? `**住宿宾馆**：${v(f, 'hotel')}（定点，协议价${v(f, 'hotel_price')}元/间·晚）` : '', f.restaurant ? `**用餐餐厅**：${v(f, 'restaurant')}（定点，协议价${v(f, 'restaurant_price')}元/人·餐）` : ''].filter(Boolean).join('　'));
   if (f.notes) lines.push(`**饮食禁忌等**：${v(f, 'notes')}`);
+  const stops = Array.isArray(f.itinerary) ? (f.itinerary as ItineraryStop[]) : [];
+  if (f.route) lines.push(`**考察线路**：${v(f, 'route')}${stops.length ? `\n${itineraryLines(stops).map((l) => `- ${escapeMd(l)}`).join('\n')}` : ''}`);
   return lines.join('\n');
+}
+
+/** "09:00—09:40 高新区产业园（讲解：王丽）" lines, the travel between as its own line. */
+export function itineraryLines(stops: ItineraryStop[]): string[] {
+  const out: string[] = [];
+  for (const s of stops) {
+    if (s.travel) out.push(`车程约${s.travel}分钟`);
+    out.push(`${s.start}—${s.end} ${s.site}${s.explainer ? `（讲解：${s.explainer}）` : ''}`);
+  }
+  return out;
 }
 
 /** 主陪 and 陪同: "**拟安排主陪**：陈副主任（副主任）（对口分管领导；对等：县处级）". */
@@ -162,12 +176,17 @@ export function buildReceptionStatusCard(view: ReceptionView, opts: { title: str
 }
 
 /** 查看: the reception in full, with its history. */
-export function buildReceptionDetailCard(view: ReceptionView, opts: { state: string; history: string[] }): Card {
+export function buildReceptionDetailCard(view: ReceptionView, opts: { state: string; history: string[]; review?: string[] }): Card {
   return card({
     title: `接待详情：${view.code}`,
     subtitle: opts.state,
     template: 'blue',
-    elements: [...body(view), hr(), md(`**办理记录**\n${opts.history.map((h) => `- ${h}`).join('\n') || '（无）'}`)],
+    elements: [
+      ...body(view),
+      ...(opts.review ? [hr(), md(`**接待总结**\n${opts.review.map((l) => `- ${escapeMd(l)}`).join('\n')}`)] : []),
+      hr(),
+      md(`**办理记录**\n${opts.history.map((h) => `- ${h}`).join('\n') || '（无）'}`),
+    ],
   });
 }
 

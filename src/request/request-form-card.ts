@@ -11,7 +11,7 @@ export type RequestFormValues = Partial<Record<RequestField, string>>;
 export type RequestField =
   | 'guest_unit' | 'lead_name' | 'lead_title' | 'lead_rank' | 'guest_count' | 'kind' | 'purpose' | 'purpose_detail'
   | 'arrive_date' | 'depart_date' | 'letter_no' | 'working_meal' | 'accompany_count' | 'lodging' | 'rooms' | 'vehicles' | 'notes' | 'reason'
-  | 'same_city' | 'meal_count' | 'banquet_count';
+  | 'same_city' | 'meal_count' | 'banquet_count' | 'arrive_time' | 'route' | 'hotel' | 'restaurant';
 
 export interface RequestFormCardInput {
   /** Rule findings to show above the form (blocking ones and those that need a reason). */
@@ -31,6 +31,28 @@ export interface RequestFormCardInput {
   notice?: string;
   /** Changing an approved reception (变更): a 接待变更单 that says what its button will do. */
   change?: string;
+  /** The office's library (docs/places.md): routes, 定点 hotels and restaurants to choose from. */
+  library?: LibraryChoices;
+}
+
+export interface LibraryChoices {
+  routes: string[];
+  hotels: string[];
+  restaurants: string[];
+}
+
+type Choice = (name: RequestField, label: string, options: readonly string[], required?: boolean) => CardElement[];
+type Text = (name: RequestField, label: string, o?: { placeholder?: string }) => CardElement[];
+
+/** 考察线路 with the arrival time, 住宿宾馆 and 用餐餐厅: optional selects, shown when the library has them. */
+function libraryFields(lib: LibraryChoices | undefined, choice: Choice, text: Text): CardElement[] {
+  if (!lib) return [];
+  const out: CardElement[] = [];
+  if (lib.routes.length) out.push(columns(choice('route', '考察线路', lib.routes.slice(0, 100), false), text('arrive_time', '到达时间', { placeholder: '如 09:30，排行程用' })));
+  const stay = [...(lib.hotels.length ? [choice('hotel', '住宿宾馆（定点）', lib.hotels.slice(0, 100), false)] : []), ...(lib.restaurants.length ? [choice('restaurant', '用餐餐厅（定点）', lib.restaurants.slice(0, 100), false)] : [])];
+  if (stay.length === 2) out.push(columns(stay[0], stay[1]));
+  else if (stay.length) out.push(...stay[0]);
+  return out;
 }
 
 /** What 提交变更 will do, said before the tap (the approved plan runs on while a change is approved). */
@@ -66,6 +88,7 @@ export function buildRequestFormCard(opts: RequestFormCardInput): Card {
     columns(text('vehicles', '用车（辆）', { placeholder: '0' }), choice('same_city', '同城单位', YES_NO, false)),
     // Working meals (R8: one) and, for 外事, banquets during the stay: left empty, one working meal and no count.
     columns(text('meal_count', '工作餐次数', { placeholder: '1' }), text('banquet_count', '外宾宴请次数（外事）', { placeholder: '不填' })),
+    ...libraryFields(opts.library, choice, text),
     ...text('notes', '饮食禁忌、民族、健康等', { multiline: true }),
     // 抄送: people the requester copies; each gets a read-only card that follows the request.
     ...(opts.ccPeople?.length

@@ -14,6 +14,7 @@ import type { Db } from '../db/client.js';
 import { expenseLines, ledgerImports, outbox, receptions, settlementDocuments, settlements } from '../db/schema/index.js';
 import { enqueue, type OutboxAction } from '../chat/outbox.js';
 import { takeLedgerFile } from '../statistics/ledger-chat.js';
+import { takePlacesFile } from '../places/places-chat.js';
 import { formatFen } from '../lib/money.js';
 import { changed } from './settlement-actions.js';
 import { settlementCard } from './settlement-view.js';
@@ -68,6 +69,7 @@ async function openSettlementFor(ctx: HandlerContext, event: MessageEvent): Prom
 /** An image or file message: attached to the open settlement, or answered with what to do. */
 export async function onDocumentMessage(event: MessageEvent, ctx: HandlerContext): Promise<void> {
   // A spreadsheet the office sends after 导入台账 is the ledger to import, not a settlement document.
+  if (await takePlacesFile(event, ctx)) return;
   if (await takeLedgerFile(event, ctx)) return;
   const res = event.resource!;
   const target = await openSettlementFor(ctx, event);

@@ -11,7 +11,13 @@ function chart(spec: Record<string, unknown>): CardElement {
   return { tag: 'chart', aspect_ratio: '16:9', chart_spec: spec };
 }
 
-export function buildStatisticsCard(s: Statistics): Card {
+/** 接待总结 of the period: visits reviewed and the 需改进 themes most often named. */
+export interface ReviewFigures {
+  reviewed: number;
+  improve: { theme: string; count: number }[];
+}
+
+export function buildStatisticsCard(s: Statistics, reviews?: ReviewFigures): Card {
   const t = s.total;
   const elements: CardElement[] = [
     md(`**共接待 ${t.batches} 批次 ${t.persons} 人**，费用合计 ${money(t.fen)}${s.unsettled ? `（其中 ${s.unsettled} 批次尚未结算，未计费用）` : ''}。`),
@@ -68,6 +74,7 @@ export function buildStatisticsCard(s: Statistics): Card {
         .join('\n')}`,
     ),
     md(`**规则检查**\n须说明理由或违反规定的事项 ${s.findings.count} 项，涉及 ${s.findings.receptions} 批次。`),
+    ...(reviews ? [md(`**接待总结**\n已总结 ${reviews.reviewed} 批次${reviews.improve.length ? `；需改进事项较多的是：${reviews.improve.map((i) => `${i.theme}（${i.count}次）`).join('、')}` : ''}。`)] : []),
     md(`<font color='grey'>${escapeMd(s.basis)}</font>`),
   );
   return card({ title: `接待统计：${s.period.label}`, subtitle: `${s.period.from} 至 ${s.period.to}`, template: 'indigo', summary: `接待统计 ${s.period.label}`, elements });

@@ -4,6 +4,7 @@ import type { MessageEvent } from '../chat/event.js';
 import { isFinance, isLeader, isOffice } from '../org/access.js';
 import { buildStatisticsCard } from './statistics-card.js';
 import { computeStatistics, parsePeriod } from './statistics.js';
+import { reviewStatistics } from '../review/review.js';
 
 /** 统计 [期间]: the reception office, finance and the unit's leaders. */
 export async function onStatisticsCommand(event: MessageEvent, ctx: HandlerContext, args: string): Promise<void> {
@@ -20,7 +21,8 @@ export async function onStatisticsCommand(event: MessageEvent, ctx: HandlerConte
     return;
   }
   const stats = await computeStatistics(ctx.tx, ctx.policy, period);
-  const answer = { kind: 'card', card: buildStatisticsCard(stats) } as const;
+  const reviews = await reviewStatistics(ctx.tx, period.from, period.to);
+  const answer = { kind: 'card', card: buildStatisticsCard(stats, reviews) } as const;
   // The permission is the asker's, not the group's: asked in a group, the figures (money by
   // department, findings) go to the asker one-to-one, as 查看, 结算 and 导出 do; the group is told so.
   if (event.chatType === 'p2p') return void (await ctx.say(answer));

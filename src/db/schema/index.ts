@@ -5,3 +5,4 @@ export * from './receptions.js';
 export * from './guests.js';
 export * from './settlements.js';
 export * from './ledger.js';
+export * from './places.js';

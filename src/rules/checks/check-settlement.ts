@@ -8,6 +8,7 @@ import type { Policy } from '../policy/policy-schema.js';
 import type { ReceptionRequest } from './read-request.js';
 import type { Settlement, SettlementLine } from './read-settlement.js';
 import { checkMealCosts, type MealCost } from './meal-costs.js';
+import { checkHotelLine } from './check-places.js';
 import { maxAccompany } from '../policy/standards.js';
 import { alcoholRule, alcoholWords, findWords, quote, r9Words } from './words.js';
 
@@ -100,6 +101,7 @@ function checkLine(line: SettlementLine, i: number, r: ReceptionRequest, policy:
     const why = line.reason ? `，理由：${line.reason}` : '';
     out.push(finding('R7', 'reason', `${n}由接待单位支付住宿费${why}；住宿费原则上由派出单位按差旅规定支付，须说明理由 (R7)`, `${at}.category`));
   }
+  out.push(...checkHotelLine(line, at, n, r));
   return out;
 }
 

@@ -3,6 +3,7 @@
 // absolute from the arrival date.
 import { addDays } from './dates.js';
 import type { Policy } from '../policy/policy-schema.js';
+import type { ItineraryStop } from './read-request.js';
 import { type Kind, type OwnerRole, rankAtLeast } from '../vocabulary.js';
 
 export interface ChecklistTask {
@@ -20,6 +21,23 @@ export interface ChecklistTask {
   closes_with?: 'settlement';
 }
 
+/** Days before arrival by which the route is walked (踩点): "所有的线路你必须提前踩点". */
+export const SCOUT_DAYS = -2;
+
+/** A route's tasks: 踩点 two days before, and one 讲解 task per explainer of its sites, the day before. */
+export function routeTasks(r: { arrive_date: string; route?: string; itinerary?: ItineraryStop[] }): ChecklistTask[] {
+  if (!r.route || !r.itinerary?.length) return [];
+  const out: ChecklistTask[] = [
+    { title: `踩点：考察线路“${r.route}”（${r.itinerary.map((s) => s.site).join('→')}），核实路线、车程和各点位接待准备`, owner: 'office_staff', due_date: addDays(r.arrive_date, SCOUT_DAYS), due_time: '17:00', template: '考察线路' },
+  ];
+  const byExplainer = new Map<string, string[]>();
+  for (const s of r.itinerary) if (s.explainer) byExplainer.set(s.explainer, [...(byExplainer.get(s.explainer) ?? []), `${s.site}${s.start}`]);
+  for (const [who, sites] of byExplainer) {
+    out.push({ title: `讲解：通知讲解员${who}，确认讲解${sites.join('、')}`, owner: 'office_staff', due_date: addDays(r.arrive_date, -1), due_time: '12:00', template: '考察线路' });
+  }
+  return out;
+}
+
 /** The request's fields a checklist looks at; absent ones count as not arranged. */
 export interface ChecklistRequest {
   kind: Kind;
@@ -29,6 +47,8 @@ export interface ChecklistRequest {
   working_meal?: string;
   vehicles?: number | string;
   guest_count?: number | string;
+  route?: string;
+  itinerary?: ItineraryStop[];
 }
 
 type Condition = NonNullable<Policy['checklists'][number]['when']>;
@@ -54,7 +74,7 @@ export function conditionHolds(policy: Pick<Policy, 'plan'>, c: Condition | unde
 }
 
 export function buildChecklist(policy: Pick<Policy, 'checklists' | 'plan'>, r: ChecklistRequest): ChecklistTask[] {
-  return policy.checklists
+  return [...policy.checklists
     .filter((t) => t.kinds.includes(r.kind) && (!t.min_rank || rankAtLeast(r.lead_rank, t.min_rank)) && conditionHolds(policy, t.when, r))
     .flatMap((t) =>
       t.tasks
@@ -68,6 +88,6 @@ export function buildChecklist(policy: Pick<Policy, 'checklists' | 'plan'>, r: C
           ...(task.form ? { form: task.form } : {}),
           ...(task.closes_with ? { closes_with: task.closes_with } : {}),
         })),
-    )
+    ), ...routeTasks(r)]
     .sort((a, b) => `${a.due_date} ${a.due_time}`.localeCompare(`${b.due_date} ${b.due_time}`));
 }

@@ -46,6 +46,34 @@ export interface ReceptionRequest {
   meal_count?: number;
   /** Banquets during a foreign guests' stay (外事). */
   banquet_count?: number;
+  // From the office's library (docs/places.md), all optional.
+  /** HH:MM of arrival: the itinerary's start (09:00 when absent). */
+  arrive_time?: string;
+  /** 考察线路: a route of the library, by name. */
+  route?: string;
+  /** 住宿宾馆 / 用餐餐厅: a 定点 hotel or restaurant of the library, by name. */
+  hotel?: string;
+  restaurant?: string;
+  /** Their agreed prices (元) as the library held them at submission. */
+  hotel_price?: number;
+  restaurant_price?: number;
+  /** The timed itinerary built from the route at submission. */
+  itinerary?: ItineraryStop[];
+}
+
+/** One stop of a timed itinerary (点位介绍): times HH:MM, the travel before it, what it shows. */
+export interface ItineraryStop {
+  site: string;
+  start: string;
+  end: string;
+  minutes: number;
+  /** Minutes of travel from the stop before (0 for the first). */
+  travel: number;
+  explainer?: string;
+  summary?: string;
+  address?: string;
+  /** 1 = Monday … 7 = Sunday: days the site is closed (from the library). */
+  closed?: number[];
 }
 
 const LABELS: Record<string, string> = {
@@ -66,6 +94,10 @@ const LABELS: Record<string, string> = {
   phone_notice: '电话记录单',
   lodging_paid_by_host: '接待单位支付住宿费',
   same_city: '同城接待',
+  arrive_time: '到达时间',
+  route: '考察线路',
+  hotel: '住宿宾馆',
+  restaurant: '用餐餐厅',
 };
 
 const form = (message: string, field: string): Finding => finding('form', 'block', message, field);
@@ -115,6 +147,51 @@ function flag(raw: Record<string, unknown>, key: string, out: Finding[]): boolea
   if (v === false || v === '否' || v === 'false') return false;
   out.push(form(`${LABELS[key]}应为「是」或「否」，现为「${String(v)}」`, key));
   return undefined;
+}
+
+/** An optional name of the library (at most 50 characters); undefined when empty. */
+function short(raw: Record<string, unknown>, key: string, out: Finding[]): string | undefined {
+  const v = str(raw, key, out, false);
+  if (!v) return undefined;
+  if (v.length > 50) out.push(form(`${LABELS[key]}不超过50字`, key));
+  return v;
+}
+
+/** 到达时间 as HH:MM ("9:30", "09:30", "9点30"); undefined when empty. */
+function clockTime(raw: Record<string, unknown>, out: Finding[]): string | undefined {
+  const v = str(raw, 'arrive_time', out, false).replace(/[：点]/, ':').replace(/分$/, '');
+  if (!v) return undefined;
+  const m = /^(\d{1,2})(?::(\d{2}))?$/.exec(v);
+  if (!m || Number(m[1]) > 23 || Number(m[2] ?? 0) > 59) {
+    out.push(form(`到达时间「${v}」无效，请按“09:30”填写`, 'arrive_time'));
+    return undefined;
+  }
+  return `${m[1].padStart(2, '0')}:${m[2] ?? '00'}`;
+}
+
+/** An agreed price in 元 (from the library at submission, or facts.json): not negative. */
+function price(raw: Record<string, unknown>, key: string, out: Finding[]): number | undefined {
+  const v = raw[key];
+  if (absent(v)) return undefined;
+  const n = typeof v === 'number' ? v : typeof v === 'string' && /^\s*\d+(\.\d{1,2})?\s*$/.test(v) ? Number(v) : NaN;
+  if (!Number.isFinite(n) || n < 0) {
+    out.push(form(`${key === 'hotel_price' ? '宾馆协议价' : '餐厅协议价'}应为不小于0的金额，现为「${String(v)}」`, key));
+    return undefined;
+  }
+  return n;
+}
+
+/** The stored timed itinerary: stops with a site and HH:MM times; anything else is named. */
+function readItinerary(v: unknown, out: Finding[]): ItineraryStop[] | undefined {
+  if (absent(v)) return undefined;
+  const time = (t: unknown) => typeof t === 'string' && /^\d{2}:\d{2}$/.test(t);
+  const count = (n: unknown) => typeof n === 'number' && Number.isInteger(n) && n >= 0;
+  const ok = Array.isArray(v) && v.every((s) => s && typeof s === 'object' && typeof s.site === 'string' && time(s.start) && time(s.end) && count(s.minutes) && count(s.travel));
+  if (!ok) {
+    out.push(form('行程（itinerary）应为点位及其时间的列表', 'itinerary'));
+    return undefined;
+  }
+  return v as ItineraryStop[];
 }
 
 /** A form posts an empty input as ''; facts.json leaves it out. */
@@ -181,6 +258,13 @@ export function readRequest(input: unknown): ReadResult<ReceptionRequest> {
     same_city: flag(raw, 'same_city', out),
     meal_count: absent(raw.meal_count) ? undefined : int(raw, 'meal_count', out, 0, 100),
     banquet_count: absent(raw.banquet_count) ? undefined : int(raw, 'banquet_count', out, 0, 100),
+    arrive_time: clockTime(raw, out),
+    route: short(raw, 'route', out),
+    hotel: short(raw, 'hotel', out),
+    restaurant: short(raw, 'restaurant', out),
+    hotel_price: price(raw, 'hotel_price', out),
+    restaurant_price: price(raw, 'restaurant_price', out),
+    itinerary: readItinerary(raw.itinerary, out),
   };
   const blocked = out.some((f) => f.severity === 'block');
   for (const k of Object.keys(request) as (keyof typeof request)[]) if (request[k] === undefined) delete request[k];
