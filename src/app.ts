@@ -61,6 +61,11 @@ export interface AppOptions {
   host?: string;
   /** DingTalk Stream: the first reconnect delay (tests shorten it). */
   dingtalkMinBackoffMs?: number;
+  /**
+   * A database already opened for this app, instead of the one the config names (tests hand in an
+   * embedded database loaded from a migrated template). It is still migrated, and closed with the app.
+   */
+  database?: Database;
 }
 
 /** What the bot and the jobs tool share: org and policy, the migrated database, the messenger (Feishu or the simulator). */
@@ -72,10 +77,10 @@ export interface Core {
   simulator?: SimulatorMessenger;
 }
 
-export async function openCore(config: Config, log: Logger, clock?: () => Date): Promise<Core> {
+export async function openCore(config: Config, log: Logger, clock?: () => Date, opened?: Database): Promise<Core> {
   const org = loadOrg(config.orgFile);
   const policy = loadPolicy(config.policyFile);
-  const database = await createDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const database = opened ?? (await createDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir }));
   try {
     await database.migrate();
     const simulator = config.feishu || config.dingtalk ? undefined : createSimulatorMessenger(database.db);
@@ -132,7 +137,7 @@ export function createJobScheduler(opts: {
 /** Composition: config → org and policy → database and migrations → messenger → pipeline → HTTP and timers. */
 export async function startApp(config: Config, opts: AppOptions): Promise<App> {
   const { log } = opts;
-  const { org, policy, database, messenger, simulator } = await openCore(config, log, opts.clock);
+  const { org, policy, database, messenger, simulator } = await openCore(config, log, opts.clock, opts.database);
   const { db } = database;
 
   const documents = createDocumentStore({ config, org, policy, log });
