@@ -19,9 +19,10 @@ export default defineConfig({
     maxWorkers: workers,
     projects: [
       // Pure code: the files share one module registry per worker (no per-file re-import).
-      { test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], environment: 'node', isolate: false } },
+      // (Timeouts only catch a hang: with the files side by side on a busy machine a test takes longer.)
+      { test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], environment: 'node', isolate: false, testTimeout: 20_000 } },
       { test: { name: 'db', include: ['tests/db/**/*.test.ts'], environment: 'node', testTimeout: 30_000, hookTimeout: 60_000, globalSetup: template } },
-      { test: { name: 'e2e', include: ['tests/e2e/**/*.test.ts'], environment: 'node', testTimeout: 30_000, hookTimeout: 60_000, globalSetup: template } },
+      { test: { name: 'e2e', include: ['tests/e2e/**/*.test.ts'], environment: 'node', testTimeout: 60_000, hookTimeout: 60_000, globalSetup: template } },
       // Several real bot processes on one PostgreSQL server behind nginx, and the fault suite (npm run test:multi).
       { test: { name: 'multi', include: ['tests/multi/**/*.test.ts'], environment: 'node', testTimeout: 600_000, hookTimeout: 180_000, fileParallelism: false } },
       { test: { name: 'browser', include: ['tests/browser/**/*.test.ts'], environment: 'node', testTimeout: 60_000, hookTimeout: 60_000, fileParallelism: false } },
