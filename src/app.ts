@@ -63,12 +63,17 @@ export interface AppOptions {
   host?: string;
   /** DingTalk Stream: the first reconnect delay (tests shorten it). */
   dingtalkMinBackoffMs?: number;
+  /**
+   * A database already opened for this app, instead of the one the config names (tests hand in an
+   * embedded database loaded from a migrated template). It is still migrated, and closed with the app.
+   */
+  database?: Database;
 }
 
 /** Composition: config → org and policy → database and migrations → messenger → pipeline → HTTP and timers. */
 export async function startApp(loaded: Config, opts: AppOptions): Promise<App> {
   const { log } = opts;
-  const { config, org: loadedOrg, policy, database, messenger, simulator, uploads } = await openCore(loaded, log, opts.clock);
+  const { config, org: loadedOrg, policy, database, messenger, simulator, uploads } = await openCore(loaded, log, opts.clock, opts.database);
   const { db } = database;
   const live = liveOrg(loadedOrg); // every part holds `org`, which reads the org file as last (re)loaded
   const org = live.org;

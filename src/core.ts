@@ -29,10 +29,11 @@ export interface Core {
   uploads?: UploadFolder;
 }
 
-export async function openCore(loaded: Config, log: Logger, clock?: () => Date): Promise<Core> {
+/** `opened`: a database already opened (tests hand in one loaded from a migrated template); still migrated. */
+export async function openCore(loaded: Config, log: Logger, clock?: () => Date, opened?: Database): Promise<Core> {
   const org = loadOrg(loaded.orgFile);
   const policy = loadPolicy(loaded.policyFile);
-  const database = await createDatabase({ databaseUrl: loaded.databaseUrl, dataDir: loaded.dataDir });
+  const database = opened ?? (await createDatabase({ databaseUrl: loaded.databaseUrl, dataDir: loaded.dataDir }));
   try {
     await database.migrate();
     const config = await withLinkSecret(loaded, database);

@@ -37,6 +37,11 @@ export interface DbOptions {
   dataDir?: string;
   /** postgres.js pool size per instance. */
   max?: number;
+  /**
+   * Embedded only: start from this dumped data directory (PGlite's `dumpDataDir`) instead of an
+   * empty one. The tests load one migrated template rather than running initdb for every database.
+   */
+  loadDataDir?: Blob;
 }
 
 /**
@@ -91,7 +96,8 @@ export async function createDatabase(opts: DbOptions): Promise<Database> {
   // system's cache too), and the idle process is about 150 MB smaller (docs/performance.md).
   // Loaded only here: an instance on a PostgreSQL server never pays for the embedded one.
   const [{ PGlite }, { drizzle: drizzlePglite }, { migrate: migratePglite }] = await Promise.all([import('@electric-sql/pglite'), import('drizzle-orm/pglite'), import('drizzle-orm/pglite/migrator')]);
-  const client = new PGlite(dataDir, { startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'] });
+  // One options object: `new PGlite(undefined, options)` (in memory) would ignore the options.
+  const client = new PGlite({ dataDir, loadDataDir: opts.loadDataDir, startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'] });
   await client.waitReady;
   const db = drizzlePglite(client, { schema, casing: 'snake_case' }) as unknown as Db;
   return {

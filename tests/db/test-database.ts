@@ -1,6 +1,49 @@
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import postgres from 'postgres';
+import { inject } from 'vitest';
+import type { Config } from '../../src/config.js';
 import { createDatabase, type Database } from '../../src/db/client.js';
+
+let template: Promise<Blob | undefined> | undefined;
+
+/** The run's migrated template (tests/db/template-setup.ts), read once per test file; undefined in a tier without one. */
+function templateDump(): Promise<Blob | undefined> {
+  template ??= (async () => {
+    const file = inject('pgliteTemplate');
+    return file ? new Blob([await fs.promises.readFile(file)]) : undefined;
+  })();
+  return template;
+}
+
+/**
+ * A fresh, migrated in-memory PGlite of its own: a copy of the run's template, or, in a tier
+ * without one, made and migrated here.
+ */
+export async function openEmbeddedDatabase(): Promise<Database> {
+  const database = await createDatabase({ dataDir: 'memory://', loadDataDir: await templateDump() });
+  await database.migrate();
+  return database;
+}
+
+/** For a bot whose config says DATA_DIR=memory:// (and no DATABASE_URL): its fresh database, from the template. */
+export async function embeddedDatabaseFor(config: Config): Promise<Database | undefined> {
+  return !config.databaseUrl && config.dataDir === 'memory://' ? openEmbeddedDatabase() : undefined;
+}
+
+/**
+ * Fills the empty directory `dataDir` with a migrated embedded database (a copy of the run's
+ * template), as a bot that had already started there once would leave it; for the tools and
+ * processes the tests start with DATA_DIR.
+ */
+export async function seedDataDir(dataDir: string): Promise<void> {
+  const database = await createDatabase({ dataDir, loadDataDir: await templateDump() });
+  try {
+    await database.migrate();
+  } finally {
+    await database.close();
+  }
+}
 
 /**
  * A fresh, migrated database for one test file. With DATABASE_URL (npm run test:pg) each call
@@ -20,8 +63,7 @@ export interface TestDatabase {
 export async function createTestDatabase(): Promise<TestDatabase> {
   const base = process.env.DATABASE_URL;
   if (!base) {
-    const main = await createDatabase({ dataDir: 'memory://' });
-    await main.migrate();
+    const main = await openEmbeddedDatabase();
     return { kind: 'pglite', main, connect: async () => main, drop: () => main.close() };
   }
   const name = `jd_test_${randomBytes(5).toString('hex')}`;

@@ -21,9 +21,10 @@ import { createSimulatorMessenger } from '../../src/platforms/simulator/messenge
 import { createUploadFolder } from '../../src/platforms/simulator/upload.js';
 import { createSimulatorRoutes } from '../../src/platforms/simulator/routes.js';
 import { bundled } from '../../src/config.js';
-import { createDatabase, type Database } from '../../src/db/client.js';
+import type { Database } from '../../src/db/client.js';
 import { simImages, simMessages } from '../../src/db/schema/index.js';
 import { loadOrg } from '../../src/org/org.js';
+import { openEmbeddedDatabase } from '../db/test-database.js';
 import { buttonsOf, commandOf } from '../fake-dingtalk/bot-harness.js';
 import { DT_CLIENT_ID, DT_CLIENT_SECRET, DT_ROBOT_CODE, startFakeDingTalk } from '../fake-dingtalk/index.js';
 import { buildCardAction, DEFAULT_APP_ID, DEFAULT_APP_SECRET, signedRequest, startFakeFeishu } from '../fake-feishu/index.js';
@@ -219,8 +220,7 @@ let database: Database;
 const subjects: Subject[] = [];
 
 beforeAll(async () => {
-  database = await createDatabase({ dataDir: 'memory://' });
-  await database.migrate();
+  database = await openEmbeddedDatabase();
   subjects.push(await feishuSubject(), await dingtalkSubject(database), await simulatorSubject(database));
 }, 60_000);
 afterAll(async () => {

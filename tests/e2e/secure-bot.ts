@@ -4,6 +4,7 @@ import pino from 'pino';
 import { startApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import type { Database } from '../../src/db/client.js';
+import { embeddedDatabaseFor } from '../db/test-database.js';
 import {
   approvals, auditLog, delegations, expenseLines, guestProfiles, guestVisits, inboundEvents, jobs, ledgerEntries, ledgerImports, outbox,
   receptions, settlementDocuments, settlements, tasks,
@@ -70,7 +71,7 @@ export async function startSecureBot(opts: { env?: Record<string, string> } = {}
   const config = loadConfig(env);
   const log = pino({ level: 'debug' }, { write: (s: string) => void logLines.push(s) });
   // No timers: the scheduler would add the day's digest job while a test compares the tables.
-  const bot = await startApp(config, { log, host: '127.0.0.1', clock, background: false, outboxPollMs: 100 });
+  const bot = await startApp(config, { log, host: '127.0.0.1', clock, background: false, outboxPollMs: 100, database: await embeddedDatabaseFor(config) });
 
   const postRaw = async (body: string | Uint8Array, headers: Record<string, string>): Promise<Answer> => {
     const res = await fetch(`${bot.url}/feishu/events`, { method: 'POST', headers, body: body as BodyInit });

@@ -1,6 +1,7 @@
 import pino from 'pino';
 import { startApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
+import { embeddedDatabaseFor } from '../db/test-database.js';
 import { DEFAULT_APP_ID, DEFAULT_APP_SECRET, DEFAULT_VERIFICATION_TOKEN } from '../fake-feishu/index.js';
 
 export const ENCRYPT_KEY = 'e2e-encrypt-key';
@@ -26,5 +27,6 @@ export async function startBot(
   Object.assign(env, opts.env);
   const lines = opts.logLines;
   const log = pino({ level: 'info' }, { write: (s: string) => void lines?.push(s) });
-  return startApp(loadConfig(env), { log, outboxPollMs: 100, host: '127.0.0.1', clock: opts.clock, background: opts.background });
+  const config = loadConfig(env);
+  return startApp(config, { log, outboxPollMs: 100, host: '127.0.0.1', clock: opts.clock, background: opts.background, database: await embeddedDatabaseFor(config) });
 }

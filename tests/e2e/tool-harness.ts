@@ -1,12 +1,13 @@
 // For the tests of the operator tools (`npx tsx src/…/cli.ts …`): the bot's own database for a
-// whole test file, from the environment as the tools read it (a temporary PGlite DATA_DIR, or a
-// fresh PostgreSQL database with npm run test:pg), and a runner for commands against it.
+// whole test file, from the environment as the tools read it (a temporary PGlite DATA_DIR, migrated
+// as the bot's first start leaves it, or a fresh PostgreSQL database with npm run test:pg), and a
+// runner for commands against it.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
-import { createTestDatabase, type TestDatabase } from '../db/test-database.js';
+import { createTestDatabase, seedDataDir, type TestDatabase } from '../db/test-database.js';
 
 export const root = path.resolve(import.meta.dirname, '..', '..');
 
@@ -45,6 +46,8 @@ export function useToolDatabase(prefix: string): ToolDatabase {
       tdb = await createTestDatabase();
       dbEnv = { DATABASE_URL: tdb.url! };
     } else {
+      // Migrated already, as the bot leaves it after its first start (a copy of the run's template).
+      await seedDataDir(path.join(dir, 'data'));
       dbEnv = { DATA_DIR: path.join(dir, 'data') };
     }
   });

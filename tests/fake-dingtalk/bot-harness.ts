@@ -4,6 +4,7 @@
 import pino from 'pino';
 import { startApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
+import { embeddedDatabaseFor } from '../db/test-database.js';
 import { DT_CLIENT_ID, DT_CLIENT_SECRET, startFakeDingTalk, type Ack, type FakeDingTalk, type RobotMessageInput, type SentRobotMessage } from './index.js';
 
 type Obj = Record<string, unknown>;
@@ -99,7 +100,8 @@ export async function startDingTalkHarness(opts: { clock?: boolean; env?: Record
     ...opts.env,
   };
   const log = pino({ level: 'info' }, { write: (s: string) => void logLines.push(s) });
-  const bot = await startApp(loadConfig(env), { log, outboxPollMs: 100, host: '127.0.0.1', clock, dingtalkMinBackoffMs: 50 });
+  const config = loadConfig(env);
+  const bot = await startApp(config, { log, outboxPollMs: 100, host: '127.0.0.1', clock, dingtalkMinBackoffMs: 50, database: await embeddedDatabaseFor(config) });
   await fake.waitConnected();
 
   const settle = async () => {
