@@ -39,7 +39,7 @@ export function historyLine(h: HistoryRow, o: { name: (id: string) => string; ti
     what = RECEPTION[h.action] ?? '办理';
     if (h.action === 'transfer' && d.to) what += `给${escapeMd(o.name(d.to))}`;
     if (h.action === 'return' && d.toStep && d.to) what += `至第${d.toStep}级${escapeMd(o.name(d.to))}`;
-    if (h.action === 'add_signer' && d.to) what = `${d.where === 'after' ? '后' : '前'}加签${escapeMd(o.name(d.to))}`;
+    if (h.action === 'add_signer' && d.to) what += `（${d.where === 'after' ? '后' : '前'}加签${escapeMd(o.name(d.to))}）`;
     if (d.role) what = `（${escapeMd(d.role)}）${what}`;
   } else if (h.entity === 'settlement') {
     if (h.action === 'sign') what = d.role === 'handler' ? '在结算上签字（经办人）' : '在结算上签字（第二签字人）';

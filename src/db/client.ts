@@ -89,7 +89,7 @@ export async function createDatabase(opts: DbOptions): Promise<Database> {
   if (opts.dataDir && opts.dataDir !== 'memory://') {
     dataDir = path.resolve(opts.dataDir);
     fs.mkdirSync(dataDir, { recursive: true });
-    await initDataDirApart(dataDir);
+    if (!opts.loadDataDir) await initDataDirApart(dataDir);
   }
   // PostgreSQL's default 128 MB of shared buffers lives inside PGlite's WebAssembly memory, in this
   // process: for one unit's receptions 16 MB holds the working set (the files stay in the operating
