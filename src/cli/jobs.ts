@@ -10,6 +10,7 @@ import { createJobScheduler, openCore } from '../app.js';
 import { loadToolConfig } from '../config.js';
 import { jobs, outbox } from '../db/schema/index.js';
 import { createOutboxSender } from '../jobs/outbox.js';
+import { runCli } from './run.js';
 
 const USAGE = `用法 / usage:
   npm run --silent jobs -- list [--until <ISO 时间>]   列出待执行的定时任务 (pending jobs, soonest first)
@@ -115,10 +116,4 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (err) => {
-    process.stderr.write(`jobs: ${(err as Error)?.stack ?? String(err)}\n`);
-    process.exit(1);
-  },
-);
+runCli('jobs', main);

@@ -14,6 +14,7 @@ import { localDate } from '../lib/working-time.js';
 import { importLedger, summaryLine } from '../statistics/ledger-import.js';
 import { describeProblem, LEDGER_MAX_BYTES, readLedgerFile } from '../statistics/ledger-read.js';
 import { buildLedgerTemplate } from '../statistics/ledger-template.js';
+import { runCli } from './run.js';
 
 const USAGE = `用法 / usage:
   npm run --silent ledger -- import <文件.xlsx|文件.csv> [--dry-run] [--skip-bad]
@@ -116,10 +117,4 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (err) => {
-    process.stderr.write(`ledger: ${(err as Error)?.stack ?? String(err)}\n`);
-    process.exit(1);
-  },
-);
+runCli('ledger', main);

@@ -12,6 +12,7 @@ import { CLI_MAX_ROWS, readPlacesTable } from '../places/places-file.js';
 import { describePlaceProblem } from '../places/places-read.js';
 import { importPlaces, importSummary } from '../places/places-store.js';
 import { placesTemplateCsv } from '../places/places-template.js';
+import { runCli } from './run.js';
 
 const USAGE = `用法 / usage:
   npm run --silent places -- import <文件.xlsx|文件.csv> [--dry-run]
@@ -71,10 +72,4 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (err) => {
-    process.stderr.write(`places: ${(err as Error)?.stack ?? String(err)}\n`);
-    process.exit(1);
-  },
-);
+runCli('places', main);
