@@ -19,7 +19,12 @@ describe('the library walked on the simulator page (安康 "工业经济之路")
     await sim.actAs('office');
     await sim.say('导入点位');
     await sim.cardMessage('导入点位库').waitFor({ timeout: 15_000 });
-    const up = await fetch(`${sim.server.base}/sim/api/upload?${new URLSearchParams({ user: 'ou_office1', name: '点位库.csv' })}`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: FILE });
+    // As the page sends a file: multipart/form-data, the person and name first, then the file.
+    const form = new FormData();
+    form.set('user', 'ou_office1');
+    form.set('name', '点位库.csv');
+    form.set('file', new Blob([FILE], { type: 'text/csv' }), '点位库.csv');
+    const up = await fetch(`${sim.server.base}/sim/api/upload`, { method: 'POST', body: form });
     expect(up.status).toBe(200);
     const preview = sim.cardMessage('点位库导入预览');
     await preview.waitFor({ timeout: 15_000 });

@@ -315,11 +315,11 @@ describe('settlement walk in the simulator (real server)', () => {
     expect(sim.errors).toEqual([]);
   });
 
-  it('王小明’s first card no longer offers 签字 or edits once the settlement went to audit', async () => {
+  it('王小明’s first card shows the settlement as it now stands (已结算), with no 签字 or edits', async () => {
     const cards = sim.page.locator('.msg-bot[data-testid="message"]', { has: sim.page.locator('.card-title', { hasText: new RegExp(`^接待结算：${code}$`) }) });
     const first = cards.first();
-    // It was patched when the two signatures sent the settlement to audit, and shows that state.
-    await expect.poll(() => first.locator('.card-subtitle').innerText()).toContain('待接待办审核');
+    // Every copy anyone received is patched at each step, so the first card shows the current state.
+    await expect.poll(() => first.locator('.card-subtitle').innerText()).toContain('已结算');
     expect(await first.locator('button[data-name="sign"]').count()).toBe(0);
     expect(await first.locator('button[data-name="add_line"]').count()).toBe(0);
     await sim.page.screenshot({ path: path.join(artifacts, 'settlement-walk-done.png') });
