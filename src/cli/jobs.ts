@@ -10,14 +10,13 @@ import { createJobScheduler, openCore } from '../app.js';
 import { loadToolConfig } from '../config.js';
 import { jobs, outbox } from '../db/schema/index.js';
 import { createOutboxSender } from '../jobs/outbox.js';
-import { runCli } from './run.js';
+import { parsedOrUsage, runCli, UsageError } from './run.js';
 
 const USAGE = `用法 / usage:
   npm run --silent jobs -- list [--until <ISO 时间>]   列出待执行的定时任务 (pending jobs, soonest first)
   npm run --silent jobs -- tick --now <ISO 时间>       按该时间运行到期任务并发送消息 (run the jobs due at that time)
 ISO 时间示例 / example: 2026-03-02T08:00:00+08:00`;
 
-class UsageError extends Error {}
 
 type Parsed = { cmd: 'list'; until?: Date } | { cmd: 'tick'; now: Date };
 
@@ -67,14 +66,8 @@ function summary(payload: unknown): string {
 }
 
 async function main(argv: string[]): Promise<number> {
-  let args: Parsed;
-  try {
-    args = parseArgs(argv);
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    process.stderr.write(`${err.message}\n\n${USAGE}\n`);
-    return 2;
-  }
+  const args = parsedOrUsage<Parsed>(() => parseArgs(argv), USAGE);
+  if (!args) return 2;
   const config = loadToolConfig();
   if (!config) return 2;
   // Logs go to stderr so stdout stays the tool's answer.

@@ -14,7 +14,7 @@ import { localDate } from '../lib/working-time.js';
 import { importLedger, summaryLine } from '../statistics/ledger-import.js';
 import { describeProblem, LEDGER_MAX_BYTES, readLedgerFile } from '../statistics/ledger-read.js';
 import { buildLedgerTemplate } from '../statistics/ledger-template.js';
-import { runCli } from './run.js';
+import { parsedOrUsage, runCli, UsageError } from './run.js';
 
 const USAGE = `用法 / usage:
   npm run --silent ledger -- import <文件.xlsx|文件.csv> [--dry-run] [--skip-bad]
@@ -22,7 +22,6 @@ const USAGE = `用法 / usage:
   npm run --silent ledger -- template <输出.xlsx>
       生成导入模板（表头、示例行、说明页）`;
 
-class UsageError extends Error {}
 
 type Parsed = { cmd: 'import'; file: string; dryRun: boolean; skipBad: boolean } | { cmd: 'template'; out: string };
 
@@ -52,14 +51,8 @@ export function parseArgs(argv: string[]): Parsed {
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
 async function main(argv: string[]): Promise<number> {
-  let args: Parsed;
-  try {
-    args = parseArgs(argv);
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    process.stderr.write(`${err.message}\n\n${USAGE}\n`);
-    return 2;
-  }
+  const args = parsedOrUsage<Parsed>(() => parseArgs(argv), USAGE);
+  if (!args) return 2;
 
   if (args.cmd === 'template') {
     fs.writeFileSync(args.out, await buildLedgerTemplate());

@@ -9,3 +9,17 @@ export function runCli(name: string, main: (argv: string[]) => Promise<number>):
     },
   );
 }
+
+/** A wrong call of a tool: its message goes to stderr with the usage, and the tool exits 2. */
+export class UsageError extends Error {}
+
+/** The tool's parsed arguments, or undefined once a UsageError has been told on stderr with the usage. */
+export function parsedOrUsage<T>(parse: () => T, usage: string): T | undefined {
+  try {
+    return parse();
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write(`${err.message}\n\n${usage}\n`);
+    return undefined;
+  }
+}

@@ -2,7 +2,8 @@
 // (handler or office, in draft) and the check that the card is as new as the settlement.
 import type { HandlerContext } from '../chat/context.js';
 import type { CardActionEvent, CardActionResult } from '../chat/event.js';
-import { loadSettlement, type Loaded, mayEdit, SETTLEMENT_STATE_LABEL } from './settlement.js';
+import { loadSettlement, type Loaded, mayEdit } from './settlement.js';
+import { SETTLEMENT_STATE_LABEL } from '../reception/state-labels.js';
 import { name, settlementCard } from './settlement-view.js';
 
 import { errorToast as error } from '../chat/event.js';

@@ -23,8 +23,6 @@ export interface Loaded {
   docs: DocumentMeta[];
 }
 
-export { SETTLEMENT_STATE_LABEL };
-
 /** Expense categories offered on the card (礼品 is not offered: R12 forbids gifts). */
 export const LINE_CATEGORIES = ['餐费', '住宿', '用车', '场地', '其他'] as const;
 /** Documents the bot generates itself: they are always present. */
