@@ -1,21 +1,50 @@
 // Child processes of a benchmark: each in its own process group, so stopping one stops npx, tsx and
 // the node process under them (a plain kill left orphans that skewed later runs).
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
 import fs from 'node:fs';
 import postgres from 'postgres';
+
+function newestMtime(dir: string): number {
+  let t = 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    t = Math.max(t, e.isDirectory() ? newestMtime(p) : fs.statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+/**
+ * Builds dist/ when it is missing or older than src/ (or always, BENCH_BUILD=1); type errors from
+ * work in progress elsewhere only warn, since tsc emits anyway.
+ */
+export function ensureBuilt(): void {
+  const fresh = fs.existsSync('dist/main.js') && fs.statSync('dist/main.js').mtimeMs >= newestMtime('src');
+  if (process.env.BENCH_BUILD !== '1' && (fresh || (process.env.BENCH_NO_BUILD === '1' && fs.existsSync('dist/main.js')))) return;
+  console.log('building dist/ (npm run build)…');
+  const b = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: process.cwd(), encoding: 'utf8' });
+  if (b.status !== 0) {
+    if (!fs.existsSync('dist/main.js')) throw new Error(`build failed:\n${b.stdout}${b.stderr}`);
+    console.warn(`build reported errors; measuring the emitted dist/ anyway:\n${(b.stdout + b.stderr).slice(0, 1500)}`);
+  }
+}
 
 export const BASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const children: ChildProcess[] = [];
 const byName = new Map<string, ChildProcess>();
 
 /**
- * Starts `npx tsx <args>`; resolves with the `{"url": …}` line it prints when `waitForUrl`, else at once.
+ * Starts `node <file.js>` or `node --import tsx <file.ts>`; resolves with the `{"url": …}` line it prints when `waitForUrl`, else at once.
  * `BENCH_PROFILE=<name>` runs that process under `node --cpu-prof` (profile in .tmp/prof on exit).
  */
 export function start(name: string, args: string[], env: Record<string, string>, waitForUrl = false): Promise<string> {
   const profile = process.env.BENCH_PROFILE === name;
-  const [cmd, ...pre] = profile ? ['node', '--cpu-prof', '--cpu-prof-dir=.tmp/prof', '--import', 'tsx'] : ['npx', 'tsx'];
-  const child = spawn(cmd, [...pre, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  // A built file runs on plain node, as in production; a TypeScript source under tsx.
+  const built = args[0]?.endsWith('.js');
+  const prof = profile ? ['--cpu-prof', '--cpu-prof-dir=.tmp/prof'] : [];
+  const probe = probeFile(name) ? ['--import', path.resolve('bench/probe.mjs')] : [];
+  const [cmd, ...pre] = [process.execPath, ...prof, ...probe, ...(built ? [] : ['--import', 'tsx'])];
+  const child = spawn(cmd, [...pre, ...args], { env: { ...process.env, ...env, ...(probe.length ? { BENCH_PROBE_FILE: probeFile(name)! } : {}) }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   children.push(child);
   byName.set(name, child);
   let out = '';
@@ -44,6 +73,37 @@ function signal(c: ChildProcess, sig: NodeJS.Signals) {
   } catch {
     /* already gone */
   }
+}
+
+/** Where a process started with `probe: true` in `probed` writes its event-loop and GC figures (bench/probe.mjs). */
+const probed = new Map<string, string>();
+function probeFile(name: string): string | undefined {
+  return probed.get(name);
+}
+
+/** Starts the named process (when it is started next) with bench/probe.mjs preloaded; returns its reader. */
+export function probe(name: string): { reset(): Promise<void>; read(): Promise<ProbeStats> } {
+  const file = path.resolve('.tmp', `probe-${name.replace(/\W+/g, '-')}.json`);
+  probed.set(name, file);
+  const ask = async (): Promise<ProbeStats> => {
+    const pid = byName.get(name)?.pid;
+    if (!pid) throw new Error(`${name} is not running`);
+    fs.rmSync(file, { force: true });
+    // The probe answers SIGUSR2 with the figures since the last signal, then starts afresh.
+    process.kill(pid, 'SIGUSR2');
+    for (let i = 0; i < 100 && !fs.existsSync(file); i++) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 20));
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as ProbeStats;
+  };
+  return { reset: async () => void (await ask()), read: ask };
+}
+
+/** What bench/probe.mjs reports for a span of time. */
+export interface ProbeStats {
+  seconds: number;
+  loopDelay: { p50: number; p99: number; max: number };
+  gc: { count: number; totalMs: number; maxMs: number; byKind: Record<string, { count: number; totalMs: number; maxMs: number }> };
+  cpuMs: number;
 }
 
 export async function stopAll(): Promise<void> {

@@ -7,14 +7,14 @@
 // Env: BENCH_STARTUP_RUNS (rounds, default 3), BENCH_SETTLE_MS (idle time before RSS is read,
 // default 8000), BENCH_NO_BUILD=1 (use dist/ as it is), BENCH_QUICK=1 (2 rounds, 1 s settle; the
 // first starts once, no tsx rows, no first-start baseline, no small-heap row).
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_APP_ID, DEFAULT_APP_SECRET, startFakeFeishu } from '../tests/fake-feishu/index.js';
-import { databases, procStats, runBench, writeSection } from './processes.js';
+import { databases, ensureBuilt, procStats, runBench, writeSection } from './processes.js';
 
 const QUICK = process.env.BENCH_QUICK === '1';
 const RUNS = Number(process.env.BENCH_STARTUP_RUNS ?? (QUICK ? 2 : 3));
@@ -23,30 +23,6 @@ const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? (QUICK ? 1_000 : 8_000))
 const SMALL_HEAP = '--max-semi-space-size=1';
 const TARGET = { pgliteMs: 10_000, postgresMs: 3_000, rssMb: 150, newcomerFirstMb: 300, newcomerRestartMb: 250 };
 const root = process.cwd();
-
-function newestMtime(dir: string): number {
-  let t = 0;
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    t = Math.max(t, e.isDirectory() ? newestMtime(p) : fs.statSync(p).mtimeMs);
-  }
-  return t;
-}
-
-/**
- * Builds dist/ when it is missing or older than src/ (or always, BENCH_BUILD=1); type errors from
- * work in progress elsewhere only warn, since tsc emits anyway.
- */
-function ensureBuilt(): void {
-  const fresh = fs.existsSync('dist/main.js') && fs.statSync('dist/main.js').mtimeMs >= newestMtime('src');
-  if (process.env.BENCH_BUILD !== '1' && (fresh || (process.env.BENCH_NO_BUILD === '1' && fs.existsSync('dist/main.js')))) return;
-  console.log('building dist/ (npm run build)…');
-  const b = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, encoding: 'utf8' });
-  if (b.status !== 0) {
-    if (!fs.existsSync('dist/main.js')) throw new Error(`build failed:\n${b.stdout}${b.stderr}`);
-    console.warn(`build reported errors; measuring the emitted dist/ anyway:\n${(b.stdout + b.stderr).slice(0, 1500)}`);
-  }
-}
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
