@@ -83,7 +83,7 @@ const FIELD = (f: Record<string, unknown>, k: string) => String(f[k] ?? '').trim
 function formLines(input: CenterInput): { name: string; value: string }[] {
   const f = input.reception.form as unknown as Record<string, unknown>;
   const lead = [FIELD(f, 'lead_title'), FIELD(f, 'lead_name')].filter(Boolean).join('');
-  const dates = [FIELD(f, 'arrive_date'), FIELD(f, 'depart_date')].filter(Boolean);
+  const dates = [FIELD(f, 'arrive_date'), FIELD(f, 'depart_date')].filter(Boolean).map((d) => d.slice(0, 10));
   const lines = [
     { name: '来访单位', value: FIELD(f, 'guest_unit') + (lead ? `（${lead}）` : '') },
     ...(input.kind === 'change' && input.changeDiff?.length ? [{ name: '变更内容', value: input.changeDiff.join('；') }] : []),
