@@ -11,7 +11,7 @@ import { outbox } from '../../src/db/schema/index.js';
 import type { App } from '../../src/app.js';
 import { enqueue } from '../../src/chat/outbox.js';
 import { startFakeFeishu, type FakeFeishu, type RecordedRequest } from '../fake-feishu/index.js';
-import { validForm, webhookClient, type WebhookClient } from './approval-harness.js';
+import { buttonValues, validForm, webhookClient, type WebhookClient } from './approval-harness.js';
 import { startBot } from './start-bot.js';
 import { seedDataDir } from '../db/test-database.js';
 
@@ -131,6 +131,35 @@ describe('审批 center: requests as third-party approval instances', () => {
     expect(again).toHaveLength(1);
     expect(again[0]).toMatchObject({ instance_id: code, status: 'APPROVED' });
     expect((again[0].task_list as Obj[]).map((x) => x.status)).toEqual(['APPROVED', 'APPROVED', 'APPROVED']);
+  });
+
+  it('a change after approval is an instance of its own (接待变更, 变更内容); withdrawn it is 已撤回, approved 已通过, and the request stays 已通过', async () => {
+    const changeForm = async () => {
+      await c.say(STAFF1, `变更 ${code}`);
+      const msg = c.cardsTo(STAFF1).at(-1)!;
+      const value = buttonValues(msg.content).find((v) => v.action === 'request.change')!;
+      return c.tap(STAFF1, msg.message_id, value, { formValue: validForm({ lodging: '普通套间', rooms: '1', reason: '带队领导年事已高，需单独休息' }) });
+    };
+    // Withdrawn: 已撤回, nothing left in the approver's 待办.
+    expect((await changeForm()).toast?.content).toBe('已提交变更，待审批');
+    expect(tasksOf(fake, `${code}-C2`)).toEqual([[OFFICE1, 'PENDING']]);
+    await c.say(STAFF1, `撤回 ${code}`);
+    expect(fake.approvalCenter().instances.get(`${code}-C2`)!.status).toBe('CANCELED');
+    expect(fake.approvalCenter().todo(OFFICE1)).toEqual([]);
+
+    // Asked again and approved: 已通过; the request itself stays 已通过 throughout.
+    expect((await changeForm()).toast?.content).toBe('已提交变更，待审批');
+    const change = `${code}-C3`;
+    const b = lastBody(fake, change);
+    const t = textsOf(b);
+    expect(t.get(b.title as string)).toBe(`接待变更 ${code}`);
+    expect((b.form as { name: string; value: string }[]).map((f) => t.get(f.name))).toContain('变更内容');
+    expect(tasksOf(fake, change)).toEqual([[OFFICE1, 'PENDING']]);
+    await c.act(OFFICE1, code, 'approve');
+    await c.act('ou_chief', code, 'approve');
+    expect(fake.approvalCenter().instances.get(change)!.status).toBe('APPROVED');
+    expect(tasksOf(fake, change)).toEqual([[OFFICE1, 'APPROVED'], ['ou_chief', 'APPROVED']]);
+    expect(fake.approvalCenter().instances.get(code)!.status).toBe('APPROVED');
   });
 
   it('驳回 leaves the instance 已驳回 and the rejecting task 已拒绝', async () => {
