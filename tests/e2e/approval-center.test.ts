@@ -162,6 +162,21 @@ describe('审批 center: requests as third-party approval instances', () => {
     expect(fake.approvalCenter().instances.get(code)!.status).toBe('APPROVED');
   });
 
+  it('the fake center refuses what Feishu refuses: a body without update_time, a text key not in i18n_resources, an unknown definition', async () => {
+    const post = async (body: Obj) => {
+      const res = await fetch(`${fake.url}${INSTANCES}`, { method: 'POST', headers: { authorization: `Bearer ${fake.tenantAccessToken}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      return { status: res.status, body: (await res.json()) as Obj };
+    };
+    const good: Obj = { ...lastBody(fake, code), instance_id: 'JD-TEST-1' };
+    const { update_time: _u, ...noTime } = good;
+    for (const bad of [noTime, { ...good, title: '@i18n@nowhere' }, { ...good, approval_code: 'NO-SUCH-CODE' }, { ...good, task_list: [{ task_id: 't1', status: 'WAITING' }] }]) {
+      const res = await post(bad);
+      expect(res.status).toBe(400);
+      expect(res.body.code).toBe(1390001);
+    }
+    expect(fake.approvalCenter().instances.has('JD-TEST-1')).toBe(false);
+  });
+
   it('驳回 leaves the instance 已驳回 and the rejecting task 已拒绝', async () => {
     const { code: rejected } = await c.submit(STAFF1, validForm({ guest_unit: '市商务局' }));
     await c.act(HEAD1, rejected!, 'reject', { comment: '日程冲突' });
