@@ -72,6 +72,7 @@ const schema = z
         .optional(),
     ),
     FEISHU_MODE: z.preprocess(emptyToUndefined, z.enum(['ws', 'webhook']).default('ws')),
+    FEISHU_APPROVAL_SYNC: z.preprocess(emptyToUndefined, z.enum(['on', 'off'], { message: 'must be on or off' }).default('off')),
     TZ_NAME: z.preprocess(
       emptyToUndefined,
       z
@@ -103,6 +104,10 @@ const schema = z
     }
     if (env.DINGTALK_CLIENT_ID && env.FEISHU_APP_ID) {
       ctx.addIssue({ code: 'custom', path: ['DINGTALK_CLIENT_ID'], message: 'one messenger at a time: unset either the FEISHU_ or the DINGTALK_ variables' });
+    }
+    if (env.FEISHU_APPROVAL_SYNC === 'on' && !env.FEISHU_APP_ID) {
+      // The 审批 center is Feishu's: without a Feishu app there is nowhere to list the requests.
+      ctx.addIssue({ code: 'custom', path: ['FEISHU_APPROVAL_SYNC'], message: 'on needs a Feishu app: set FEISHU_APP_ID and FEISHU_APP_SECRET, or set FEISHU_APPROVAL_SYNC=off' });
     }
     if (env.FEISHU_APP_ID && env.FEISHU_MODE === 'webhook' && !env.FEISHU_ENCRYPT_KEY) {
       ctx.addIssue({
@@ -136,7 +141,8 @@ function halfConfigured(env: Record<string, string | undefined>): string[] {
     ['FEISHU_', 'FEISHU_APP_ID', 'FEISHU_APP_SECRET'],
     ['DINGTALK_', 'DINGTALK_CLIENT_ID', 'DINGTALK_CLIENT_SECRET'],
   ] as const) {
-    const given = Object.keys(env).filter((k) => k.startsWith(prefix) && set(k)).sort();
+    // FEISHU_APPROVAL_SYNC is a switch, not a credential: `on` without an app is refused with its own message.
+    const given = Object.keys(env).filter((k) => k.startsWith(prefix) && k !== 'FEISHU_APPROVAL_SYNC' && set(k)).sort();
     const missing = [id, secret].filter((k) => !set(k));
     if (given.length && missing.length) {
       problems.push(`${missing.join(', ')}: required, because ${given.join(', ')} ${given.length > 1 ? 'are' : 'is'} set; refusing to start the local simulator on a half-configured app (unset every ${prefix} variable to run the simulator)`);
@@ -169,6 +175,8 @@ export interface Config {
     verificationToken?: string;
     baseUrl: string;
     mode: 'ws' | 'webhook';
+    /** FEISHU_APPROVAL_SYNC=on: every request is also listed in Feishu's 审批 center (docs/approvals.md). */
+    approvalSync: boolean;
   };
   /** Present when a DingTalk app is configured (Stream mode); the org file's ids are then staff ids. */
   dingtalk?: {
@@ -225,6 +233,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
             verificationToken: e.FEISHU_VERIFICATION_TOKEN,
             baseUrl: e.FEISHU_BASE_URL,
             mode: e.FEISHU_MODE,
+            approvalSync: e.FEISHU_APPROVAL_SYNC === 'on',
           }
         : undefined,
     dingtalk:

@@ -14,6 +14,7 @@ import { sortFindings } from '../rules/checks/finding.js';
 import { readRequest, type ReceptionRequest } from '../rules/checks/read-request.js';
 import { buildChain } from './chain.js';
 import { sendApprovalCards } from './notify.js';
+import { syncApprovalCenter } from './center/sync.js';
 import { refreshPlanCards, scheduleTaskJobs } from '../plan/plan.js';
 import { CODE_PATTERN, findReception, roundSteps, viewOf, type Reception } from '../reception/store.js';
 import { formValues } from './submit-request.js';
@@ -111,6 +112,7 @@ export async function onRequestChange(event: CardActionEvent, ctx: HandlerContex
     .values(steps.map((s, i) => ({ receptionId: r.id, round, step: i + 1, levels: s.levels, role: s.role, approver: s.approver, status: i === 0 ? ('pending' as const) : ('waiting' as const), createdAt: ctx.now, pendingSince: i === 0 ? ctx.now : null })))
     .returning();
   const fresh = (await findReception(ctx.tx, r.code))!;
+  await syncApprovalCenter(ctx, fresh);
   const concern = [...newConcern.map((f) => f.message), ...(newExtra ? extra.reasons : [])];
   await sendApprovalCards(ctx, fresh, rows[0], `**变更审批**（${escapeMd(who)}提出）：${escapeMd(diff.join('；'))}\n新增事项：${concern.map(escapeMd).join('；')}${reasonText ? `\n情况说明：${escapeMd(reasonText)}` : ''}\n审批前按原批准方案办理；同意后变更生效。`);
   await ctx.enqueue({ op: 'send', to: whereOf(ctx, r), message: { kind: 'text', text: `【接待变更待审批】${r.code}（${who}）：${diff.join('；')}。审批前仍按原批准方案办理。` } });

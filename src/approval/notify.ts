@@ -12,6 +12,7 @@ import { nameOf } from '../org/access.js';
 import { stateLabel } from '../reception/state-labels.js';
 import { mayStandIn, proposerOf } from './authority.js';
 import { updateCcCards } from './cc.js';
+import { syncApprovalCenter } from './center/sync.js';
 
 type Ctx = Pick<HandlerContext, 'tx' | 'org' | 'policy' | 'config' | 'now' | 'enqueue'>;
 
@@ -67,11 +68,15 @@ export async function patchCards(ctx: Ctx, r: Reception, cardRefs: string[], out
   for (const sentBy of cardRefs) await ctx.enqueue({ op: 'update_card', sentBy, card });
 }
 
-/** The requester's status card (the message that held their form) and every 抄送 copy, updated as the chain moves. */
+/**
+ * The requester's status card (the message that held their form), every 抄送 copy and the request in
+ * Feishu's 审批 center, updated as the chain moves: every transition after submission comes here.
+ */
 export async function updateStatusCard(ctx: Ctx, r: Reception, known?: Approval[]): Promise<void> {
   const steps = known ?? (r.statusMessageId || r.ccCards.length ? await roundSteps(ctx.tx, r) : []);
   if (r.statusMessageId) await ctx.enqueue({ op: 'update_card', messageId: r.statusMessageId, card: await statusCard(ctx, r, steps) });
   await updateCcCards(ctx, r, steps);
+  await syncApprovalCenter(ctx, r);
 }
 
 /** What the requester's status card shows now. */

@@ -8,6 +8,7 @@ import { dropChange } from './change-request.js';
 import { mayStandIn } from './authority.js';
 import { buildTodoCard, type BatchItem } from './batch-approve.js';
 import { patchCards, updateStatusCard } from './notify.js';
+import { syncApprovalCenter } from './center/sync.js';
 import { AWAITING_APPROVAL, findReception, mayView, roundSteps, viewOf } from '../reception/store.js';
 import { stateLabel } from '../reception/state-labels.js';
 import { nameOf } from '../org/access.js';
@@ -92,6 +93,7 @@ export const onWithdraw: Handler = async (event, ctx, args) => {
     await ctx.audit({ actor: event.senderId, entity: 'reception', entityId: r.code, action: 'withdraw_change', from: 'change_pending', to: 'approved' });
     await patchCards(ctx, r, open.flatMap((s) => s.cardRefs), { title: `接待审批：${r.code}`, text: '变更已由申请人撤回，无需审批', template: 'grey' });
     await dropChange(ctx, r, '变更已由申请人撤回');
+    await syncApprovalCenter(ctx, r, { change: true });
     await text(ctx, `接待${r.code}的变更已撤回，原批准方案继续有效。`);
     return;
   }

@@ -14,6 +14,7 @@ import { applyLibrary, libraryChoices } from '../places/request-library.js';
 import { unitReviews } from '../review/review.js';
 import { sendApprovalCards, statusCard } from './notify.js';
 import { sendCcCards, updateCcCards } from './cc.js';
+import { syncApprovalCenter } from './center/sync.js';
 import { type Approval, findReception, nextCode, roundSteps, viewOf } from '../reception/store.js';
 import { localDate } from '../lib/working-time.js';
 
@@ -155,6 +156,7 @@ export async function onRequestSubmit(event: CardActionEvent, ctx: HandlerContex
   const steps = await roundSteps(ctx.tx, reception);
   await updateCcCards(ctx, reception, steps);
   await sendCcCards(ctx, reception, 'submit', steps);
+  await syncApprovalCenter(ctx, reception);
 
   const first = chain[carried.length];
   const view = viewOf(ctx.org, reception, steps);

@@ -1,4 +1,5 @@
 import type { Card } from '../cards/card.js';
+import type { CenterDefinition, CenterInstance } from './approval-center.js';
 
 /**
  * The narrow port the domain talks through. Implementations: Feishu (the official SDK),
@@ -32,6 +33,10 @@ export interface Messenger {
   /** Uploads a file to send in a `file` message; `name` is what the recipient sees and saves it as. */
   uploadFile(data: Buffer, name: string): Promise<{ fileKey: string }>;
   downloadResource(messageId: string, key: string, kind: 'image' | 'file'): Promise<Buffer>;
+  /** The platform's own approval center (Feishu only): creates the definition, answers its code. */
+  createApprovalDefinition?(definition: CenterDefinition): Promise<{ approvalCode: string }>;
+  /** Writes the instance into the center; the center keeps whichever version has the newest updatedAt. */
+  syncApprovalInstance?(approvalCode: string, instance: CenterInstance): Promise<void>;
 }
 
 /** A failed call to the messenger, classified once so the outbox knows whether to retry. */

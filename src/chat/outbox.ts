@@ -36,7 +36,9 @@ export type OutboxAction =
    * is told the outcome. `purpose` says whose row `documentId` is: a settlement document (default)
    * a ledger import (ledger_imports) or a library import (place_imports).
    */
-  | { op: 'fetch_document'; documentId: number; messageId: string; key: string; kind: 'image' | 'file'; to: string; purpose?: 'settlement' | 'ledger' | 'places' };
+  | { op: 'fetch_document'; documentId: number; messageId: string; key: string; kind: 'image' | 'file'; to: string; purpose?: 'settlement' | 'ledger' | 'places' }
+  /** Bring a request's instance in the platform's approval center up to date, built at delivery (src/approval/center/). */
+  | { op: 'approval_center'; instanceId: string };
 
 function targetOf(a: OutboxAction): string {
   switch (a.op) {
@@ -56,6 +58,8 @@ function targetOf(a: OutboxAction): string {
       return a.chat.type === 'chat' ? `chat:${a.chat.id}` : `created_chat:${a.chat.sentBy}`;
     case 'fetch_document':
       return `download:${a.purpose ?? 'settlement'}:${a.documentId}`;
+    case 'approval_center':
+      return `approval_center:${a.instanceId}`;
   }
 }
 

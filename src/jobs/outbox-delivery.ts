@@ -18,6 +18,8 @@ export interface DeliveryOptions {
   onDocument?: (db: Db, action: Extract<OutboxAction, { op: 'fetch_document' }>, data: Buffer) => Promise<void>;
   /** Generates the file a send_file row names, from the database as it is at delivery. */
   renderFile?: (db: Db, spec: FileSpec) => Promise<{ name: string; data: Buffer }>;
+  /** Syncs an instance of the approval center, from the database as it is at delivery. */
+  approvalCenter?: (db: Db, messenger: Messenger, action: Extract<OutboxAction, { op: 'approval_center' }>) => Promise<unknown>;
 }
 
 /** Delivers a row; answers what is recorded as its result (the message id, the chat id…). */
@@ -86,6 +88,9 @@ export function createDelivery(opts: DeliveryOptions): (row: OutboxRow) => Promi
         await opts.onDocument(db, a, data);
         return { bytes: data.length };
       }
+      case 'approval_center':
+        if (!opts.approvalCenter) throw new MessengerError('no approval center configured', false);
+        return opts.approvalCenter(db, messenger, a);
     }
   };
 }

@@ -10,7 +10,7 @@ import { MessengerError, type Messenger } from '../chat/messenger.js';
 import { RateLimiter } from './rate-limiter.js';
 import type { FileSpec, OutboxAction } from '../chat/outbox.js';
 import { createOutboxLease, type OutboxRow, type Verdict } from './outbox-lease.js';
-import { createDelivery } from './outbox-delivery.js';
+import { createDelivery, type DeliveryOptions } from './outbox-delivery.js';
 
 export interface OutboxSenderOptions {
   db: Db;
@@ -31,6 +31,8 @@ export interface OutboxSenderOptions {
   onDocumentLost?: (db: Db, action: Extract<OutboxAction, { op: 'fetch_document' }>) => Promise<void>;
   /** Generates the file a send_file row names, from the database as it is at delivery. */
   renderFile?: (db: Db, spec: FileSpec) => Promise<{ name: string; data: Buffer }>;
+  /** Syncs an instance of the approval center (approval_center rows). */
+  approvalCenter?: DeliveryOptions['approvalCenter'];
 }
 
 export interface OutboxSender {

@@ -4,3 +4,4 @@ export { FakeWs, SERVICE_ID, type ReceivedFrame } from './ws.js';
 export { decodeFrame, encodeFrame, type Frame } from './frame.js';
 export * from './sign.js';
 export * from './types.js';
+export type { FakeApprovalCenter, CenterInstanceView, CenterTaskView } from './approval-center.js';

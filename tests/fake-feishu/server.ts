@@ -8,6 +8,7 @@ import { fail, parseBody, readBody, type MultipartPart, type Reply } from './htt
 import { sendMessage, replyMessage, updateMessage } from './messages.js';
 import { addMembers, cardUpdate, createChat, getResource, pinMessage, upload, type MiscCtx } from './misc-routes.js';
 import { Store } from './store.js';
+import { centerOf, createExternalApproval, syncExternalInstance, type FakeApprovalCenter } from './approval-center.js';
 import { DEFAULT_APP_ID, DEFAULT_APP_SECRET } from './types.js';
 import type {
   Chat, Fault, FakeFeishuOptions, InjectOptions, Patch, RateLimitViolation, RecordedRequest, SentMessage, UploadedFile,
@@ -33,6 +34,8 @@ export interface FakeFeishu {
   pins(): string[];
   chats(): Chat[];
   uploads(): UploadedFile[];
+  /** The 审批 center: third-party approval definitions and instances as synced (approval v4). */
+  approvalCenter(): FakeApprovalCenter;
   waitFor(predicate: (r: RecordedRequest) => boolean, timeoutMs?: number): Promise<RecordedRequest>;
   waitForMessage(predicate: (m: SentMessage) => boolean, timeoutMs?: number): Promise<SentMessage>;
   addResource(messageId: string, fileKey: string, data: Buffer, contentType?: string): void;
@@ -73,6 +76,8 @@ const ROUTES: { method: string; re: RegExp; handler: Handler }[] = [
   { method: 'POST', re: /^\/open-apis\/im\/v1\/files$/, handler: (c) => upload(c, 'file') },
   { method: 'POST', re: /^\/open-apis\/interactive\/v1\/card\/update$/, handler: cardUpdate },
   { method: 'POST', re: /^\/open-apis\/im\/v1\/pins$/, handler: pinMessage },
+  { method: 'POST', re: /^\/open-apis\/approval\/v4\/external_approvals$/, handler: createExternalApproval },
+  { method: 'POST', re: /^\/open-apis\/approval\/v4\/external_instances$/, handler: syncExternalInstance },
 ];
 
 const FAULT_MSG: Record<number, string> = {
@@ -245,6 +250,7 @@ export async function startFakeFeishu(options: FakeFeishuOptions = {}): Promise<
     pins: () => [...store.pins],
     chats: () => [...store.chats.values()],
     uploads: () => [...store.uploads.values()],
+    approvalCenter: () => centerOf(store),
     waitFor: (predicate, timeoutMs = 5000) => store.waitUntil(() => store.requests, predicate, timeoutMs, 'request'),
     waitForMessage: (predicate, timeoutMs = 5000) => store.waitUntil(() => store.sent(), predicate, timeoutMs, 'sent message'),
     addResource: (messageId, fileKey, data, contentType = 'application/octet-stream') => {

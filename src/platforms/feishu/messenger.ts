@@ -3,9 +3,10 @@ import type { Logger } from 'pino';
 import type { Card } from '../../cards/card.js';
 import { MessengerError, type Messenger, type OutgoingMessage, type Recipient } from '../../chat/messenger.js';
 import { createSdkLogger } from './sdk-logger.js';
+import { feishuApprovalCenter } from './approval-center.js';
 
-/** Feishu codes worth another try: rate limits, busy, expired token. Everything else with a code is final. */
-const RETRYABLE_CODES = new Set([1, 99991400, 230020, 99991663, 99991661, 99991671, 1000040343]);
+/** Feishu codes worth another try: rate limits, busy, expired token, the approval center's 稍后重试. Everything else with a code is final. */
+const RETRYABLE_CODES = new Set([1, 99991400, 230020, 99991663, 99991661, 99991671, 1000040343, 1395001]);
 
 export interface FeishuMessengerOptions {
   appId: string;
@@ -56,6 +57,8 @@ export function createFeishuMessenger(opts: FeishuMessengerOptions): Messenger &
   return {
     name: 'feishu',
     client,
+    // The 审批 center (FEISHU_APPROVAL_SYNC=on): approval-center.ts.
+    ...feishuApprovalCenter(client, call, { appId: opts.appId, baseUrl: opts.baseUrl }),
     async send(to: Recipient, message, { uuid }) {
       const res = await call('send', () =>
         client.im.message.create({
