@@ -72,6 +72,7 @@ const schema = z
         .optional(),
     ),
     FEISHU_MODE: z.preprocess(emptyToUndefined, z.enum(['ws', 'webhook']).default('ws')),
+    FEISHU_CALENDAR_SYNC: z.preprocess(emptyToUndefined, z.enum(['on', 'off'], { message: 'must be on or off' }).default('off')),
     TZ_NAME: z.preprocess(
       emptyToUndefined,
       z
@@ -103,6 +104,10 @@ const schema = z
     }
     if (env.DINGTALK_CLIENT_ID && env.FEISHU_APP_ID) {
       ctx.addIssue({ code: 'custom', path: ['DINGTALK_CLIENT_ID'], message: 'one messenger at a time: unset either the FEISHU_ or the DINGTALK_ variables' });
+    }
+    if (env.FEISHU_CALENDAR_SYNC === 'on' && !env.FEISHU_APP_ID) {
+      // The leaders' calendars are Feishu calendars: there is none to write to in the simulator or on DingTalk.
+      ctx.addIssue({ code: 'custom', path: ['FEISHU_CALENDAR_SYNC'], message: 'on needs a Feishu app (FEISHU_APP_ID and FEISHU_APP_SECRET): the leaders\' calendars are Feishu calendars' });
     }
     if (env.FEISHU_APP_ID && env.FEISHU_MODE === 'webhook' && !env.FEISHU_ENCRYPT_KEY) {
       ctx.addIssue({
@@ -169,6 +174,8 @@ export interface Config {
     verificationToken?: string;
     baseUrl: string;
     mode: 'ws' | 'webhook';
+    /** FEISHU_CALENDAR_SYNC=on: each approved reception goes into its accompanying leaders' Feishu calendars. */
+    calendarSync?: boolean;
   };
   /** Present when a DingTalk app is configured (Stream mode); the org file's ids are then staff ids. */
   dingtalk?: {
@@ -225,6 +232,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
             verificationToken: e.FEISHU_VERIFICATION_TOKEN,
             baseUrl: e.FEISHU_BASE_URL,
             mode: e.FEISHU_MODE,
+            calendarSync: e.FEISHU_CALENDAR_SYNC === 'on',
           }
         : undefined,
     dingtalk:

@@ -36,7 +36,12 @@ export type OutboxAction =
    * is told the outcome. `purpose` says whose row `documentId` is: a settlement document (default)
    * a ledger import (ledger_imports) or a library import (place_imports).
    */
-  | { op: 'fetch_document'; documentId: number; messageId: string; key: string; kind: 'image' | 'file'; to: string; purpose?: 'settlement' | 'ledger' | 'places' };
+  | { op: 'fetch_document'; documentId: number; messageId: string; key: string; kind: 'image' | 'file'; to: string; purpose?: 'settlement' | 'ledger' | 'places' }
+  /**
+   * Bring one person's calendar event for a reception in line with the reception as it is at
+   * delivery: created, moved or deleted (src/calendar/calendar-sync.ts).
+   */
+  | { op: 'calendar'; receptionId: number; personId: string };
 
 function targetOf(a: OutboxAction): string {
   switch (a.op) {
@@ -56,6 +61,9 @@ function targetOf(a: OutboxAction): string {
       return a.chat.type === 'chat' ? `chat:${a.chat.id}` : `created_chat:${a.chat.sentBy}`;
     case 'fetch_document':
       return `download:${a.purpose ?? 'settlement'}:${a.documentId}`;
+    case 'calendar':
+      // One target per reception and person: their syncs go one at a time, in order.
+      return `calendar:${a.receptionId}:${a.personId}`;
   }
 }
 

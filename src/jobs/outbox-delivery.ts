@@ -18,6 +18,8 @@ export interface DeliveryOptions {
   onDocument?: (db: Db, action: Extract<OutboxAction, { op: 'fetch_document' }>, data: Buffer) => Promise<void>;
   /** Generates the file a send_file row names, from the database as it is at delivery. */
   renderFile?: (db: Db, spec: FileSpec) => Promise<{ name: string; data: Buffer }>;
+  /** Brings a person's calendar event in line with the reception as the database holds it at delivery. */
+  syncCalendar?: (db: Db, action: Extract<OutboxAction, { op: 'calendar' }>) => Promise<unknown>;
 }
 
 /** Delivers a row; answers what is recorded as its result (the message id, the chat id…). */
@@ -86,6 +88,9 @@ export function createDelivery(opts: DeliveryOptions): (row: OutboxRow) => Promi
         await opts.onDocument(db, a, data);
         return { bytes: data.length };
       }
+      case 'calendar':
+        if (!opts.syncCalendar) throw new MessengerError('no calendar sync configured', false);
+        return opts.syncCalendar(db, a);
     }
   };
 }

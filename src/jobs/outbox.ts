@@ -31,6 +31,8 @@ export interface OutboxSenderOptions {
   onDocumentLost?: (db: Db, action: Extract<OutboxAction, { op: 'fetch_document' }>) => Promise<void>;
   /** Generates the file a send_file row names, from the database as it is at delivery. */
   renderFile?: (db: Db, spec: FileSpec) => Promise<{ name: string; data: Buffer }>;
+  /** Brings a person's calendar event in line with the reception at delivery (the `calendar` op). */
+  syncCalendar?: (db: Db, action: Extract<OutboxAction, { op: 'calendar' }>) => Promise<unknown>;
 }
 
 export interface OutboxSender {

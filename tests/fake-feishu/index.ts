@@ -4,3 +4,5 @@ export { FakeWs, SERVICE_ID, type ReceivedFrame } from './ws.js';
 export { decodeFrame, encodeFrame, type Frame } from './frame.js';
 export * from './sign.js';
 export * from './types.js';
+export type { FakeCalendarEvent } from './calendar-routes.js';
+export { FAKE_PRIMARY_CALENDAR } from './calendar-routes.js';

@@ -8,6 +8,7 @@ import { fail, parseBody, readBody, type MultipartPart, type Reply } from './htt
 import { sendMessage, replyMessage, updateMessage } from './messages.js';
 import { addMembers, cardUpdate, createChat, getResource, pinMessage, upload, type MiscCtx } from './misc-routes.js';
 import { Store } from './store.js';
+import { CALENDAR_ROUTES, calendarState, type FakeCalendarEvent } from './calendar-routes.js';
 import { DEFAULT_APP_ID, DEFAULT_APP_SECRET } from './types.js';
 import type {
   Chat, Fault, FakeFeishuOptions, InjectOptions, Patch, RateLimitViolation, RecordedRequest, SentMessage, UploadedFile,
@@ -33,6 +34,8 @@ export interface FakeFeishu {
   pins(): string[];
   chats(): Chat[];
   uploads(): UploadedFile[];
+  /** Calendar events made through calendar v4 (deleted ones too, flagged), in creation order. */
+  calendarEvents(): FakeCalendarEvent[];
   waitFor(predicate: (r: RecordedRequest) => boolean, timeoutMs?: number): Promise<RecordedRequest>;
   waitForMessage(predicate: (m: SentMessage) => boolean, timeoutMs?: number): Promise<SentMessage>;
   addResource(messageId: string, fileKey: string, data: Buffer, contentType?: string): void;
@@ -73,6 +76,7 @@ const ROUTES: { method: string; re: RegExp; handler: Handler }[] = [
   { method: 'POST', re: /^\/open-apis\/im\/v1\/files$/, handler: (c) => upload(c, 'file') },
   { method: 'POST', re: /^\/open-apis\/interactive\/v1\/card\/update$/, handler: cardUpdate },
   { method: 'POST', re: /^\/open-apis\/im\/v1\/pins$/, handler: pinMessage },
+  ...CALENDAR_ROUTES,
 ];
 
 const FAULT_MSG: Record<number, string> = {
@@ -129,6 +133,7 @@ export async function startFakeFeishu(options: FakeFeishuOptions = {}): Promise<
       await later(fault.delayMs);
       return closed;
     }
+    if ('answerLost' in fault) return false; // handled below, after the route has done its work
     rec.fault = fault;
     store.changed();
     if ('drop' in fault) {
@@ -209,7 +214,14 @@ export async function startFakeFeishu(options: FakeFeishuOptions = {}): Promise<
       const ctx: MiscCtx = {
         store, rec, appId, query, body, params, parts: parsed.parts as MultipartPart[] | undefined, validateCard: options.validateCard,
       };
-      return send(res, rec, route.handler(ctx));
+      const reply = route.handler(ctx);
+      if (fault && 'answerLost' in fault) {
+        rec.fault = fault;
+        store.changed();
+        req.socket.destroy();
+        return;
+      }
+      return send(res, rec, reply);
     }
     return send(res, rec, { status: 404, json: { code: 404, msg: '404 page not found' } });
   };
@@ -245,6 +257,7 @@ export async function startFakeFeishu(options: FakeFeishuOptions = {}): Promise<
     pins: () => [...store.pins],
     chats: () => [...store.chats.values()],
     uploads: () => [...store.uploads.values()],
+    calendarEvents: () => [...calendarState(store).events.values()],
     waitFor: (predicate, timeoutMs = 5000) => store.waitUntil(() => store.requests, predicate, timeoutMs, 'request'),
     waitForMessage: (predicate, timeoutMs = 5000) => store.waitUntil(() => store.sent(), predicate, timeoutMs, 'sent message'),
     addResource: (messageId, fileKey, data, contentType = 'application/octet-stream') => {
@@ -271,6 +284,8 @@ export async function startFakeFeishu(options: FakeFeishuOptions = {}): Promise<
       store.uploads.clear();
       store.messageUuids.clear();
       store.chatUuids.clear();
+      calendarState(store).events.clear();
+      calendarState(store).keys.clear();
     },
     noteCallbackAnswer: (body) => {
       answers.push(body);
@@ -280,6 +295,7 @@ export async function startFakeFeishu(options: FakeFeishuOptions = {}): Promise<
         ...answers.map((a, i) => ({ id: `card action answer ${i + 1}`, msgType: 'interactive', content: a })),
         ...store.sent().map((m) => ({ id: m.message_id, msgType: m.msg_type, content: m.content })),
         ...store.patches.map((p, i) => ({ id: `${p.message_id ?? p.token ?? 'card'} (update ${i + 1})`, msgType: p.msg_type ?? 'interactive', content: p.content })),
+        ...[...calendarState(store).events.values()].map((e) => ({ id: `calendar event ${e.event_id}`, msgType: 'text', content: { text: `${e.summary}\n${e.description}` } })),
       ]),
     close: async () => {
       // What every e2e suite's people received: no English identifier in any card or text.

@@ -6,3 +6,4 @@ export * from './guests.js';
 export * from './settlements.js';
 export * from './ledger.js';
 export * from './places.js';
+export * from './calendar.js';

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Card } from '../../cards/card.js';
 import { MessengerError, type Messenger, type OutgoingMessage, type Recipient } from '../../chat/messenger.js';
 import { createSdkLogger } from './sdk-logger.js';
+import { createFeishuCalendar } from './calendar.js';
 
 /** Feishu codes worth another try: rate limits, busy, expired token. Everything else with a code is final. */
 const RETRYABLE_CODES = new Set([1, 99991400, 230020, 99991663, 99991661, 99991671, 1000040343]);
@@ -56,6 +57,7 @@ export function createFeishuMessenger(opts: FeishuMessengerOptions): Messenger &
   return {
     name: 'feishu',
     client,
+    calendar: createFeishuCalendar(client, classify, RETRYABLE_CODES),
     async send(to: Recipient, message, { uuid }) {
       const res = await call('send', () =>
         client.im.message.create({
