@@ -79,7 +79,7 @@ export function buildCalendarEvent(facts: EventFacts): CalendarEvent {
     first ? `首项安排：${first}${stop?.site ? ` ${cut(stop.site, 100)}` : '到达'}` : '',
     facts.role ? `您的安排：${facts.role}` : '',
     facts.chatId ? `接待工作群：${chatLink(facts.chatId)}` : '',
-    '本日程由接待助手按审批结果生成，接待变更时随之更新，撤回或取消时删除。',
+    '本日程由接待助手按审批结果生成，接待变更时随之更新，接待撤回或取消时自动删除。',
   ];
   return { summary: `接待：${unit}（${facts.code}）`, description: lines.filter(Boolean).join('\n'), ...eventTimes(f, facts.timeZone) };
 }

@@ -177,6 +177,24 @@ describe('the accompanying leaders’ calendars', () => {
     expect(eventsOf(code)).toHaveLength(4); // the deleted one and its successor
   }, 90_000);
 
+  it('陪同 JD-… by the office: the new 主陪 gets an event, the one now 陪同 has theirs rewritten, those no longer named lose theirs', async () => {
+    const code = await approved();
+    const leader1 = live(code).find((e) => e.attendees.includes('ou_leader1'))!;
+    const from = mark();
+    await h.say('ou_office1', `陪同 ${code} @_user_1 @_user_2`, [
+      { openId: 'ou_leader2', name: '吴副主任', key: '@_user_1' },
+      { openId: 'ou_leader1', name: '陈副主任', key: '@_user_2' },
+    ]);
+    const calls = calendarCalls(from);
+    expect(calls.map((r) => r.method).sort()).toEqual(['DELETE', 'DELETE', 'PATCH', 'POST', 'POST']);
+    const patch = calls.find((r) => r.method === 'PATCH')!;
+    expect(eventIdIn(patch)).toBe(leader1.event_id);
+    expect(String(body(patch).description)).toContain('您的安排：陪同');
+    const made = creates(calls)[0];
+    expect(String(body(made).description)).toContain('您的安排：主陪');
+    expect(attendeesOf(code)).toEqual(['ou_leader1', 'ou_leader2']);
+  }, 90_000);
+
   it('a reception that no longer goes ahead (withdrawn, cancelled) loses every leader’s event; 撤回 before approval makes no calendar call', async () => {
     // No command withdraws an approved reception today: the state is set as a cancellation would set it.
     const code = await approved();
