@@ -39,7 +39,8 @@ export type OutboxAction =
   | { op: 'fetch_document'; documentId: number; messageId: string; key: string; kind: 'image' | 'file'; to: string; purpose?: 'settlement' | 'ledger' | 'places' }
   /**
    * Bring one person's calendar event for a reception in line with the reception as it is at
-   * delivery: created, moved or deleted (src/calendar/calendar-sync.ts).
+   * delivery: created, moved or deleted (written by src/calendar/calendar-sync.ts, delivered by
+   * src/calendar/calendar-delivery.ts).
    */
   | { op: 'calendar'; receptionId: number; personId: string };
 
