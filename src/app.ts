@@ -20,6 +20,7 @@ import { within } from './lib/within.js';
 import { watchOrgFile, type OrgReloader } from './approval/org-reload.js';
 import { createApprovalCenterDelivery } from './approval/center/deliver.js';
 import { buildLedgerWorkbook } from './statistics/ledger-export.js';
+import { createCalendarDelivery } from './calendar/calendar-delivery.js';
 import { createDocumentStore, onDocumentLost } from './settlement/settlement-documents.js';
 import { createLedgerFileStore } from './statistics/ledger-chat.js';
 import { createPlacesFileStore, createPlacesRoutes, onPlacesFileLost } from './places/places-chat.js';
@@ -82,7 +83,8 @@ export async function startApp(loaded: Config, opts: AppOptions): Promise<App> {
   const files = { ledger: createLedgerFileStore({ config, org, policy, log }, opts.clock), places: createPlacesFileStore({ config, org, policy, log }, opts.clock), settlement: createDocumentStore({ config, org, policy, log }) };
   const outbox = createOutboxSender({ db: database.background, messenger, log: log.child({ component: 'outbox' }), pollMs: opts.outboxPollMs, clock: opts.clock, onDocument: (fileDb, action, data) => files[action.purpose ?? 'settlement'](fileDb, action, data),
     onDocumentLost: (lostDb, action) => (action.purpose === 'places' ? onPlacesFileLost : onDocumentLost)(lostDb, action), renderFile: (db, spec) => buildLedgerWorkbook(db, policy, spec),
-    approvalCenter: createApprovalCenterDelivery({ org, timeZone: config.timeZone, clock: opts.clock }) });
+    approvalCenter: createApprovalCenterDelivery({ org, timeZone: config.timeZone, clock: opts.clock }),
+    syncCalendar: createCalendarDelivery({ org, timeZone: config.timeZone, calendar: messenger.calendar, log: log.child({ component: 'calendar' }), clock: opts.clock }) });
   const pipeline = createPipeline({ db, router: createBotRouter(), config, org, policy, log, afterCommit: () => outbox.kick(), clock: opts.clock });
   const orgReloader = watchOrgFile({ file: config.orgFile, live, db, policy, config, log: log.child({ component: 'org' }), clock: opts.clock, afterCommit: () => outbox.kick(), watch: opts.background !== false });
   const scheduler = createJobScheduler({ config, org, policy, database, log, beforeJobs: (now) => pipeline.recover(now), afterRun: () => outbox.kick(), clock: opts.clock });

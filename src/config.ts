@@ -73,6 +73,7 @@ const schema = z
     ),
     FEISHU_MODE: z.preprocess(emptyToUndefined, z.enum(['ws', 'webhook']).default('ws')),
     FEISHU_APPROVAL_SYNC: z.preprocess(emptyToUndefined, z.enum(['on', 'off'], { message: 'must be on or off' }).default('off')),
+    FEISHU_CALENDAR_SYNC: z.preprocess(emptyToUndefined, z.enum(['on', 'off'], { message: 'must be on or off' }).default('off')),
     TZ_NAME: z.preprocess(
       emptyToUndefined,
       z
@@ -109,6 +110,10 @@ const schema = z
       // The 审批 center is Feishu's: without a Feishu app there is nowhere to list the requests.
       ctx.addIssue({ code: 'custom', path: ['FEISHU_APPROVAL_SYNC'], message: 'on needs a Feishu app: set FEISHU_APP_ID and FEISHU_APP_SECRET, or set FEISHU_APPROVAL_SYNC=off' });
     }
+    if (env.FEISHU_CALENDAR_SYNC === 'on' && !env.FEISHU_APP_ID) {
+      // The leaders' calendars are Feishu calendars: there is none to write to in the simulator or on DingTalk.
+      ctx.addIssue({ code: 'custom', path: ['FEISHU_CALENDAR_SYNC'], message: 'on needs a Feishu app (FEISHU_APP_ID and FEISHU_APP_SECRET): the leaders\' calendars are Feishu calendars' });
+    }
     if (env.FEISHU_APP_ID && env.FEISHU_MODE === 'webhook' && !env.FEISHU_ENCRYPT_KEY) {
       ctx.addIssue({
         code: 'custom',
@@ -129,6 +134,9 @@ function isTimeZone(tz: string): boolean {
 
 export type Env = z.infer<typeof schema>;
 
+/** FEISHU_ variables that are switches, not credentials (each `on` without an app has its own refusal above). */
+const SWITCHES = ['FEISHU_APPROVAL_SYNC', 'FEISHU_CALENDAR_SYNC'];
+
 /**
  * Fail closed: a FEISHU_ or DINGTALK_ variable without the app id and secret that complete it is a
  * deployment gone wrong (a typo, a secret that failed to mount), not a wish for the local simulator,
@@ -141,8 +149,8 @@ function halfConfigured(env: Record<string, string | undefined>): string[] {
     ['FEISHU_', 'FEISHU_APP_ID', 'FEISHU_APP_SECRET'],
     ['DINGTALK_', 'DINGTALK_CLIENT_ID', 'DINGTALK_CLIENT_SECRET'],
   ] as const) {
-    // FEISHU_APPROVAL_SYNC is a switch, not a credential: `on` without an app is refused with its own message.
-    const given = Object.keys(env).filter((k) => k.startsWith(prefix) && k !== 'FEISHU_APPROVAL_SYNC' && set(k)).sort();
+    // The sync switches are not credentials: `on` without an app is refused with its own message.
+    const given = Object.keys(env).filter((k) => k.startsWith(prefix) && !SWITCHES.includes(k) && set(k)).sort();
     const missing = [id, secret].filter((k) => !set(k));
     if (given.length && missing.length) {
       problems.push(`${missing.join(', ')}: required, because ${given.join(', ')} ${given.length > 1 ? 'are' : 'is'} set; refusing to start the local simulator on a half-configured app (unset every ${prefix} variable to run the simulator)`);
@@ -177,6 +185,8 @@ export interface Config {
     mode: 'ws' | 'webhook';
     /** FEISHU_APPROVAL_SYNC=on: every request is also listed in Feishu's 审批 center (docs/approvals.md). */
     approvalSync: boolean;
+    /** FEISHU_CALENDAR_SYNC=on: each approved reception goes into its accompanying leaders' Feishu calendars. */
+    calendarSync?: boolean;
   };
   /** Present when a DingTalk app is configured (Stream mode); the org file's ids are then staff ids. */
   dingtalk?: {
@@ -234,6 +244,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
             baseUrl: e.FEISHU_BASE_URL,
             mode: e.FEISHU_MODE,
             approvalSync: e.FEISHU_APPROVAL_SYNC === 'on',
+            calendarSync: e.FEISHU_CALENDAR_SYNC === 'on',
           }
         : undefined,
     dingtalk:

@@ -16,6 +16,7 @@ import { sendCcCards } from './cc.js';
 import { returnTargetOf, returnToLevel } from './return-to-level.js';
 import { insertStep, readAddSigner } from './add-signer.js';
 import { startPlan } from '../plan/plan.js';
+import { syncLeaderCalendars } from '../calendar/calendar-sync.js';
 import { applyChange, dropChange, shiftNote, whereOf } from './change-request.js';
 import { activeDelegates, AWAITING_APPROVAL, lockForAct, viewOf } from '../reception/store.js';
 import { stateLabel } from '../reception/state-labels.js';
@@ -172,6 +173,7 @@ export async function onApprovalAct(event: CardActionEvent, ctx: HandlerContext)
     await ctx.send({ type: 'user', id: r.requester }, { kind: 'text', text: `接待${r.code}的变更未获同意（${actor}${DECISIONS[d]}${comment ? `：${comment}` : ''}），原批准方案继续有效。` });
   } else if (newState === 'approved') {
     await startPlan(ctx, r);
+    await syncLeaderCalendars(ctx, r); // the leaders' calendars, after the plan made the group their events link to
     await Promise.all([recordVisit(ctx.tx, r, ctx.now), recordInLedger(ctx.tx, ctx.policy, r, { status: 'approved', now: ctx.now })]);
     await ctx.send({ type: 'user', id: r.requester }, { kind: 'text', text: `您提交的接待申请${r.code}（${String(r.form.guest_unit ?? '')}）已审批通过。` });
   } else if (newState === 'rejected') {

@@ -19,6 +19,7 @@ import { refreshPlanCards, scheduleTaskJobs } from '../plan/plan.js';
 import { CODE_PATTERN, findReception, roundSteps, viewOf, type Reception } from '../reception/store.js';
 import { formValues } from './submit-request.js';
 import { isOffice, nameOf } from '../org/access.js';
+import { leaderIds, syncLeaderCalendars } from '../calendar/calendar-sync.js';
 
 const LIVE = ['approved', 'in_progress'];
 const LABELS: Partial<Record<keyof ReceptionRequest, string>> = {
@@ -145,6 +146,8 @@ export async function applyChange(ctx: Ctx, r: Reception, change: PendingChange)
     await scheduleTaskJobs(ctx, moved);
   }
   await refreshPlanCards(ctx, (await findReception(ctx.tx, r.code))!);
+  // The leaders' events move with the dates; a leader the change no longer has loses theirs, a new one gets one.
+  await syncLeaderCalendars(ctx, { ...r, form: change.form }, leaderIds(ctx, r));
 }
 
 /** A change's approval ended without approval (驳回, 退回修改, or withdrawn): the approved facts stay in force. */

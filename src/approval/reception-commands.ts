@@ -17,6 +17,7 @@ import { reviewOf, reviewTodo } from '../review/review.js';
 import { codeArg } from '../reception/code-arg.js';
 import { historyLine } from './reception-history.js';
 import { localDate } from '../lib/working-time.js';
+import { dropLeaderCalendars } from '../calendar/calendar-sync.js';
 
 type Handler = (event: MessageEvent, ctx: HandlerContext, args: string) => Promise<void>;
 const text = (ctx: HandlerContext, t: string) => ctx.say({ kind: 'text', text: t });
@@ -107,6 +108,7 @@ export const onWithdraw: Handler = async (event, ctx, args) => {
   await ctx.tx.update(receptions).set({ state: 'withdrawn', updatedAt: ctx.now }).where(eq(receptions.id, r.id));
   r.state = 'withdrawn';
   await ctx.audit({ actor: event.senderId, entity: 'reception', entityId: r.code, action: 'withdraw', from, to: 'withdrawn' });
+  await dropLeaderCalendars(ctx, r);
   const refs = open.flatMap((s) => s.cardRefs);
   await patchCards(ctx, r, refs, { title: `接待审批：${r.code}`, text: '申请人已撤回，无需审批', template: 'grey' });
   for (const s of open.filter((x) => x.status === 'pending')) {

@@ -37,6 +37,40 @@ export interface Messenger {
   createApprovalDefinition?(definition: CenterDefinition): Promise<{ approvalCode: string }>;
   /** Writes the instance into the center; the center keeps whichever version has the newest updatedAt. */
   syncApprovalInstance?(approvalCode: string, instance: CenterInstance): Promise<void>;
+  /** Events in people's calendars (Feishu only; absent on DingTalk and in the simulator). */
+  readonly calendar?: CalendarPort;
+}
+
+/** A time of a calendar event: a whole day (`date`, YYYY-MM-DD) or an instant (seconds) in a time zone. */
+export type CalendarTime = { date: string } | { timestamp: string; timezone: string };
+
+/** What a calendar event says and when it is. */
+export interface CalendarEvent {
+  summary: string;
+  description: string;
+  start: CalendarTime;
+  /** For a whole-day event, the last day (inclusive). */
+  end: CalendarTime;
+}
+
+/**
+ * The bot's own calendar: it can write only there (it has no person's token), and an event reaches a
+ * person's calendar by making them an attendee.
+ */
+export interface CalendarPort {
+  /** The id of the bot's primary calendar. */
+  primaryCalendar(): Promise<string>;
+  /**
+   * Creates an event; the same `idempotencyKey` again answers the event made the first time, and
+   * `event` is what that event says when the platform tells.
+   */
+  createEvent(calendarId: string, event: CalendarEvent, idempotencyKey: string): Promise<{ eventId: string; event?: CalendarEvent }>;
+  /** Adds a person (open id / staff id) as attendee, so the event shows in their calendar; they are notified. */
+  addAttendee(calendarId: string, eventId: string, personId: string): Promise<void>;
+  /** Moves or rewrites an event; the attendees are notified. `{ gone: true }` when the event no longer exists. */
+  updateEvent(calendarId: string, eventId: string, event: CalendarEvent): Promise<{ gone?: boolean }>;
+  /** Deletes an event (the attendees are notified); an event already gone counts as deleted. */
+  deleteEvent(calendarId: string, eventId: string): Promise<void>;
 }
 
 /** A failed call to the messenger, classified once so the outbox knows whether to retry. */

@@ -38,7 +38,13 @@ export type OutboxAction =
    */
   | { op: 'fetch_document'; documentId: number; messageId: string; key: string; kind: 'image' | 'file'; to: string; purpose?: 'settlement' | 'ledger' | 'places' }
   /** Bring a request's instance in the platform's approval center up to date, built at delivery (src/approval/center/). */
-  | { op: 'approval_center'; instanceId: string };
+  | { op: 'approval_center'; instanceId: string }
+  /**
+   * Bring one person's calendar event for a reception in line with the reception as it is at
+   * delivery: created, moved or deleted (written by src/calendar/calendar-sync.ts, delivered by
+   * src/calendar/calendar-delivery.ts).
+   */
+  | { op: 'calendar'; receptionId: number; personId: string };
 
 function targetOf(a: OutboxAction): string {
   switch (a.op) {
@@ -60,6 +66,9 @@ function targetOf(a: OutboxAction): string {
       return `download:${a.purpose ?? 'settlement'}:${a.documentId}`;
     case 'approval_center':
       return `approval_center:${a.instanceId}`;
+    case 'calendar':
+      // One target per reception and person: their syncs go one at a time, in order.
+      return `calendar:${a.receptionId}:${a.personId}`;
   }
 }
 

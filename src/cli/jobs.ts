@@ -10,6 +10,7 @@ import { createJobScheduler, openCore } from '../app.js';
 import { loadToolConfig } from '../config.js';
 import { jobs, outbox } from '../db/schema/index.js';
 import { createOutboxSender } from '../jobs/outbox.js';
+import { createCalendarDelivery } from '../calendar/calendar-delivery.js';
 import { parsedOrUsage, runCli, UsageError } from './run.js';
 
 const USAGE = `用法 / usage:
@@ -93,7 +94,8 @@ async function main(argv: string[]): Promise<number> {
     const scheduler = createJobScheduler({ ...core, log });
     const ran = await scheduler.tick(args.now);
     // Deliver what the jobs wrote (and anything else waiting) through the configured messenger.
-    const sender = createOutboxSender({ db: database.background, messenger: core.messenger, log: log.child({ component: 'outbox' }) });
+    const syncCalendar = createCalendarDelivery({ org: core.org, timeZone: core.config.timeZone, calendar: core.messenger.calendar, log: log.child({ component: 'calendar' }) });
+    const sender = createOutboxSender({ db: database.background, messenger: core.messenger, log: log.child({ component: 'outbox' }), syncCalendar });
     await sender.drain(30_000);
     await sender.stop();
     const [left] = await database.db.select({ n: sql<number>`count(*)::int` }).from(outbox).where(eq(outbox.status, 'pending'));

@@ -20,6 +20,8 @@ export interface DeliveryOptions {
   renderFile?: (db: Db, spec: FileSpec) => Promise<{ name: string; data: Buffer }>;
   /** Syncs an instance of the approval center, from the database as it is at delivery. */
   approvalCenter?: (db: Db, messenger: Messenger, action: Extract<OutboxAction, { op: 'approval_center' }>) => Promise<unknown>;
+  /** Brings a person's calendar event in line with the reception as the database holds it at delivery. */
+  syncCalendar?: (db: Db, action: Extract<OutboxAction, { op: 'calendar' }>) => Promise<unknown>;
 }
 
 /** Delivers a row; answers what is recorded as its result (the message id, the chat id…). */
@@ -91,6 +93,9 @@ export function createDelivery(opts: DeliveryOptions): (row: OutboxRow) => Promi
       case 'approval_center':
         if (!opts.approvalCenter) throw new MessengerError('no approval center configured', false);
         return opts.approvalCenter(db, messenger, a);
+      case 'calendar':
+        if (!opts.syncCalendar) throw new MessengerError('no calendar sync configured', false);
+        return opts.syncCalendar(db, a);
     }
   };
 }

@@ -33,6 +33,8 @@ export interface OutboxSenderOptions {
   renderFile?: (db: Db, spec: FileSpec) => Promise<{ name: string; data: Buffer }>;
   /** Syncs an instance of the approval center (approval_center rows). */
   approvalCenter?: DeliveryOptions['approvalCenter'];
+  /** Brings a person's calendar event in line with the reception at delivery (the `calendar` op). */
+  syncCalendar?: (db: Db, action: Extract<OutboxAction, { op: 'calendar' }>) => Promise<unknown>;
 }
 
 export interface OutboxSender {

@@ -10,6 +10,7 @@ import { hostsOf, personLabel, proposalFor } from '../reception/hosts.js';
 import { CODE_PATTERN, findReception, PLAN_LIVE } from '../reception/store.js';
 import { postHandbook } from './handbook.js';
 import { isOffice } from '../org/access.js';
+import { leaderIds, syncLeaderCalendars } from '../calendar/calendar-sync.js';
 
 const USAGE = '格式：陪同 JD-2026-0001 @主陪 @陪同人员…（第一位为主陪，其余为陪同人员）；恢复系统建议：陪同 JD-2026-0001 恢复建议';
 
@@ -53,10 +54,12 @@ export function onHostsCommand(namedOne: Parameters<typeof namedPeople>[2]) {
       return void (await say(`接待${r.code}审批的陪餐人数为${diners}人，本次指定了主陪和陪同共${named.ids.length}人，未作变更。请减少人数，或发送“变更 ${r.code}”调整陪餐人数。`));
     }
     const before = hostsOf(ctx.org, r);
+    const leadersBefore = leaderIds(ctx, r);
     const chosen = reset ? null : { chief: named.ids[0], accompany: named.ids.slice(1), by: event.senderId };
     await ctx.tx.update(receptions).set({ hosts: chosen, updatedAt: ctx.now }).where(eq(receptions.id, r.id));
     Object.assign(r, { hosts: chosen });
     const after = hostsOf(ctx.org, r);
+    await syncLeaderCalendars(ctx, r, leadersBefore);
     await ctx.audit({
       actor: event.senderId,
       entity: 'reception',

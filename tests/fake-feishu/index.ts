@@ -5,3 +5,5 @@ export { decodeFrame, encodeFrame, type Frame } from './frame.js';
 export * from './sign.js';
 export * from './types.js';
 export type { FakeApprovalCenter, CenterInstanceView, CenterTaskView } from './approval-center.js';
+export type { FakeCalendarEvent } from './calendar-routes.js';
+export { FAKE_PRIMARY_CALENDAR } from './calendar-routes.js';

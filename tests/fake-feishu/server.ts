@@ -9,6 +9,7 @@ import { sendMessage, replyMessage, updateMessage } from './messages.js';
 import { addMembers, cardUpdate, createChat, getResource, pinMessage, upload, type MiscCtx } from './misc-routes.js';
 import { Store } from './store.js';
 import { centerOf, createExternalApproval, syncExternalInstance, type FakeApprovalCenter } from './approval-center.js';
+import { CALENDAR_ROUTES, calendarState, type FakeCalendarEvent } from './calendar-routes.js';
 import { DEFAULT_APP_ID, DEFAULT_APP_SECRET } from './types.js';
 import type {
   Chat, Fault, FakeFeishuOptions, InjectOptions, Patch, RateLimitViolation, RecordedRequest, SentMessage, UploadedFile,
@@ -36,6 +37,8 @@ export interface FakeFeishu {
   uploads(): UploadedFile[];
   /** The 审批 center: third-party approval definitions and instances as synced (approval v4). */
   approvalCenter(): FakeApprovalCenter;
+  /** Calendar events made through calendar v4 (deleted ones too, flagged), in creation order. */
+  calendarEvents(): FakeCalendarEvent[];
   waitFor(predicate: (r: RecordedRequest) => boolean, timeoutMs?: number): Promise<RecordedRequest>;
   waitForMessage(predicate: (m: SentMessage) => boolean, timeoutMs?: number): Promise<SentMessage>;
   addResource(messageId: string, fileKey: string, data: Buffer, contentType?: string): void;
@@ -78,6 +81,7 @@ const ROUTES: { method: string; re: RegExp; handler: Handler }[] = [
   { method: 'POST', re: /^\/open-apis\/im\/v1\/pins$/, handler: pinMessage },
   { method: 'POST', re: /^\/open-apis\/approval\/v4\/external_approvals$/, handler: createExternalApproval },
   { method: 'POST', re: /^\/open-apis\/approval\/v4\/external_instances$/, handler: syncExternalInstance },
+  ...CALENDAR_ROUTES,
 ];
 
 const FAULT_MSG: Record<number, string> = {
@@ -134,6 +138,7 @@ export async function startFakeFeishu(options: FakeFeishuOptions = {}): Promise<
       await later(fault.delayMs);
       return closed;
     }
+    if ('answerLost' in fault) return false; // handled below, after the route has done its work
     rec.fault = fault;
     store.changed();
     if ('drop' in fault) {
@@ -214,7 +219,14 @@ export async function startFakeFeishu(options: FakeFeishuOptions = {}): Promise<
       const ctx: MiscCtx = {
         store, rec, appId, query, body, params, parts: parsed.parts as MultipartPart[] | undefined, validateCard: options.validateCard,
       };
-      return send(res, rec, route.handler(ctx));
+      const reply = route.handler(ctx);
+      if (fault && 'answerLost' in fault) {
+        rec.fault = fault;
+        store.changed();
+        req.socket.destroy();
+        return;
+      }
+      return send(res, rec, reply);
     }
     return send(res, rec, { status: 404, json: { code: 404, msg: '404 page not found' } });
   };
@@ -251,6 +263,7 @@ export async function startFakeFeishu(options: FakeFeishuOptions = {}): Promise<
     chats: () => [...store.chats.values()],
     uploads: () => [...store.uploads.values()],
     approvalCenter: () => centerOf(store),
+    calendarEvents: () => [...calendarState(store).events.values()],
     waitFor: (predicate, timeoutMs = 5000) => store.waitUntil(() => store.requests, predicate, timeoutMs, 'request'),
     waitForMessage: (predicate, timeoutMs = 5000) => store.waitUntil(() => store.sent(), predicate, timeoutMs, 'sent message'),
     addResource: (messageId, fileKey, data, contentType = 'application/octet-stream') => {
@@ -277,6 +290,8 @@ export async function startFakeFeishu(options: FakeFeishuOptions = {}): Promise<
       store.uploads.clear();
       store.messageUuids.clear();
       store.chatUuids.clear();
+      calendarState(store).events.clear();
+      calendarState(store).keys.clear();
     },
     noteCallbackAnswer: (body) => {
       answers.push(body);
@@ -286,6 +301,7 @@ export async function startFakeFeishu(options: FakeFeishuOptions = {}): Promise<
         ...answers.map((a, i) => ({ id: `card action answer ${i + 1}`, msgType: 'interactive', content: a })),
         ...store.sent().map((m) => ({ id: m.message_id, msgType: m.msg_type, content: m.content })),
         ...store.patches.map((p, i) => ({ id: `${p.message_id ?? p.token ?? 'card'} (update ${i + 1})`, msgType: p.msg_type ?? 'interactive', content: p.content })),
+        ...[...calendarState(store).events.values()].map((e) => ({ id: `calendar event ${e.event_id}`, msgType: 'text', content: { text: `${e.summary}\n${e.description}` } })),
       ]),
     close: async () => {
       // What every e2e suite's people received: no English identifier in any card or text.

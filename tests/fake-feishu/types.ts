@@ -94,7 +94,9 @@ export type Fault =
   | { drop: true }
   | { code: number; msg?: string; status?: number }
   /** Slow but successful: the request is processed normally after the delay. */
-  | { delayMs: number };
+  | { delayMs: number }
+  /** Processed normally, then the connection is dropped before the answer: the client cannot tell it happened. */
+  | { answerLost: true };
 
 export interface InjectOptions {
   /** Matched against "METHOD /path" (no query). Strings match exactly, ':param' segments match one segment.

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { cycles, folderGraph, folderOf, importGraph, root } from './import-graph.js';
 
 const graph = importGraph();
-const FEATURES = ['request', 'approval', 'plan', 'settlement', 'statistics', 'reception'];
+const FEATURES = ['request', 'approval', 'plan', 'settlement', 'statistics', 'reception', 'calendar'];
 /** Pure parts: they compute and build, and never reach a database, a feature or a transport. */
 const PURE = ['rules', 'lib', 'cards'];
 

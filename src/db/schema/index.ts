@@ -7,3 +7,4 @@ export * from './settlements.js';
 export * from './ledger.js';
 export * from './places.js';
 export * from './approval-center.js';
+export * from './calendar.js';

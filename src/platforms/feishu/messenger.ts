@@ -4,6 +4,7 @@ import type { Card } from '../../cards/card.js';
 import { MessengerError, type Messenger, type OutgoingMessage, type Recipient } from '../../chat/messenger.js';
 import { createSdkLogger } from './sdk-logger.js';
 import { feishuApprovalCenter } from './approval-center.js';
+import { createFeishuCalendar } from './calendar.js';
 
 /** Feishu codes worth another try: rate limits, busy, expired token, the approval center's 稍后重试. Everything else with a code is final. */
 const RETRYABLE_CODES = new Set([1, 99991400, 230020, 99991663, 99991661, 99991671, 1000040343, 1395001]);
@@ -59,6 +60,7 @@ export function createFeishuMessenger(opts: FeishuMessengerOptions): Messenger &
     client,
     // The 审批 center (FEISHU_APPROVAL_SYNC=on): approval-center.ts.
     ...feishuApprovalCenter(client, call, { appId: opts.appId, baseUrl: opts.baseUrl }),
+    calendar: createFeishuCalendar(client, classify, RETRYABLE_CODES),
     async send(to: Recipient, message, { uuid }) {
       const res = await call('send', () =>
         client.im.message.create({
