@@ -38,6 +38,7 @@ export async function onChangeCommand(event: MessageEvent, ctx: HandlerContext, 
   if (!CODE_PATTERN.test(code)) return void (await say('格式：变更 JD-2026-0001'));
   const r = await findReception(ctx.tx, code);
   if (!r || !mayChange(ctx, r, event.senderId)) return void (await say(`未找到接待${code}，或您无权变更。`));
+  if (r.state === 'cancelled') return void (await say(`接待${code}已取消，不能变更。`));
   if (!LIVE.includes(r.state)) return void (await say(`接待${code}当前不是已批准状态，不能变更；审批中的申请请先撤回。`));
   const card = buildRequestFormCard({ values: formValues(r.form), library: await libraryChoices(ctx.tx), change: code });
   await ctx.say({ kind: 'card', card });
@@ -60,6 +61,7 @@ export async function onRequestChange(event: CardActionEvent, ctx: HandlerContex
   const r = await findReception(ctx.tx, code, { lock: true });
   if (!r || !mayChange(ctx, r, event.operatorId)) return { toast: { type: 'error', content: `未找到接待${code}，或您无权变更。` } };
   if (r.state === 'change_pending') return { toast: { type: 'error', content: `接待${code}已有变更在审批中，请待其办结后再变更。` } };
+  if (r.state === 'cancelled') return { toast: { type: 'error', content: `接待${code}已取消，不能变更。` } };
   if (!['approved', 'in_progress'].includes(r.state)) return { toast: { type: 'error', content: `接待${code}当前不是已批准状态，不能变更。` } };
   const raw = event.formValue ?? {};
   const read = readRequest(raw);

@@ -99,7 +99,8 @@ export const onWithdraw: Handler = async (event, ctx, args) => {
     return;
   }
   if (r.state !== 'pending' && r.state !== 'returned') {
-    await text(ctx, `接待${r.code}当前状态为“${stateLabel(r.state)}”，不能撤回。`);
+    const calledOff = r.state === 'approved' || r.state === 'in_progress' ? `如接待不再举行，请发送“取消接待 ${r.code} 理由”。` : '';
+    await text(ctx, `接待${r.code}当前状态为“${stateLabel(r.state)}”，不能撤回。${calledOff}`);
     return;
   }
   const open = (await roundSteps(ctx.tx, r)).filter((s) => s.status === 'pending' || s.status === 'waiting');

@@ -23,6 +23,7 @@ const RECEPTION: Record<string, string> = {
   change: '变更生效',
   change_request: '提出变更',
   withdraw_change: '撤回变更',
+  cancel: '取消接待',
   add_signer: '加签',
   review: '提交接待总结',
   settle_start: '发起结算',

@@ -7,6 +7,7 @@ import { onApprovalAct } from '../approval/act-on-approval.js';
 import { onChangeCommand, onRequestChange } from '../approval/change-request.js';
 import { parseDescription } from '../request/describe.js';
 import { onDelegate, onMyReceptions, onTodo, onView, onWithdraw } from '../approval/reception-commands.js';
+import { onCancelReception } from '../approval/cancel/cancel-reception.js';
 import { unitNotesIn } from '../request/guest-history.js';
 import { onHandbook } from '../plan/handbook.js';
 import { onHostsCommand } from '../plan/hosts-command.js';
@@ -64,6 +65,7 @@ const commands: Command[] = [
   { name: '待办', handler: onTodo },
   { name: '查看', handler: onView },
   { name: '撤回', handler: onWithdraw },
+  { name: '取消接待', freeText: true, handler: onCancelReception },
   { name: '变更', handler: onChangeCommand },
   { name: '手册', handler: onHandbook },
   { name: '陪同', handler: onHostsCommand(namedPerson) },

@@ -112,6 +112,7 @@ export async function onHandbook(event: MessageEvent, ctx: HandlerContext, args:
     await ctx.say({ kind: 'text', text: `未找到接待${code}，或您无权查看其接待手册。` });
     return;
   }
+  if (r.state === 'cancelled') return void (await ctx.say({ kind: 'text', text: `接待${r.code}已取消，不再生成接待手册。` }));
   if (r.state !== 'approved') {
     await ctx.say({ kind: 'text', text: `接待${r.code}尚未审批通过，审批通过后方可生成接待手册。` });
     return;

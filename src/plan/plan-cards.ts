@@ -54,6 +54,8 @@ export interface PlanView {
   dates: string;
   guestCount: string;
   tasks: TaskView[];
+  /** 取消接待: the reception was called off; its open tasks were cancelled with it. */
+  cancelled?: boolean;
 }
 
 const progressLine = (tasks: TaskView[]) => {
@@ -64,7 +66,7 @@ const progressLine = (tasks: TaskView[]) => {
 /** The reception plan as a checklist: each task with its owner, its deadline and a 完成 button. */
 export function buildChecklistCard(plan: PlanView, people: { id: string; name: string }[]): Card {
   const rows: CardElement[] = plan.tasks.flatMap((t): CardElement[] => {
-    const mark = t.status === 'done' ? '【已完成】' : t.overdue ? "<font color='red'>【已逾期】</font>" : '【待办】';
+    const mark = t.status === 'done' ? '【已完成】' : t.status === 'cancelled' ? '【已取消】' : t.overdue ? "<font color='red'>【已逾期】</font>" : '【待办】';
     const who = t.status === 'done' && t.doneByName ? `，${escapeMd(t.doneByName)}办结` : '';
     const meal = t.record ? `\n${mealLines(t.record)}` : t.form === 'meal' && t.status === 'open' ? '\n办结时请填写菜单、用餐人数和用餐时长，系统对照接待标准检查。' : '';
     const note = t.settlementNote ? `\n${escapeMd(t.settlementNote)}` : '';
@@ -102,10 +104,14 @@ export function buildChecklistCard(plan: PlanView, people: { id: string; name: s
   return card({
     title: `接待方案：${plan.code}`,
     subtitle: `${plan.guestUnit} · ${plan.dates}`,
-    template: 'turquoise',
-    summary: `${plan.code} 接待方案 ${progressLine(plan.tasks)}`,
+    template: plan.cancelled ? 'grey' : 'turquoise',
+    summary: `${plan.code} 接待方案 ${plan.cancelled ? '接待已取消' : progressLine(plan.tasks)}`,
     elements: [
-      md(`**来访**：${escapeMd(plan.guestUnit)}，${escapeMd(plan.leadLine)}，一行${escapeMd(plan.guestCount)}人\n**日期**：${escapeMd(plan.dates)}\n一事一议、一会一方案：每项任务均有责任人和时限，办结后请点“完成”。`),
+      md(
+        `**来访**：${escapeMd(plan.guestUnit)}，${escapeMd(plan.leadLine)}，一行${escapeMd(plan.guestCount)}人\n**日期**：${escapeMd(plan.dates)}\n${
+          plan.cancelled ? '**本接待已取消**，未办结的任务随之取消，不再办理。' : '一事一议、一会一方案：每项任务均有责任人和时限，办结后请点“完成”。'
+        }`,
+      ),
       hr(),
       ...rows,
     ],
@@ -117,6 +123,15 @@ export function buildProgressCard(plan: PlanView): Card {
   const live = plan.tasks.filter((t) => t.status !== 'cancelled');
   const done = live.filter((t) => t.status === 'done').length;
   const overdue = live.filter((t) => t.status === 'open' && t.overdue).length;
+  if (plan.cancelled) {
+    const dropped = plan.tasks.length - done;
+    return card({
+      title: `${plan.code} 接待已取消`,
+      template: 'grey',
+      summary: `${plan.code} 接待已取消`,
+      elements: [md(`**${escapeMd(plan.guestUnit)}** ${escapeMd(plan.dates)}\n本接待已取消。已完成 ${done} 项${dropped ? `，其余 ${dropped} 项任务随接待取消，不再办理` : ''}。`)],
+    });
+  }
   return card({
     title: `${plan.code} 办理进度：${done}/${live.length} 已完成`,
     template: live.some((t) => t.record?.findings.some((f) => f.severity === 'block')) ? 'red' : done === live.length ? 'green' : overdue ? 'red' : 'blue',

@@ -45,6 +45,7 @@ export async function planView(tx: Executor, org: Org, policy: Policy, r: Recept
     leadLine: `${f.lead_name}${f.lead_title}（${f.lead_rank}）`,
     dates: f.arrive_date === f.depart_date ? f.arrive_date : `${f.arrive_date} 至 ${f.depart_date}`,
     guestCount: String(f.guest_count),
+    ...(r.state === 'cancelled' ? { cancelled: true } : {}),
     tasks: rows.map((t) => ({
       id: t.id,
       title: t.title,
@@ -133,4 +134,15 @@ export async function syncSettlementTask(ctx: Ctx, r: Reception, settled: boolea
   const open = (await ctx.tx.select().from(tasks).where(and(eq(tasks.receptionId, r.id), eq(tasks.status, 'open')))).filter((t) => closesWithSettlement(ctx.policy, t));
   if (settled && open.length) await ctx.tx.update(tasks).set({ status: 'done', doneAt: ctx.now }).where(inArray(tasks.id, open.map((t) => t.id)));
   if (open.length) await refreshPlanCards(ctx, r);
+}
+
+/**
+ * 取消接待: every open task is cancelled (its reminders and digest lines then stay silent: they read
+ * only open tasks of a live reception), and the checklist and pinned progress cards say the
+ * reception is called off. `r` is the reception as the cancelling transaction leaves it.
+ */
+export async function cancelPlan(ctx: Ctx, r: Reception): Promise<number> {
+  const dropped = await ctx.tx.update(tasks).set({ status: 'cancelled' }).where(and(eq(tasks.receptionId, r.id), eq(tasks.status, 'open'))).returning({ id: tasks.id });
+  await refreshPlanCards(ctx, r);
+  return dropped.length;
 }

@@ -14,7 +14,7 @@ async function lockTask(ctx: HandlerContext, code: unknown, taskId: unknown) {
   const r = await findReception(ctx.tx, code, { lock: true });
   const [task] = r ? await ctx.tx.select().from(tasks).where(and(eq(tasks.id, taskId), eq(tasks.receptionId, r.id))).for('update') : [];
   if (!r || !task) return { error: '卡片信息与接待记录不符，未作任何更改。' } as const;
-  if (!LIVE.includes(r.state)) return { error: `接待${r.code}已${r.state === 'withdrawn' ? '撤回' : '结束'}，任务不再办理。` } as const;
+  if (!LIVE.includes(r.state)) return { error: `接待${r.code}已${r.state === 'withdrawn' ? '撤回' : r.state === 'cancelled' ? '取消' : '结束'}，任务不再办理。` } as const;
   return { r, task } as const;
 }
 

@@ -1,5 +1,7 @@
 // The bot's own receptions in the ledger (接待台账): written in the transaction that approves a
-// reception, changes it, or settles it, so statistics never read half a state.
+// reception, changes it, or settles it, and taken out when it is cancelled, so statistics never
+// read half a state.
+import { eq } from 'drizzle-orm';
 import type { Executor } from '../db/client.js';
 import { ledgerEntries } from '../db/schema/index.js';
 import type { Finding } from '../rules/checks/finding.js';
@@ -39,4 +41,12 @@ export async function recordInLedger(
     updatedAt: opts.now,
   };
   await tx.insert(ledgerEntries).values(values).onConflictDoUpdate({ target: ledgerEntries.receptionId, set: values });
+}
+
+/**
+ * 取消接待: a reception called off is not a reception that took place. Like a request withdrawn
+ * before approval, it has no ledger row, so statistics, 公开, 导出 and the budget never count it.
+ */
+export async function dropFromLedger(tx: Executor, receptionId: number): Promise<void> {
+  await tx.delete(ledgerEntries).where(eq(ledgerEntries.receptionId, receptionId));
 }

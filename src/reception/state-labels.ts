@@ -8,6 +8,7 @@ export const STATE_LABEL: Partial<Record<ReceptionState, string>> = {
   returned: '已退回修改',
   rejected: '已驳回',
   withdrawn: '已撤回',
+  cancelled: '已取消',
   settling: '结算中',
   settled: '已结算',
 };

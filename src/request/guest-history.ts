@@ -119,3 +119,8 @@ export async function unitNotesIn(tx: Executor, text: string): Promise<{ unit: s
     .limit(1);
   return row?.notes ? { unit: row.unit, notes: row.notes } : undefined;
 }
+
+/** 取消接待: the visit did not take place, so it leaves the history (the profiles and their notes stay). */
+export async function forgetVisit(tx: Executor, receptionId: number): Promise<void> {
+  await tx.delete(guestVisits).where(eq(guestVisits.receptionId, receptionId));
+}

@@ -61,6 +61,7 @@ export async function onSettleCommand(event: MessageEvent, ctx: HandlerContext, 
   const office = isOffice(ctx.org, who);
   if (who !== r.requester && !office) return void (await say(`未找到接待${code}，或您无权办理其结算。结算由经办人或接待办发起。`));
   if (r.state === 'change_pending') return void (await say(`接待${code}有变更正在审批，请待变更审批结束后再结算。`));
+  if (r.state === 'cancelled') return void (await say(`接待${code}已取消，无需结算。`));
   if (!SETTLEABLE.includes(r.state)) return void (await say(`接待${code}未经审批通过（当前：${stateText(r.state)}），不能结算。`));
   const f = r.form;
   const today = localDate(ctx.now, ctx.config.timeZone);
@@ -89,7 +90,7 @@ export async function onSettleCommand(event: MessageEvent, ctx: HandlerContext, 
 }
 
 function stateText(state: string): string {
-  return ({ pending: '审批中', returned: '已退回修改', rejected: '已驳回', withdrawn: '已撤回', change_pending: '变更审批中' } as Record<string, string>)[state] ?? state;
+  return ({ pending: '审批中', returned: '已退回修改', rejected: '已驳回', withdrawn: '已撤回', cancelled: '已取消', change_pending: '变更审批中' } as Record<string, string>)[state] ?? state;
 }
 
 // ---------------------------------------------------------------------------------------------

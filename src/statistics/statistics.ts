@@ -96,7 +96,7 @@ export function countedStatuses(policy: Policy): string[] {
 export function basisText(policy: Policy): string {
   return policy.statistics.count === 'settled'
     ? '统计口径：已结算的接待及导入的历史台账，按到达日期计入；费用为结算金额。'
-    : '统计口径：已审批通过（含结算中、已结算）的接待及导入的历史台账，按到达日期计入；费用为已结算金额，未结算的只计批次和人数。';
+    : '统计口径：已审批通过（含结算中、已结算，不含已取消）的接待及导入的历史台账，按到达日期计入；费用为已结算金额，未结算的只计批次和人数。';
 }
 
 const tally = (r: { batches: unknown; persons: unknown; fen: unknown }): Tally => ({ batches: Number(r.batches), persons: Number(r.persons ?? 0), fen: Number(r.fen ?? 0) });

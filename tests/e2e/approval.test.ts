@@ -139,7 +139,7 @@ describe('visit requests and the approval chain', () => {
       expect(h.openApprovalCard(who, c)).toBeUndefined();
     }
     // Final approval ends the requester's right to withdraw.
-    expect((await h.ask(STAFF1, `撤回 ${c}`)).text).toBe(`接待${c}当前状态为“已批准”，不能撤回。`);
+    expect((await h.ask(STAFF1, `撤回 ${c}`)).text).toBe(`接待${c}当前状态为“已批准”，不能撤回。如接待不再举行，请发送“取消接待 ${c} 理由”。`);
     const { card } = await h.ask(STAFF1, `查看 ${c}`);
     expect(card?.header?.title?.content).toBe(`接待详情：${c}`);
     expect(historyOf(card).map((l) => l.replace(/^- \S+ \S+ /, ''))).toEqual([

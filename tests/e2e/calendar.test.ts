@@ -196,7 +196,7 @@ describe('the accompanying leaders’ calendars', () => {
   }, 90_000);
 
   it('a reception that no longer goes ahead (withdrawn, cancelled) loses every leader’s event; 撤回 before approval makes no calendar call', async () => {
-    // No command withdraws an approved reception today: the state is set as a cancellation would set it.
+    // The state set directly, as a withdrawal after approval would set it (取消接待 itself: cancel.test.ts).
     const code = await approved();
     const db = h.bot.database.db;
     const org = loadOrg(bundled.org);

@@ -128,6 +128,15 @@ describe('the center instance of a request', () => {
     expect(centerStatus({ ...r, reception: { ...r.reception, round: 2, state: 'change_pending' } })).toBe('APPROVED');
   });
 
+  it('an approved request called off (取消接待) is 已撤回, changed since or not, its approvers’ tasks kept 已同意', () => {
+    const done = { pendingSince: T0, actedAt: at(9) };
+    const r = input(chain({ ...done, status: 'approved', actedBy: 'ou_head1' }, { ...done, status: 'approved', actedBy: 'ou_office1' }, { ...done, status: 'approved', actedBy: 'ou_leader1' }), {}, 'cancelled');
+    const { instance } = buildCenterInstance(r);
+    expect(instance.status).toBe('CANCELED');
+    expect(instance.tasks.map((t) => t.status)).toEqual(['APPROVED', 'APPROVED', 'APPROVED']);
+    expect(centerStatus({ ...r, reception: { ...r.reception, round: 2 } })).toBe('CANCELED');
+  });
+
   it('a change after approval follows its own round: 变更内容 shown, withdrawn is 已撤回', () => {
     const steps = [step(21, 1, '接待办主任', 'ou_office1', { round: 2, status: 'pending', pendingSince: at(30), createdAt: at(30) })];
     const change = { instanceId: 'JD-2026-0001-C2', kind: 'change' as const, rounds: [2], changeDiff: ['来访人数：5 → 12'] };

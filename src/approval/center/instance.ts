@@ -41,6 +41,8 @@ export function centerStatus(input: Pick<CenterInput, 'kind' | 'reception' | 'st
     if (steps.some((s) => s.status === 'rejected' || s.status === 'returned')) return 'REJECTED';
     return steps.length && steps.every((s) => s.status === 'approved') ? 'APPROVED' : 'PENDING';
   }
+  // An approved reception called off (取消接待) is withdrawn as far as the center is concerned.
+  if (r.state === 'cancelled') return 'CANCELED';
   // Rounds after the request's own are changes, which come only after approval.
   if (r.round > Math.max(...input.rounds)) return 'APPROVED';
   if (r.state === 'rejected') return 'REJECTED';

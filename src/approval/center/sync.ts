@@ -28,6 +28,16 @@ export async function syncApprovalCenter(ctx: Ctx, r: Pick<Reception, 'id' | 'co
       target: approvalCenterInstances.instanceId,
       set: { rounds: sql`case when ${approvalCenterInstances.rounds} @> ${round}::jsonb then ${approvalCenterInstances.rounds} else ${approvalCenterInstances.rounds} || ${round}::jsonb end` },
     });
+  await resyncApprovalCenter(ctx, instanceId);
+}
+
+/**
+ * The sync row of an instance already recorded, its rounds left as they are: for a transition that
+ * ends a request after its rounds (取消接待 of an approved reception). Rows of the same instance
+ * still waiting are dropped: the new row sends everything they would have.
+ */
+export async function resyncApprovalCenter(ctx: Ctx, instanceId: string): Promise<void> {
+  if (!ctx.config.feishu?.approvalSync) return;
   await ctx.tx.execute(sql`
     update outbox set status = 'superseded', locked_until = null
     where status = 'pending' and op = 'approval_center' and target = ${`approval_center:${instanceId}`}

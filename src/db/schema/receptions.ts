@@ -4,8 +4,11 @@ import type { Finding } from '../../rules/checks/finding.js';
 import type { ReceptionRequest } from '../../rules/checks/read-request.js';
 import { ts } from './columns.js';
 
-/** A reception's state; `in_progress` is named by the code that reads states but no step writes it yet. */
-export const RECEPTION_STATES = ['pending', 'change_pending', 'approved', 'in_progress', 'returned', 'rejected', 'withdrawn', 'settling', 'settled'] as const;
+/**
+ * A reception's state; `in_progress` is named by the code that reads states but no step writes it yet.
+ * `cancelled`: an approved reception called off (取消接待) before its settlement started.
+ */
+export const RECEPTION_STATES = ['pending', 'change_pending', 'approved', 'in_progress', 'returned', 'rejected', 'withdrawn', 'cancelled', 'settling', 'settled'] as const;
 export type ReceptionState = (typeof RECEPTION_STATES)[number];
 /** An approval step: `waiting` for the steps before it, then `pending` on its approver. */
 export const APPROVAL_STATUSES = ['waiting', 'pending', 'approved', 'rejected', 'returned', 'withdrawn'] as const;
