@@ -127,8 +127,8 @@ describe('DingTalk 待办: each level waiting on someone is a 待办 of theirs',
   });
 });
 
-describe('DingTalk 待办 switched off (the default)', () => {
-  it('sends nothing to 待办 and asks no unionId, through a whole approval', async () => {
+describe('DingTalk 待办 and calendars switched off (the default)', () => {
+  it('sends nothing to 待办 or any calendar and asks no unionId, through a whole approval', async () => {
     const h = await startDingTalkHarness();
     try {
       const code = await file(h);
