@@ -74,6 +74,8 @@ const schema = z
     FEISHU_MODE: z.preprocess(emptyToUndefined, z.enum(['ws', 'webhook']).default('ws')),
     FEISHU_APPROVAL_SYNC: z.preprocess(emptyToUndefined, z.enum(['on', 'off'], { message: 'must be on or off' }).default('off')),
     FEISHU_CALENDAR_SYNC: z.preprocess(emptyToUndefined, z.enum(['on', 'off'], { message: 'must be on or off' }).default('off')),
+    DINGTALK_TODO_SYNC: z.preprocess(emptyToUndefined, z.enum(['on', 'off'], { message: 'must be on or off' }).default('off')),
+    DINGTALK_CALENDAR_SYNC: z.preprocess(emptyToUndefined, z.enum(['on', 'off'], { message: 'must be on or off' }).default('off')),
     TZ_NAME: z.preprocess(
       emptyToUndefined,
       z
@@ -114,6 +116,10 @@ const schema = z
       // The leaders' calendars are Feishu calendars: there is none to write to in the simulator or on DingTalk.
       ctx.addIssue({ code: 'custom', path: ['FEISHU_CALENDAR_SYNC'], message: 'on needs a Feishu app (FEISHU_APP_ID and FEISHU_APP_SECRET): the leaders\' calendars are Feishu calendars' });
     }
+    for (const k of ['DINGTALK_TODO_SYNC', 'DINGTALK_CALENDAR_SYNC'] as const) {
+      // DingTalk's 待办 and calendars: without a DingTalk app there is none to write to.
+      if (env[k] === 'on' && !env.DINGTALK_CLIENT_ID) ctx.addIssue({ code: 'custom', path: [k], message: `on needs a DingTalk app: set DINGTALK_CLIENT_ID and DINGTALK_CLIENT_SECRET, or set ${k}=off` });
+    }
     if (env.FEISHU_APP_ID && env.FEISHU_MODE === 'webhook' && !env.FEISHU_ENCRYPT_KEY) {
       ctx.addIssue({
         code: 'custom',
@@ -134,8 +140,8 @@ function isTimeZone(tz: string): boolean {
 
 export type Env = z.infer<typeof schema>;
 
-/** FEISHU_ variables that are switches, not credentials (each `on` without an app has its own refusal above). */
-const SWITCHES = ['FEISHU_APPROVAL_SYNC', 'FEISHU_CALENDAR_SYNC'];
+/** FEISHU_ and DINGTALK_ variables that are switches, not credentials (each `on` without an app has its own refusal above). */
+const SWITCHES = ['FEISHU_APPROVAL_SYNC', 'FEISHU_CALENDAR_SYNC', 'DINGTALK_TODO_SYNC', 'DINGTALK_CALENDAR_SYNC'];
 
 /**
  * Fail closed: a FEISHU_ or DINGTALK_ variable without the app id and secret that complete it is a
@@ -200,6 +206,10 @@ export interface Config {
     oapiBaseUrl: string;
     /** The unit's corpId: when set, the H5 form page signs the person in through DingTalk (JSAPI requestAuthCode). */
     corpId?: string;
+    /** DINGTALK_TODO_SYNC=on: each approval waiting on someone is also a DingTalk 待办 of theirs (docs/approvals.md). */
+    todoSync?: boolean;
+    /** DINGTALK_CALENDAR_SYNC=on: each approved reception goes into its accompanying leaders' DingTalk calendars. */
+    calendarSync?: boolean;
   };
 }
 
@@ -257,6 +267,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
             // A fake in tests serves both; in production the old API has its own host.
             oapiBaseUrl: e.DINGTALK_OAPI_BASE_URL ?? (e.DINGTALK_BASE_URL === 'https://api.dingtalk.com' ? 'https://oapi.dingtalk.com' : e.DINGTALK_BASE_URL),
             ...(e.DINGTALK_CORP_ID ? { corpId: e.DINGTALK_CORP_ID } : {}),
+            todoSync: e.DINGTALK_TODO_SYNC === 'on',
+            calendarSync: e.DINGTALK_CALENDAR_SYNC === 'on',
           }
         : undefined,
   };

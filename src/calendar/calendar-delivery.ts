@@ -21,7 +21,7 @@ type Action = Extract<OutboxAction, { op: 'calendar' }>;
 export interface CalendarDeliveryOptions {
   org: Org;
   timeZone: string;
-  /** The messenger's calendar; absent (DingTalk, the simulator): a row is given up at once. */
+  /** The messenger's calendar; absent (the simulator): a row is given up at once. */
   calendar?: CalendarPort;
   log: Logger;
   clock?: () => Date;
@@ -70,7 +70,7 @@ export function createCalendarDelivery(opts: CalendarDeliveryOptions): (db: Db, 
   /** Creates the event in the bot's calendar and writes down where it is. */
   async function create(db: Db, cal: CalendarPort, a: Action, row: Row | undefined, event: CalendarEvent): Promise<Row> {
     const generation = row?.generation ?? 1;
-    const calendarId = await primaryCalendar(cal);
+    const calendarId = cal.personal ? await cal.primaryCalendar(a.personId) : await primaryCalendar(cal);
     const made = await cal.createEvent(calendarId, event, idempotencyKey(a.receptionId, a.personId, generation));
     // What the event says: a create retried after a lost answer gets the first event back, which may be older.
     const synced = made.event ?? event;

@@ -1,4 +1,4 @@
-// The leaders' calendars (FEISHU_CALENDAR_SYNC=on, docs/approvals.md §日历), as the domain writes
+// The leaders' calendars (FEISHU_CALENDAR_SYNC=on or DINGTALK_CALENDAR_SYNC=on, docs/approvals.md §日历), as the domain writes
 // them: in the transaction that approves, changes, withdraws or cancels a reception, one outbox row
 // per person whose event may have to change. The row carries no content: its delivery
 // (calendar-delivery.ts) reads the reception as it is then, so a retry or a late row is always right.
@@ -24,8 +24,8 @@ export function leadersOf(org: Org, r: Pick<Reception, 'department' | 'requester
   return out;
 }
 
-/** Calendar sync is on (a Feishu app with FEISHU_CALENDAR_SYNC=on). */
-export const calendarSyncOn = (ctx: Pick<HandlerContext, 'config'>) => ctx.config.feishu?.calendarSync === true;
+/** Calendar sync is on for the platform in use (FEISHU_CALENDAR_SYNC=on, DINGTALK_CALENDAR_SYNC=on); both messengers have a calendar. */
+export const calendarSyncOn = (ctx: Pick<HandlerContext, 'config'>) => ctx.config.feishu?.calendarSync === true || ctx.config.dingtalk?.calendarSync === true;
 
 /**
  * Queues a sync for everyone whose event for `r` may change: its leaders now, `before` (its leaders

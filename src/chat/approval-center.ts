@@ -49,3 +49,25 @@ export interface CenterDefinition {
   /** Shown as 来自… beside each item. */
   from: string;
 }
+
+/**
+ * The same tasks as items in people's own to-do lists (DingTalk 待办), where the platform has no
+ * approval center of its own: one to-do per person per task while it waits on them, closed after.
+ * `personId` is the org file's id; the messenger maps it to what the platform wants.
+ */
+export interface TodoPort {
+  /** Creates the to-do; the same `sourceId` again answers the to-do made the first time. */
+  createTodo(personId: string, item: TodoItem): Promise<{ todoId: string }>;
+  /** Marks it done, or open again. `{ gone: true }` when the platform no longer has it. */
+  setTodoDone(personId: string, todoId: string, done: boolean): Promise<{ gone?: boolean }>;
+  /** Removes it from the person's list (the request was withdrawn); one already gone counts as removed. */
+  deleteTodo(personId: string, todoId: string): Promise<void>;
+}
+
+export interface TodoItem {
+  /** Ours, unique per to-do: the platform keeps one to-do per sourceId. */
+  sourceId: string;
+  subject: string;
+  /** The reception code, for the page the to-do opens. */
+  code: string;
+}

@@ -1,5 +1,5 @@
 import type { Card } from '../cards/card.js';
-import type { CenterDefinition, CenterInstance } from './approval-center.js';
+import type { CenterDefinition, CenterInstance, TodoPort } from './approval-center.js';
 
 /**
  * The narrow port the domain talks through. Implementations: Feishu (the official SDK),
@@ -37,7 +37,9 @@ export interface Messenger {
   createApprovalDefinition?(definition: CenterDefinition): Promise<{ approvalCode: string }>;
   /** Writes the instance into the center; the center keeps whichever version has the newest updatedAt. */
   syncApprovalInstance?(approvalCode: string, instance: CenterInstance): Promise<void>;
-  /** Events in people's calendars (Feishu only; absent on DingTalk and in the simulator). */
+  /** The same tasks as to-dos in people's own lists, where there is no center (DingTalk 待办). */
+  readonly todos?: TodoPort;
+  /** Events in people's calendars (Feishu and DingTalk; absent in the simulator). */
   readonly calendar?: CalendarPort;
 }
 
@@ -54,12 +56,15 @@ export interface CalendarEvent {
 }
 
 /**
- * The bot's own calendar: it can write only there (it has no person's token), and an event reaches a
- * person's calendar by making them an attendee.
+ * Where events are written. Feishu: the bot's own calendar (it has no person's token), and an event
+ * reaches a person's calendar by making them an attendee. DingTalk (`personal`): the app writes
+ * straight into the person's own primary calendar, as its organiser; there is no attendee to add.
  */
 export interface CalendarPort {
-  /** The id of the bot's primary calendar. */
-  primaryCalendar(): Promise<string>;
+  /** Events go into each person's own calendar: `primaryCalendar` depends on the person, `addAttendee` does nothing. */
+  readonly personal?: boolean;
+  /** The calendar an event for `personId` is written in: the bot's primary calendar, or (personal) theirs. */
+  primaryCalendar(personId?: string): Promise<string>;
   /**
    * Creates an event; the same `idempotencyKey` again answers the event made the first time, and
    * `event` is what that event says when the platform tells.

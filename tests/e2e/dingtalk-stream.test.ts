@@ -96,7 +96,7 @@ describe('DingTalk configuration', () => {
   it('reads the DingTalk app with the robot code defaulting to the client id and the public API hosts', () => {
     const c = loadConfig(base);
     expect(c.feishu).toBeUndefined();
-    expect(c.dingtalk).toEqual({ clientId: 'dingabc', clientSecret: 'secret-secret', robotCode: 'dingabc', baseUrl: 'https://api.dingtalk.com', oapiBaseUrl: 'https://oapi.dingtalk.com' });
+    expect(c.dingtalk).toEqual({ clientId: 'dingabc', clientSecret: 'secret-secret', robotCode: 'dingabc', baseUrl: 'https://api.dingtalk.com', oapiBaseUrl: 'https://oapi.dingtalk.com', todoSync: false, calendarSync: false });
   });
 
   it('refuses a client id without its secret, and Feishu and DingTalk at once', () => {

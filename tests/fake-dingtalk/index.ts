@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, WebSocket } from 'ws';
+import { createWorkRoutes, type FakeEvent, type FakeTodo, type WorkCall } from './work-routes.js';
 
 export const DT_CLIENT_ID = 'dingfakeclient0001';
 export const DT_CLIENT_SECRET = 'fake-dingtalk-client-secret';
@@ -58,7 +59,11 @@ export interface FakeDingTalk {
   revokeTokens(): void;
   /** A JSAPI auth code (requestAuthCode) that names `staffId`, usable once. */
   addAuthCode(code: string, staffId: string): void;
-  /** The next call to `path` answers `status` with `body` (DingTalk's {code, message}); or names `invalidStaffIdList`. */
+  /** 待办, calendar and user-details calls as they came (method, path, query, body), and what the fake holds. */
+  workCalls(): WorkCall[];
+  todos(): FakeTodo[];
+  events(): FakeEvent[];
+  /** The next call to `path` (a path ending in `*`: any path under it) answers `status` with `body` (DingTalk's {code, message}). */
   failNext(path: string, status: number, body?: Obj, headers?: Record<string, string>): void;
   waitConnected(): Promise<void>;
   readonly connections: number;
@@ -100,6 +105,7 @@ export async function startFakeDingTalk(): Promise<FakeDingTalk> {
       req.on('end', () => resolve(Buffer.concat(chunks)));
     });
   const authed = (req: http.IncomingMessage) => tokens.get(String(req.headers['x-acs-dingtalk-access-token'] ?? '')) === true;
+  const work = createWorkRoutes((t) => tokens.get(t) === true);
 
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
@@ -113,12 +119,15 @@ export async function startFakeDingTalk(): Promise<FakeDingTalk> {
       }
     }
     const route = `${req.method} ${url.pathname}`;
-    const fault = faults.get(url.pathname);
+    const faultKey = faults.has(url.pathname) ? url.pathname : [...faults.keys()].find((k) => k.endsWith('*') && url.pathname.startsWith(k.slice(0, -1)));
+    const fault = faultKey && faults.get(faultKey);
     if (fault) {
-      faults.delete(url.pathname);
+      faults.delete(faultKey);
       res.writeHead(fault.status, { 'content-type': 'application/json', ...fault.headers });
       return res.end(JSON.stringify(fault.body));
     }
+    const worked = work.handle(req.method ?? 'GET', url, req.headers, body);
+    if (worked) return json(res, worked.status, worked.body);
     if (route === 'POST /v1.0/oauth2/accessToken') {
       if (body.appKey !== DT_CLIENT_ID || body.appSecret !== DT_CLIENT_SECRET) return json(res, 400, { code: 'invalidClientIdOrSecret', message: '无效的clientId或者clientSecret' });
       const t = `tok_${randomUUID()}`;
@@ -275,6 +284,9 @@ export async function startFakeDingTalk(): Promise<FakeDingTalk> {
     uploads: () => [...uploads],
     addFile: (code, bytes, contentType) => void files.set(code, { bytes, contentType }),
     addAuthCode: (code, staffId) => void authCodes.set(code, staffId),
+    workCalls: work.calls,
+    todos: work.todos,
+    events: work.events,
     failNext(path, status, body = {}, headers = {}) {
       faults.set(path, { status, body, headers });
     },

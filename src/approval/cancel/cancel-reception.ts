@@ -19,7 +19,7 @@ import { cancelPlan } from '../../plan/plan.js';
 import { forgetVisit } from '../../request/guest-history.js';
 import { dropLeaderCalendars } from '../../calendar/calendar-sync.js';
 import { updateCcCards } from '../cc.js';
-import { centerInstanceId, resyncApprovalCenter, syncApprovalCenter } from '../center/sync.js';
+import { centerInstanceId, centerSyncOn, resyncApprovalCenter, syncApprovalCenter } from '../center/sync.js';
 import { patchCards, statusCard } from '../notify.js';
 
 /** States from which a reception may be called off: approved, a change waiting for approval included. */
@@ -109,7 +109,7 @@ export async function onCancelReception(event: MessageEvent, ctx: HandlerContext
   if (r.statusMessageId) await ctx.enqueue({ op: 'update_card', messageId: r.statusMessageId, card: await statusCard(ctx, r, steps) });
   await updateCcCards(ctx, r, steps);
   if (change) await syncApprovalCenter(ctx, { ...r, pendingChange: change }, { change: true });
-  if (ctx.config.feishu?.approvalSync) {
+  if (centerSyncOn(ctx.config)) {
     const request = centerInstanceId(r.code, undefined);
     const [known] = await ctx.tx.select({ id: approvalCenterInstances.instanceId }).from(approvalCenterInstances).where(eq(approvalCenterInstances.instanceId, request));
     if (known) await resyncApprovalCenter(ctx, request);

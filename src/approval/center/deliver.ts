@@ -1,8 +1,9 @@
 // Delivering an approval_center outbox row: the definition, created once and kept, then the
-// instance as the database has it now, sent to the messenger's approval center. A failure is the
-// outbox's to retry; no approval ever waits on it.
+// instance as the database has it now, sent to the messenger's approval center (Feishu), or made into
+// the approvers' 待办 (DingTalk: todos.ts). A failure is the outbox's to retry; no approval ever
+// waits on it.
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
-import type { CenterDefinition } from '../../chat/approval-center.js';
+import type { CenterDefinition, CenterInstance } from '../../chat/approval-center.js';
 import { MessengerError, type Messenger } from '../../chat/messenger.js';
 import type { OutboxAction } from '../../chat/outbox.js';
 import type { Db } from '../../db/client.js';
@@ -13,6 +14,7 @@ import { nameOf } from '../../org/access.js';
 import type { Org } from '../../org/org.js';
 import { mayStandIn } from '../authority.js';
 import { buildCenterInstance } from './instance.js';
+import { deliverTodos } from './todos.js';
 
 /** The app_keys row holding the definition's code, as Feishu answered it at creation. */
 export const DEFINITION_KEY = 'feishu_approval_code';
@@ -49,43 +51,53 @@ export interface CenterDeliveryOptions {
   clock?: () => Date;
 }
 
+/**
+ * The instance as the database has it now, its tasks remembered (a task the platform may have is
+ * sent closed once it is no longer current); undefined when the instance or its reception is gone.
+ */
+export async function currentInstance(db: Db, instanceId: string, opts: CenterDeliveryOptions & { clock: () => Date }): Promise<CenterInstance | undefined> {
+  return db.transaction(async (tx) => {
+    const [rec] = await tx.select().from(approvalCenterInstances).where(eq(approvalCenterInstances.instanceId, instanceId)).for('update');
+    const [r] = rec ? await tx.select().from(receptions).where(eq(receptions.id, rec.receptionId)) : [];
+    if (!rec || !r) return undefined;
+    const steps = await tx
+      .select()
+      .from(approvals)
+      .where(and(eq(approvals.receptionId, r.id), inArray(approvals.round, rec.rounds)))
+      .orderBy(asc(approvals.round), asc(approvals.step));
+    // A delegate standing in today gets the pending step as a task of their own.
+    const delegates = new Map<number, string[]>();
+    const today = localDate(opts.clock(), opts.timeZone);
+    for (const s of steps.filter((x) => x.status === 'pending')) {
+      const round = steps.filter((x) => x.round === s.round);
+      const may = (await activeDelegates(tx, s.approver, today)).filter((d) => mayStandIn(r, round, s, d));
+      if (may.length) delegates.set(s.id, may);
+    }
+    const built = buildCenterInstance({
+      instanceId: rec.instanceId,
+      kind: rec.kind,
+      reception: r,
+      steps,
+      rounds: rec.rounds,
+      delegates,
+      known: rec.tasks,
+      name: (id) => nameOf(opts.org, id),
+      changeDiff: rec.changeDiff ?? undefined,
+    });
+    // Remembered before the call: a task the center may have is sent closed once it is no longer current.
+    await tx.update(approvalCenterInstances).set({ tasks: built.tasks }).where(eq(approvalCenterInstances.instanceId, rec.instanceId));
+    return built.instance;
+  });
+}
+
+/** Delivers approval_center rows: to Feishu's 审批 center, or (a messenger with to-dos: DingTalk) as 待办 (todos.ts). */
 export function createApprovalCenterDelivery(opts: CenterDeliveryOptions) {
-  const clock = opts.clock ?? (() => new Date());
+  const o = { ...opts, clock: opts.clock ?? (() => new Date()) };
   return async function deliverCenter(db: Db, messenger: Messenger, a: Extract<OutboxAction, { op: 'approval_center' }>): Promise<unknown> {
+    if (messenger.todos) return deliverTodos(db, messenger.todos, await currentInstance(db, a.instanceId, o));
     if (!messenger.syncApprovalInstance || !messenger.createApprovalDefinition) throw new MessengerError(`${messenger.name} has no approval center`, false);
     const approvalCode = await definitionCode(db, messenger);
-    const instance = await db.transaction(async (tx) => {
-      const [rec] = await tx.select().from(approvalCenterInstances).where(eq(approvalCenterInstances.instanceId, a.instanceId)).for('update');
-      const [r] = rec ? await tx.select().from(receptions).where(eq(receptions.id, rec.receptionId)) : [];
-      if (!rec || !r) return undefined;
-      const steps = await tx
-        .select()
-        .from(approvals)
-        .where(and(eq(approvals.receptionId, r.id), inArray(approvals.round, rec.rounds)))
-        .orderBy(asc(approvals.round), asc(approvals.step));
-      // A delegate standing in today gets the pending step as a task of their own.
-      const delegates = new Map<number, string[]>();
-      const today = localDate(clock(), opts.timeZone);
-      for (const s of steps.filter((x) => x.status === 'pending')) {
-        const round = steps.filter((x) => x.round === s.round);
-        const may = (await activeDelegates(tx, s.approver, today)).filter((d) => mayStandIn(r, round, s, d));
-        if (may.length) delegates.set(s.id, may);
-      }
-      const built = buildCenterInstance({
-        instanceId: rec.instanceId,
-        kind: rec.kind,
-        reception: r,
-        steps,
-        rounds: rec.rounds,
-        delegates,
-        known: rec.tasks,
-        name: (id) => nameOf(opts.org, id),
-        changeDiff: rec.changeDiff ?? undefined,
-      });
-      // Remembered before the call: a task the center may have is sent closed once it is no longer current.
-      await tx.update(approvalCenterInstances).set({ tasks: built.tasks }).where(eq(approvalCenterInstances.instanceId, rec.instanceId));
-      return built.instance;
-    });
+    const instance = await currentInstance(db, a.instanceId, o);
     if (!instance) return { skipped: 'no such instance' };
     await messenger.syncApprovalInstance(approvalCode, instance);
     return { instanceId: instance.id, status: instance.status, updateTime: instance.updatedAt };

@@ -14,6 +14,15 @@ export interface CenterTaskRecord {
   createdAt: number;
 }
 
+/** A person's 待办 for one task: its id on the platform, and where it stands now. */
+export interface TodoRecord {
+  todoId: string;
+  person: string;
+  state: 'open' | 'done' | 'deleted';
+  /** Goes up each time the task needs a new 待办 after its last was deleted (the sourceId is unique per 待办). */
+  generation: number;
+}
+
 /**
  * One instance in the center: a request (its rounds up to approval, id = the reception code) or a
  * change after approval (one round, id = code and round). Written with each transition's outbox
@@ -27,5 +36,7 @@ export const approvalCenterInstances = pgTable('approval_center_instances', {
   tasks: jsonb().$type<CenterTaskRecord[]>().notNull().default([]),
   /** A change's differences as proposed ("来访人数：5 → 12"), kept for after the change is decided. */
   changeDiff: jsonb().$type<string[]>(),
+  /** DingTalk (DINGTALK_TODO_SYNC=on): the 待办 made for each task, by task id (src/approval/center/todos.ts). */
+  todos: jsonb().$type<Record<string, TodoRecord>>().notNull().default({}),
   createdAt: ts().notNull().defaultNow(),
 });

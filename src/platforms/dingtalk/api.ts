@@ -59,13 +59,18 @@ export function createDingTalkApi(opts: DingTalkApiOptions) {
   }
 
   /** A JSON call to the new API (token in the x-acs-dingtalk-access-token header). */
-  async function call<T>(what: string, path: string, body: unknown): Promise<T> {
+  function call<T>(what: string, path: string, body: unknown): Promise<T> {
+    return request<T>(what, 'POST', path, body);
+  }
+
+  /** Any method of the new API; `headers` adds to the token (an idempotency key: x-client-token). */
+  async function request<T>(what: string, method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       const t = await token(attempt > 0);
       const res = await http(what, `${opts.baseUrl}${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-acs-dingtalk-access-token': t },
-        body: JSON.stringify(body),
+        method,
+        headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), 'x-acs-dingtalk-access-token': t, ...headers },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
       if (res.status === 401 && attempt === 0) continue; // token revoked or expired early: once more with a fresh one
       const data = (await res.json().catch(() => ({}))) as T & { code?: string; message?: string };
@@ -113,13 +118,40 @@ export function createDingTalkApi(opts: DingTalkApiOptions) {
     }
   }
 
-  return { token, call, upload, download, identify, log: opts.log };
+  const unionIds = new Map<string, string>();
+  /**
+   * A person's unionId, which the todo and calendar APIs name people by, from their staff id (the org
+   * file's id) with 查询用户详情 (POST /topapi/v2/user/get); kept for the life of the process.
+   */
+  async function unionIdOf(staffId: string): Promise<string> {
+    const known = unionIds.get(staffId);
+    if (known) return known;
+    for (let attempt = 0; ; attempt++) {
+      const t = await token(attempt > 0);
+      const res = await http('user details', `${opts.oapiBaseUrl}/topapi/v2/user/get?access_token=${encodeURIComponent(t)}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ userid: staffId, language: 'zh_CN' }),
+      });
+      const body = (await res.json().catch(() => ({}))) as { errcode?: number; errmsg?: string; result?: { unionid?: string } };
+      if ((body.errcode === 40014 || body.errcode === 42001) && attempt === 0) continue;
+      const unionId = body.result?.unionid;
+      if (res.ok && body.errcode === 0 && unionId) {
+        unionIds.set(staffId, unionId);
+        return unionId;
+      }
+      // -1 系统繁忙 and 5xx are worth another try; 33012 (无效的userId) and the rest are not.
+      throw new MessengerError(`user details of ${staffId}: HTTP ${res.status} errcode ${body.errcode ?? '-'} ${body.errmsg ?? ''}`.trim(), res.status >= 500 || res.status === 429 || body.errcode === -1, { status: res.status, platformCode: body.errcode });
+    }
+  }
+
+  return { token, call, request, upload, download, identify, unionIdOf, log: opts.log };
 }
 
 export type DingTalkApi = ReturnType<typeof createDingTalkApi>;
 
 /** DingTalk's error body is {code, message, requestid}; 429, 5xx and flow control are worth another try. */
-function classify(what: string, res: Response, body: { code?: string; message?: string }): MessengerError {
+export function classify(what: string, res: Response, body: { code?: string; message?: string }): MessengerError {
   const status = res.status;
   const retryAfter = Number(res.headers.get('retry-after'));
   const flow = /QpsLimit|FlowControl|Throttling/i.test(body.code ?? '');

@@ -115,6 +115,16 @@ export function createDingTalkFormRoutes(opts: FormPageOptions): Router {
 
   const refuse = (res: Response, status: number, text: string) => sendPage(res, status, (n) => page('接待助手', `<div class="msg error">${esc(text)}</div>`, n));
 
+  // Where a DingTalk 待办 leads (DINGTALK_TODO_SYNC=on, todos.ts): approving happens on the card in
+  // the bot's chat, so the page says where. It names only the code in its own link, nothing else.
+  router.get('/dingtalk/todo', (req, res) => {
+    const code = typeof req.query.code === 'string' && /^JD-\d{4}-\d{4,}(-C\d+)?$/.test(req.query.code) ? req.query.code : '';
+    const lead = code ? `接待申请 ${esc(code)} 正等待您审批。` : '您有接待审批事项待办理。';
+    sendPage(res, 200, (n) =>
+      page('接待审批待办', `<h1>接待审批待办</h1><div class="msg">${lead}</div><p class="note">请在钉钉中打开与“接待助手”的单聊，在审批卡片上办理（同意、驳回、退回修改或转交）；也可向接待助手发送“待办”，查看全部待审批事项。办理后，此待办自动完成。</p>`, n),
+    );
+  });
+
   function read(req: Request, res: Response): FormToken | undefined {
     const p = formParams.safeParse(req.params);
     if (!p.success) return void refuse(res, 400, '该表单链接格式有误，未予受理。');

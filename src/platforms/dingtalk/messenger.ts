@@ -5,6 +5,8 @@ import type { Executor } from '../../db/client.js';
 import { enqueue } from '../../chat/outbox.js';
 import { MessengerError, type Messenger, type OutgoingMessage, type Recipient } from '../../chat/messenger.js';
 import { createDingTalkApi, type DingTalkApi } from './api.js';
+import { createDingTalkCalendar } from './calendar.js';
+import { createDingTalkTodos } from './todos.js';
 import { renderCard, type RobotMessage } from './render.js';
 
 export interface DingTalkMessengerOptions {
@@ -116,6 +118,9 @@ export function createDingTalkMessenger(opts: DingTalkMessengerOptions): DingTal
   return {
     name: 'dingtalk',
     api,
+    // 待办 (DINGTALK_TODO_SYNC=on) and the leaders' calendars (DINGTALK_CALENDAR_SYNC=on): todos.ts, calendar.ts.
+    todos: createDingTalkTodos(api, opts.publicUrl),
+    calendar: createDingTalkCalendar(api),
     toRobotMessage,
     send(to: Recipient, message, { uuid }) {
       return deliver(to.type === 'user' ? p2pChat(to.id) : to.id, message, uuid);

@@ -1,0 +1,1 @@
+ALTER TABLE "approval_center_instances" ADD COLUMN "todos" jsonb DEFAULT '{}'::jsonb NOT NULL;
