@@ -16,7 +16,7 @@ import { databases, ensureBuilt, healthy, probe, runBench, start, stopAll, write
 const KEY = 'bench-encrypt-key';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const RATES = [100, 300];
-/** The last commit before the tail work of issue 23 (the pipeline yielding to acknowledgements). */
+/** The last commit before this round (issue 23): the bot as it was, built from git, measured beside the bot as it is. */
 const BEFORE_REF = process.env.BENCH_BEFORE_REF ?? '35bba50';
 // Saturation: ROUNDS alternating rounds of ROUND_SECONDS per handler (npm run bench -- --quick shortens them).
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);

@@ -145,50 +145,31 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
    * Accepted events wait here and are handled a few at a time, so a burst of events cannot starve
    * the acknowledgements of CPU and connections. The queue only orders work already recorded in
    * the database: if the process dies, recovery picks the rows up.
-   *
-   * The acknowledgements come first: while one is waiting on its insert, at most one handler runs,
-   * and a handler starts only after the I/O already arrived (the next requests) has been read
-   * (setImmediate), so a handler's statements do not queue in front of an acknowledgement's, in
-   * this process or in the database. One handler always runs, so a steady load cannot starve them.
    */
   const queue: number[] = [];
   let active = 0;
-  let recording = 0;
-  let scheduled = false;
   function pump() {
-    scheduled = false;
-    while (active < (recording > 0 ? 1 : concurrency) && queue.length) {
+    while (active < concurrency && queue.length) {
       const id = queue.shift()!;
       active++;
       work.track(
         processRow(id).finally(() => {
           active--;
-          schedule();
+          pump();
         }),
       );
     }
   }
-  function schedule() {
-    if (scheduled || !queue.length) return;
-    scheduled = true;
-    setImmediate(pump);
-  }
 
   return {
     async accept(event) {
-      recording++;
-      let id: number | undefined;
-      try {
-        id = await record(event);
-      } finally {
-        recording--;
-      }
+      const id = await record(event);
       if (id === undefined) {
         log.info({ eventId: event.eventId, messageId: event.type === 'message' ? event.messageId : undefined }, 'duplicate event ignored');
         return 'duplicate';
       }
       queue.push(id);
-      schedule();
+      pump();
       return 'accepted';
     },
 
@@ -242,8 +223,7 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
     },
 
     async idle() {
-      // Events queued but not yet started wait for their setImmediate: yield to it.
-      while (work.size || queue.length) await (work.size ? work.idle() : new Promise((r) => setImmediate(r)));
+      while (work.size || queue.length) await work.idle();
     },
   };
 }

@@ -93,49 +93,6 @@ describe('the inbound pipeline', () => {
     expect(await replies()).toHaveLength(1);
   });
 
-  it('starts one handler at a time while acknowledgements wait on their insert, and two once none does', async () => {
-    // Counts the handlers' transactions the pipeline has begun and not finished: what it chose to
-    // run at once (PGlite then runs them one after another, a server side by side).
-    const real = tdb.current.main.db;
-    let begun = 0;
-    const begunWhileAcking: number[] = [];
-    let acking = false;
-    let release!: () => void;
-    const gate = new Promise<void>((r) => (release = r));
-    const db = new Proxy(real, {
-      get(target, prop, receiver) {
-        if (prop !== 'transaction') return Reflect.get(target, prop, receiver);
-        return async (fn: Parameters<typeof real.transaction>[0]) => {
-          begun++;
-          if (acking) begunWhileAcking.push(begun);
-          try {
-            // Held before the transaction, which on PGlite would hold the one connection the inserts need.
-            await gate;
-            return await real.transaction(fn);
-          } finally {
-            begun--;
-          }
-        };
-      },
-    });
-    const p = createPipeline({ db, router: { onMessage: async () => {}, onAction: async () => ({}) }, ...services, afterCommit: () => {} });
-    const tick = () => new Promise((r) => setImmediate(r));
-    // One message is being handled when seven more arrive together.
-    await p.accept(message({ eventId: 'ev_0', messageId: 'om_0' }));
-    while (begun < 1) await tick();
-    acking = true;
-    const acks = Array.from({ length: 7 }, (_, i) => p.accept(message({ eventId: `ev_${i + 1}`, messageId: `om_${i + 1}` })));
-    expect(await Promise.all(acks)).toEqual(Array(7).fill('accepted'));
-    acking = false;
-    expect(begunWhileAcking).toEqual([]);
-    await tick();
-    expect(begun).toBe(2);
-    release();
-    await p.idle();
-    const rows = await real.select().from(inboundEvents);
-    expect(rows.map((r) => r.status)).toEqual(Array(8).fill('done'));
-  });
-
   it('gives up after three failures, marks the event failed and apologises once', async () => {
     const broken: Router = {
       onMessage: async () => {
