@@ -5,8 +5,8 @@
 import type * as lark from '@larksuiteoapi/node-sdk';
 import type { CenterDefinition, CenterInstance } from '../../chat/approval-center.js';
 import { MessengerError } from '../../chat/messenger.js';
+import type { FeishuCall } from './call.js';
 
-type Call = <T extends { code?: number; msg?: string } | null>(what: string, fn: () => Promise<T>) => Promise<T>;
 
 /** Where an item in the center leads: the bot's chat, where the approval card is (AppLink 打开机器人会话). */
 export function botLink(appId: string, baseUrl: string): string {
@@ -29,7 +29,7 @@ class Texts {
 
 const str = (t: number | undefined) => String(t ?? 0);
 
-export function feishuApprovalCenter(client: lark.Client, call: Call, opts: { appId: string; baseUrl: string }) {
+export function feishuApprovalCenter(client: lark.Client, call: FeishuCall, opts: { appId: string; baseUrl: string }) {
   const link = botLink(opts.appId, opts.baseUrl);
   const links = { pc_link: link, mobile_link: link };
   return {

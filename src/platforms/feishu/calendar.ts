@@ -3,9 +3,7 @@
 // of the event, which puts the event into the leader's calendar.
 import type * as lark from '@larksuiteoapi/node-sdk';
 import { MessengerError, type CalendarEvent, type CalendarPort, type CalendarTime } from '../../chat/messenger.js';
-
-/** How the messenger turns an SDK error into a MessengerError, and the Feishu codes it retries. */
-export type Classify = (what: string, err: unknown) => MessengerError;
+import type { FeishuCall } from './call.js';
 
 /** Calendar codes worth another try: internal error, rate limits (method, app, contended resource). */
 const CALENDAR_RETRYABLE = new Set([190003, 190004, 190005, 190010]);
@@ -23,21 +21,8 @@ const fromWire = (t: FeishuTime | undefined): CalendarTime | undefined =>
 /** The body fields an event's content is written with (create and patch). */
 const content = (e: CalendarEvent) => ({ summary: e.summary, description: e.description, start_time: wire(e.start), end_time: wire(e.end) });
 
-export function createFeishuCalendar(client: lark.Client, classify: Classify, retryableCodes: ReadonlySet<number>): CalendarPort {
-  /** One call: a thrown SDK error or a non-zero code becomes a MessengerError the outbox understands. */
-  async function call<T extends Res>(what: string, fn: () => Promise<T>): Promise<T> {
-    let res: T;
-    try {
-      res = await fn();
-    } catch (err) {
-      throw classify(what, err);
-    }
-    if (res && typeof res.code === 'number' && res.code !== 0) {
-      const retryable = CALENDAR_RETRYABLE.has(res.code) || retryableCodes.has(res.code);
-      throw new MessengerError(`${what}: Feishu code ${res.code} ${res.msg ?? ''}`.trim(), retryable, { platformCode: res.code });
-    }
-    return res;
-  }
+export function createFeishuCalendar(client: lark.Client, feishuCall: FeishuCall): CalendarPort {
+  const call = <T extends Res>(what: string, fn: () => Promise<T>) => feishuCall(what, fn, CALENDAR_RETRYABLE);
 
   /** The call's answer, or `gone` when Feishu says the event no longer exists. */
   async function unlessGone(what: string, fn: () => Promise<Res>): Promise<{ gone?: boolean }> {

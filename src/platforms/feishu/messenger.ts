@@ -5,6 +5,7 @@ import { MessengerError, type Messenger, type OutgoingMessage, type Recipient } 
 import { createSdkLogger } from './sdk-logger.js';
 import { feishuApprovalCenter } from './approval-center.js';
 import { createFeishuCalendar } from './calendar.js';
+import type { FeishuCall } from './call.js';
 
 /** Feishu codes worth another try: rate limits, busy, expired token, the approval center's 稍后重试. Everything else with a code is final. */
 const RETRYABLE_CODES = new Set([1, 99991400, 230020, 99991663, 99991661, 99991671, 1000040343, 1395001]);
@@ -42,25 +43,27 @@ export function createFeishuMessenger(opts: FeishuMessengerOptions): Messenger &
     }
   };
 
-  async function call<T extends { code?: number; msg?: string } | null>(what: string, fn: () => Promise<T>): Promise<T> {
-    let res: T;
+  /** One SDK call: a thrown error or a non-zero code becomes a MessengerError the outbox understands; `alsoRetry`: an API's own codes worth another try. */
+  const call: FeishuCall = async (what, fn, alsoRetry) => {
+    let res;
     try {
       res = await fn();
     } catch (err) {
       throw classify(what, err);
     }
     if (res && typeof res.code === 'number' && res.code !== 0) {
-      throw new MessengerError(`${what}: Feishu code ${res.code} ${res.msg ?? ''}`.trim(), RETRYABLE_CODES.has(res.code), { platformCode: res.code });
+      const retryable = RETRYABLE_CODES.has(res.code) || (alsoRetry?.has(res.code) ?? false);
+      throw new MessengerError(`${what}: Feishu code ${res.code} ${res.msg ?? ''}`.trim(), retryable, { platformCode: res.code });
     }
     return res;
-  }
+  };
 
   return {
     name: 'feishu',
     client,
     // The 审批 center (FEISHU_APPROVAL_SYNC=on): approval-center.ts.
     ...feishuApprovalCenter(client, call, { appId: opts.appId, baseUrl: opts.baseUrl }),
-    calendar: createFeishuCalendar(client, classify, RETRYABLE_CODES),
+    calendar: createFeishuCalendar(client, call),
     async send(to: Recipient, message, { uuid }) {
       const res = await call('send', () =>
         client.im.message.create({
