@@ -13,6 +13,23 @@ export const bundled = {
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
 
+const onOff = z.preprocess(emptyToUndefined, z.enum(['on', 'off'], { message: 'must be on or off' }).default('off'));
+
+/**
+ * The sync switches: each lists the requests or the visits in a place of its platform's own, so `on`
+ * needs that platform's app and is refused without one. They are switches, not credentials: none of
+ * them makes an app half-configured (halfConfigured below).
+ */
+const SWITCHES = [
+  // The 审批 center is Feishu's: without a Feishu app there is nowhere to list the requests.
+  { key: 'FEISHU_APPROVAL_SYNC' as const, app: 'FEISHU_APP_ID' as const, refusal: 'on needs a Feishu app: set FEISHU_APP_ID and FEISHU_APP_SECRET, or set FEISHU_APPROVAL_SYNC=off' },
+  // The leaders' calendars are Feishu calendars: there is none to write to in the simulator or on DingTalk.
+  { key: 'FEISHU_CALENDAR_SYNC' as const, app: 'FEISHU_APP_ID' as const, refusal: "on needs a Feishu app (FEISHU_APP_ID and FEISHU_APP_SECRET): the leaders' calendars are Feishu calendars" },
+  // DingTalk's 待办 and calendars: without a DingTalk app there is none to write to.
+  ...(['DINGTALK_TODO_SYNC', 'DINGTALK_CALENDAR_SYNC'] as const).map((key) => ({ key, app: 'DINGTALK_CLIENT_ID' as const, refusal: `on needs a DingTalk app: set DINGTALK_CLIENT_ID and DINGTALK_CLIENT_SECRET, or set ${key}=off` })),
+];
+const SWITCH_KEYS: readonly string[] = SWITCHES.map((sw) => sw.key);
+
 const schema = z
   .object({
     PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
@@ -72,10 +89,10 @@ const schema = z
         .optional(),
     ),
     FEISHU_MODE: z.preprocess(emptyToUndefined, z.enum(['ws', 'webhook']).default('ws')),
-    FEISHU_APPROVAL_SYNC: z.preprocess(emptyToUndefined, z.enum(['on', 'off'], { message: 'must be on or off' }).default('off')),
-    FEISHU_CALENDAR_SYNC: z.preprocess(emptyToUndefined, z.enum(['on', 'off'], { message: 'must be on or off' }).default('off')),
-    DINGTALK_TODO_SYNC: z.preprocess(emptyToUndefined, z.enum(['on', 'off'], { message: 'must be on or off' }).default('off')),
-    DINGTALK_CALENDAR_SYNC: z.preprocess(emptyToUndefined, z.enum(['on', 'off'], { message: 'must be on or off' }).default('off')),
+    FEISHU_APPROVAL_SYNC: onOff,
+    FEISHU_CALENDAR_SYNC: onOff,
+    DINGTALK_TODO_SYNC: onOff,
+    DINGTALK_CALENDAR_SYNC: onOff,
     TZ_NAME: z.preprocess(
       emptyToUndefined,
       z
@@ -108,17 +125,8 @@ const schema = z
     if (env.DINGTALK_CLIENT_ID && env.FEISHU_APP_ID) {
       ctx.addIssue({ code: 'custom', path: ['DINGTALK_CLIENT_ID'], message: 'one messenger at a time: unset either the FEISHU_ or the DINGTALK_ variables' });
     }
-    if (env.FEISHU_APPROVAL_SYNC === 'on' && !env.FEISHU_APP_ID) {
-      // The 审批 center is Feishu's: without a Feishu app there is nowhere to list the requests.
-      ctx.addIssue({ code: 'custom', path: ['FEISHU_APPROVAL_SYNC'], message: 'on needs a Feishu app: set FEISHU_APP_ID and FEISHU_APP_SECRET, or set FEISHU_APPROVAL_SYNC=off' });
-    }
-    if (env.FEISHU_CALENDAR_SYNC === 'on' && !env.FEISHU_APP_ID) {
-      // The leaders' calendars are Feishu calendars: there is none to write to in the simulator or on DingTalk.
-      ctx.addIssue({ code: 'custom', path: ['FEISHU_CALENDAR_SYNC'], message: 'on needs a Feishu app (FEISHU_APP_ID and FEISHU_APP_SECRET): the leaders\' calendars are Feishu calendars' });
-    }
-    for (const k of ['DINGTALK_TODO_SYNC', 'DINGTALK_CALENDAR_SYNC'] as const) {
-      // DingTalk's 待办 and calendars: without a DingTalk app there is none to write to.
-      if (env[k] === 'on' && !env.DINGTALK_CLIENT_ID) ctx.addIssue({ code: 'custom', path: [k], message: `on needs a DingTalk app: set DINGTALK_CLIENT_ID and DINGTALK_CLIENT_SECRET, or set ${k}=off` });
+    for (const sw of SWITCHES) {
+      if (env[sw.key] === 'on' && !env[sw.app]) ctx.addIssue({ code: 'custom', path: [sw.key], message: sw.refusal });
     }
     if (env.FEISHU_APP_ID && env.FEISHU_MODE === 'webhook' && !env.FEISHU_ENCRYPT_KEY) {
       ctx.addIssue({
@@ -140,9 +148,6 @@ function isTimeZone(tz: string): boolean {
 
 export type Env = z.infer<typeof schema>;
 
-/** FEISHU_ and DINGTALK_ variables that are switches, not credentials (each `on` without an app has its own refusal above). */
-const SWITCHES = ['FEISHU_APPROVAL_SYNC', 'FEISHU_CALENDAR_SYNC', 'DINGTALK_TODO_SYNC', 'DINGTALK_CALENDAR_SYNC'];
-
 /**
  * Fail closed: a FEISHU_ or DINGTALK_ variable without the app id and secret that complete it is a
  * deployment gone wrong (a typo, a secret that failed to mount), not a wish for the local simulator,
@@ -156,7 +161,7 @@ function halfConfigured(env: Record<string, string | undefined>): string[] {
     ['DINGTALK_', 'DINGTALK_CLIENT_ID', 'DINGTALK_CLIENT_SECRET'],
   ] as const) {
     // The sync switches are not credentials: `on` without an app is refused with its own message.
-    const given = Object.keys(env).filter((k) => k.startsWith(prefix) && !SWITCHES.includes(k) && set(k)).sort();
+    const given = Object.keys(env).filter((k) => k.startsWith(prefix) && !SWITCH_KEYS.includes(k) && set(k)).sort();
     const missing = [id, secret].filter((k) => !set(k));
     if (given.length && missing.length) {
       problems.push(`${missing.join(', ')}: required, because ${given.join(', ')} ${given.length > 1 ? 'are' : 'is'} set; refusing to start the local simulator on a half-configured app (unset every ${prefix} variable to run the simulator)`);
