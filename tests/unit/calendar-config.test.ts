@@ -1,16 +1,10 @@
 // FEISHU_CALENDAR_SYNC: off unless set on, and on only with a Feishu app.
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config.js';
+import { configProblems } from './config-problems.js';
 
 const APP = { FEISHU_APP_ID: 'cli_a1b2c3d4e5f60708', FEISHU_APP_SECRET: 's3cret' };
-const problems = (env: Record<string, string>) => {
-  try {
-    loadConfig(env);
-  } catch (e) {
-    return (e as ConfigError).problems;
-  }
-  return [];
-};
+const problems = configProblems;
 
 describe('FEISHU_CALENDAR_SYNC', () => {
   it('is off by default, and on when set so with a Feishu app', () => {

@@ -3,7 +3,8 @@
 // timed ones ISO-8601 with the zone's offset); the two switches.
 import { describe, expect, it } from 'vitest';
 import type { CenterInstance, CenterTask } from '../../src/chat/approval-center.js';
-import { ConfigError, loadConfig } from '../../src/config.js';
+import { loadConfig } from '../../src/config.js';
+import { configProblems } from './config-problems.js';
 import { planTodos, todoSourceId, todoSubject } from '../../src/approval/center/todo-plan.js';
 import { dingTalkTimes, fromDingTalk, isoInZone } from '../../src/platforms/dingtalk/calendar.js';
 
@@ -72,14 +73,7 @@ describe('DingTalk calendar times', () => {
 
 describe('DINGTALK_TODO_SYNC and DINGTALK_CALENDAR_SYNC', () => {
   const APP = { DINGTALK_CLIENT_ID: 'ding1', DINGTALK_CLIENT_SECRET: 's', PUBLIC_URL: 'https://jiedai.example.gov.cn' };
-  const problems = (env: Record<string, string>) => {
-    try {
-      loadConfig(env);
-    } catch (e) {
-      return (e as ConfigError).problems;
-    }
-    return [];
-  };
+  const problems = configProblems;
   it('are off by default, and on when set so with a DingTalk app', () => {
     expect(loadConfig(APP).dingtalk).toMatchObject({ todoSync: false, calendarSync: false });
     expect(loadConfig({ ...APP, DINGTALK_TODO_SYNC: 'on', DINGTALK_CALENDAR_SYNC: 'on' }).dingtalk).toMatchObject({ todoSync: true, calendarSync: true });
