@@ -35,3 +35,11 @@ export function setPageHeaders(res: Response, policy: PagePolicy): void {
   });
   if (policy.noStore) res.set({ 'Cache-Control': 'no-store', Pragma: 'no-cache' });
 }
+
+/** A short page that refuses a link (invalid, expired, not found), with the status that says so. */
+export function refusePage(res: Response, status: number, title: string, message: string): void {
+  res
+    .status(status)
+    .type('html')
+    .send(`<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>${title}</title></head><body style="font-family:sans-serif;margin:3em;text-align:center"><h1 style="font-size:1.3em">${title}</h1><p>${message}</p></body></html>`);
+}

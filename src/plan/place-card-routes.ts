@@ -3,6 +3,7 @@
 // without a Feishu session. The signature is checked before the database is asked anything.
 import express from 'express';
 import { signLink, verifyLink } from '../lib/signed-link.js';
+import { refusePage } from '../lib/page-headers.js';
 import { renderPlaceCardsPage, type PlaceCardsView } from './place-cards-page.js';
 
 export interface PlaceCardOptions {
@@ -19,12 +20,6 @@ const TTL_HOURS = 7 * 24;
 
 const pagePath = (code: string) => `/plans/${encodeURIComponent(code)}/place-cards`;
 
-function refuse(res: express.Response, status: number, title: string, message: string): void {
-  res
-    .status(status)
-    .type('html')
-    .send(`<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>${title}</title></head><body style="font-family:sans-serif;margin:3em;text-align:center"><h1 style="font-size:1.3em">${title}</h1><p>${message}</p></body></html>`);
-}
 
 /** GET /plans/:code/place-cards behind a signed link. */
 export function createPlaceCardRoutes(opts: PlaceCardOptions): express.Router {
@@ -35,10 +30,10 @@ export function createPlaceCardRoutes(opts: PlaceCardOptions): express.Router {
     res.set({ 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer' });
     const code = String(req.params.code);
     const verdict = CODE.test(code) ? verifyLink(opts.secret, pagePath(code), req.query as Record<string, unknown>, clock()) : 'invalid';
-    if (verdict === 'invalid') return refuse(res, 403, '链接无效', '链接无效，请发送“手册 接待编号”重新获取。');
-    if (verdict === 'expired') return refuse(res, 410, '链接已过期', '链接已过期，请发送“手册 接待编号”重新获取。');
+    if (verdict === 'invalid') return refusePage(res, 403, '链接无效', '链接无效，请发送“手册 接待编号”重新获取。');
+    if (verdict === 'expired') return refusePage(res, 410, '链接已过期', '链接已过期，请发送“手册 接待编号”重新获取。');
     const view = await opts.load(code);
-    if (!view) return refuse(res, 404, '未找到', `未找到进行中的接待${code}。`);
+    if (!view) return refusePage(res, 404, '未找到', `未找到进行中的接待${code}。`);
     res.set({
       'Content-Type': 'text/html; charset=utf-8',
       // The page is static: no script, nothing fetched, styles and drawings inline.

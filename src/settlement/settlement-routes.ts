@@ -6,7 +6,7 @@ import { buildSettlementWorkbook } from './settlement-xlsx.js';
 import { renderSettlementPage } from './settlement-print.js';
 import type { SettlementReport } from './settlement-report.js';
 import { z } from 'zod';
-import { setPageHeaders } from '../lib/page-headers.js';
+import { refusePage, setPageHeaders } from '../lib/page-headers.js';
 import { signLink, verifyLink } from '../lib/signed-link.js';
 
 export interface SettlementExportOptions {
@@ -32,12 +32,6 @@ const exportPath = (code: string, what: Export) => `/settlements/${encodeURIComp
 /** RFC 5987 `ext-value`: UTF-8, percent-encoded, with the characters attr-char excludes also encoded. */
 const rfc5987 = (s: string) => encodeURIComponent(s).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
-function refuse(res: Response, status: number, title: string, message: string): void {
-  res
-    .status(status)
-    .type('html')
-    .send(`<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>${title}</title></head><body style="font-family:sans-serif;margin:3em;text-align:center"><h1 style="font-size:1.3em">${title}</h1><p>${message}</p></body></html>`);
-}
 
 /** GET /settlements/:code/list.xlsx and GET /settlements/:code/print, each behind a signed link. */
 export function createSettlementExportRoutes(opts: SettlementExportOptions): express.Router {
@@ -56,13 +50,13 @@ export function createSettlementExportRoutes(opts: SettlementExportOptions): exp
     const params = exportParams.safeParse(req.params);
     const query = linkQuery.safeParse(req.query);
     // A link whose parts are malformed is as invalid as a forged one (403, the same page): it was not ours.
-    if (!params.success || !query.success) return void refuse(res, 403, '链接无效', '链接无效，请在结算卡片上重新获取。');
+    if (!params.success || !query.success) return void refusePage(res, 403, '链接无效', '链接无效，请在结算卡片上重新获取。');
     const { code } = params.data;
     const verdict = verifyLink(opts.secret, exportPath(code, what), query.data, clock());
-    if (verdict === 'invalid') return void refuse(res, 403, '链接无效', '链接无效，请在结算卡片上重新获取。');
-    if (verdict === 'expired') return void refuse(res, 410, '链接已过期', '链接已过期，请在结算卡片上重新获取。');
+    if (verdict === 'invalid') return void refusePage(res, 403, '链接无效', '链接无效，请在结算卡片上重新获取。');
+    if (verdict === 'expired') return void refusePage(res, 410, '链接已过期', '链接已过期，请在结算卡片上重新获取。');
     const report = await opts.load(code);
-    if (!report) return void refuse(res, 404, '未找到', `未找到接待${code}的结算。`);
+    if (!report) return void refusePage(res, 404, '未找到', `未找到接待${code}的结算。`);
     return report;
   }
 
