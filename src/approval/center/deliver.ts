@@ -32,18 +32,26 @@ export const DEFINITION: CenterDefinition = {
  * is the one kept here, never one made up.
  */
 export async function definitionCode(db: Db, messenger: Messenger): Promise<string> {
+  // Kept once known: the code never changes, so each delivery need not read it again.
+  const cached = knownCodes.get(db);
+  if (cached) return cached;
   const read = async (ex: Pick<Db, 'select'>) => (await ex.select({ value: appKeys.value }).from(appKeys).where(eq(appKeys.name, DEFINITION_KEY)))[0]?.value;
-  const known = await read(db);
-  if (known) return known;
-  return db.transaction(async (tx) => {
-    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${DEFINITION_KEY}))`);
-    const meanwhile = await read(tx);
-    if (meanwhile) return meanwhile;
-    const { approvalCode } = await messenger.createApprovalDefinition!(DEFINITION);
-    await tx.insert(appKeys).values({ name: DEFINITION_KEY, value: approvalCode });
-    return approvalCode;
-  });
+  const code =
+    (await read(db)) ??
+    (await db.transaction(async (tx) => {
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${DEFINITION_KEY}))`);
+      const meanwhile = await read(tx);
+      if (meanwhile) return meanwhile;
+      const { approvalCode } = await messenger.createApprovalDefinition!(DEFINITION);
+      await tx.insert(appKeys).values({ name: DEFINITION_KEY, value: approvalCode });
+      return approvalCode;
+    }));
+  knownCodes.set(db, code);
+  return code;
 }
+
+/** The definition's code by database, once read or created. */
+const knownCodes = new WeakMap<Db, string>();
 
 export interface CenterDeliveryOptions {
   org: Org;
