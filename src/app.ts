@@ -5,32 +5,28 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
-import { createBotRouter } from './commands/commands.js';
 import { createDingTalkFormRoutes } from './platforms/dingtalk/form-page.js';
 import { tokenKey } from './platforms/dingtalk/tokens.js';
 import { startDingTalkTransport } from './platforms/dingtalk/transport.js';
-import { createPipeline, type Pipeline } from './chat/pipeline.js';
 import { createSimulatorRoutes } from './platforms/simulator/routes.js';
 import type { Config } from './config.js';
 import type { Database } from './db/client.js';
-import { createOutboxSender, type OutboxSender } from './jobs/outbox.js';
 import type { Scheduler } from './jobs/scheduler.js';
 import { liveOrg } from './org/live-org.js';
 import { within } from './lib/within.js';
 import { watchOrgFile, type OrgReloader } from './approval/org-reload.js';
-import { createApprovalCenterDelivery } from './approval/center/deliver.js';
-import { buildLedgerWorkbook } from './statistics/ledger-export.js';
-import { createCalendarDelivery } from './calendar/calendar-delivery.js';
-import { createDocumentStore, onDocumentLost } from './settlement/settlement-documents.js';
-import { createLedgerFileStore } from './statistics/ledger-chat.js';
-import { createPlacesFileStore, createPlacesRoutes, onPlacesFileLost } from './places/places-chat.js';
+import { createPlacesRoutes } from './places/places-chat.js';
 import { createSettlementExportRoutes } from './settlement/settlement-routes.js';
 import { createPlaceCardRoutes } from './plan/place-card-routes.js';
 import { loadPlaceCards } from './plan/place-cards.js';
 import { createLedgerRoutes } from './statistics/ledger-routes.js';
 import { buildReport, loadSettlement, type Loaded } from './settlement/settlement.js';
 import { logChecklist, productionChecklist } from './startup.js';
-import { createJobScheduler, openCore } from './core.js';
+import { openCore } from './core.js';
+import { composeWork } from './work.js';
+import { startWorkThread, type WorkThread } from './work-thread.js';
+import type { Pipeline } from './chat/pipeline.js';
+import type { OutboxSender } from './jobs/outbox.js';
 import type { DingTalkMessenger } from './platforms/dingtalk/messenger.js';
 import type { Messenger } from './chat/messenger.js';
 
@@ -44,6 +40,8 @@ export interface App {
   pipeline: Pipeline;
   outbox: OutboxSender;
   scheduler: Scheduler;
+  /** The work thread, when the events' own work runs in one (WORK_THREAD; src/work-thread.ts). */
+  workThread?: WorkThread;
   /**
    * Graceful shutdown: stop taking events (the port is closed, a request still arriving on an open
    * connection is answered 503, the long connection is closed), finish the requests and handlers in
@@ -80,17 +78,23 @@ export async function startApp(loaded: Config, opts: AppOptions): Promise<App> {
   const live = liveOrg(loadedOrg); // every part holds `org`, which reads the org file as last (re)loaded
   const org = live.org;
 
-  const files = { ledger: createLedgerFileStore({ config, org, policy, log }, opts.clock), places: createPlacesFileStore({ config, org, policy, log }, opts.clock), settlement: createDocumentStore({ config, org, policy, log }) };
-  const outbox = createOutboxSender({ db: database.background, messenger, log: log.child({ component: 'outbox' }), pollMs: opts.outboxPollMs, clock: opts.clock, onDocument: (fileDb, action, data) => files[action.purpose ?? 'settlement'](fileDb, action, data),
-    onDocumentLost: (lostDb, action) => (action.purpose === 'places' ? onPlacesFileLost : onDocumentLost)(lostDb, action), renderFile: (db, spec) => buildLedgerWorkbook(db, policy, spec),
-    approvalCenter: createApprovalCenterDelivery({ org, timeZone: config.timeZone, clock: opts.clock }),
-    syncCalendar: createCalendarDelivery({ org, timeZone: config.timeZone, calendar: messenger.calendar, log: log.child({ component: 'calendar' }), clock: opts.clock }) });
-  const pipeline = createPipeline({ db, router: createBotRouter(), config, org, policy, log, afterCommit: () => outbox.kick(), clock: opts.clock });
-  const orgReloader = watchOrgFile({ file: config.orgFile, live, db, policy, config, log: log.child({ component: 'org' }), clock: opts.clock, afterCommit: () => outbox.kick(), watch: opts.background !== false });
-  const scheduler = createJobScheduler({ config, org, policy, database, log, beforeJobs: (now) => pipeline.recover(now), afterRun: () => outbox.kick(), clock: opts.clock });
+  // WORK_THREAD (on by default with PostgreSQL): the events' own work runs in a thread of its own
+  // (src/work-thread.ts), and this thread only records, answers and handles the card actions answered
+  // in their request. Tests that drive the clock or the timers themselves keep everything here.
+  const thread = config.workThread && database.kind === 'postgres' && opts.background !== false && !opts.clock && !opts.database ? startWorkThread(config, log) : undefined;
+  // In that case the sender and the scheduler made here are never started: the work thread runs its own.
+  const { pipeline, outbox, scheduler } = composeWork({ config, org, policy, database, messenger, log, clock: opts.clock, outboxPollMs: opts.outboxPollMs, kick: thread?.kick, handOff: thread?.handOff });
+  const kick = thread?.kick ?? (() => outbox.kick());
+  const orgReloader = watchOrgFile({ file: config.orgFile, live, db, policy, config, log: log.child({ component: 'org' }), clock: opts.clock, afterCommit: kick, watch: opts.background !== false, onReloaded: thread?.orgReloaded });
+  if (thread && !(await within(thread.ready, 30_000))) {
+    await thread.close(1_000);
+    throw new Error('the work thread did not start within 30 s (see the log above)');
+  }
 
   const app = express();
   app.disable('x-powered-by');
+  // No ETag on the JSON answers: nothing here is cached, and the hash cost a digest per event.
+  app.set('etag', false);
   // Once shutdown begins, nothing new is taken: a request arriving on a connection that was already
   // open (a proxy's keep-alive) is answered 503 and the connection closed, so a load balancer retries
   // it on another instance and takes this one out of rotation (/healthz answers 503 too).
@@ -114,7 +118,7 @@ export async function startApp(loaded: Config, opts: AppOptions): Promise<App> {
     app.use(
       createDingTalkFormRoutes({ pipeline, org, tokenKey: key, log: dlog, clock: opts.clock, signIn: corpId ? { corpId, identify: (code) => api.identify(code) } : undefined }),
     );
-    ws = startDingTalkTransport({ ...config.dingtalk, tokenKey: key, pipeline, db, afterCommit: () => outbox.kick(), log: dlog, minBackoffMs: opts.dingtalkMinBackoffMs });
+    ws = startDingTalkTransport({ ...config.dingtalk, tokenKey: key, pipeline, db, afterCommit: kick, log: dlog, minBackoffMs: opts.dingtalkMinBackoffMs });
   }
   if (config.feishu?.mode === 'webhook') {
     const { createFeishuWebhook } = await import('./platforms/feishu/webhook.js');
@@ -157,13 +161,15 @@ export async function startApp(loaded: Config, opts: AppOptions): Promise<App> {
   });
 
   const server = http.createServer(app);
+  // The work thread starts no handler while a request here waits for its answer (src/work-thread.ts).
+  if (thread) server.on('request', (_req, res) => thread.answering(res));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, opts.host ?? config.host, () => resolve());
   });
   const { port, address } = server.address() as AddressInfo;
 
-  if (opts.background !== false) {
+  if (opts.background !== false && !thread) {
     outbox.start();
     scheduler.start();
   }
@@ -171,7 +177,7 @@ export async function startApp(loaded: Config, opts: AppOptions): Promise<App> {
   if (!guarded) {
     log.error('node_modules/postgres is not patched (scripts/patch-postgres.mjs did not run: npm ci --ignore-scripts?): a database outage under a transaction can stop this process');
   }
-  log.info({ port, host: address, mode: config.feishu ? `feishu-${config.feishu.mode}` : config.dingtalk ? 'dingtalk-stream' : 'simulator', database: database.kind }, 'jiedai started');
+  log.info({ port, host: address, workThread: Boolean(thread), mode: config.feishu ? `feishu-${config.feishu.mode}` : config.dingtalk ? 'dingtalk-stream' : 'simulator', database: database.kind }, 'jiedai started');
   logChecklist(log, productionChecklist(config, { database: database.kind, host: address, port, postgresGuarded: guarded }));
   if (simulator) log.warn({ host: address, port }, `local simulator, not for production: open http://${address.includes(':') ? `[${address}]` : address}:${port}/ (listening on ${address} only${address === '127.0.0.1' ? '; set HOST to change' : ''})`);
 
@@ -184,6 +190,7 @@ export async function startApp(loaded: Config, opts: AppOptions): Promise<App> {
     pipeline,
     outbox,
     scheduler,
+    workThread: thread,
     reloadOrg: () => orgReloader.reload(),
     close(closeOpts = {}) {
       closing ??= (async () => {
@@ -204,16 +211,24 @@ export async function startApp(loaded: Config, opts: AppOptions): Promise<App> {
         clearInterval(sweep);
         if (!requestsDone) server.closeAllConnections();
 
-        // 2. No new jobs; the tick in progress finishes (its transaction commits or rolls back).
-        await within(scheduler.stop(), left(3_000));
+        let handled: boolean, senderStopped: boolean;
+        if (thread) {
+          // 2–4 in the work thread, in the same order; the long connection's acknowledgements finish here.
+          const wsDone = within(Promise.resolve(ws?.idle?.()), left(5_000));
+          ({ handled, senderStopped } = await thread.close(left(10_000)));
+          handled = handled && (await wsDone);
+        } else {
+          // 2. No new jobs; the tick in progress finishes (its transaction commits or rolls back).
+          await within(scheduler.stop(), left(3_000));
 
-        // 3. Handlers of events already acknowledged. Any not started stay 'received' in the database
-        //    and are recovered by another instance (or this one after a restart).
-        const handled = await within(Promise.all([pipeline.idle(), ws?.idle?.()]), left(5_000));
+          // 3. Handlers of events already acknowledged. Any not started stay 'received' in the database
+          //    and are recovered by another instance (or this one after a restart).
+          handled = await within(Promise.all([pipeline.idle(), ws?.idle?.()]), left(5_000));
 
-        // 4. Deliver what the handlers queued and whatever else falls due in the time left.
-        await outbox.drain(left(5_000)).catch((err: unknown) => slog.warn({ err }, 'outbox drain failed'));
-        const senderStopped = await within(outbox.stop(), left(2_000));
+          // 4. Deliver what the handlers queued and whatever else falls due in the time left.
+          await outbox.drain(left(5_000)).catch((err: unknown) => slog.warn({ err }, 'outbox drain failed'));
+          senderStopped = await within(outbox.stop(), left(2_000));
+        }
 
         // 5. Nothing is using the database any more (or the time is up): close it.
         await within(database.close(), Math.max(1_000, left(2_000)));

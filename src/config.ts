@@ -93,6 +93,7 @@ const schema = z
     FEISHU_CALENDAR_SYNC: onOff,
     DINGTALK_TODO_SYNC: onOff,
     DINGTALK_CALENDAR_SYNC: onOff,
+    WORK_THREAD: z.preprocess(emptyToUndefined, z.enum(['on', 'off'], { message: 'must be on or off' }).optional()),
     TZ_NAME: z.preprocess(
       emptyToUndefined,
       z
@@ -106,17 +107,9 @@ const schema = z
     ),
   })
   .superRefine((env, ctx) => {
-    if (env.FEISHU_APP_ID && !env.FEISHU_APP_SECRET) {
-      ctx.addIssue({ code: 'custom', path: ['FEISHU_APP_SECRET'], message: 'is required when FEISHU_APP_ID is set' });
-    }
-    if (env.FEISHU_APP_SECRET && !env.FEISHU_APP_ID) {
-      ctx.addIssue({ code: 'custom', path: ['FEISHU_APP_ID'], message: 'is required when FEISHU_APP_SECRET is set' });
-    }
-    if (env.DINGTALK_CLIENT_ID && !env.DINGTALK_CLIENT_SECRET) {
-      ctx.addIssue({ code: 'custom', path: ['DINGTALK_CLIENT_SECRET'], message: 'is required when DINGTALK_CLIENT_ID is set' });
-    }
-    if (env.DINGTALK_CLIENT_SECRET && !env.DINGTALK_CLIENT_ID) {
-      ctx.addIssue({ code: 'custom', path: ['DINGTALK_CLIENT_ID'], message: 'is required when DINGTALK_CLIENT_SECRET is set' });
+    // An app's id and secret come together.
+    for (const [given, needed] of [['FEISHU_APP_ID', 'FEISHU_APP_SECRET'], ['FEISHU_APP_SECRET', 'FEISHU_APP_ID'], ['DINGTALK_CLIENT_ID', 'DINGTALK_CLIENT_SECRET'], ['DINGTALK_CLIENT_SECRET', 'DINGTALK_CLIENT_ID']] as const) {
+      if (env[given] && !env[needed]) ctx.addIssue({ code: 'custom', path: [needed], message: `is required when ${given} is set` });
     }
     if (env.DINGTALK_CLIENT_ID && !env.PUBLIC_URL) {
       // The forms are pages the bot serves: a phone must be able to open their links.
@@ -128,6 +121,8 @@ const schema = z
     for (const sw of SWITCHES) {
       if (env[sw.key] === 'on' && !env[sw.app]) ctx.addIssue({ code: 'custom', path: [sw.key], message: sw.refusal });
     }
+    // PGlite is one connection inside this thread: a second thread cannot share it.
+    if (env.WORK_THREAD === 'on' && !env.DATABASE_URL) ctx.addIssue({ code: 'custom', path: ['WORK_THREAD'], message: 'on needs DATABASE_URL (PostgreSQL): the embedded database cannot be shared with a second thread' });
     if (env.FEISHU_APP_ID && env.FEISHU_MODE === 'webhook' && !env.FEISHU_ENCRYPT_KEY) {
       ctx.addIssue({
         code: 'custom',
@@ -180,6 +175,8 @@ export interface Config {
   policyFile: string;
   timeZone: string;
   logLevel: Env['LOG_LEVEL'];
+  /** WORK_THREAD (default: on with PostgreSQL): the events' own work runs in a thread of its own (src/work-thread.ts). */
+  workThread: boolean;
   /**
    * Signed, expiring links to settlement exports and DingTalk forms: the address people open them at,
    * and the key that signs them. Without LINK_SECRET the key is '' here and openCore fills it in with
@@ -244,6 +241,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     policyFile: e.POLICY_FILE,
     timeZone: e.TZ_NAME,
     logLevel: e.LOG_LEVEL,
+    workThread: e.WORK_THREAD ? e.WORK_THREAD === 'on' : Boolean(e.DATABASE_URL),
     links: {
       baseUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
       secret: e.LINK_SECRET ?? '',

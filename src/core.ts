@@ -29,13 +29,16 @@ export interface Core {
   uploads?: UploadFolder;
 }
 
-/** `opened`: a database already opened (tests hand in one loaded from a migrated template); still migrated. */
-export async function openCore(loaded: Config, log: Logger, clock?: () => Date, opened?: Database): Promise<Core> {
+/**
+ * `opened`: a database already opened (tests hand in one loaded from a migrated template); still migrated.
+ * `work`: for the work thread (src/work-thread.ts): the answering thread has migrated already, and the pools are smaller.
+ */
+export async function openCore(loaded: Config, log: Logger, clock?: () => Date, opened?: Database, work?: { migrated: true; poolMax: number }): Promise<Core> {
   const org = loadOrg(loaded.orgFile);
   const policy = loadPolicy(loaded.policyFile);
-  const database = opened ?? (await createDatabase({ databaseUrl: loaded.databaseUrl, dataDir: loaded.dataDir }));
+  const database = opened ?? (await createDatabase({ databaseUrl: loaded.databaseUrl, dataDir: loaded.dataDir, max: work?.poolMax }));
   try {
-    await database.migrate();
+    if (!work?.migrated) await database.migrate();
     const config = await withLinkSecret(loaded, database);
     const uploads = config.feishu || config.dingtalk ? undefined : createUploadFolder(config.dataDir);
     const simulator = uploads ? createSimulatorMessenger(database.db, uploads) : undefined;

@@ -17,7 +17,7 @@ export interface OrgReloader {
   stop(): void;
 }
 
-export function watchOrgFile(opts: { file: string; live: LiveOrg; db: Db; policy: Policy; config: Config; log: Logger; clock?: () => Date; afterCommit: () => void; watch?: boolean }): OrgReloader {
+export function watchOrgFile(opts: { file: string; live: LiveOrg; db: Db; policy: Policy; config: Config; log: Logger; clock?: () => Date; afterCommit: () => void; watch?: boolean; onReloaded?: () => void }): OrgReloader {
   const { file, live, db, log } = opts;
   let running: Promise<unknown> = Promise.resolve();
   const reloadNow = async () => {
@@ -40,6 +40,7 @@ export function watchOrgFile(opts: { file: string; live: LiveOrg; db: Db; policy
     );
     log.info({ file, people: next.people.length, departed: gone.map((g) => g.id), ...result }, 'org file reloaded');
     opts.afterCommit();
+    opts.onReloaded?.();
     return { ok: true as const, departed: gone.map((g) => g.id), ...result };
   };
   // One reload at a time, in order.

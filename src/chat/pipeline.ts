@@ -6,18 +6,12 @@ import { enqueue } from './outbox.js';
 import { inFlight } from '../lib/in-flight.js';
 import { errorText } from '../lib/text.js';
 import { createHandlerContext, type Services } from './context.js';
+import { createEventRecorder } from './record-events.js';
 import type { BotEvent, CardActionEvent, CardActionResult } from './event.js';
 import type { Router } from './router.js';
 
 
 // The statements every event runs, built once (src/db/hot.ts).
-const recordEvent = hot('inbound_event', (ex) =>
-  ex
-    .insert(inboundEvents)
-    .values({ source: p('source'), eventId: p('eventId'), messageId: p('messageId'), kind: p('kind'), payload: p('payload'), receivedAt: p('receivedAt') })
-    .onConflictDoNothing()
-    .returning({ id: inboundEvents.id }),
-);
 const claimEvent = hot('inbound_claim', (ex) =>
   ex
     .select()
@@ -63,6 +57,8 @@ export interface Pipeline {
   act(event: CardActionEvent, answer?: (tx: Executor, result: CardActionResult) => Promise<void>): Promise<CardActionResult>;
   /** Picks up events recorded but not processed (the process died between ack and work). */
   recover(now: Date, olderThanMs?: number): Promise<number>;
+  /** Queues a recorded event for its handler here (the work thread takes the ids the answering thread records). */
+  take(id: number): void;
   /** Resolves when every event accepted so far has been processed (shutdown, tests). */
   idle(): Promise<void>;
 }
@@ -76,6 +72,17 @@ export interface PipelineOptions extends Services {
   maxAttempts?: number;
   /** How many accepted events are handled at once. */
   concurrency?: number;
+  /**
+   * Where a recorded event's id goes to be handled, when not in this thread: the work thread
+   * (src/work-thread.ts), so the thread that answers Feishu does none of the events' own work.
+   */
+  handOff?: (id: number) => void;
+  /**
+   * Answers first (the work thread): while `busy()` says the answering thread has requests in
+   * flight, no handler starts, until an event has waited `maxWaitMs`; the events wait in the
+   * database, and are handled as soon as the answers have gone out.
+   */
+  yieldTo?: { busy: () => boolean; maxWaitMs: number };
 }
 
 /** Thrown inside a card action's transaction to roll back a duplicate's work. */
@@ -90,10 +97,9 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
   const concurrency = opts.concurrency ?? 2;
   const work = inFlight();
 
-  async function record(event: BotEvent): Promise<number | undefined> {
-    const rows = await recordEvent(db, { source: event.source, eventId: event.eventId, messageId: event.type === 'message' ? event.messageId : null, kind: event.type, payload: event, receivedAt: clock() });
-    return rows[0]?.id;
-  }
+  const recordEvent = createEventRecorder(db);
+  const record = (event: BotEvent) =>
+    recordEvent({ source: event.source, eventId: event.eventId, messageId: event.type === 'message' ? event.messageId : null, kind: event.type, payload: event, receivedAt: clock() });
 
   /** Runs the handler for one recorded event in one transaction that also marks it done. */
   async function processRow(id: number): Promise<CardActionResult | undefined> {
@@ -146,11 +152,26 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
    * the acknowledgements of CPU and connections. The queue only orders work already recorded in
    * the database: if the process dies, recovery picks the rows up.
    */
-  const queue: number[] = [];
+  const queue: { id: number; at: number }[] = [];
   let active = 0;
+  let retry: NodeJS.Timeout | undefined;
+  let draining = false;
+  /** Whether a handler may start now: always, unless the answers come first (yieldTo). */
+  function mayStart(): boolean {
+    const y = opts.yieldTo;
+    if (!y || draining || !y.busy()) return true;
+    return Date.now() - queue[0]!.at >= y.maxWaitMs;
+  }
   function pump() {
     while (active < concurrency && queue.length) {
-      const id = queue.shift()!;
+      if (!mayStart()) {
+        retry ??= setTimeout(() => {
+          retry = undefined;
+          pump();
+        }, 1);
+        return;
+      }
+      const { id } = queue.shift()!;
       active++;
       work.track(
         processRow(id).finally(() => {
@@ -161,6 +182,11 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
     }
   }
 
+  function take(id: number) {
+    queue.push({ id, at: Date.now() });
+    pump();
+  }
+
   return {
     async accept(event) {
       const id = await record(event);
@@ -168,10 +194,12 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
         log.info({ eventId: event.eventId, messageId: event.type === 'message' ? event.messageId : undefined }, 'duplicate event ignored');
         return 'duplicate';
       }
-      queue.push(id);
-      pump();
+      if (opts.handOff) opts.handOff(id);
+      else take(id);
       return 'accepted';
     },
+
+    take,
 
     async act(event, answer) {
       // A card action is answered in the request, so it is recorded, handled and marked done in one
@@ -223,6 +251,9 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
     },
 
     async idle() {
+      // Whatever is queued starts now (shutdown, tests), answers in flight or not.
+      draining = true;
+      pump();
       while (work.size || queue.length) await work.idle();
     },
   };

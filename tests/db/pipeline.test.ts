@@ -143,4 +143,32 @@ describe('the inbound pipeline', () => {
     expect(await tdb.current.main.db.select().from(auditLog)).toHaveLength(1);
     expect(await tdb.current.main.db.select().from(inboundEvents)).toMatchObject([{ eventId: 'ca_again', status: 'done', attempts: 2 }]);
   });
+
+  describe('answers first (the work thread)', () => {
+    const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    const statusOf = async (eventId: string) => (await tdb.current.main.db.select().from(inboundEvents)).find((r) => r.eventId === eventId)?.status;
+
+    it('starts no handler while requests wait for their answers, and handles the event once they have gone out', async () => {
+      let busy = true;
+      const p = createPipeline({ db: tdb.current.main.db, router: createBotRouter(), ...services, afterCommit: () => {}, yieldTo: { busy: () => busy, maxWaitMs: 60_000 } });
+      const id = await p.accept(message({ eventId: 'ev_wait' }));
+      expect(id).toBe('accepted');
+      await wait(150);
+      expect(await statusOf('ev_wait')).toBe('received');
+      expect(await replies()).toHaveLength(0);
+      busy = false;
+      for (let i = 0; i < 100 && (await statusOf('ev_wait')) !== 'done'; i++) await wait(20);
+      expect(await statusOf('ev_wait')).toBe('done');
+      expect(await replies()).toHaveLength(1);
+    });
+
+    it('handles an event that has waited its longest even while answers are still going out', async () => {
+      const p = createPipeline({ db: tdb.current.main.db, router: createBotRouter(), ...services, afterCommit: () => {}, yieldTo: { busy: () => true, maxWaitMs: 200 } });
+      const took = Date.now();
+      await p.accept(message({ eventId: 'ev_capped' }));
+      for (let i = 0; i < 100 && (await statusOf('ev_capped')) !== 'done'; i++) await wait(20);
+      expect(await statusOf('ev_capped')).toBe('done');
+      expect(Date.now() - took).toBeGreaterThanOrEqual(200);
+    });
+  });
 });

@@ -67,6 +67,7 @@ function recordingPipeline(): Pipeline & { acts: CardActionEvent[] } {
       return { toast: { type: 'success', content: '已办理' } };
     },
     recover: async () => 0,
+    take: () => undefined,
     idle: async () => undefined,
   };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bundled, ConfigError, loadConfig } from '../../src/config.js';
+import { configProblems } from './config-problems.js';
 
 describe('loadConfig', () => {
   it('runs the local simulator on PGlite with the bundled files when nothing is set', () => {
@@ -60,6 +61,15 @@ describe('loadConfig', () => {
 
   it('refuses webhook mode without an encrypt key', () => {
     expect(() => loadConfig({ FEISHU_APP_ID: 'cli_x', FEISHU_APP_SECRET: 's', FEISHU_MODE: 'webhook' })).toThrow(/FEISHU_ENCRYPT_KEY/);
+  });
+
+  it('runs the work in a thread of its own on PostgreSQL unless WORK_THREAD=off, and refuses WORK_THREAD=on on the embedded database', () => {
+    const pg = 'postgres://postgres@127.0.0.1:5432/jiedai';
+    expect(loadConfig({}).workThread).toBe(false);
+    expect(loadConfig({ DATABASE_URL: pg }).workThread).toBe(true);
+    expect(loadConfig({ DATABASE_URL: pg, WORK_THREAD: 'off' }).workThread).toBe(false);
+    expect(configProblems({ WORK_THREAD: 'on' })).toEqual(['WORK_THREAD: on needs DATABASE_URL (PostgreSQL): the embedded database cannot be shared with a second thread']);
+    expect(configProblems({ DATABASE_URL: pg, WORK_THREAD: 'yes' })).toEqual(['WORK_THREAD: must be on or off']);
   });
 
   it('refuses an app id without its secret', () => {

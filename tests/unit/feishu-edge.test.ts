@@ -1,5 +1,6 @@
 import * as lark from '@larksuiteoapi/node-sdk';
 import { describe, expect, it } from 'vitest';
+import { encryptPayload } from '../fake-feishu/index.js';
 import { envelopeFromFlattened, normalizeFeishu } from '../../src/platforms/feishu/normalize.js';
 import { computeSignature, decrypt, isFresh, signatureMatches } from '../../src/platforms/feishu/verify.js';
 
@@ -7,6 +8,15 @@ describe('Feishu verification', () => {
   it('decrypts the official test vector', () => {
     expect(decrypt('P37w+VZImNgPEO1RBhJ6RtKl7n6zymIbEG1pReEzghk=', 'test key')).toBe('hello world');
     expect(new lark.AESCipher('test key').decrypt('P37w+VZImNgPEO1RBhJ6RtKl7n6zymIbEG1pReEzghk=')).toBe('hello world');
+  });
+
+  it('decrypts a Chinese body exactly as the SDK does, for two keys in turn', () => {
+    const text = JSON.stringify({ text: '新建接待：省发改委调研组一行5人，12月8日到访'.repeat(40) });
+    for (const key of ['key one', 'key two', 'key one']) {
+      const { encrypt } = encryptPayload(JSON.parse(text), key);
+      expect(decrypt(encrypt, key)).toBe(new lark.AESCipher(key).decrypt(encrypt));
+      expect(decrypt(encrypt, key)).toBe(text);
+    }
   });
 
   it('computes the documented signature over the raw body', () => {

@@ -1,5 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
-import * as lark from '@larksuiteoapi/node-sdk';
+import { createDecipheriv, createHash, timingSafeEqual } from 'node:crypto';
 
 /** Feishu's signature: sha256 hex of timestamp + nonce + encrypt key + the raw body bytes (docs/feishu-protocol.md §1.4). */
 export function computeSignature(timestamp: string, nonce: string, encryptKey: string, rawBody: Buffer | string): string {
@@ -11,10 +10,23 @@ export function signatureMatches(expected: string, given: string | undefined): b
   return timingSafeEqual(Buffer.from(expected), Buffer.from(given));
 }
 
-/** Decrypts an `encrypt` field with the SDK's own cipher (AES-256-CBC, key = sha256(encryptKey)). */
+/**
+ * Decrypts an `encrypt` field as the SDK's AESCipher does (AES-256-CBC, key = sha256(encryptKey), the
+ * first 16 bytes the IV; docs/feishu-protocol.md), without its hex round trip and with the key's
+ * digest kept, since this runs for every event.
+ */
 export function decrypt(encrypt: string, encryptKey: string): string {
-  return new lark.AESCipher(encryptKey).decrypt(encrypt);
+  let key = keys.get(encryptKey);
+  if (!key) {
+    if (keys.size >= 4) keys.clear();
+    keys.set(encryptKey, (key = createHash('sha256').update(encryptKey).digest()));
+  }
+  const bytes = Buffer.from(encrypt, 'base64');
+  const decipher = createDecipheriv('aes-256-cbc', key, bytes.subarray(0, 16));
+  return Buffer.concat([decipher.update(bytes.subarray(16)), decipher.final()]).toString('utf8');
 }
+/** The key digest of each encrypt key in use (an app has one). */
+const keys = new Map<string, Buffer>();
 
 /** Within five minutes either way of now. Feishu sends seconds. */
 export function isFresh(timestamp: string | undefined, now: Date, windowMs = 5 * 60_000): boolean {
