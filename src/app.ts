@@ -28,6 +28,7 @@ import { startWorkThread, type WorkThread } from './work-thread.js';
 import type { Pipeline } from './chat/pipeline.js';
 import type { OutboxSender } from './jobs/outbox.js';
 import type { DingTalkMessenger } from './platforms/dingtalk/messenger.js';
+import type { WebhookHandler } from './platforms/feishu/webhook.js';
 import type { Messenger } from './chat/messenger.js';
 
 export { createJobScheduler, openCore, type Core } from './core.js';
@@ -98,17 +99,15 @@ export async function startApp(loaded: Config, opts: AppOptions): Promise<App> {
   // Once shutdown begins, nothing new is taken: a request arriving on a connection that was already
   // open (a proxy's keep-alive) is answered 503 and the connection closed, so a load balancer retries
   // it on another instance and takes this one out of rotation (/healthz answers 503 too).
+  // (The check is in the server's handler below, before the webhook and express.)
   let stopping = false;
-  app.use((_req, res, next) => {
-    if (!stopping) return next();
-    res.setHeader('connection', 'close');
-    res.status(503).json({ error: 'shutting down' });
-  });
   app.get('/healthz', async (_req, res) => {
     const ok = await database.ping();
     res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'database unavailable' });
   });
   let ws: { close(): void; idle?(): Promise<void> } | undefined;
+  // Feishu's webhook answers before express (platforms/feishu/webhook.ts): it is the hot path.
+  let webhook: WebhookHandler | undefined;
   if (config.dingtalk) {
     // DingTalk: Stream mode (no public URL needed for events), plus the short H5 page for card forms.
     const key = tokenKey(config.links.secret);
@@ -122,7 +121,7 @@ export async function startApp(loaded: Config, opts: AppOptions): Promise<App> {
   }
   if (config.feishu?.mode === 'webhook') {
     const { createFeishuWebhook } = await import('./platforms/feishu/webhook.js');
-    app.use(createFeishuWebhook({ encryptKey: config.feishu.encryptKey!, verificationToken: config.feishu.verificationToken, pipeline, log: log.child({ component: 'webhook' }), clock: opts.clock }));
+    webhook = createFeishuWebhook({ encryptKey: config.feishu.encryptKey!, verificationToken: config.feishu.verificationToken, pipeline, log: log.child({ component: 'webhook' }), clock: opts.clock });
   } else if (config.feishu) {
     const { startLongConnection } = await import('./platforms/feishu/long-connection.js');
     ws = startLongConnection({ appId: config.feishu.appId, appSecret: config.feishu.appSecret, baseUrl: config.feishu.baseUrl, pipeline, log: log.child({ component: 'ws' }) });
@@ -160,7 +159,16 @@ export async function startApp(loaded: Config, opts: AppOptions): Promise<App> {
     res.status(status).json({ error: status === 413 ? 'body too large' : status < 500 ? 'bad request' : 'internal error' });
   });
 
-  const server = http.createServer(app);
+  const server = http.createServer((req, res) => {
+    if (stopping) {
+      res.setHeader('connection', 'close');
+      res.statusCode = 503;
+      res.setHeader('content-type', 'application/json; charset=utf-8');
+      return res.end(JSON.stringify({ error: 'shutting down' }));
+    }
+    if (webhook) webhook(req, res, () => void app(req, res));
+    else void app(req, res);
+  });
   // The work thread starts no handler while a request here waits for its answer (src/work-thread.ts).
   if (thread) server.on('request', (_req, res) => thread.answering(res));
   await new Promise<void>((resolve, reject) => {

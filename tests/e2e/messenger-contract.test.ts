@@ -72,7 +72,7 @@ function recordingPipeline(): Pipeline & { acts: CardActionEvent[] } {
   };
 }
 
-async function serve(router: express.Router): Promise<{ url: string; close(): Promise<void> }> {
+async function serve(router: express.RequestHandler | express.Router): Promise<{ url: string; close(): Promise<void> }> {
   const app = express();
   app.use(router);
   const server = http.createServer(app);

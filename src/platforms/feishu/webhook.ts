@@ -1,5 +1,6 @@
 import { depthWithin, MAX_JSON_DEPTH } from '../../lib/json-depth.js';
-import express, { type Request, type Response } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import express from 'express';
 import type { Logger } from 'pino';
 import type { Pipeline } from '../../chat/pipeline.js';
 import { toCallbackResponse } from '../../chat/callback-response.js';
@@ -22,17 +23,34 @@ export interface WebhookOptions {
  * anything recorded. A message is acknowledged as soon as it is durably recorded; its work
  * happens after the answer. A card action is answered with its toast and card.
  */
-export function createFeishuWebhook(opts: WebhookOptions): express.Router {
+export function createFeishuWebhook(opts: WebhookOptions): WebhookHandler {
   const { encryptKey, pipeline, log } = opts;
   const clock = opts.clock ?? (() => new Date());
-  const router = express.Router();
+  // The body as bytes, by body-parser (express.raw): the length limit, inflating gzip and deflate
+  // under the same limit, 415 for an unknown encoding.
+  const readBody = express.raw({ type: () => true, limit: opts.bodyLimit ?? '512kb' });
 
-  const refuse = (res: Response, status: number, reason: string, eventId?: string) => {
+  const refuse = (res: ServerResponse, status: number, reason: string, eventId?: string) => {
     log.warn({ status, reason, eventId }, 'feishu webhook: request refused');
-    res.status(status).json({ error: reason });
+    answer(res, status, { error: reason });
   };
 
-  router.post('/feishu/events', express.raw({ type: () => true, limit: opts.bodyLimit ?? '512kb' }), async (req: Request, res: Response) => {
+  // A plain Node handler, in front of express (app.ts): every event passes here, and express's
+  // router and response helpers cost about as much CPU as the rest of the acknowledgement.
+  return (req, res, next) => {
+    if (req.method !== 'POST' || !isEventsPath(req.url)) return next();
+    readBody(req as never, res as never, (err?: unknown) => {
+      if (err) {
+        const e = err as { status?: number; type?: string };
+        const status = e.status && e.status >= 400 && e.status < 500 ? e.status : 400;
+        log.warn({ status, type: e.type }, 'request refused');
+        return answer(res, status, { error: status === 413 ? 'body too large' : 'bad request' });
+      }
+      void handle(req as IncomingMessage & { body?: unknown }, res);
+    });
+  };
+
+  async function handle(req: IncomingMessage & { body?: unknown }, res: ServerResponse) {
     const began = performance.now();
     const raw: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     let outer: unknown;
@@ -44,9 +62,9 @@ export function createFeishuWebhook(opts: WebhookOptions): express.Router {
     const encrypted = typeof outer === 'object' && outer !== null ? (outer as { encrypt?: unknown }).encrypt : undefined;
     if (typeof encrypted !== 'string' || !encrypted) return refuse(res, 400, 'expected an encrypted body {"encrypt": "..."}');
 
-    const timestamp = req.header('x-lark-request-timestamp');
-    const nonce = req.header('x-lark-request-nonce');
-    const signature = req.header('x-lark-signature');
+    const timestamp = header(req, 'x-lark-request-timestamp');
+    const nonce = header(req, 'x-lark-request-nonce');
+    const signature = header(req, 'x-lark-signature');
     const signed = Boolean(timestamp && nonce && signature);
     if (signed && !signatureMatches(computeSignature(timestamp!, nonce!, encryptKey, raw), signature)) {
       return refuse(res, 401, 'signature does not match');
@@ -72,7 +90,7 @@ export function createFeishuWebhook(opts: WebhookOptions): express.Router {
     // URL verification carries no signature headers (docs/feishu-protocol.md §1.2); decrypting with our key is its proof.
     if (n.kind === 'challenge') {
       if (opts.verificationToken && n.token !== opts.verificationToken) return refuse(res, 401, 'verification token does not match');
-      return res.json({ challenge: n.challenge });
+      return answer(res, 200, { challenge: n.challenge });
     }
     if (!signed) return refuse(res, 401, 'signature headers missing', eventIdOf(body));
     if (!isFresh(timestamp, clock())) return refuse(res, 401, 'timestamp is older than 5 minutes or in the future', eventIdOf(body));
@@ -82,27 +100,48 @@ export function createFeishuWebhook(opts: WebhookOptions): express.Router {
     if (n.kind === 'invalid') return refuse(res, 400, n.reason, n.eventId);
     if (n.kind === 'ignored') {
       log.debug({ eventId: n.eventId, reason: n.reason }, 'feishu event ignored');
-      return res.json({});
+      return answer(res, 200, {});
     }
 
     const event = n.event;
     try {
-      if (event.type === 'card_action') return res.json(toCallbackResponse(await pipeline.act(event)));
+      if (event.type === 'card_action') return answer(res, 200, toCallbackResponse(await pipeline.act(event)));
       const read = performance.now();
       const outcome = await pipeline.accept(event);
       // How long this request spent reading (verify, decrypt, normalise) and recording (the insert,
       // its wait for a connection included): what npm run bench splits an acknowledgement into.
       res.setHeader('Server-Timing', `read;dur=${(read - began).toFixed(2)}, record;dur=${(performance.now() - read).toFixed(2)}`);
-      res.json({});
+      answer(res, 200, {});
       log.debug({ eventId: event.eventId, outcome }, 'feishu event acknowledged');
     } catch (err) {
       // The database did not take the event: answer 5xx so Feishu delivers it again later.
       log.error({ err, eventId: event.eventId }, 'feishu event could not be recorded');
-      if (!res.headersSent) res.status(503).json({ error: 'temporarily unavailable' });
+      if (!res.headersSent) answer(res, 503, { error: 'temporarily unavailable' });
     }
-  });
+  }
+}
 
-  return router;
+/** (req, res, next): answers POST /feishu/events, hands anything else to `next`; also usable as express middleware. */
+export type WebhookHandler = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
+
+/** The path as express routed it before: any letter case, one trailing slash allowed, the query ignored. */
+function isEventsPath(url: string | undefined): boolean {
+  const path = (url ?? '').split('?', 1)[0]!.toLowerCase();
+  return path === '/feishu/events' || path === '/feishu/events/';
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/** A JSON answer, as express's res.json wrote it (type, length, body). */
+function answer(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(text));
+  res.end(text);
 }
 
 /** The event id for a log line: at most 100 characters of it, whatever was sent. */
