@@ -74,15 +74,16 @@ export interface AppOptions {
 /** Composition: config → org and policy → database and migrations → messenger → pipeline → HTTP and timers. */
 export async function startApp(loaded: Config, opts: AppOptions): Promise<App> {
   const { log } = opts;
-  const { config, org: loadedOrg, policy, database, messenger, simulator, uploads } = await openCore(loaded, log, opts.clock, opts.database);
+  // WORK_THREAD (on by default with PostgreSQL): the events' own work runs in a thread of its own
+  // (src/work-thread.ts), and this thread only records, answers and handles the card actions answered
+  // in their request. Tests that drive the clock or the timers themselves keep everything here.
+  const threaded = loaded.workThread && Boolean(loaded.databaseUrl) && opts.background !== false && !opts.clock && !opts.database;
+  const { config, org: loadedOrg, policy, database, messenger, simulator, uploads } = await openCore(loaded, log, opts.clock, opts.database, threaded ? { sendsMessages: false } : undefined);
   const { db } = database;
   const live = liveOrg(loadedOrg); // every part holds `org`, which reads the org file as last (re)loaded
   const org = live.org;
 
-  // WORK_THREAD (on by default with PostgreSQL): the events' own work runs in a thread of its own
-  // (src/work-thread.ts), and this thread only records, answers and handles the card actions answered
-  // in their request. Tests that drive the clock or the timers themselves keep everything here.
-  const thread = config.workThread && database.kind === 'postgres' && opts.background !== false && !opts.clock && !opts.database ? startWorkThread(config, log) : undefined;
+  const thread = threaded ? startWorkThread(config, log) : undefined;
   // In that case the sender and the scheduler made here are never started: the work thread runs its own.
   const { pipeline, outbox, scheduler } = composeWork({ config, org, policy, database, messenger, log, clock: opts.clock, outboxPollMs: opts.outboxPollMs, kick: thread?.kick, handOff: thread?.handOff });
   const kick = thread?.kick ?? (() => outbox.kick());
@@ -121,7 +122,7 @@ export async function startApp(loaded: Config, opts: AppOptions): Promise<App> {
   }
   if (config.feishu?.mode === 'webhook') {
     const { createFeishuWebhook } = await import('./platforms/feishu/webhook.js');
-    webhook = createFeishuWebhook({ encryptKey: config.feishu.encryptKey!, verificationToken: config.feishu.verificationToken, pipeline, log: log.child({ component: 'webhook' }), clock: opts.clock });
+    webhook = createFeishuWebhook({ encryptKey: config.feishu.encryptKey!, verificationToken: config.feishu.verificationToken, pipeline, log: log.child({ component: 'webhook' }), clock: opts.clock, answering: thread?.answering });
   } else if (config.feishu) {
     const { startLongConnection } = await import('./platforms/feishu/long-connection.js');
     ws = startLongConnection({ appId: config.feishu.appId, appSecret: config.feishu.appSecret, baseUrl: config.feishu.baseUrl, pipeline, log: log.child({ component: 'ws' }) });
@@ -169,8 +170,6 @@ export async function startApp(loaded: Config, opts: AppOptions): Promise<App> {
     if (webhook) webhook(req, res, () => void app(req, res));
     else void app(req, res);
   });
-  // The work thread starts no handler while a request here waits for its answer (src/work-thread.ts).
-  if (thread) server.on('request', (_req, res) => thread.answering(res));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, opts.host ?? config.host, () => resolve());

@@ -2,7 +2,7 @@
 // org and policy, the migrated database, the messenger, and the durable job scheduler.
 import type { Logger } from 'pino';
 import { approvalReminderJobs } from './approval/reminders.js';
-import type { Messenger } from './chat/messenger.js';
+import { sentElsewhere, type Messenger } from './chat/messenger.js';
 import type { Config } from './config.js';
 import { createDatabase, type Database } from './db/client.js';
 import { createScheduler, type Scheduler } from './jobs/scheduler.js';
@@ -31,20 +31,24 @@ export interface Core {
 
 /**
  * `opened`: a database already opened (tests hand in one loaded from a migrated template); still migrated.
- * `work`: for the work thread (src/work-thread.ts): the answering thread has migrated already, and the pools are smaller.
+ * `thread`, when the work runs in a thread of its own (src/work-thread.ts): for the work thread, the
+ * answering thread has migrated already and the pools are smaller; for the answering thread, no
+ * messages are sent from it, so the Feishu SDK (about 40 MB resident) is not loaded there.
  */
-export async function openCore(loaded: Config, log: Logger, clock?: () => Date, opened?: Database, work?: { migrated: true; poolMax: number }): Promise<Core> {
+export async function openCore(loaded: Config, log: Logger, clock?: () => Date, opened?: Database, thread?: { migrated?: boolean; poolMax?: number; sendsMessages: boolean }): Promise<Core> {
   const org = loadOrg(loaded.orgFile);
   const policy = loadPolicy(loaded.policyFile);
-  const database = opened ?? (await createDatabase({ databaseUrl: loaded.databaseUrl, dataDir: loaded.dataDir, max: work?.poolMax }));
+  const database = opened ?? (await createDatabase({ databaseUrl: loaded.databaseUrl, dataDir: loaded.dataDir, max: thread?.poolMax }));
   try {
-    if (!work?.migrated) await database.migrate();
+    if (!thread?.migrated) await database.migrate();
     const config = await withLinkSecret(loaded, database);
     const uploads = config.feishu || config.dingtalk ? undefined : createUploadFolder(config.dataDir);
     const simulator = uploads ? createSimulatorMessenger(database.db, uploads) : undefined;
     // The Feishu modules (and the SDK, about 40 MB resident) are loaded only when Feishu is configured.
     const messenger: Messenger = config.feishu
-      ? (await import('./platforms/feishu/messenger.js')).createFeishuMessenger({ appId: config.feishu.appId, appSecret: config.feishu.appSecret, baseUrl: config.feishu.baseUrl, log })
+      ? thread?.sendsMessages === false
+        ? sentElsewhere('feishu')
+        : (await import('./platforms/feishu/messenger.js')).createFeishuMessenger({ appId: config.feishu.appId, appSecret: config.feishu.appSecret, baseUrl: config.feishu.baseUrl, log })
       : config.dingtalk
         ? createDingTalkMessenger({
             ...config.dingtalk,

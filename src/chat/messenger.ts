@@ -89,3 +89,15 @@ export class MessengerError extends Error {
     super(message);
   }
 }
+
+/**
+ * The messenger of a thread that sends nothing (the answering thread, when the work thread delivers
+ * the outbox; src/work-thread.ts): every call is refused, so a send from the wrong thread is a loud
+ * error, never a message sent twice.
+ */
+export function sentElsewhere(name: Messenger['name']): Messenger {
+  const refuse = async (): Promise<never> => {
+    throw new Error('this thread sends no messages: the work thread delivers the outbox');
+  };
+  return { name, send: refuse, reply: refuse, updateCard: refuse, pin: refuse, createChat: refuse, addMembers: refuse, uploadImage: refuse, uploadFile: refuse, downloadResource: refuse };
+}

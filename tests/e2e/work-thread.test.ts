@@ -62,6 +62,10 @@ describe.skipIf(!onPostgres)('the work thread (WORK_THREAD, PostgreSQL)', () => 
     expect(started).toMatchObject({ workThread: true, database: 'postgres' });
   });
 
+  it('sends nothing from the answering thread: its messenger refuses, the work thread delivers', async () => {
+    await expect(bot.messenger.send({ type: 'chat', id: 'oc_x' }, { kind: 'text', text: '测试' }, { uuid: 'u-1' })).rejects.toThrow(/work thread delivers the outbox/);
+  });
+
   it('answers 帮助 from the work thread: the event is acknowledged, handled and its card sent to the chat', async () => {
     const event = buildMessageEvent({ text: '帮助', senderOpenId: 'ou_staff1', chatId: 'oc_thread_help' });
     expect(await post(event)).toBe(200);

@@ -13,6 +13,8 @@ export interface WebhookOptions {
   pipeline: Pipeline;
   log: Logger;
   clock?: () => Date;
+  /** Told of each request to this endpoint as it begins (the work thread yields to them until answered). */
+  answering?: (res: ServerResponse) => void;
   /** Bodies above this are refused with 413 before anything is parsed. */
   bodyLimit?: string;
 }
@@ -39,6 +41,7 @@ export function createFeishuWebhook(opts: WebhookOptions): WebhookHandler {
   // router and response helpers cost about as much CPU as the rest of the acknowledgement.
   return (req, res, next) => {
     if (req.method !== 'POST' || !isEventsPath(req.url)) return next();
+    opts.answering?.(res);
     readBody(req as never, res as never, (err?: unknown) => {
       if (err) {
         const e = err as { status?: number; type?: string };
