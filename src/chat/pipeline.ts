@@ -253,8 +253,12 @@ export function createPipeline(opts: PipelineOptions): Pipeline {
     async idle() {
       // Whatever is queued starts now (shutdown, tests), answers in flight or not.
       draining = true;
-      pump();
-      while (work.size || queue.length) await work.idle();
+      try {
+        pump();
+        while (work.size || queue.length) await work.idle();
+      } finally {
+        draining = false;
+      }
     },
   };
 }

@@ -49,7 +49,11 @@ export function createFeishuWebhook(opts: WebhookOptions): WebhookHandler {
         log.warn({ status, type: e.type }, 'request refused');
         return answer(res, status, { error: status === 413 ? 'body too large' : 'bad request' });
       }
-      void handle(req as IncomingMessage & { body?: unknown }, res);
+      handle(req as IncomingMessage & { body?: unknown }, res).catch((e2: unknown) => {
+        // Nothing above should throw; if something does, a short answer, never a stack or a crash.
+        log.error({ err: e2 }, 'request failed');
+        if (!res.headersSent) answer(res, 500, { error: 'internal error' });
+      });
     });
   };
 
