@@ -41,7 +41,11 @@ export interface App {
   pipeline: Pipeline;
   outbox: OutboxSender;
   scheduler: Scheduler;
-  /** The work thread, when the events' own work runs in one (WORK_THREAD; src/work-thread.ts). */
+  /**
+   * The work thread, when the events' own work runs in one (WORK_THREAD; src/work-thread.ts). Then
+   * `outbox` and `scheduler` above are never started and `pipeline` only records and answers here:
+   * the handlers, the sends and the jobs are the work thread's.
+   */
   workThread?: WorkThread;
   /**
    * Graceful shutdown: stop taking events (the port is closed, a request still arriving on an open

@@ -13,7 +13,9 @@ export const ENCRYPT_KEY = 'e2e-encrypt-key';
 export async function startBot(
   opts: { baseUrl?: string; mode?: 'webhook' | 'ws'; env?: Record<string, string>; logLines?: string[]; clock?: () => Date; background?: boolean } = {},
 ): Promise<App> {
-  const env: Record<string, string> = { PORT: '0', DATA_DIR: 'memory://', LOG_LEVEL: 'info' };
+  // One thread: the tests settle the work through this thread's bot.pipeline and bot.outbox (the work
+  // thread, WORK_THREAD's default on PostgreSQL, has its own test: work-thread.test.ts).
+  const env: Record<string, string> = { PORT: '0', DATA_DIR: 'memory://', LOG_LEVEL: 'info', WORK_THREAD: 'off' };
   if (opts.baseUrl) {
     Object.assign(env, {
       FEISHU_APP_ID: DEFAULT_APP_ID,
