@@ -14,6 +14,7 @@ import type { Database } from './db/client.js';
 import type { Scheduler } from './jobs/scheduler.js';
 import { liveOrg } from './org/live-org.js';
 import { within } from './lib/within.js';
+import { answerJson } from './lib/json-answer.js';
 import { watchOrgFile, type OrgReloader } from './approval/org-reload.js';
 import { createPlacesRoutes } from './places/places-chat.js';
 import { createSettlementExportRoutes } from './settlement/settlement-routes.js';
@@ -89,8 +90,7 @@ export async function startApp(loaded: Config, opts: AppOptions): Promise<App> {
 
   const thread = threaded ? startWorkThread(config, log) : undefined;
   // In that case the sender and the scheduler made here are never started: the work thread runs its own.
-  const { pipeline, outbox, scheduler } = composeWork({ config, org, policy, database, messenger, log, clock: opts.clock, outboxPollMs: opts.outboxPollMs, kick: thread?.kick, handOff: thread?.handOff });
-  const kick = thread?.kick ?? (() => outbox.kick());
+  const { pipeline, outbox, scheduler, kick } = composeWork({ config, org, policy, database, messenger, log, clock: opts.clock, outboxPollMs: opts.outboxPollMs, kick: thread?.kick, handOff: thread?.handOff });
   const orgReloader = watchOrgFile({ file: config.orgFile, live, db, policy, config, log: log.child({ component: 'org' }), clock: opts.clock, afterCommit: kick, watch: opts.background !== false, onReloaded: thread?.orgReloaded });
   if (thread && !(await within(thread.ready, 30_000))) {
     await thread.close(1_000);
@@ -167,9 +167,7 @@ export async function startApp(loaded: Config, opts: AppOptions): Promise<App> {
   const server = http.createServer((req, res) => {
     if (stopping) {
       res.setHeader('connection', 'close');
-      res.statusCode = 503;
-      res.setHeader('content-type', 'application/json; charset=utf-8');
-      return res.end(JSON.stringify({ error: 'shutting down' }));
+      return answerJson(res, 503, { error: 'shutting down' });
     }
     if (webhook) webhook(req, res, () => void app(req, res));
     else void app(req, res);

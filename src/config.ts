@@ -13,7 +13,8 @@ export const bundled = {
 const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 const optionalString = z.preprocess(emptyToUndefined, z.string().optional());
 
-const onOff = z.preprocess(emptyToUndefined, z.enum(['on', 'off'], { message: 'must be on or off' }).default('off'));
+const onOffValue = z.enum(['on', 'off'], { message: 'must be on or off' });
+const onOff = z.preprocess(emptyToUndefined, onOffValue.default('off'));
 
 /**
  * The sync switches: each lists the requests or the visits in a place of its platform's own, so `on`
@@ -93,7 +94,7 @@ const schema = z
     FEISHU_CALENDAR_SYNC: onOff,
     DINGTALK_TODO_SYNC: onOff,
     DINGTALK_CALENDAR_SYNC: onOff,
-    WORK_THREAD: z.preprocess(emptyToUndefined, z.enum(['on', 'off'], { message: 'must be on or off' }).optional()),
+    WORK_THREAD: z.preprocess(emptyToUndefined, onOffValue.optional()),
     TZ_NAME: z.preprocess(
       emptyToUndefined,
       z

@@ -7,12 +7,13 @@
 // also recovers any recorded event whose id never arrived (the thread restarted, the process died).
 // The same module is the worker's entry: started as a worker, it runs the work; imported, it starts one.
 import os from 'node:os';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { isMainThread, parentPort, workerData, type Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import { openCore } from './core.js';
 import { createLogger } from './log.js';
 import { within } from './lib/within.js';
+import { startWorkerModule } from './lib/worker-module.js';
 import { liveOrg } from './org/live-org.js';
 import { loadOrg } from './org/org.js';
 import { composeWork } from './work.js';
@@ -129,14 +130,9 @@ export function startWorkThread(config: Config, log: Logger): WorkThread {
   };
 }
 
-/** This module as a worker: the compiled .js directly; the .ts source (tests, tsx) through tsx. */
-function spawn(config: Config, inFlight: Int32Array): Worker {
-  const self = import.meta.url;
-  const options = { workerData: { workThread: config, inFlight }, resourceLimits: { maxYoungGenerationSizeMb: WORK_YOUNG_MB } };
-  if (!self.endsWith('.ts')) return new Worker(new URL(self), options);
-  const boot = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((m) => { m.register(); return import(${JSON.stringify(self)}); })`;
-  return new Worker(boot, { ...options, eval: true });
-}
+/** This module as a worker (src/lib/worker-module.ts). */
+const spawn = (config: Config, inFlight: Int32Array) =>
+  startWorkerModule(import.meta.url, { workerData: { workThread: config, inFlight }, resourceLimits: { maxYoungGenerationSizeMb: WORK_YOUNG_MB } });
 
 /** The worker's side: open the core, compose the work, start the sender and the scheduler, take ids. */
 async function runWork(config: Config, inFlight: Int32Array): Promise<void> {

@@ -25,6 +25,8 @@ export interface Work {
   pipeline: Pipeline;
   outbox: OutboxSender;
   scheduler: Scheduler;
+  /** What to call after a commit that may have written outbox rows (the `kick` given, else this outbox's). */
+  kick: () => void;
 }
 
 export interface WorkOptions {
@@ -63,5 +65,5 @@ export function composeWork(opts: WorkOptions): Work {
   const kick = opts.kick ?? (() => outbox.kick());
   const pipeline = createPipeline({ db: database.db, router: createBotRouter(), config, org, policy, log, afterCommit: kick, clock, handOff: opts.handOff, yieldTo: opts.yieldTo });
   const scheduler = createJobScheduler({ config, org, policy, database, log, beforeJobs: (now) => pipeline.recover(now), afterRun: kick, clock });
-  return { pipeline, outbox, scheduler };
+  return { pipeline, outbox, scheduler, kick };
 }

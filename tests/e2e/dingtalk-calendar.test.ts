@@ -4,7 +4,7 @@
 // the switch off nothing is written.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validForm } from '../fixtures/request-form.js';
-import { buttonsOf, startDingTalkHarness, type DingTalkHarness } from '../fake-dingtalk/bot-harness.js';
+import { approveAs, buttonsOf, fileRequest, startDingTalkHarness, type DingTalkHarness } from '../fake-dingtalk/bot-harness.js';
 import { unionIdOf } from '../fake-dingtalk/work-routes.js';
 
 const CHAIN = ['ou_head1', 'ou_office1', 'ou_leader1'];
@@ -22,14 +22,8 @@ describe('DingTalk: the accompanying leaders’ calendars', () => {
   const calCalls = (from = 0) => h.fake.workCalls().slice(from).filter((c) => c.path.startsWith('/v1.0/calendar/'));
 
   async function approved(form = validForm()): Promise<string> {
-    await h.say('ou_staff1', '新建接待');
-    const page = await h.openForm(h.cardsTo('ou_staff1', '接待审批单').at(-1)!, '填写并提交审批');
-    const done = await h.submitForm(page, '提交审批', form);
-    const code = /JD-\d{4}-\d{4,}/.exec(done.html)![0];
-    for (const who of CHAIN) {
-      await h.tap(who, h.cardsTo(who, `接待审批：${code}`).at(-1)!, '同意');
-      await h.settle();
-    }
+    const code = await fileRequest(h, form);
+    for (const who of CHAIN) await approveAs(h, who, code);
     return code;
   }
 

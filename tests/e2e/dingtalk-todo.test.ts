@@ -5,24 +5,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enqueue } from '../../src/chat/outbox.js';
 import { validForm } from '../fixtures/request-form.js';
-import { startDingTalkHarness, type DingTalkHarness } from '../fake-dingtalk/bot-harness.js';
+import { approveAs, fileRequest, startDingTalkHarness, type DingTalkHarness } from '../fake-dingtalk/bot-harness.js';
 import { unionIdOf } from '../fake-dingtalk/work-routes.js';
 
 const CHAIN = ['ou_head1', 'ou_office1', 'ou_leader1'];
 const TASKS = (staffId: string) => `/v1.0/todo/users/${unionIdOf(staffId)}/tasks`;
 
-async function file(h: DingTalkHarness, form = validForm()): Promise<string> {
-  await h.say('ou_staff1', '新建接待');
-  const page = await h.openForm(h.cardsTo('ou_staff1', '接待审批单').at(-1)!, '填写并提交审批');
-  const done = await h.submitForm(page, '提交审批', form);
-  const code = /JD-\d{4}-\d{4,}/.exec(done.html)?.[0];
-  if (!code) throw new Error('request not submitted');
-  return code;
-}
-const approve = async (h: DingTalkHarness, who: string, code: string) => {
-  await h.tap(who, h.cardsTo(who, `接待审批：${code}`).at(-1)!, '同意');
-  await h.settle();
-};
+const file = (h: DingTalkHarness, form = validForm()) => fileRequest(h, form);
 
 describe('DingTalk 待办: each level waiting on someone is a 待办 of theirs', () => {
   let h: DingTalkHarness;
@@ -67,7 +56,7 @@ describe('DingTalk 待办: each level waiting on someone is a 待办 of theirs',
   it('同意 marks the approver’s 待办 done (PUT done: true, as them) and gives the next level theirs; the final approval leaves none open', async () => {
     const from = h.fake.workCalls().length;
     const mine = h.fake.todos().find((t) => t.subject.includes(code) && t.owner === unionIdOf('ou_head1'))!;
-    await approve(h, 'ou_head1', code);
+    await approveAs(h, 'ou_head1', code);
     const calls = todoCalls(from);
     expect(calls.map((c) => `${c.method} ${c.path}`)).toEqual([`PUT ${TASKS('ou_head1')}/${mine.id}`, `POST ${TASKS('ou_office1')}`]);
     expect(calls[0].body).toEqual({ done: true });
@@ -75,9 +64,9 @@ describe('DingTalk 待办: each level waiting on someone is a 待办 of theirs',
     expect(calls[1].body.subject).toContain('（接待办主任审批）');
     expect(openFor(code)).toEqual(['union_ou_office1']);
 
-    await approve(h, 'ou_office1', code);
+    await approveAs(h, 'ou_office1', code);
     expect(openFor(code)).toEqual(['union_ou_leader1']);
-    await approve(h, 'ou_leader1', code);
+    await approveAs(h, 'ou_leader1', code);
     expect(openFor(code)).toEqual([]);
     const mineAll = h.fake.todos().filter((t) => t.subject.includes(code));
     expect(mineAll.map((t) => [t.owner, t.done])).toEqual(CHAIN.map((p) => [unionIdOf(p), true]));
@@ -117,7 +106,7 @@ describe('DingTalk 待办: each level waiting on someone is a 待办 of theirs',
     await h.settle();
     const sourceId = made[0].sourceId!;
     expect(todoCalls(from).map((c) => `${c.method} ${c.path}`)).toEqual([`POST ${TASKS('ou_head1')}`, `GET ${TASKS('ou_head1')}/sources/${encodeURIComponent(sourceId)}`]);
-    await approve(h, 'ou_head1', c4);
+    await approveAs(h, 'ou_head1', c4);
     const mine = h.fake.todos().filter((t) => t.subject.includes(c4) && t.owner === unionIdOf('ou_head1'));
     expect(mine.map((t) => [t.id, t.done])).toEqual([[made[0].id, true]]);
   });
@@ -132,7 +121,7 @@ describe('DingTalk 待办 and calendars switched off (the default)', () => {
     const h = await startDingTalkHarness();
     try {
       const code = await file(h);
-      for (const who of CHAIN) await approve(h, who, code);
+      for (const who of CHAIN) await approveAs(h, who, code);
       expect(h.fake.workCalls()).toEqual([]);
     } finally {
       await h.close();

@@ -6,6 +6,16 @@ import { DEFAULT_APP_ID, DEFAULT_APP_SECRET, DEFAULT_VERIFICATION_TOKEN } from '
 
 export const ENCRYPT_KEY = 'e2e-encrypt-key';
 
+/** The variables of the fake Feishu's app, talking to the fake at `baseUrl` (webhook mode unless `mode` says). */
+export const feishuEnv = (baseUrl: string, encryptKey: string, mode: 'webhook' | 'ws' = 'webhook'): Record<string, string> => ({
+  FEISHU_APP_ID: DEFAULT_APP_ID,
+  FEISHU_APP_SECRET: DEFAULT_APP_SECRET,
+  FEISHU_ENCRYPT_KEY: encryptKey,
+  FEISHU_VERIFICATION_TOKEN: DEFAULT_VERIFICATION_TOKEN,
+  FEISHU_BASE_URL: baseUrl,
+  FEISHU_MODE: mode,
+});
+
 /**
  * The real bot, in this process, on an ephemeral port and an in-memory PGlite (or a fresh
  * database on DATABASE_URL's server), talking through the real SDK to the fake Feishu at `baseUrl`.
@@ -17,14 +27,7 @@ export async function startBot(
   // thread, WORK_THREAD's default on PostgreSQL, has its own test: work-thread.test.ts).
   const env: Record<string, string> = { PORT: '0', DATA_DIR: 'memory://', LOG_LEVEL: 'info', WORK_THREAD: 'off' };
   if (opts.baseUrl) {
-    Object.assign(env, {
-      FEISHU_APP_ID: DEFAULT_APP_ID,
-      FEISHU_APP_SECRET: DEFAULT_APP_SECRET,
-      FEISHU_ENCRYPT_KEY: ENCRYPT_KEY,
-      FEISHU_VERIFICATION_TOKEN: DEFAULT_VERIFICATION_TOKEN,
-      FEISHU_BASE_URL: opts.baseUrl,
-      FEISHU_MODE: opts.mode ?? 'webhook',
-    });
+    Object.assign(env, feishuEnv(opts.baseUrl, ENCRYPT_KEY, opts.mode));
   }
   Object.assign(env, opts.env);
   const lines = opts.logLines;

@@ -8,7 +8,8 @@ import { startApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import pino from 'pino';
 import { createTestDatabase, type TestDatabase } from '../db/test-database.js';
-import { DEFAULT_APP_ID, DEFAULT_APP_SECRET, DEFAULT_VERIFICATION_TOKEN, buildMessageEvent, signedRequest, startFakeFeishu, type FakeFeishu } from '../fake-feishu/index.js';
+import { buildMessageEvent, signedRequest, startFakeFeishu, type FakeFeishu } from '../fake-feishu/index.js';
+import { feishuEnv } from './start-bot.js';
 
 const KEY = 'work-thread-encrypt-key';
 const onPostgres = Boolean(process.env.DATABASE_URL);
@@ -26,12 +27,7 @@ describe.skipIf(!onPostgres)('the work thread (WORK_THREAD, PostgreSQL)', () => 
         PORT: '0',
         LOG_LEVEL: 'info',
         DATABASE_URL: testDb.url!,
-        FEISHU_APP_ID: DEFAULT_APP_ID,
-        FEISHU_APP_SECRET: DEFAULT_APP_SECRET,
-        FEISHU_ENCRYPT_KEY: KEY,
-        FEISHU_VERIFICATION_TOKEN: DEFAULT_VERIFICATION_TOKEN,
-        FEISHU_BASE_URL: fake.url,
-        FEISHU_MODE: 'webhook',
+        ...feishuEnv(fake.url, KEY),
       }),
       { log: pino({ level: 'info' }, { write: (s: string) => void lines.push(s) }), host: '127.0.0.1' },
     );

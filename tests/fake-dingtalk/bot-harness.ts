@@ -159,3 +159,19 @@ export async function startDingTalkHarness(opts: { clock?: boolean; env?: Record
   };
   return h;
 }
+
+/** 王小明 (ou_staff1) files a request on the form page; resolves to its code. */
+export async function fileRequest(h: DingTalkHarness, form: Obj): Promise<string> {
+  await h.say('ou_staff1', '新建接待');
+  const page = await h.openForm(h.cardsTo('ou_staff1', '接待审批单').at(-1)!, '填写并提交审批');
+  const done = await h.submitForm(page, '提交审批', form);
+  const code = /JD-\d{4}-\d{4,}/.exec(done.html)?.[0];
+  if (!code) throw new Error('request not submitted');
+  return code;
+}
+
+/** `who` taps 同意 on their latest approval card of `code`, and the bot settles. */
+export async function approveAs(h: DingTalkHarness, who: string, code: string): Promise<void> {
+  await h.tap(who, h.cardsTo(who, `接待审批：${code}`).at(-1)!, '同意');
+  await h.settle();
+}

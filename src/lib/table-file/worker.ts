@@ -2,7 +2,8 @@
 // answering /healthz and Feishu's callbacks meanwhile), with its own heap limit and a time limit; the
 // worker is ended after each file, so what it used is given back. The same module is the worker's
 // entry: started as a worker, it reads the file in workerData and posts the result.
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
+import { startWorkerModule } from '../worker-module.js';
 import { limitMessage, type TableLimits } from './limits.js';
 import { readTable } from './read-table.js';
 import type { TableFormat, TableRead } from './table.js';
@@ -24,14 +25,9 @@ if (!isMainThread && parentPort && (workerData as { tableFile?: Job } | null)?.t
   );
 }
 
-/** How to start this module as a worker: the compiled .js directly; the .ts source through tsx. */
-function spawn(job: Job): Worker {
-  const self = import.meta.url;
-  const options = { workerData: { tableFile: job }, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: 32 }, stdout: false, stderr: false };
-  if (!self.endsWith('.ts')) return new Worker(new URL(self), options);
-  const boot = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then((m) => { m.register(); return import(${JSON.stringify(self)}); })`;
-  return new Worker(boot, { ...options, eval: true });
-}
+/** This module as a worker (src/lib/worker-module.ts), with the heap limits above. */
+const spawn = (job: Job) =>
+  startWorkerModule(import.meta.url, { workerData: { tableFile: job }, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB, maxYoungGenerationSizeMb: 32 }, stdout: false, stderr: false });
 
 /** Reads a table file in a worker thread under `limits` (see readTable). */
 export function readTableFile(bytes: Buffer, limits: TableLimits, format?: TableFormat): Promise<TableRead> {

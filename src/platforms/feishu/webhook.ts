@@ -1,4 +1,5 @@
 import { depthWithin, MAX_JSON_DEPTH } from '../../lib/json-depth.js';
+import { answerJson } from '../../lib/json-answer.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import express from 'express';
 import type { Logger } from 'pino';
@@ -34,7 +35,7 @@ export function createFeishuWebhook(opts: WebhookOptions): WebhookHandler {
 
   const refuse = (res: ServerResponse, status: number, reason: string, eventId?: string) => {
     log.warn({ status, reason, eventId }, 'feishu webhook: request refused');
-    answer(res, status, { error: reason });
+    answerJson(res, status, { error: reason });
   };
 
   // A plain Node handler, in front of express (app.ts): every event passes here, and express's
@@ -47,12 +48,12 @@ export function createFeishuWebhook(opts: WebhookOptions): WebhookHandler {
         const e = err as { status?: number; type?: string };
         const status = e.status && e.status >= 400 && e.status < 500 ? e.status : 400;
         log.warn({ status, type: e.type }, 'request refused');
-        return answer(res, status, { error: status === 413 ? 'body too large' : 'bad request' });
+        return answerJson(res, status, { error: status === 413 ? 'body too large' : 'bad request' });
       }
       handle(req as IncomingMessage & { body?: unknown }, res).catch((e2: unknown) => {
         // Nothing above should throw; if something does, a short answer, never a stack or a crash.
         log.error({ err: e2 }, 'request failed');
-        if (!res.headersSent) answer(res, 500, { error: 'internal error' });
+        if (!res.headersSent) answerJson(res, 500, { error: 'internal error' });
       });
     });
   };
@@ -97,7 +98,7 @@ export function createFeishuWebhook(opts: WebhookOptions): WebhookHandler {
     // URL verification carries no signature headers (docs/feishu-protocol.md §1.2); decrypting with our key is its proof.
     if (n.kind === 'challenge') {
       if (opts.verificationToken && n.token !== opts.verificationToken) return refuse(res, 401, 'verification token does not match');
-      return answer(res, 200, { challenge: n.challenge });
+      return answerJson(res, 200, { challenge: n.challenge });
     }
     if (!signed) return refuse(res, 401, 'signature headers missing', eventIdOf(body));
     if (!isFresh(timestamp, clock())) return refuse(res, 401, 'timestamp is older than 5 minutes or in the future', eventIdOf(body));
@@ -107,23 +108,23 @@ export function createFeishuWebhook(opts: WebhookOptions): WebhookHandler {
     if (n.kind === 'invalid') return refuse(res, 400, n.reason, n.eventId);
     if (n.kind === 'ignored') {
       log.debug({ eventId: n.eventId, reason: n.reason }, 'feishu event ignored');
-      return answer(res, 200, {});
+      return answerJson(res, 200, {});
     }
 
     const event = n.event;
     try {
-      if (event.type === 'card_action') return answer(res, 200, toCallbackResponse(await pipeline.act(event)));
+      if (event.type === 'card_action') return answerJson(res, 200, toCallbackResponse(await pipeline.act(event)));
       const read = performance.now();
       const outcome = await pipeline.accept(event);
       // How long this request spent reading (verify, decrypt, normalise) and recording (the insert,
       // its wait for a connection included): what npm run bench splits an acknowledgement into.
       res.setHeader('Server-Timing', `read;dur=${(read - began).toFixed(2)}, record;dur=${(performance.now() - read).toFixed(2)}`);
-      answer(res, 200, {});
+      answerJson(res, 200, {});
       log.debug({ eventId: event.eventId, outcome }, 'feishu event acknowledged');
     } catch (err) {
       // The database did not take the event: answer 5xx so Feishu delivers it again later.
       log.error({ err, eventId: event.eventId }, 'feishu event could not be recorded');
-      if (!res.headersSent) answer(res, 503, { error: 'temporarily unavailable' });
+      if (!res.headersSent) answerJson(res, 503, { error: 'temporarily unavailable' });
     }
   }
 }
@@ -140,15 +141,6 @@ function isEventsPath(url: string | undefined): boolean {
 function header(req: IncomingMessage, name: string): string | undefined {
   const v = req.headers[name];
   return Array.isArray(v) ? v[0] : v;
-}
-
-/** A JSON answer, as express's res.json wrote it (type, length, body). */
-function answer(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.statusCode = status;
-  res.setHeader('Content-Type', 'application/json; charset=utf-8');
-  res.setHeader('Content-Length', Buffer.byteLength(text));
-  res.end(text);
 }
 
 /** The event id for a log line: at most 100 characters of it, whatever was sent. */
